@@ -1,0 +1,52 @@
+# Two entry points: `make run` and `make test`. Every step is idempotent.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+EDITOR_DIR := frontend/editor
+EDITOR_BUILD := frontend/static/frontend/editor/index.html
+
+.PHONY: run test setup venv editor migrate checks pytest vitest browser serve
+
+run: setup
+	$(PY) manage.py sync_blocks
+	$(PY) manage.py seed_demo
+	$(PY) manage.py ensure_admin
+	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
+
+setup: venv editor migrate
+
+# The stamp is newer than the requirement files once they are installed, so an unchanged pin is a no-op.
+$(VENV)/.stamp: requirements.txt requirements-dev.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+venv: $(VENV)/.stamp
+
+editor: venv
+	@if [ -f $(EDITOR_DIR)/package.json ]; then \
+		cd $(EDITOR_DIR) && ( [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund ) && npm run --silent build; \
+	fi
+
+migrate: venv
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
+
+checks: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Debian's Chromium drives the browser tests; browser downloads do not work on these machines.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || echo "chromium not installed: browser tests will fail"
+
+vitest: editor
+	@if [ -f $(EDITOR_DIR)/package.json ]; then cd $(EDITOR_DIR) && npm run --silent test; fi
+
+pytest: setup browser
+	$(BIN)/pytest -q
+
+test: setup checks vitest pytest

@@ -1,0 +1,1 @@
+"""Pure-Python block catalog: kinds, the manifest base, built-in block versions."""

@@ -1,0 +1,148 @@
+"""Django settings, read from the environment only.
+
+With no variables set the project runs on SQLite in the repo folder and serves on 127.0.0.1:
+that is the embedded default. ``DATABASE_URL`` switches to PostgreSQL.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+# A fixed development key keeps the zero-configuration start; production sets its own.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "blockwise-development-only-secret-key-change-me")
+DEBUG = _env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "registry",
+    "frontend",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / "var" / "media"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Request bodies: the API limit is enforced by our own parser so that it answers 413.
+BLOCKWISE_MAX_BODY_BYTES = _env_int("BLOCKWISE_MAX_BODY_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("BLOCKWISE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Blockwise API",
+    "DESCRIPTION": "Block registry, workflow validation and execution for vision workflows.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("BLOCKWISE_LOG_LEVEL", "WARNING")},
+}
+
+# Workflows and execution.
+BLOCKWISE_MAX_STEPS = _env_int("BLOCKWISE_MAX_STEPS", 1000)
+BLOCKWISE_MODEL_CONCURRENCY = _env_int("BLOCKWISE_MODEL_CONCURRENCY", 8)
+BLOCKWISE_MODEL_TIMEOUT_S = _env_float("BLOCKWISE_MODEL_TIMEOUT_S", 30.0)
+BLOCKWISE_MODEL_RETRIES = _env_int("BLOCKWISE_MODEL_RETRIES", 3)
+BLOCKWISE_MAX_IMAGE_BYTES = _env_int("BLOCKWISE_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
+BLOCKWISE_MAX_IMAGE_PIXELS = _env_int("BLOCKWISE_MAX_IMAGE_PIXELS", 40_000_000)
+BLOCKWISE_IMAGE_URL_TIMEOUT_S = _env_float("BLOCKWISE_IMAGE_URL_TIMEOUT_S", 10.0)
+BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS = _env_bool("BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS", False)
+ROBOFLOW_API_KEY = os.environ.get("ROBOFLOW_API_KEY", "")
+ROBOFLOW_API_URL = os.environ.get("ROBOFLOW_API_URL", "https://classify.roboflow.com")
+ROBOFLOW_INFERENCE_URL = os.environ.get("ROBOFLOW_INFERENCE_URL", "")

@@ -1,0 +1,16 @@
+"""Root URL map: native API, Roboflow-compatible routes, block docs, admin, the editor."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="openapi-docs"),
+    path("api/v1/", include("registry.api.urls")),
+    path("docs/", include("registry.docs.urls")),
+    path("", include("frontend.urls")),
+    # Roboflow's routes come last: `/{workspace}/workflows/{id}` would shadow anything after it.
+    path("", include("registry.roboflow.urls")),
+]

@@ -1,0 +1,1 @@
+"""Pure-Python workflow compiler and engine, and the model backends it calls."""

@@ -1,0 +1,1 @@
+"""Serves the browser editor; the editor talks to the REST API only."""
