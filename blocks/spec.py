@@ -22,7 +22,7 @@ STEP_OUTPUT_SELECTOR_PATTERN = r"^\$steps\.[A-Za-z_\-0-9]+\.[A-Za-z_*0-9\-]+$"
 INPUT_SELECTOR_PATTERN = r"^\$inputs.[A-Za-z_0-9\-]+$"
 # Roboflow's exact pattern string for `Selector(...)` fields, kept byte for byte for schema equality.
 DATA_SELECTOR_PATTERN = r"(^\$steps\.[A-Za-z_\-0-9]+\.[A-Za-z_*0-9\-]+$)|(^\$inputs.[A-Za-z_0-9\-]+$)"
-STEP_SELECTOR_PATTERN = r"^\$steps\.[A-Za-z_\-0-9]+"
+STEP_SELECTOR_PATTERN = r"^\$steps\.[A-Za-z_0-9\-]+"
 
 _DATA_SELECTOR_RE = re.compile(DATA_SELECTOR_PATTERN)
 
@@ -162,9 +162,7 @@ class BlockSpec:
             schema=schema,
             properties=MappingProxyType(properties),
             outputs=outputs,
-            input_dimensionality_offsets=MappingProxyType(
-                dict(description.get("input_dimensionality_offsets") or {})
-            ),
+            input_dimensionality_offsets=MappingProxyType(dict(description.get("input_dimensionality_offsets") or {})),
             dimensionality_reference_property=description.get("dimensionality_reference_property"),
             output_dimensionality_offset=int(description.get("output_dimensionality_offset") or 0),
             **metadata,

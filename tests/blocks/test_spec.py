@@ -6,9 +6,7 @@ def _description(roboflow_describe, identifier):
 
 
 def test_parses_classification_v2_properties_and_outputs(roboflow_describe):
-    spec = BlockSpec.from_description(
-        _description(roboflow_describe, "roboflow_core/roboflow_classification_model@v2")
-    )
+    spec = BlockSpec.from_description(_description(roboflow_describe, "roboflow_core/roboflow_classification_model@v2"))
     assert spec.human_name == "Single-Label Classification Model"
     assert list(spec.properties) == [
         "name",

@@ -1,0 +1,1 @@
+"""Crop a fixed region, given in pixels, out of every image."""

@@ -1,0 +1,1 @@
+"""Single-label classification with a Roboflow or local model: versions 1, 2 and 3."""

@@ -1,0 +1,54 @@
+"""Classification v3: `confidence_mode` picks the model's own threshold or a custom one."""
+
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from blocks.builtin.classification import fields
+from blocks.kinds import STRING_KIND
+from blocks.manifest import BlockDefinition, BlockManifest, Selector, block_config
+
+
+class Manifest(BlockManifest):
+    model_config = block_config(
+        name=fields.HUMAN_NAME,
+        version="v3",
+        short_description=fields.SHORT_DESCRIPTION,
+        long_description=fields.LONG_DESCRIPTION,
+        block_type="model",
+        ui_manifest=fields.MODEL_UI,
+    )
+
+    type: Literal["roboflow_core/roboflow_classification_model@v3"]
+    images: fields.Images = fields.images_field()
+    model_id: fields.ModelId = fields.model_id_field()
+    confidence_mode: Literal["default", "custom"] | Selector(STRING_KIND) = Field(
+        default="default",
+        title="Confidence Mode",
+        description="`default` uses the threshold the model was trained with; `custom` uses ours.",
+        json_schema_extra={
+            "always_visible": True,
+            "values_metadata": {"default": {"name": "Default"}, "custom": {"name": "Custom"}},
+        },
+    )
+    custom_confidence: fields.FloatZeroToOne | fields.ConfidenceSelector | None = Field(
+        default=0.4,
+        title="Custom Confidence",
+        description="The threshold used when the confidence mode is `custom`.",
+        json_schema_extra={"relevant_for": {"confidence_mode": {"values": ["custom"], "required": True}}},
+    )
+    disable_active_learning: fields.DisableActiveLearning = fields.disable_active_learning_field()
+    active_learning_target_dataset: fields.ActiveLearningTargetDataset = fields.active_learning_target_dataset_field()
+
+    @model_validator(mode="after")
+    def _custom_mode_needs_a_threshold(self) -> Self:
+        if self.confidence_mode == "custom" and self.custom_confidence is None:
+            raise ValueError("custom_confidence must be provided when confidence_mode is 'custom'")
+        return self
+
+
+DEFINITION = BlockDefinition(
+    manifest=Manifest,
+    outputs=(fields.PREDICTIONS_OUTPUT, fields.INFERENCE_ID_OUTPUT, fields.MODEL_ID_OUTPUT),
+    batch_properties=fields.BATCH_PROPERTIES,
+)

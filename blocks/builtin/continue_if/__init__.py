@@ -1,0 +1,1 @@
+"""Continue if: let the listed steps run only where a condition holds."""

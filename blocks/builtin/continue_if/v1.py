@@ -1,0 +1,55 @@
+"""Continue if v1: flow control by a query-language condition."""
+
+from typing import Literal
+
+from pydantic import Field
+
+from blocks.kinds import FLOAT_KIND, WILDCARD_KIND
+from blocks.manifest import BlockDefinition, BlockManifest, Selector, StepSelector, block_config
+from blocks.query_language.statements import StatementGroup
+
+
+class Manifest(BlockManifest):
+    model_config = block_config(
+        name="Continue If",
+        version="v1",
+        short_description="Stop a branch of the workflow unless a condition holds.",
+        long_description=(
+            "Evaluates a condition, written in the query language over named evaluation parameters, "
+            "for every input element. Where it holds, the steps in `next_steps` run; elsewhere they "
+            "are skipped and their outputs are null."
+        ),
+        block_type="flow_control",
+        ui_manifest={
+            "section": "flow_control",
+            "icon": "fak fa-branching",
+            "blockPriority": 0,
+            "popular": True,
+        },
+    )
+
+    type: Literal["roboflow_core/continue_if@v1", "ContinueIf"]
+    condition_statement: StatementGroup = Field(
+        title="Conditional Statement",
+        description="The condition; dynamic operands name entries of `evaluation_parameters`.",
+    )
+    evaluation_parameters: dict[str, Selector(WILDCARD_KIND)] = Field(
+        default_factory=dict,
+        title="Evaluation Parameters",
+        description="Named values the condition reads, each a reference to an input or a step output.",
+        examples=[{"left": "$inputs.some"}],
+    )
+    next_steps: list[StepSelector] = Field(
+        title="Next Steps",
+        description="The steps that run where the condition holds.",
+        examples=[["$steps.on_true"]],
+    )
+    stop_delay: Selector(FLOAT_KIND) | float = Field(
+        default=0,
+        title="Stop Delay",
+        description="Seconds to keep the branch open after the condition stops holding (for video).",
+        json_schema_extra={"gt": 0},
+    )
+
+
+DEFINITION = BlockDefinition(manifest=Manifest, outputs=())

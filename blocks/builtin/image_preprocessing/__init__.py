@@ -1,0 +1,1 @@
+"""Image preprocessing: resize, rotate or flip an image."""

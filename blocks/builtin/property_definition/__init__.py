@@ -1,0 +1,1 @@
+"""Property definition: compute a value from another with query-language operations."""

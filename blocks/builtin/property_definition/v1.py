@@ -1,0 +1,49 @@
+"""Property definition v1."""
+
+from typing import Literal
+
+from pydantic import Field
+
+from blocks.kinds import WILDCARD_KIND
+from blocks.manifest import BlockDefinition, BlockManifest, OutputDefinition, Selector, block_config
+from blocks.query_language.operations import Operation
+
+
+class Manifest(BlockManifest):
+    model_config = block_config(
+        name="Property Definition",
+        version="v1",
+        short_description="Derive a value from data with a chain of operations.",
+        long_description=(
+            "Applies a sequence of query-language operations to the referenced data, such as reading "
+            "the top class of a classification, rounding a number or changing the case of a string, "
+            "and exposes the result as the `output`."
+        ),
+        block_type="formatter",
+        search_keywords=(
+            "property",
+            "field",
+            "number",
+            "count",
+            "classes",
+            "confidences",
+            "labels",
+            "coordinates",
+        ),
+        ui_manifest={"section": "advanced", "icon": "fal fa-gear-code", "blockPriority": 0, "popular": True},
+    )
+
+    type: Literal["roboflow_core/property_definition@v1", "PropertyDefinition", "PropertyExtraction"]
+    data: Selector(WILDCARD_KIND) = Field(
+        title="Data",
+        description="The value to operate on.",
+        examples=["$steps.classifier.predictions"],
+    )
+    operations: list[Operation] = Field(
+        title="Operations",
+        description="Operations applied in order; each receives the previous one's result.",
+        examples=[[{"type": "ClassificationPropertyExtract", "property_name": "top_class"}]],
+    )
+
+
+DEFINITION = BlockDefinition(manifest=Manifest, outputs=(OutputDefinition("output", (WILDCARD_KIND,)),))
