@@ -32,7 +32,7 @@ def Selector(*kinds: Kind) -> Any:  # noqa: N802 - reads like the type it stands
             json_schema_extra={
                 "reference": True,
                 "selected_element": "any_data",
-                "kind": [dict(kind.as_dict()) for kind in (kinds or (WILDCARD_KIND,))],  # type: ignore[misc]
+                "kind": [dict(kind.as_dict()) for kind in (kinds or (WILDCARD_KIND,))],
                 "selector_points_to_batch": "dynamic",
             },
         ),

@@ -221,12 +221,14 @@ def _collect(
         for branch in branches:
             literal = _collect(branch, references, flags, depth, container) or literal
         return literal
+    if fragment.get("type") == "null":
+        # An optional selector is still a selector property: null means "not given", not a literal.
+        return False
+    # A container is literal unless its elements can only be selectors.
     if depth == 0 and isinstance(fragment.get("items"), Mapping):
-        _collect(fragment["items"], references, flags, depth + 1, "list")
-        return True
+        return _collect(fragment["items"], references, flags, depth + 1, "list")
     if depth == 0 and isinstance(fragment.get("additionalProperties"), Mapping):
-        _collect(fragment["additionalProperties"], references, flags, depth + 1, "dict")
-        return True
+        return _collect(fragment["additionalProperties"], references, flags, depth + 1, "dict")
     return True
 
 
