@@ -1,5 +1,7 @@
 """The native API: one URL module per concern, included here."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("registry.api.catalog.urls")),
+]

@@ -1,5 +1,9 @@
 """Block documentation pages under /docs/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from registry.docs import views
+
+urlpatterns: list[URLPattern] = [
+    path("blocks/<path:type_identifier>/", views.block_docs, name="block-docs"),
+]

@@ -1,1 +1,23 @@
 """Models, one module per concern; every model is re-exported here for Django's app loading."""
+
+from registry.models.catalog import (
+    CATALOG_STATES_VALUES,
+    BlockType,
+    BlockVersion,
+    BlockVersionRevision,
+    CatalogSnapshot,
+    Kind,
+    Source,
+    State,
+)
+
+__all__ = [
+    "CATALOG_STATES_VALUES",
+    "BlockType",
+    "BlockVersion",
+    "BlockVersionRevision",
+    "CatalogSnapshot",
+    "Kind",
+    "Source",
+    "State",
+]

@@ -1,5 +1,11 @@
 """Roboflow-compatible routes at the root (spec section 4)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from registry.roboflow import describe
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("workflows/blocks/describe", describe.blocks_describe, name="roboflow-describe"),
+    path("workflows/definition/schema", describe.definition_schema, name="roboflow-definition-schema"),
+    path("workflows/execution_engine/versions", describe.execution_engine_versions, name="roboflow-ee-versions"),
+]

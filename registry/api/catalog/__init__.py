@@ -1,0 +1,1 @@
+"""Catalog endpoints: kinds, block versions, the connection graph."""

@@ -1,0 +1,136 @@
+"""Output shapes of the catalog API (agreed with the editor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from blocks.spec import BlockSpec
+from registry.models import BlockVersion, Kind
+
+
+class KindSerializer(serializers.ModelSerializer[Kind]):
+    class Meta:
+        model = Kind
+        fields = ["name", "description", "serialised_data_type"]
+
+
+class BlockVersionSlimSerializer(serializers.ModelSerializer[BlockVersion]):
+    family = serializers.CharField(source="block_type.family")
+    is_default = serializers.SerializerMethodField()
+    search_keywords = serializers.SerializerMethodField()
+    docs_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BlockVersion
+        fields = [
+            "type_identifier",
+            "aliases",
+            "family",
+            "version",
+            "human_name",
+            "category",
+            "short_description",
+            "search_keywords",
+            "state",
+            "is_default",
+            "executable",
+            "source",
+            "deprecation_message",
+            "replacement",
+            "docs_url",
+        ]
+
+    def get_is_default(self, row: BlockVersion) -> bool:
+        return row.block_type.default_version_id == row.pk
+
+    def get_search_keywords(self, row: BlockVersion) -> list[str]:
+        keywords: list[str] = row.schema.get("search_keywords", [])
+        return keywords
+
+    def get_docs_url(self, row: BlockVersion) -> str:
+        return reverse("block-docs", kwargs={"type_identifier": row.type_identifier})
+
+
+def property_dicts(spec: BlockSpec) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": prop.name,
+            "title": prop.title,
+            "description": prop.description,
+            "required": prop.required,
+            "has_default": prop.has_default,
+            "default": prop.default,
+            "accepts_literals": prop.accepts_literals,
+            "takes_reference": prop.takes_reference,
+            "takes_step_selector": prop.takes_step_selector,
+            "kinds": list(prop.kinds),
+            "is_list_element": prop.is_list_element,
+            "is_dict_element": prop.is_dict_element,
+        }
+        for prop in spec.properties.values()
+    ]
+
+
+class BlockVersionDetailSerializer(BlockVersionSlimSerializer):
+    schema = serializers.JSONField()
+    properties = serializers.SerializerMethodField()
+    outputs = serializers.SerializerMethodField()
+    long_description = serializers.SerializerMethodField()
+    versions = serializers.SerializerMethodField()
+
+    class Meta(BlockVersionSlimSerializer.Meta):
+        fields = [
+            *BlockVersionSlimSerializer.Meta.fields,
+            "long_description",
+            "schema",
+            "properties",
+            "outputs",
+            "content_hash",
+            "revision",
+            "release_notes",
+            "versions",
+            "created_at",
+            "updated_at",
+        ]
+
+    def _spec(self, row: BlockVersion) -> BlockSpec:
+        return BlockSpec.from_description(row.description)
+
+    def get_properties(self, row: BlockVersion) -> list[dict[str, Any]]:
+        return property_dicts(self._spec(row))
+
+    def get_outputs(self, row: BlockVersion) -> list[dict[str, Any]]:
+        return [{"name": out.name, "kinds": list(out.kinds)} for out in self._spec(row).outputs]
+
+    def get_long_description(self, row: BlockVersion) -> str:
+        return str(row.schema.get("long_description", ""))
+
+    def get_versions(self, row: BlockVersion) -> list[dict[str, Any]]:
+        siblings = self.context.get("versions", [])
+        default_id = row.block_type.default_version_id
+        return [
+            {
+                "type_identifier": sibling.type_identifier,
+                "version": sibling.version,
+                "state": sibling.state,
+                "is_default": sibling.pk == default_id,
+            }
+            for sibling in siblings
+        ]
+
+
+class BlockRegisterSerializer(serializers.Serializer[Any]):
+    """Either a Roboflow BlockDescription, or `manifest` + `outputs`; validated by the service."""
+
+    manifest = serializers.JSONField(required=False)
+    outputs = serializers.JSONField(required=False)
+    release_notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BlockStateSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=["publish", "deprecate", "disable", "make_default"])
+    message = serializers.CharField(required=False, allow_blank=True, default="")
+    replacement = serializers.CharField(required=False, allow_blank=True, default="")

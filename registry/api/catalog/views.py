@@ -1,0 +1,184 @@
+"""Catalog endpoints. Thin: parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from blocks.connections import BlockConnections
+from blocks.validation import description_from_manifest
+from registry.api.catalog.serializers import (
+    BlockRegisterSerializer,
+    BlockStateSerializer,
+    BlockVersionDetailSerializer,
+    BlockVersionSlimSerializer,
+    KindSerializer,
+)
+from registry.api.errors import ApiError
+from registry.api.limits import require_object
+from registry.api.responses import RawJsonResponse, not_modified
+from registry.selectors.catalog import (
+    block_version_get,
+    block_version_list,
+    block_versions_of_family,
+    kind_get,
+    kind_list,
+    kind_usage,
+    published_snapshot,
+)
+from registry.services.block_versions import block_version_change_state, block_version_register
+
+
+class StaffWrites(BasePermission):
+    """Anyone reads; only staff write (401 when anonymous, 403 otherwise)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.method in SAFE_METHODS or IsAdminUser().has_permission(request, view)
+
+
+def _boolean(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    lowered = value.lower()
+    if lowered in {"true", "1", "yes"}:
+        return True
+    if lowered in {"false", "0", "no"}:
+        return False
+    raise ApiError(
+        "`executable` must be true or false.",
+        code="invalid",
+        details=[{"path": "executable", "code": "invalid", "message": value}],
+    )
+
+
+def _detail(row: Any) -> dict[str, Any]:
+    return dict(BlockVersionDetailSerializer(row, context={"versions": block_versions_of_family(row)}).data)
+
+
+class KindListApi(APIView):
+    @extend_schema(responses=KindSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        kinds = kind_list()
+        return Response({"count": len(kinds), "results": KindSerializer(kinds, many=True).data})
+
+
+class KindDetailApi(APIView):
+    @extend_schema(responses=KindSerializer)
+    def get(self, request: Request, name: str) -> Response:
+        kind = kind_get(name)
+        return Response({**KindSerializer(kind).data, "used_by": kind_usage(kind.name)})
+
+
+class BlockListApi(APIView):
+    permission_classes = [StaffWrites]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str, description="words matched against name, identifiers, keywords"),
+            OpenApiParameter("category", str),
+            OpenApiParameter("state", str, enum=["draft", "published", "deprecated", "disabled"]),
+            OpenApiParameter("executable", bool),
+        ],
+        responses=BlockVersionSlimSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        rows = list(
+            block_version_list(
+                search=request.query_params.get("search", ""),
+                category=request.query_params.get("category", ""),
+                state=request.query_params.get("state", ""),
+                executable=_boolean(request.query_params.get("executable")),
+            )
+        )
+        return Response({"count": len(rows), "results": BlockVersionSlimSerializer(rows, many=True).data})
+
+    @extend_schema(
+        request=BlockRegisterSerializer,
+        parameters=[OpenApiParameter("dry_run", bool)],
+        responses={201: BlockVersionDetailSerializer, 200: BlockVersionDetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        body = require_object(request.data)
+        serializer = BlockRegisterSerializer(data=body)
+        serializer.is_valid(raise_exception=True)
+        if "manifest" in body:
+            manifest = require_object(body["manifest"], what="`manifest`")
+            outputs = body.get("outputs") or []
+            description = description_from_manifest(manifest, outputs if isinstance(outputs, list) else [])
+        else:
+            description = {k: v for k, v in body.items() if k != "release_notes"}
+        dry_run = _boolean(request.query_params.get("dry_run")) or False
+        row, created = block_version_register(
+            description=description,
+            user=request.user,
+            release_notes=serializer.validated_data["release_notes"],
+            dry_run=dry_run,
+        )
+        if dry_run:
+            return Response(
+                {"dry_run": True, "valid": True, "type_identifier": row.type_identifier, "created": created}
+            )
+        return Response(_detail(row), status=201 if created else 200)
+
+
+class BlockDetailApi(APIView):
+    @extend_schema(responses=BlockVersionDetailSerializer)
+    def get(self, request: Request, type_identifier: str) -> Response:
+        return Response(_detail(block_version_get(type_identifier)))
+
+
+class BlockStateApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(request=BlockStateSerializer, responses=BlockVersionDetailSerializer)
+    def post(self, request: Request, type_identifier: str) -> Response:
+        serializer = BlockStateSerializer(data=require_object(request.data))
+        serializer.is_valid(raise_exception=True)
+        row = block_version_change_state(
+            block_version=block_version_get(type_identifier), user=request.user, **serializer.validated_data
+        )
+        return Response(_detail(row))
+
+
+class BlockConnectionsApi(APIView):
+    @extend_schema(
+        responses=inline_serializer(
+            "BlockConnections",
+            {
+                "type_identifier": serializers.CharField(),
+                "inputs": serializers.JSONField(),
+                "outputs": serializers.JSONField(),
+            },
+        )
+    )
+    def get(self, request: Request, type_identifier: str) -> Response:
+        row = block_version_get(type_identifier)
+        snapshot = published_snapshot()
+        graph = json.loads(snapshot.graph_json)["blocks"] if snapshot else {}
+        connections = graph.get(row.type_identifier) or BlockConnections(inputs={}, outputs={}).as_dict()
+        return Response({"type_identifier": row.type_identifier, **connections})
+
+
+class ConnectionGraphApi(APIView):
+    """The whole graph for the editor, served from the stored snapshot with an ETag."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ConnectionGraph", {"version": serializers.CharField(), "blocks": serializers.JSONField()}
+        )
+    )
+    def get(self, request: Request) -> HttpResponse:
+        snapshot = published_snapshot()
+        if snapshot is None:
+            return RawJsonResponse(b'{"version":"0","blocks":{}}')
+        if request.headers.get("If-None-Match") == snapshot.etag:
+            return not_modified(snapshot.etag)
+        return RawJsonResponse(snapshot.graph_json, etag=snapshot.etag)

@@ -1,0 +1,71 @@
+"""Request parsing with limits: bodies over the size limit get 413, malformed JSON a located 400."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import IO, Any
+
+from django.conf import settings
+from rest_framework.parsers import BaseParser
+
+from registry.api.errors import ApiError, PayloadTooLargeError
+
+
+def read_limited(stream: IO[bytes], limit: int) -> bytes:
+    """Read at most `limit` bytes; more is a 413 (the rest is never buffered)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLargeError(
+            f"The request body is larger than the limit of {limit} bytes.",
+            extra={"limit_bytes": limit},
+        )
+    return data
+
+
+def parse_json_bytes(data: bytes) -> Any:
+    """Parse JSON, reporting the line and column of a syntax error."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ApiError(
+            "The request body is not UTF-8 text.",
+            code="parse_error",
+            details=[{"path": "", "code": "parse_error", "message": str(exc), "position": exc.start}],
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise ApiError(
+            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+            code="parse_error",
+            details=[
+                {
+                    "path": "",
+                    "code": "parse_error",
+                    "message": exc.msg,
+                    "line": exc.lineno,
+                    "column": exc.colno,
+                    "position": exc.pos,
+                }
+            ],
+        ) from exc
+
+
+class LimitedJSONParser(BaseParser):
+    media_type = "application/json"
+
+    def parse(
+        self, stream: IO[bytes] | None, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
+        if stream is None:
+            return None
+        return parse_json_bytes(read_limited(stream, settings.BLOCKWISE_MAX_BODY_BYTES))
+
+
+def require_object(data: Any, *, what: str = "The request body") -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ApiError(
+            f"{what} must be a JSON object.",
+            code="parse_error",
+            details=[{"path": "", "code": "invalid_type", "message": f"got {type(data).__name__}"}],
+        )
+    return data

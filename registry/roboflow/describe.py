@@ -1,0 +1,98 @@
+"""Roboflow's catalog routes: describe, the definition schema and the engine versions (spec section 4).
+
+The describe payload is computed once per catalog change and served as stored bytes (gzipped ahead
+of time for clients that accept it), so a warm read never serialises the catalog.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import threading
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from registry.api.limits import read_limited
+from registry.selectors.catalog import published_snapshot
+
+EXECUTION_ENGINE_VERSION = "1.15.0"
+DESCRIBE_BODY_LIMIT = 1024 * 1024
+
+_gzip_lock = threading.Lock()
+_gzip_cache: dict[int, bytes] = {}
+
+
+def _message(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"message": message}, status=status)
+
+
+def _gzipped(version: int, body: bytes) -> bytes:
+    cached = _gzip_cache.get(version)
+    if cached is None:
+        with _gzip_lock:
+            cached = _gzip_cache.get(version)
+            if cached is None:
+                cached = gzip.compress(body, compresslevel=6)
+                _gzip_cache.clear()
+                _gzip_cache[version] = cached
+    return cached
+
+
+def _engine_version_supported(requested: object) -> bool:
+    if requested is None:
+        return True
+    parts = str(requested).split(".")
+    return parts[0] == "1" and all(part.isdigit() for part in parts)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def blocks_describe(request: HttpRequest) -> HttpResponse:
+    requested_version: object = None
+    if request.method == "POST" and request.body:
+        body = parse_json_or_none(read_limited(io.BytesIO(request.body), DESCRIBE_BODY_LIMIT))
+        if not isinstance(body, dict):
+            return _message(422, "The request body must be a JSON object.")
+        if body.get("dynamic_blocks_definitions"):
+            return _message(400, "Dynamic (custom Python) blocks are not supported by Blockwise.")
+        requested_version = body.get("execution_engine_version")
+    snapshot = published_snapshot()
+    if snapshot is None or not _engine_version_supported(requested_version):
+        empty = {
+            "blocks": [],
+            "declared_kinds": [],
+            "kinds_connections": {},
+            "primitives_connections": [],
+            "universal_query_language_description": {"operations_description": [], "operators_descriptions": []},
+            "dynamic_block_definition_schema": {},
+        }
+        return JsonResponse(empty)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(_gzipped(snapshot.version, snapshot.describe_json), content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+        response["Vary"] = "Accept-Encoding"
+        return response
+    return HttpResponse(snapshot.describe_json, content_type="application/json")
+
+
+def parse_json_or_none(data: bytes) -> object:
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+@require_GET
+def definition_schema(request: HttpRequest) -> HttpResponse:
+    snapshot = published_snapshot()
+    if snapshot is None:
+        return JsonResponse({"schema": {}})
+    return HttpResponse(snapshot.definition_schema_json, content_type="application/json")
+
+
+@require_GET
+def execution_engine_versions(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"versions": [EXECUTION_ENGINE_VERSION]})

@@ -1,0 +1,78 @@
+"""Recomputes the catalog snapshot: the connection graph, the describe payload, the definition schema.
+
+Called explicitly by every service that changes the catalog, inside its transaction, so a reader
+never sees a catalog without its graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from blocks.catalog import query_language_description
+from blocks.connections import build_connections, kinds_connections, primitives_connections
+from blocks.spec import BlockSpec
+from registry.models import CatalogSnapshot, Kind
+from registry.selectors.catalog import catalog_block_specs
+
+SNAPSHOTS_KEPT = 20
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _definition_schema(specs: list[BlockSpec]) -> dict[str, Any]:
+    """JSON Schema of a workflow definition, one `$defs` entry per block manifest."""
+    defs: dict[str, Any] = {}
+    for spec in specs:
+        schema = dict(spec.schema)
+        nested = schema.pop("$defs", {})
+        for name, definition in nested.items():
+            defs.setdefault(name, definition)
+        defs[spec.type_identifier] = schema
+    step_refs = [{"$ref": f"#/$defs/{spec.type_identifier}"} for spec in specs]
+    return {
+        "title": "WorkflowSpecificationV1",
+        "type": "object",
+        "properties": {
+            "version": {"type": "string", "title": "Version"},
+            "inputs": {"type": "array", "title": "Inputs", "items": {"type": "object"}},
+            "steps": {"type": "array", "title": "Steps", "items": {"anyOf": step_refs}},
+            "outputs": {"type": "array", "title": "Outputs", "items": {"type": "object"}},
+        },
+        "required": ["version", "inputs", "steps", "outputs"],
+        "$defs": defs,
+    }
+
+
+def catalog_snapshot_rebuild() -> CatalogSnapshot:
+    specs = list(catalog_block_specs())
+    graph = build_connections(specs)
+    describe = {
+        "blocks": [dict(spec.extra["description"]) for spec in specs],
+        "declared_kinds": [kind.as_dict() for kind in Kind.objects.all()],
+        "kinds_connections": kinds_connections(specs),
+        "primitives_connections": primitives_connections(specs),
+        "universal_query_language_description": query_language_description(),
+        "dynamic_block_definition_schema": {},
+    }
+    latest = CatalogSnapshot.objects.order_by("-version").values_list("version", flat=True).first() or 0
+    version = latest + 1
+    graph_payload = {
+        "version": str(version),
+        "blocks": {identifier: connections.as_dict() for identifier, connections in graph.items()},
+    }
+    graph_json = _dumps(graph_payload)
+    snapshot = CatalogSnapshot.objects.create(
+        version=version,
+        etag='"' + hashlib.sha256(graph_json.encode()).hexdigest()[:32] + f'-{version}"',
+        block_count=len(specs),
+        graph_json=graph_json,
+        describe_json=_dumps(describe),
+        definition_schema_json=_dumps({"schema": _definition_schema(specs)}),
+    )
+    stale = CatalogSnapshot.objects.order_by("-version").values_list("pk", flat=True)[SNAPSHOTS_KEPT:]
+    CatalogSnapshot.objects.filter(pk__in=list(stale)).delete()
+    return snapshot
