@@ -36,24 +36,86 @@ class Consumer:
 
 @dataclass(frozen=True, slots=True)
 class BlockConnections:
+    """A block's connections. `any_inputs` / `any_outputs` name the properties and outputs that
+    connect to everything (the `*` kind): their lists are left empty rather than listing the whole
+    catalog, which keeps the graph small; ``expanded`` lists them in full."""
+
     inputs: Mapping[str, tuple[Producer, ...]]
     outputs: Mapping[str, tuple[Consumer, ...]]
+    any_inputs: frozenset[str] = frozenset()
+    any_outputs: frozenset[str] = frozenset()
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_compact_dict(self, position: Mapping[str, int], memo: dict[int, list[Any]]) -> dict[str, Any]:
+        """Edges as `[block index, [names]]`, or `"*"` for everything: compact enough to ship whole.
+
+        ``memo`` maps shared producer and consumer tuples (by identity) to their rendering."""
+
+        def render(edges: tuple[Producer, ...] | tuple[Consumer, ...]) -> list[Any]:
+            rendered = memo.get(id(edges))
+            if rendered is None:
+                rendered = [
+                    [position[e.type_identifier], list(e.outputs if isinstance(e, Producer) else e.properties)]
+                    for e in edges
+                ]
+                memo[id(edges)] = rendered
+            return rendered
+
         return {
             "inputs": {
-                prop: [
-                    {"type_identifier": p.type_identifier, "human_name": p.human_name, "outputs": list(p.outputs)}
-                    for p in producers
-                ]
-                for prop, producers in self.inputs.items()
+                prop: "*" if prop in self.any_inputs else render(producers) for prop, producers in self.inputs.items()
             },
             "outputs": {
-                output: [
-                    {"type_identifier": c.type_identifier, "human_name": c.human_name, "properties": list(c.properties)}
-                    for c in consumers
-                ]
-                for output, consumers in self.outputs.items()
+                out: "*" if out in self.any_outputs else render(consumers) for out, consumers in self.outputs.items()
+            },
+        }
+
+
+def expanded(connections: BlockConnections, everything: BlockConnectionsIndex) -> dict[str, Any]:
+    """Every compatible block spelled out, with human names: the per-block API's shape."""
+    inputs = {
+        prop: everything.all_producers if prop in connections.any_inputs else producers
+        for prop, producers in connections.inputs.items()
+    }
+    outputs = {
+        out: everything.all_consumers if out in connections.any_outputs else consumers
+        for out, consumers in connections.outputs.items()
+    }
+    return {
+        "inputs": {
+            prop: [
+                {"type_identifier": p.type_identifier, "human_name": p.human_name, "outputs": list(p.outputs)}
+                for p in producers
+            ]
+            for prop, producers in inputs.items()
+        },
+        "outputs": {
+            out: [
+                {"type_identifier": c.type_identifier, "human_name": c.human_name, "properties": list(c.properties)}
+                for c in consumers
+            ]
+            for out, consumers in outputs.items()
+        },
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class BlockConnectionsIndex:
+    """The graph: per block its connections, plus the `*` lists shared by every wildcard entry."""
+
+    blocks: Mapping[str, BlockConnections]
+    all_producers: tuple[Producer, ...]
+    all_consumers: tuple[Consumer, ...]
+
+    def as_compact_dict(self) -> dict[str, Any]:
+        """`blocks` lists the identifiers; edges refer to blocks by their position in that list."""
+        identifiers = list(self.blocks)
+        position = {identifier: index for index, identifier in enumerate(identifiers)}
+        memo: dict[int, list[Any]] = {}
+        return {
+            "blocks": identifiers,
+            "edges": {
+                identifier: connections.as_compact_dict(position, memo)
+                for identifier, connections in self.blocks.items()
             },
         }
 
@@ -68,7 +130,7 @@ def _step_kinds(prop: PropertySpec) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def build_connections(specs: Sequence[BlockSpec]) -> dict[str, BlockConnections]:
+def build_connections(specs: Sequence[BlockSpec]) -> BlockConnectionsIndex:
     """The graph, keyed by type identifier; linear in blocks x (properties + outputs) x kinds."""
     # kind -> {identifier: [output names]}; every block is reachable under `*` with all its outputs.
     output_index: dict[str, dict[str, list[str]]] = {WILDCARD_KIND: {}}
@@ -89,19 +151,40 @@ def build_connections(specs: Sequence[BlockSpec]) -> dict[str, BlockConnections]
             for kind in {*kinds, WILDCARD_KIND}:
                 input_index.setdefault(kind, {}).setdefault(spec.type_identifier, []).append(prop.name)
 
+    all_producers = _merge_producers([output_index[WILDCARD_KIND]], names)
+    all_consumers = _merge_consumers([input_index[WILDCARD_KIND]], names)
+    # Many properties share a kind set (`image` alone is most of them): merge each set once.
+    producers_by_kinds: dict[tuple[str, ...], tuple[Producer, ...]] = {}
+    consumers_by_kinds: dict[tuple[str, ...], tuple[Consumer, ...]] = {}
     graph: dict[str, BlockConnections] = {}
     for spec in specs:
         inputs: dict[str, tuple[Producer, ...]] = {}
+        any_inputs = set()
         for prop in spec.selector_properties():
             kinds = _step_kinds(prop)
             if not kinds:
                 continue
-            inputs[prop.name] = _merge_producers((output_index.get(kind, {}) for kind in kinds), names)
+            if WILDCARD_KIND in kinds:
+                any_inputs.add(prop.name)
+                inputs[prop.name] = ()
+            else:
+                if kinds not in producers_by_kinds:
+                    producers_by_kinds[kinds] = _merge_producers((output_index.get(k, {}) for k in kinds), names)
+                inputs[prop.name] = producers_by_kinds[kinds]
         outputs: dict[str, tuple[Consumer, ...]] = {}
+        any_outputs = set()
         for out in spec.outputs:
-            outputs[out.name] = _merge_consumers((input_index.get(kind, {}) for kind in out.kinds), names)
-        graph[spec.type_identifier] = BlockConnections(inputs=inputs, outputs=outputs)
-    return graph
+            if WILDCARD_KIND in out.kinds:
+                any_outputs.add(out.name)
+                outputs[out.name] = ()
+            else:
+                if out.kinds not in consumers_by_kinds:
+                    consumers_by_kinds[out.kinds] = _merge_consumers((input_index.get(k, {}) for k in out.kinds), names)
+                outputs[out.name] = consumers_by_kinds[out.kinds]
+        graph[spec.type_identifier] = BlockConnections(
+            inputs=inputs, outputs=outputs, any_inputs=frozenset(any_inputs), any_outputs=frozenset(any_outputs)
+        )
+    return BlockConnectionsIndex(blocks=graph, all_producers=all_producers, all_consumers=all_consumers)
 
 
 def _merge(indexes: Iterable[Mapping[str, list[str]]]) -> dict[str, list[str]]:

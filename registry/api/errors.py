@@ -13,7 +13,6 @@ from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class ApiError(Exception):
@@ -92,6 +91,9 @@ def _validation_details(data: Any, path: str = "") -> list[dict[str, Any]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Imported here: rest_framework.views reads the parser settings, and our parser imports this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, ApiError):
         return Response(exc.as_body(), status=exc.status_code)
     if isinstance(exc, Http404):

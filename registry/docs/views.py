@@ -12,7 +12,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from blocks.connections import type_annotation
+from blocks.connections import expanded, type_annotation
 from blocks.spec import BlockSpec
 from registry.api.errors import NotFoundError
 from registry.selectors.catalog import block_version_get, block_versions_of_family, published_snapshot
@@ -36,8 +36,12 @@ def _example_step(spec: BlockSpec) -> str:
     return json.dumps(step, indent=4)
 
 
-def _connected_names(graph: dict[str, Any], identifier: str) -> tuple[list[str], list[str]]:
-    entry = graph.get(identifier, {"inputs": {}, "outputs": {}})
+def _connected_names(identifier: str) -> tuple[list[str], list[str]]:
+    snapshot = published_snapshot()
+    connections = snapshot.graph.blocks.get(identifier) if snapshot else None
+    if snapshot is None or connections is None:
+        return [], []
+    entry = expanded(connections, snapshot.graph)
     inputs = sorted({p["human_name"] for producers in entry["inputs"].values() for p in producers})
     outputs = sorted({c["human_name"] for consumers in entry["outputs"].values() for c in consumers})
     return inputs, outputs
@@ -49,9 +53,7 @@ def block_docs(request: HttpRequest, type_identifier: str) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
     spec = BlockSpec.from_description(row.description)
-    snapshot = published_snapshot()
-    graph = json.loads(snapshot.graph_json)["blocks"] if snapshot else {}
-    inputs, outputs = _connected_names(graph, spec.type_identifier)
+    inputs, outputs = _connected_names(spec.type_identifier)
     properties = [
         {
             "name": prop.name,

@@ -6,39 +6,23 @@ of time for clients that accept it), so a warm read never serialises the catalog
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
-import threading
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from registry.api.limits import read_limited
+from registry.api.responses import stored_json_response
 from registry.selectors.catalog import published_snapshot
 
 EXECUTION_ENGINE_VERSION = "1.15.0"
 DESCRIBE_BODY_LIMIT = 1024 * 1024
 
-_gzip_lock = threading.Lock()
-_gzip_cache: dict[int, bytes] = {}
-
 
 def _message(status: int, message: str) -> JsonResponse:
     return JsonResponse({"message": message}, status=status)
-
-
-def _gzipped(version: int, body: bytes) -> bytes:
-    cached = _gzip_cache.get(version)
-    if cached is None:
-        with _gzip_lock:
-            cached = _gzip_cache.get(version)
-            if cached is None:
-                cached = gzip.compress(body, compresslevel=6)
-                _gzip_cache.clear()
-                _gzip_cache[version] = cached
-    return cached
 
 
 def _engine_version_supported(requested: object) -> bool:
@@ -70,12 +54,7 @@ def blocks_describe(request: HttpRequest) -> HttpResponse:
             "dynamic_block_definition_schema": {},
         }
         return JsonResponse(empty)
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(_gzipped(snapshot.version, snapshot.describe_json), content_type="application/json")
-        response["Content-Encoding"] = "gzip"
-        response["Vary"] = "Accept-Encoding"
-        return response
-    return HttpResponse(snapshot.describe_json, content_type="application/json")
+    return stored_json_response(request, snapshot.describe_json, key="describe", version=snapshot.version)
 
 
 def parse_json_or_none(data: bytes) -> object:
@@ -90,7 +69,7 @@ def definition_schema(request: HttpRequest) -> HttpResponse:
     snapshot = published_snapshot()
     if snapshot is None:
         return JsonResponse({"schema": {}})
-    return HttpResponse(snapshot.definition_schema_json, content_type="application/json")
+    return stored_json_response(request, snapshot.definition_schema_json, key="schema", version=snapshot.version)
 
 
 @require_GET

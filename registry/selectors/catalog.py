@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from blocks.catalog import BUILTIN_BY_IDENTIFIER
+from blocks.connections import BlockConnectionsIndex, build_connections
 from blocks.spec import BlockSpec, CatalogSnapshot
 from registry.api.errors import NotFoundError
 from registry.models import CATALOG_STATES_VALUES, BlockVersion, Kind, Source
@@ -26,20 +27,27 @@ SUGGESTIONS = 5
 class PublishedSnapshot:
     """What readers are served, as bytes ready to send."""
 
+    key: tuple[int, str, str]
     version: int
     etag: str
     graph_json: bytes
     describe_json: bytes
     definition_schema_json: bytes
     catalog: CatalogSnapshot
+    graph: BlockConnectionsIndex
 
 
 _lock = threading.Lock()
 _cached: PublishedSnapshot | None = None
 
 
-def _latest_version() -> int | None:
-    return SnapshotRow.objects.order_by("-version").values_list("version", flat=True).first()
+def _latest_key() -> tuple[int, str, str] | None:
+    """Identifies the current snapshot; the timestamp tells apart snapshots that reuse a version
+    number after a rolled-back transaction (tests do that)."""
+    latest = SnapshotRow.objects.order_by("-version").values_list("version", "etag", "created_at").first()
+    if latest is None:
+        return None
+    return latest[0], latest[1], latest[2].isoformat()
 
 
 def block_spec_from_row(row: BlockVersion) -> BlockSpec:
@@ -67,23 +75,26 @@ def catalog_block_specs() -> Iterator[BlockSpec]:
 
 def published_snapshot() -> PublishedSnapshot | None:
     global _cached
-    version = _latest_version()
-    if version is None:
+    key = _latest_key()
+    if key is None:
         return None
     cached = _cached
-    if cached is not None and cached.version == version:
+    if cached is not None and cached.key == key:
         return cached
     with _lock:
-        if _cached is not None and _cached.version == version:
+        if _cached is not None and _cached.key == key:
             return _cached
-        row = SnapshotRow.objects.get(version=version)
+        row = SnapshotRow.objects.get(version=key[0])
+        specs = list(catalog_block_specs())
         _cached = PublishedSnapshot(
+            key=key,
             version=row.version,
             etag=row.etag,
             graph_json=row.graph_json.encode("utf-8"),
             describe_json=row.describe_json.encode("utf-8"),
             definition_schema_json=row.definition_schema_json.encode("utf-8"),
-            catalog=CatalogSnapshot.build(list(catalog_block_specs()), version=f"catalog-{row.version}"),
+            catalog=CatalogSnapshot.build(specs, version=f"catalog-{row.version}"),
+            graph=build_connections(specs),
         )
         return _cached
 

@@ -3,7 +3,7 @@
 import pytest
 
 from blocks.catalog import builtin_specs
-from blocks.connections import build_connections, kinds_connections, primitives_connections, type_annotation
+from blocks.connections import build_connections, expanded, kinds_connections, primitives_connections, type_annotation
 from blocks.spec import BlockSpec
 
 CLASSIFIER = "roboflow_core/roboflow_classification_model@v2"
@@ -54,7 +54,7 @@ def test_simple_annotations_match_roboflows(roboflow_describe, roboflow_specs):
 
 def test_image_input_is_fed_only_by_blocks_with_image_outputs(roboflow_specs):
     graph = build_connections(roboflow_specs)
-    producers = {p.type_identifier: p.outputs for p in graph[CLASSIFIER].inputs["images"]}
+    producers = {p.type_identifier: p.outputs for p in graph.blocks[CLASSIFIER].inputs["images"]}
     assert producers["roboflow_core/convert_grayscale@v1"] == ("image",)
     assert producers["roboflow_core/absolute_static_crop@v1"] == ("crops",)
     assert "roboflow_core/roboflow_classification_model@v1" not in producers
@@ -67,30 +67,39 @@ def test_image_input_is_fed_only_by_blocks_with_image_outputs(roboflow_specs):
 
 def test_wildcard_is_asymmetric(roboflow_specs):
     graph = build_connections(roboflow_specs)
-    # property_definition.data accepts `*`: the grayscale block (an image output) feeds it...
-    feeding = {p.type_identifier for p in graph[PROPERTY_DEFINITION].inputs["data"]}
-    assert GRAYSCALE in feeding
-    assert len(feeding) == len(roboflow_specs)
+    # property_definition.data accepts `*`: every block feeds it, the grayscale block included...
+    assert graph.blocks[PROPERTY_DEFINITION].any_inputs == {"data"}
+    feeding = expanded(graph.blocks[PROPERTY_DEFINITION], graph)["inputs"]["data"]
+    assert {p["type_identifier"] for p in feeding} == {s.type_identifier for s in roboflow_specs}
+    grayscale = next(p for p in feeding if p["type_identifier"] == GRAYSCALE)
+    assert grayscale["outputs"] == ["image"]
     # ...but the grayscale output does not list it, since `*` properties appear only under `*` outputs.
-    consumers = {c.type_identifier for c in graph[GRAYSCALE].outputs["image"]}
+    consumers = {c.type_identifier for c in graph.blocks[GRAYSCALE].outputs["image"]}
     assert PROPERTY_DEFINITION not in consumers
     assert CLASSIFIER in consumers
     # property_definition's `*` output is consumed by every block with a data selector.
-    wildcard_consumers = {c.type_identifier: c.properties for c in graph[PROPERTY_DEFINITION].outputs["output"]}
-    assert "images" in wildcard_consumers[CLASSIFIER]
-    assert "confidence" in wildcard_consumers[CLASSIFIER]
+    assert graph.blocks[PROPERTY_DEFINITION].any_outputs == {"output"}
+    wildcard = expanded(graph.blocks[PROPERTY_DEFINITION], graph)["outputs"]["output"]
+    classifier = next(c for c in wildcard if c["type_identifier"] == CLASSIFIER)
+    assert classifier["properties"] == [
+        "images",
+        "model_id",
+        "confidence",
+        "disable_active_learning",
+        "active_learning_target_dataset",
+    ]
 
 
 def test_classification_predictions_feed_property_definition_only_via_wildcard(roboflow_specs):
     graph = build_connections(roboflow_specs)
-    consumers = {c.type_identifier: c.properties for c in graph[CLASSIFIER].outputs["predictions"]}
+    consumers = {c.type_identifier: c.properties for c in graph.blocks[CLASSIFIER].outputs["predictions"]}
     assert PROPERTY_DEFINITION not in consumers
     assert all(identifier != CLASSIFIER for identifier in consumers)
 
 
 def test_builtin_graph_links_the_builtins():
     graph = build_connections(builtin_specs())
-    producers = {p.type_identifier for p in graph[CLASSIFIER].inputs["images"]}
+    producers = {p.type_identifier for p in graph.blocks[CLASSIFIER].inputs["images"]}
     assert producers == {
         "roboflow_core/image_preprocessing@v1",
         "roboflow_core/absolute_static_crop@v1",

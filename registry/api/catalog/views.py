@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpResponse
@@ -13,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from blocks.connections import BlockConnections
+from blocks.connections import expanded
 from blocks.validation import description_from_manifest
 from registry.api.catalog.serializers import (
     BlockRegisterSerializer,
@@ -24,7 +23,7 @@ from registry.api.catalog.serializers import (
 )
 from registry.api.errors import ApiError
 from registry.api.limits import require_object
-from registry.api.responses import RawJsonResponse, not_modified
+from registry.api.responses import not_modified, stored_json_response
 from registry.selectors.catalog import (
     block_version_get,
     block_version_list,
@@ -162,9 +161,11 @@ class BlockConnectionsApi(APIView):
     def get(self, request: Request, type_identifier: str) -> Response:
         row = block_version_get(type_identifier)
         snapshot = published_snapshot()
-        graph = json.loads(snapshot.graph_json)["blocks"] if snapshot else {}
-        connections = graph.get(row.type_identifier) or BlockConnections(inputs={}, outputs={}).as_dict()
-        return Response({"type_identifier": row.type_identifier, **connections})
+        connections = snapshot.graph.blocks.get(row.type_identifier) if snapshot else None
+        if snapshot is None or connections is None:
+            # Drafts and disabled versions are outside the catalog: nothing connects to them.
+            return Response({"type_identifier": row.type_identifier, "inputs": {}, "outputs": {}})
+        return Response({"type_identifier": row.type_identifier, **expanded(connections, snapshot.graph)})
 
 
 class ConnectionGraphApi(APIView):
@@ -178,7 +179,9 @@ class ConnectionGraphApi(APIView):
     def get(self, request: Request) -> HttpResponse:
         snapshot = published_snapshot()
         if snapshot is None:
-            return RawJsonResponse(b'{"version":"0","blocks":{}}')
+            return HttpResponse(b'{"version":"0","blocks":[],"edges":{}}', content_type="application/json")
         if request.headers.get("If-None-Match") == snapshot.etag:
             return not_modified(snapshot.etag)
-        return RawJsonResponse(snapshot.graph_json, etag=snapshot.etag)
+        return stored_json_response(
+            request, snapshot.graph_json, key="graph", version=snapshot.version, etag=snapshot.etag
+        )
