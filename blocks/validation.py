@@ -125,6 +125,22 @@ def description_from_manifest(schema: Mapping[str, Any], outputs: list[Mapping[s
     }
 
 
+def canonical_description(value: Any) -> Any:
+    """A description without the long markdown `docs` of its embedded kinds.
+
+    Kinds are registered once with their own descriptions; the copies Roboflow embeds in every
+    selector dominate the payload's size and carry no fact about the block, so the canonical form
+    (what is stored, hashed and served) leaves them out.
+    """
+    if isinstance(value, Mapping):
+        if "name" in value and "docs" in value and "serialised_data_type" in value:
+            return {key: item for key, item in value.items() if key != "docs"}
+        return {key: canonical_description(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [canonical_description(item) for item in value]
+    return value
+
+
 def content_hash(description: Mapping[str, Any]) -> str:
     """sha256 of the canonical JSON of a description: equal content, equal hash."""
     canonical = json.dumps(description, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

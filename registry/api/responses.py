@@ -12,10 +12,10 @@ import threading
 from django.http import HttpRequest, HttpResponse
 
 _lock = threading.Lock()
-_compressed: dict[tuple[str, int], bytes] = {}
+_compressed: dict[tuple[str, object], bytes] = {}
 
 
-def _gzipped(key: str, version: int, body: bytes) -> bytes:
+def _gzipped(key: str, version: object, body: bytes) -> bytes:
     cached = _compressed.get((key, version))
     if cached is None:
         with _lock:
@@ -29,7 +29,7 @@ def _gzipped(key: str, version: int, body: bytes) -> bytes:
 
 
 def stored_json_response(
-    request: HttpRequest, body: bytes, *, key: str, version: int, etag: str | None = None
+    request: HttpRequest, body: bytes, *, key: str, version: object, etag: str | None = None
 ) -> HttpResponse:
     """`body` as JSON, gzipped from the per-version cache when the client accepts it."""
     if "gzip" in request.headers.get("Accept-Encoding", ""):

@@ -54,7 +54,7 @@ def blocks_describe(request: HttpRequest) -> HttpResponse:
             "dynamic_block_definition_schema": {},
         }
         return JsonResponse(empty)
-    return stored_json_response(request, snapshot.describe_json, key="describe", version=snapshot.version)
+    return stored_json_response(request, snapshot.describe_json, key="describe", version=snapshot.key)
 
 
 def parse_json_or_none(data: bytes) -> object:
@@ -69,7 +69,7 @@ def definition_schema(request: HttpRequest) -> HttpResponse:
     snapshot = published_snapshot()
     if snapshot is None:
         return JsonResponse({"schema": {}})
-    return stored_json_response(request, snapshot.definition_schema_json, key="schema", version=snapshot.version)
+    return stored_json_response(request, snapshot.definition_schema_json, key="schema", version=snapshot.key)
 
 
 @require_GET

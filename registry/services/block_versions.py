@@ -19,7 +19,7 @@ from django.db import transaction
 from blocks.catalog import BUILTIN_BLOCKS, builtin_descriptions
 from blocks.kinds import ALL_KINDS
 from blocks.spec import BlockSpec
-from blocks.validation import content_hash, family_and_version, validate_description
+from blocks.validation import canonical_description, content_hash, family_and_version, validate_description
 from registry.api.errors import ApiError, ConflictError
 from registry.models import BlockType, BlockVersion, BlockVersionRevision, Kind, Source, State
 from registry.services.catalog_snapshot import catalog_snapshot_rebuild
@@ -196,6 +196,8 @@ def blocks_import(payload: Mapping[str, Any], *, dry_run: bool = False, user: Us
     payload's is a conflict: nothing is written and every conflicting identifier is listed.
     """
     blocks = payload.get("blocks")
+    if isinstance(blocks, list):
+        blocks = [canonical_description(block) for block in blocks]
     if not isinstance(blocks, list):
         raise ApiError("A describe payload has a `blocks` list.", code="invalid_payload")
     problems = []
@@ -260,6 +262,7 @@ def block_version_register(
     Identical content under an existing identifier is a no-op; different content is a 409.
     """
     problems = validate_description(description)
+    description = canonical_description(description)
     if problems:
         raise ApiError(
             "The block description is not valid.",

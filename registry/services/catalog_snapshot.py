@@ -23,17 +23,6 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def _without_kind_docs(value: Any) -> Any:
-    """Drop the long markdown `docs` of embedded kinds: they dominate the payload and help nobody."""
-    if isinstance(value, dict):
-        if "name" in value and "docs" in value and "serialised_data_type" in value:
-            return {key: item for key, item in value.items() if key != "docs"}
-        return {key: _without_kind_docs(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_without_kind_docs(item) for item in value]
-    return value
-
-
 def _definition_schema(specs: list[BlockSpec]) -> dict[str, Any]:
     """JSON Schema of a workflow definition, one `$defs` entry per block manifest."""
     defs: dict[str, Any] = {}
@@ -42,7 +31,7 @@ def _definition_schema(specs: list[BlockSpec]) -> dict[str, Any]:
         nested = schema.pop("$defs", {})
         for name, definition in nested.items():
             defs.setdefault(name, definition)
-        defs[spec.type_identifier] = _without_kind_docs(schema)
+        defs[spec.type_identifier] = schema
     step_refs = [{"$ref": f"#/$defs/{spec.type_identifier}"} for spec in specs]
     return {
         "title": "WorkflowSpecificationV1",
@@ -62,7 +51,7 @@ def catalog_snapshot_rebuild() -> CatalogSnapshot:
     specs = list(catalog_block_specs())
     graph = build_connections(specs)
     describe = {
-        "blocks": [_without_kind_docs(spec.extra["description"]) for spec in specs],
+        "blocks": [spec.extra["description"] for spec in specs],
         "declared_kinds": [kind.as_dict() for kind in Kind.objects.all()],
         "kinds_connections": kinds_connections(specs),
         "primitives_connections": primitives_connections(specs),

@@ -182,6 +182,4 @@ class ConnectionGraphApi(APIView):
             return HttpResponse(b'{"version":"0","blocks":[],"edges":{}}', content_type="application/json")
         if request.headers.get("If-None-Match") == snapshot.etag:
             return not_modified(snapshot.etag)
-        return stored_json_response(
-            request, snapshot.graph_json, key="graph", version=snapshot.version, etag=snapshot.etag
-        )
+        return stored_json_response(request, snapshot.graph_json, key="graph", version=snapshot.key, etag=snapshot.etag)

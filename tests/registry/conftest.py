@@ -1,0 +1,48 @@
+"""The registry tests start from a database holding the built-in catalog and Roboflow 1.8.3's.
+
+Loading it once per session keeps the suite fast; each test runs in a transaction that is rolled
+back, so a test that changes the catalog leaves nothing behind.
+"""
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from registry.services.block_versions import blocks_import
+from tests.conftest import load_roboflow_describe
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        call_command("sync_blocks", stdout=StringIO())
+        blocks_import(load_roboflow_describe())
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def make_user(username: str = "user", *, staff: bool = False, **overrides: Any) -> Any:
+    return get_user_model().objects.create_user(
+        username=username, password="pw-" + username, is_staff=staff, **overrides
+    )
+
+
+@pytest.fixture
+def staff_api(db: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(make_user("staff", staff=True))
+    return client
+
+
+@pytest.fixture
+def user_api(db: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(make_user("someone"))
+    return client
