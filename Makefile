@@ -10,7 +10,6 @@ EDITOR_BUILD := frontend/static/frontend/editor/index.html
 
 run: setup
 	$(PY) manage.py sync_blocks
-	$(PY) manage.py seed_demo
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
@@ -38,6 +37,7 @@ checks: venv
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --fail-on-warn --file /dev/null
 
 # Debian's Chromium drives the browser tests; browser downloads do not work on these machines.
 browser:

@@ -1,1 +1,5 @@
 """Django admin for the registry: one module per concern, imported here for autodiscovery."""
+
+from registry.admin import catalog
+
+__all__ = ["catalog"]

@@ -56,16 +56,21 @@ def test_kinds_list(api):
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 45
-    assert {"name": "float_zero_to_one", "description": "A number between 0.0 and 1.0 inclusive",
-            "serialised_data_type": "float"} in body["results"]
+    assert {
+        "name": "float_zero_to_one",
+        "description": "A number between 0.0 and 1.0 inclusive",
+        "serialised_data_type": "float",
+    } in body["results"]
 
 
 def test_kind_detail_lists_users(api):
     body = api.get("/api/v1/kinds/classification_prediction/").json()
     assert body["name"] == "classification_prediction"
     assert {"type_identifier": V2, "output": "predictions"} in body["used_by"]["outputs"]
-    assert {"type_identifier": "roboflow_core/classification_label_visualization@v1",
-            "property": "predictions"} in body["used_by"]["inputs"]
+    assert {
+        "type_identifier": "roboflow_core/classification_label_visualization@v1",
+        "property": "predictions",
+    } in body["used_by"]["inputs"]
 
 
 def test_unknown_kind_suggests(api):
@@ -219,7 +224,10 @@ def test_register_a_manifest_as_a_draft(staff_api):
     assert response.status_code == 201
     body = response.json()
     assert (body["type_identifier"], body["state"], body["source"], body["executable"]) == (
-        "acme/blur_score@v1", "draft", "uploaded", False,
+        "acme/blur_score@v1",
+        "draft",
+        "uploaded",
+        False,
     )
     assert body["outputs"] == [{"name": "score", "kinds": ["float"]}]
     # Drafts are not in the catalog workflows compile against.
@@ -233,8 +241,11 @@ def test_register_the_manifest_and_outputs_form(staff_api):
     description = _uploaded_description()
     response = staff_api.post(
         "/api/v1/blocks/",
-        {"manifest": description["block_schema"], "outputs": [{"name": "score", "kind": ["float"]}],
-         "release_notes": "first"},
+        {
+            "manifest": description["block_schema"],
+            "outputs": [{"name": "score", "kind": ["float"]}],
+            "release_notes": "first",
+        },
         format="json",
     )
     assert response.status_code == 201
@@ -245,8 +256,7 @@ def test_register_dry_run_writes_nothing(staff_api):
     before = _counts()
     response = staff_api.post("/api/v1/blocks/?dry_run=true", _uploaded_description(), format="json")
     assert response.status_code == 200
-    assert response.json() == {"dry_run": True, "valid": True, "type_identifier": "acme/blur_score@v1",
-                               "created": True}
+    assert response.json() == {"dry_run": True, "valid": True, "type_identifier": "acme/blur_score@v1", "created": True}
     assert _counts() == before
 
 
@@ -314,7 +324,9 @@ def test_state_changes(staff_api, api):
     )
     assert deprecated.status_code == 200
     assert (deprecated.json()["state"], deprecated.json()["deprecation_message"], deprecated.json()["replacement"]) == (
-        "deprecated", "Use v2.", V2,
+        "deprecated",
+        "Use v2.",
+        V2,
     )
     assert catalog_snapshot().resolve(V1).state == "deprecated"
 

@@ -75,9 +75,7 @@ def test_import_again_changes_nothing():
     out = StringIO()
     call_command("import_blocks", str(ROBOFLOW_DESCRIBE_PATH), stdout=out)
     assert _counts() == before
-    assert out.getvalue().strip() == (
-        "imported 0 block versions and 0 kinds; 241 unchanged; 9 built-in versions kept"
-    )
+    assert out.getvalue().strip() == ("imported 0 block versions and 0 kinds; 241 unchanged; 9 built-in versions kept")
 
 
 def test_import_keeps_builtin_versions():
@@ -102,13 +100,17 @@ def test_import_of_changed_content_is_a_conflict_and_writes_nothing(tmp_path):
     gemini = next(b for b in payload["blocks"] if b["manifest_type_identifier"] == "roboflow_core/google_gemini@v1")
     gemini["block_schema"]["short_description"] = "changed"
     payload["blocks"].append(
-        {**payload["blocks"][1], "manifest_type_identifier": "acme/new_block@v1", "block_schema": {
-            **payload["blocks"][1]["block_schema"],
-            "properties": {
-                **payload["blocks"][1]["block_schema"]["properties"],
-                "type": {"const": "acme/new_block@v1", "type": "string"},
+        {
+            **payload["blocks"][1],
+            "manifest_type_identifier": "acme/new_block@v1",
+            "block_schema": {
+                **payload["blocks"][1]["block_schema"],
+                "properties": {
+                    **payload["blocks"][1]["block_schema"]["properties"],
+                    "type": {"const": "acme/new_block@v1", "type": "string"},
+                },
             },
-        }}
+        }
     )
     path = tmp_path / "changed.json"
     path.write_text(json.dumps(payload))
@@ -137,5 +139,5 @@ def test_import_from_a_roboflow_server_url(live_server):
 
 
 def test_import_of_a_missing_file_fails_clearly():
-    with pytest.raises(CommandError, match="No such file: /nonexistent.json"):
+    with pytest.raises(CommandError, match=r"No such file: /nonexistent\.json"):
         call_command("import_blocks", "/nonexistent.json")

@@ -1,0 +1,65 @@
+"""Roboflow-compatible catalog routes: describe, definition schema, engine versions."""
+
+import gzip
+import json
+
+import pytest
+
+from blocks.catalog import query_language_description
+
+pytestmark = pytest.mark.django_db
+
+
+def test_describe_has_roboflows_shape(api, roboflow_describe):
+    response = api.get("/workflows/blocks/describe")
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    assert set(body) == set(roboflow_describe)
+    assert len(body["blocks"]) == 250
+    assert {k["name"] for k in body["declared_kinds"]} == {k["name"] for k in roboflow_describe["declared_kinds"]}
+    assert set(body["kinds_connections"]) == set(roboflow_describe["kinds_connections"])
+    assert body["universal_query_language_description"] == query_language_description()
+    entry = next(b for b in body["blocks"] if b["manifest_type_identifier"] == "roboflow_core/google_gemini@v1")
+    theirs = next(
+        b for b in roboflow_describe["blocks"] if b["manifest_type_identifier"] == "roboflow_core/google_gemini@v1"
+    )
+    assert set(entry) == set(theirs)
+    assert entry["block_schema"]["required"] == theirs["block_schema"]["required"]
+    # Embedded kinds lose their long docs and nothing else.
+    assert "docs" not in json.dumps(entry["block_schema"]["properties"]["images"])
+
+
+def test_describe_post_and_gzip(api):
+    plain = api.post("/workflows/blocks/describe", {}, format="json")
+    assert plain.status_code == 200
+    zipped = api.post("/workflows/blocks/describe", {}, format="json", HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+
+
+def test_describe_for_an_engine_we_do_not_run_lists_no_blocks(api):
+    body = api.post("/workflows/blocks/describe", {"execution_engine_version": "2.0.0"}, format="json").json()
+    assert body["blocks"] == []
+
+
+def test_describe_refuses_dynamic_blocks(api):
+    response = api.post("/workflows/blocks/describe", {"dynamic_blocks_definitions": [{"manifest": {}}]}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"message": "Dynamic (custom Python) blocks are not supported by Blockwise."}
+
+
+def test_describe_with_a_body_that_is_not_json(api):
+    response = api.generic("POST", "/workflows/blocks/describe", "{", content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_definition_schema(api):
+    schema = api.get("/workflows/definition/schema").json()["schema"]
+    assert schema["required"] == ["version", "inputs", "steps", "outputs"]
+    assert "roboflow_core/roboflow_classification_model@v2" in schema["$defs"]
+    assert {"$ref": "#/$defs/roboflow_core/continue_if@v1"} in schema["properties"]["steps"]["items"]["anyOf"]
+    assert "StatementGroup" in schema["$defs"]
+
+
+def test_execution_engine_versions(api):
+    assert api.get("/workflows/execution_engine/versions").json() == {"versions": ["1.15.0"]}
