@@ -144,6 +144,10 @@ class CatalogSnapshot(models.Model):
 
     version = models.PositiveIntegerField(unique=True)
     etag = models.CharField(max_length=80)
+    # Readers poll (version, etag, token) on every request; these columns come before the large
+    # documents so the poll never reads them. The token tells apart snapshots that reuse a version
+    # number after a rolled-back transaction.
+    token = models.CharField(max_length=32)
     block_count = models.PositiveIntegerField(default=0)
     graph_json = models.TextField()
     describe_json = models.TextField()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from typing import Any
 
 from blocks.catalog import query_language_description
@@ -65,6 +66,7 @@ def catalog_snapshot_rebuild() -> CatalogSnapshot:
     snapshot = CatalogSnapshot.objects.create(
         version=version,
         etag='"' + hashlib.sha256(graph_json.encode()).hexdigest()[:32] + f'-{version}"',
+        token=secrets.token_hex(16),
         block_count=len(specs),
         graph_json=graph_json,
         describe_json=_dumps(describe),

@@ -10,5 +10,5 @@ urlpatterns: list[URLPattern] = [
     path("blocks/<path:type_identifier>/connections/", views.BlockConnectionsApi.as_view(), name="block-connections"),
     path("blocks/<path:type_identifier>/state/", views.BlockStateApi.as_view(), name="block-state"),
     path("blocks/<path:type_identifier>/", views.BlockDetailApi.as_view(), name="block-detail"),
-    path("connections/", views.ConnectionGraphApi.as_view(), name="connection-graph"),
+    path("connections/", views.connection_graph, name="connection-graph"),
 ]
