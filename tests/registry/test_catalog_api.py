@@ -328,7 +328,9 @@ def test_state_changes(staff_api, api):
         "Use v2.",
         V2,
     )
-    assert catalog_snapshot().resolve(V1).state == "deprecated"
+    resolved = catalog_snapshot().resolve(V1)
+    assert resolved is not None
+    assert resolved.state == "deprecated"
 
     default = staff_api.post(f"/api/v1/blocks/{V2}/state/", {"action": "make_default"}, format="json")
     assert [v["is_default"] for v in default.json()["versions"]] == [False, True, False]
