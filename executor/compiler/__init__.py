@@ -1,0 +1,108 @@
+"""The workflow compiler: definition -> every problem found, or an execution plan.
+
+Stages run in order (parse, names, step manifests, references and kinds, graph, batch and
+dimensionality, plan); each reports all the independent problems it finds, and a later stage runs
+whenever what it needs is sound, so one pass reports as much as it can. Compiled results are cached
+by the definition's content and the catalog version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from blocks.spec import CatalogSnapshot
+from executor.compiler.issues import IssueList, WorkflowIssue
+from executor.compiler.parse import parse_definition
+from executor.compiler.steps import resolve_steps
+from executor.compiler.wiring import order_steps, plan_steps, wire
+from executor.plan import ExecutionPlan
+
+__all__ = ["CompilationResult", "CompilerConfig", "WorkflowIssue", "compile_workflow", "definition_hash"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompilerConfig:
+    max_steps: int = 1000
+    cache_size: int = 256
+
+
+@dataclass(frozen=True, slots=True)
+class CompilationResult:
+    errors: tuple[WorkflowIssue, ...]
+    warnings: tuple[WorkflowIssue, ...]
+    plan: ExecutionPlan | None
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def definition_hash(definition: object) -> str | None:
+    """sha256 of the canonical JSON; None for values JSON cannot hold (then nothing is cached)."""
+    try:
+        canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+_cache: OrderedDict[tuple[str, str, int], CompilationResult] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def compile_workflow(
+    definition: object, catalog: CatalogSnapshot, config: CompilerConfig = CompilerConfig()
+) -> CompilationResult:
+    digest = definition_hash(definition)
+    key = (digest, catalog.version, config.max_steps) if digest is not None else None
+    if key is not None:
+        with _cache_lock:
+            cached = _cache.get(key)
+            if cached is not None:
+                _cache.move_to_end(key)
+                return cached
+    result = _compile(definition, catalog, config, digest or "")
+    if key is not None:
+        with _cache_lock:
+            _cache[key] = result
+            while len(_cache) > config.cache_size:
+                _cache.popitem(last=False)
+    return result
+
+
+def _compile(definition: object, catalog: CatalogSnapshot, config: CompilerConfig, digest: str) -> CompilationResult:
+    issues = IssueList()
+    parsed = parse_definition(definition, issues, max_steps=config.max_steps)
+    if parsed is None:
+        return CompilationResult(tuple(issues.errors), tuple(issues.warnings), None)
+    steps = resolve_steps(parsed.steps, catalog, issues)
+    resolved_names = {s.raw.name for s in steps}
+    unresolved = {s.name for s in parsed.steps if s.name and s.name not in resolved_names}
+    # Duplicated names make references ambiguous: wire only the first of each name.
+    seen: set[str] = set()
+    unique_steps = []
+    for step in steps:
+        if step.raw.name and step.raw.name in seen:
+            continue
+        seen.add(step.name)
+        unique_steps.append(step)
+    data_preds, control_preds = wire(parsed, unique_steps, unresolved, issues)
+    order = order_steps(unique_steps, data_preds, control_preds, issues)
+    if order is None:
+        return CompilationResult(tuple(issues.errors), tuple(issues.warnings), None)
+    step_plans, layers = plan_steps(parsed, unique_steps, order, data_preds, control_preds, issues)
+    if issues.errors:
+        return CompilationResult(tuple(issues.errors), tuple(issues.warnings), None)
+    plan = ExecutionPlan(
+        definition_hash=digest,
+        inputs=parsed.inputs,
+        steps=MappingProxyType(step_plans),
+        layers=layers,
+        outputs=parsed.outputs,
+    )
+    return CompilationResult((), tuple(issues.warnings), plan)

@@ -1,0 +1,223 @@
+"""Stage 1 and 2: the definition's top level, its inputs and outputs, and unique names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from blocks.spec import INPUT_SELECTOR_PATTERN, STEP_OUTPUT_SELECTOR_PATTERN
+from executor.compiler.issues import IssueList, pointer
+from executor.plan import InputPlan, InputType, OutputPlan, Selector
+
+SUPPORTED_MAJOR = 1
+INPUT_TYPES: dict[str, tuple[InputType, tuple[str, ...], int]] = {
+    # type or alias -> (canonical type, default kinds, default dimensionality)
+    "WorkflowImage": ("WorkflowImage", ("image",), 1),
+    "InferenceImage": ("WorkflowImage", ("image",), 1),
+    "WorkflowParameter": ("WorkflowParameter", ("*",), 0),
+    "InferenceParameter": ("WorkflowParameter", ("*",), 0),
+    "WorkflowBatchInput": ("WorkflowBatchInput", ("*",), 1),
+    "WorkflowVideoMetadata": ("WorkflowVideoMetadata", ("video_metadata",), 1),
+}
+_INPUT_RE = re.compile(INPUT_SELECTOR_PATTERN)
+_STEP_OUTPUT_RE = re.compile(STEP_OUTPUT_SELECTOR_PATTERN)
+_STEP_RE = re.compile(r"^\$steps\.([A-Za-z_0-9\-]+)$")
+_VERSION_RE = re.compile(r"^\s*(\d+)(\.\d+){0,2}\s*$")
+
+
+def parse_selector(value: str) -> Selector | None:
+    """`$inputs.x`, `$steps.s.o` or `$steps.s`; None when the text is none of them."""
+    if _INPUT_RE.match(value):
+        return Selector(raw=value, source="input", name=value[len("$inputs.") :])
+    if _STEP_OUTPUT_RE.match(value):
+        _, step, output = value.split(".", 2)
+        return Selector(raw=value, source="step", name=step, output=output)
+    match = _STEP_RE.match(value)
+    if match:
+        return Selector(raw=value, source="step", name=match.group(1))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class RawStep:
+    index: int
+    name: str | None
+    body: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDefinition:
+    inputs: tuple[InputPlan, ...]
+    steps: tuple[RawStep, ...]
+    outputs: tuple[OutputPlan, ...]
+
+
+def _kinds(value: Any) -> tuple[str, ...] | None:
+    if not isinstance(value, list):
+        return None
+    names = []
+    for kind in value:
+        name = kind.get("name") if isinstance(kind, Mapping) else kind
+        if not isinstance(name, str):
+            return None
+        names.append(name)
+    return tuple(names)
+
+
+def parse_definition(definition: object, issues: IssueList, *, max_steps: int) -> ParsedDefinition | None:
+    if not isinstance(definition, Mapping):
+        issues.error("invalid_definition", "A workflow definition is a JSON object.", "")
+        return None
+    for key, kind in (("version", str), ("inputs", list), ("steps", list), ("outputs", list)):
+        if key not in definition:
+            issues.error("missing_field", f"The definition has no `{key}`.", pointer(key), property=key)
+        elif not isinstance(definition[key], kind):
+            wanted = "a string" if kind is str else "a list"
+            issues.error("invalid_value", f"`{key}` must be {wanted}.", pointer(key), property=key)
+    version = definition.get("version")
+    if isinstance(version, str):
+        match = _VERSION_RE.match(version)
+        if match is None:
+            issues.error(
+                "invalid_version", f'`version` {version!r} is not a version number like "1.0".', pointer("version")
+            )
+        elif int(match.group(1)) != SUPPORTED_MAJOR:
+            issues.error(
+                "unsupported_version",
+                f"Execution engine version {version} is not supported; this server runs 1.x workflows.",
+                pointer("version"),
+            )
+    steps = definition.get("steps")
+    if isinstance(steps, list) and len(steps) > max_steps:
+        issues.error(
+            "too_many_steps",
+            f"The workflow has {len(steps)} steps; the limit is {max_steps}.",
+            pointer("steps"),
+            details={"limit": max_steps, "count": len(steps)},
+        )
+        return None
+    inputs = _parse_inputs(definition.get("inputs"), issues)
+    raw_steps = _parse_steps(steps if isinstance(steps, list) else [], issues)
+    outputs = _parse_outputs(definition.get("outputs"), issues)
+    _check_unique(issues, "input", [(i.name, pointer("inputs", n, "name")) for n, i in enumerate(inputs)])
+    _check_unique(issues, "step", [(s.name, pointer("steps", s.index, "name")) for s in raw_steps if s.name])
+    _check_unique(issues, "output", [(o.name, pointer("outputs", n, "name")) for n, o in enumerate(outputs)])
+    return ParsedDefinition(inputs=tuple(inputs), steps=tuple(raw_steps), outputs=tuple(outputs))
+
+
+def _parse_inputs(value: Any, issues: IssueList) -> list[InputPlan]:
+    inputs = []
+    for index, item in enumerate(value if isinstance(value, list) else []):
+        at = pointer("inputs", index)
+        if not isinstance(item, Mapping):
+            issues.error("invalid_value", "An input is an object with `type` and `name`.", at)
+            continue
+        name, type_ = item.get("name"), item.get("type")
+        if not isinstance(name, str) or not name:
+            issues.error("missing_property", "The input has no `name`.", pointer("inputs", index, "name"))
+            continue
+        known = INPUT_TYPES.get(type_) if isinstance(type_, str) else None
+        if known is None:
+            issues.error(
+                "invalid_value",
+                f"Input `{name}` has unknown type {type_!r}; use one of WorkflowImage, WorkflowParameter, "
+                "WorkflowBatchInput, WorkflowVideoMetadata.",
+                pointer("inputs", index, "type"),
+                property="type",
+            )
+            continue
+        canonical, default_kinds, dimensionality = known
+        kinds = default_kinds
+        if "kind" in item and canonical in ("WorkflowParameter", "WorkflowBatchInput"):
+            declared = _kinds(item["kind"])
+            if declared is None:
+                issues.error(
+                    "invalid_value", f"Input `{name}` has a malformed `kind` list.", pointer("inputs", index, "kind")
+                )
+            elif declared:
+                kinds = declared
+        if canonical == "WorkflowBatchInput" and "dimensionality" in item:
+            declared_dim = item["dimensionality"]
+            if not isinstance(declared_dim, int) or isinstance(declared_dim, bool) or declared_dim < 1:
+                issues.error(
+                    "dimensionality",
+                    f"Batch input `{name}` needs a dimensionality of 1 or more.",
+                    pointer("inputs", index, "dimensionality"),
+                )
+            else:
+                dimensionality = declared_dim
+        inputs.append(
+            InputPlan(
+                name=name,
+                type=canonical,
+                kinds=kinds,
+                dimensionality=dimensionality,
+                default_value=item.get("default_value"),
+            )
+        )
+    return inputs
+
+
+def _parse_steps(value: list[Any], issues: IssueList) -> list[RawStep]:
+    steps = []
+    for index, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            issues.error("invalid_value", "A step is an object with `type` and `name`.", pointer("steps", index))
+            continue
+        name = item.get("name")
+        if not isinstance(name, str) or not name:
+            issues.error(
+                "missing_property", "The step has no `name`.", pointer("steps", index, "name"), property="name"
+            )
+            name = None
+        steps.append(RawStep(index=index, name=name, body=item))
+    return steps
+
+
+def _parse_outputs(value: Any, issues: IssueList) -> list[OutputPlan]:
+    outputs = []
+    for index, item in enumerate(value if isinstance(value, list) else []):
+        if not isinstance(item, Mapping):
+            issues.error(
+                "invalid_value", "An output is an object with `name` and `selector`.", pointer("outputs", index)
+            )
+            continue
+        name, raw = item.get("name"), item.get("selector")
+        if not isinstance(name, str) or not name:
+            issues.error("missing_property", "The output has no `name`.", pointer("outputs", index, "name"))
+            continue
+        selector = parse_selector(raw) if isinstance(raw, str) else None
+        if selector is None or (selector.source == "step" and selector.output is None):
+            issues.error(
+                "invalid_selector",
+                f"Output `{name}` needs a selector like `$steps.step.output`, `$steps.step.*` or `$inputs.name`.",
+                pointer("outputs", index, "selector"),
+                selector=raw if isinstance(raw, str) else None,
+            )
+            continue
+        outputs.append(OutputPlan(name=name, selector=selector))
+    return outputs
+
+
+def _check_unique(issues: IssueList, what: str, names: list[tuple[str | None, str]]) -> None:
+    seen: set[str] = set()
+    for name, at in names:
+        if name is None:
+            continue
+        if name in seen:
+            issues.error(
+                "duplicate_name",
+                f"Two {what}s are named `{name}`; {what} names must be unique.",
+                at,
+                details={"kind_of_name": what},
+                **({"step": name} if what == "step" else {}),
+            )
+        seen.add(name)
+
+
+def definition_shape_ok(definition: object) -> bool:
+    return isinstance(definition, Mapping) and all(
+        isinstance(cast(Mapping[str, Any], definition).get(key), list) for key in ("inputs", "steps", "outputs")
+    )

@@ -1,0 +1,203 @@
+"""Stage 3: each step against its block version's manifest.
+
+The type is resolved by identifier or alias; every property value is sorted into a literal (checked
+against the property's schema) or a selector (checked for syntax here, for its target and kinds in
+the wiring stage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from blocks.spec import BlockSpec, CatalogSnapshot, PropertySpec
+from executor.compiler.issues import IssueList, pointer, suggest
+from executor.compiler.literals import LiteralValidator
+from executor.compiler.parse import RawStep, parse_selector
+from executor.plan import Binding
+
+IGNORED_KEYS = frozenset({"type", "name"})
+# Roboflow's image fields also accept `image` for `images`.
+PROPERTY_ALIASES = {"image": "images"}
+
+_validators: dict[int, tuple[BlockSpec, LiteralValidator]] = {}
+
+
+def _validator(spec: BlockSpec) -> LiteralValidator:
+    cached = _validators.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        if len(_validators) > 4096:
+            _validators.clear()
+        cached = (spec, LiteralValidator(spec.schema))
+        _validators[id(spec)] = cached
+    return cached[1]
+
+
+@dataclass
+class ResolvedStep:
+    raw: RawStep
+    spec: BlockSpec
+    literals: dict[str, Any] = field(default_factory=dict)
+    bindings: list[Binding] = field(default_factory=list)
+    flow_targets: list[tuple[str, str]] = field(default_factory=list)  # (step name, pointer)
+
+    @property
+    def name(self) -> str:
+        return self.raw.name or f"#{self.raw.index}"
+
+
+def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: IssueList) -> list[ResolvedStep]:
+    resolved = []
+    for raw in steps:
+        type_ = raw.body.get("type")
+        at = pointer("steps", raw.index, "type")
+        if not isinstance(type_, str) or not type_:
+            issues.error("missing_property", "The step has no `type`.", at, step=raw.name, property="type")
+            continue
+        spec = catalog.resolve(type_)
+        if spec is None:
+            issues.error(
+                "unknown_block_type",
+                f"Step `{raw.name}` uses unknown block type {type_!r}.",
+                at,
+                step=raw.name,
+                property="type",
+                suggestions=suggest(type_, catalog.lookup),
+            )
+            continue
+        if spec.state == "deprecated":
+            replacement = f" Use {spec.replacement} instead." if spec.replacement else ""
+            message = spec.deprecation_message or f"{spec.type_identifier} is deprecated."
+            issues.warning(
+                "deprecated_block",
+                f"Step `{raw.name}`: {message}{replacement}",
+                at,
+                step=raw.name,
+                details={"replacement": spec.replacement or None},
+            )
+        if not spec.executable:
+            issues.warning(
+                "not_executable",
+                f"Step `{raw.name}` uses {spec.type_identifier}, which is registered here but has no "
+                "implementation that runs it; the workflow validates but cannot run here.",
+                at,
+                step=raw.name,
+            )
+        resolved.append(_resolve_properties(raw, spec, issues))
+    return resolved
+
+
+def _resolve_properties(raw: RawStep, spec: BlockSpec, issues: IssueList) -> ResolvedStep:
+    step = ResolvedStep(raw=raw, spec=spec)
+    values: dict[str, tuple[str, Any]] = {}
+    for key, value in raw.body.items():
+        if key in IGNORED_KEYS:
+            continue
+        name = key if key in spec.properties else PROPERTY_ALIASES.get(key, key)
+        if name in spec.properties and name not in values:
+            values[name] = (key, value)
+    for name, prop in spec.properties.items():
+        if name in IGNORED_KEYS:
+            continue
+        if name not in values:
+            if prop.required:
+                issues.error(
+                    "missing_property",
+                    f"Step `{raw.name}` needs `{name}`.",
+                    pointer("steps", raw.index, name),
+                    step=raw.name,
+                    property=name,
+                )
+            elif prop.has_default:
+                step.literals[name] = prop.default
+            continue
+        key, value = values[name]
+        _resolve_value(step, prop, key, value, issues)
+    return step
+
+
+def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any, issues: IssueList) -> None:
+    at = pointer("steps", step.raw.index, key)
+    if prop.references:
+        if isinstance(value, str) and value.startswith("$"):
+            _bind(step, prop, at, value, None, issues)
+            return
+        if prop.is_list_element and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str) and item.startswith("$"):
+                    _bind(step, prop, pointer("steps", step.raw.index, key, index), item, index, issues)
+            step.literals[prop.name] = value
+            if not prop.accepts_literals:
+                return
+            value = [item for item in value if not (isinstance(item, str) and item.startswith("$"))]
+        elif prop.is_dict_element and isinstance(value, Mapping):
+            for item_key, item in value.items():
+                if isinstance(item, str) and item.startswith("$"):
+                    _bind(step, prop, pointer("steps", step.raw.index, key, item_key), item, str(item_key), issues)
+            step.literals[prop.name] = dict(value)
+            return
+    elif isinstance(value, str) and parse_selector(value) is not None:
+        issues.error(
+            "invalid_value",
+            f"`{prop.name}` of step `{step.raw.name}` takes a literal value, not a selector.",
+            at,
+            step=step.raw.name,
+            property=prop.name,
+            selector=value,
+        )
+        return
+    problem = _validator(step.spec).checker(prop.schema)(value)
+    if problem is not None:
+        issues.error(
+            "invalid_value",
+            f"`{prop.name}` of step `{step.raw.name}` {problem}.",
+            at,
+            step=step.raw.name,
+            property=prop.name,
+        )
+        return
+    if prop.name not in step.literals:
+        step.literals[prop.name] = value
+
+
+def _bind(
+    step: ResolvedStep, prop: PropertySpec, at: str, value: str, key: int | str | None, issues: IssueList
+) -> None:
+    selector = parse_selector(value)
+    if selector is None:
+        issues.error(
+            "invalid_selector",
+            f"{value!r} in `{prop.name}` of step `{step.raw.name}` is not a selector; use `$inputs.name`, "
+            "`$steps.step.output`" + (" or `$steps.step`" if prop.takes_step_selector else "") + ".",
+            at,
+            step=step.raw.name,
+            property=prop.name,
+            selector=value,
+        )
+        return
+    if selector.source == "step" and selector.output is None:
+        if prop.takes_step_selector:
+            step.flow_targets.append((selector.name, at))
+        else:
+            issues.error(
+                "invalid_selector",
+                f"`{prop.name}` of step `{step.raw.name}` needs a step output (`$steps.{selector.name}.<output>`), "
+                f"not the step `{value}` itself.",
+                at,
+                step=step.raw.name,
+                property=prop.name,
+                selector=value,
+            )
+        return
+    if not prop.takes_reference:
+        issues.error(
+            "invalid_selector",
+            f"`{prop.name}` of step `{step.raw.name}` takes step selectors (`$steps.step`), not {value!r}.",
+            at,
+            step=step.raw.name,
+            property=prop.name,
+            selector=value,
+        )
+        return
+    step.bindings.append(Binding(property=prop.name, selector=selector, key=key, pointer=at))

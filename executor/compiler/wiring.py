@@ -1,0 +1,307 @@
+"""Stages 4 to 7: references, kinds, the graph (cycles), batch and dimensionality, then the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from blocks.spec import WILDCARD_KIND, PropertySpec
+from executor.compiler.issues import IssueList, pointer, suggest
+from executor.compiler.parse import ParsedDefinition
+from executor.compiler.steps import ResolvedStep
+from executor.plan import Binding, ExecutionPlan, InputPlan, StepPlan
+
+INPUT_ELEMENTS = frozenset({"any_data", "workflow_parameter", "workflow_image", "workflow_video_metadata"})
+STEP_ELEMENTS = frozenset({"any_data", "step_output"})
+
+
+def _expected_kinds(prop: PropertySpec, from_input: bool) -> tuple[str, ...] | None:
+    allowed = INPUT_ELEMENTS if from_input else STEP_ELEMENTS
+    kinds: dict[str, None] = {}
+    matched = False
+    for ref in prop.references:
+        if ref.selected_element in allowed:
+            matched = True
+            kinds.update(dict.fromkeys(ref.kinds))
+    return tuple(kinds) if matched else None
+
+
+def kinds_compatible(expected: tuple[str, ...], actual: tuple[str, ...]) -> bool:
+    """Roboflow's rule (spec 3.4): `*` on either side, or a shared kind name."""
+    return WILDCARD_KIND in expected or WILDCARD_KIND in actual or not set(expected).isdisjoint(actual)
+
+
+def wire(
+    parsed: ParsedDefinition,
+    steps: list[ResolvedStep],
+    unresolved_names: set[str],
+    issues: IssueList,
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Check every selector's target and kinds; return data and control predecessors per step."""
+    inputs = {i.name: i for i in parsed.inputs}
+    by_name = {s.raw.name: s for s in steps if s.raw.name}
+    all_step_names = set(by_name) | unresolved_names
+    used_inputs: set[str] = set()
+    data_preds: dict[str, set[str]] = {s.name: set() for s in steps}
+    control_preds: dict[str, set[str]] = {s.name: set() for s in steps}
+
+    for step in steps:
+        for binding in step.bindings:
+            prop = step.spec.properties[binding.property]
+            selector = binding.selector
+            fields = {"step": step.raw.name, "property": binding.property, "selector": selector.raw}
+            if selector.source == "input":
+                target_input = inputs.get(selector.name)
+                if target_input is None:
+                    issues.error(
+                        "unknown_input",
+                        f"`{binding.property}` of step `{step.raw.name}` refers to `{selector.raw}`, "
+                        "but the workflow has no such input.",
+                        binding.pointer,
+                        suggestions=suggest(selector.name, inputs),
+                        **fields,
+                    )
+                    continue
+                used_inputs.add(selector.name)
+                _check_kinds(issues, prop, binding, target_input.kinds, True, fields)
+                continue
+            if selector.name == step.raw.name:
+                issues.error(
+                    "cycle",
+                    f"Step `{step.raw.name}` refers to its own output in `{binding.property}`.",
+                    binding.pointer,
+                    details={"steps": [step.raw.name]},
+                    **fields,
+                )
+                continue
+            target = by_name.get(selector.name)
+            if target is None:
+                if selector.name not in all_step_names:
+                    issues.error(
+                        "unknown_step",
+                        f"`{binding.property}` of step `{step.raw.name}` refers to step `{selector.name}`, "
+                        "which does not exist.",
+                        binding.pointer,
+                        suggestions=suggest(selector.name, all_step_names - {step.raw.name}),
+                        **fields,
+                    )
+                continue
+            data_preds[step.name].add(target.name)
+            if selector.is_wildcard:
+                issues.error(
+                    "invalid_selector",
+                    f"`{selector.raw}` (all outputs) can only be used in the workflow's outputs.",
+                    binding.pointer,
+                    **fields,
+                )
+                continue
+            output = target.spec.output(selector.output or "")
+            if output is None:
+                issues.error(
+                    "unknown_output",
+                    f"Step `{target.raw.name}` ({target.spec.type_identifier}) has no output `{selector.output}`.",
+                    binding.pointer,
+                    suggestions=suggest(selector.output or "", [o.name for o in target.spec.outputs]),
+                    **fields,
+                )
+                continue
+            _check_kinds(issues, prop, binding, output.kinds, False, fields)
+        for target_name, at in step.flow_targets:
+            if target_name not in all_step_names:
+                issues.error(
+                    "unknown_step",
+                    f"Step `{step.raw.name}` controls step `{target_name}`, which does not exist.",
+                    at,
+                    step=step.raw.name,
+                    selector=f"$steps.{target_name}",
+                    suggestions=suggest(target_name, all_step_names),
+                )
+            elif target_name in control_preds:
+                control_preds[target_name].add(step.name)
+
+    for index, out in enumerate(parsed.outputs):
+        at = pointer("outputs", index, "selector")
+        selector = out.selector
+        fields = {"property": out.name, "selector": selector.raw}
+        if selector.source == "input":
+            if selector.name not in inputs:
+                issues.error(
+                    "unknown_input",
+                    f"Output `{out.name}` refers to `{selector.raw}`, but the workflow has no such input.",
+                    at,
+                    suggestions=suggest(selector.name, inputs),
+                    **fields,
+                )
+            used_inputs.add(selector.name)
+            continue
+        target = by_name.get(selector.name)
+        if target is None:
+            if selector.name not in all_step_names:
+                issues.error(
+                    "unknown_step",
+                    f"Output `{out.name}` refers to step `{selector.name}`, which does not exist.",
+                    at,
+                    suggestions=suggest(selector.name, all_step_names),
+                    **fields,
+                )
+            continue
+        if not selector.is_wildcard and target.spec.output(selector.output or "") is None:
+            issues.error(
+                "unknown_output",
+                f"Output `{out.name}` refers to `{selector.raw}`, but step `{target.raw.name}` has no output "
+                f"`{selector.output}`.",
+                at,
+                suggestions=suggest(selector.output or "", [o.name for o in target.spec.outputs]),
+                **fields,
+            )
+
+    for index, item in enumerate(parsed.inputs):
+        if item.name not in used_inputs:
+            issues.warning(
+                "unused_input",
+                f"Input `{item.name}` is not used by any step or output.",
+                pointer("inputs", index),
+                property=item.name,
+            )
+    return data_preds, control_preds
+
+
+def _check_kinds(
+    issues: IssueList,
+    prop: PropertySpec,
+    binding: Binding,
+    actual: tuple[str, ...],
+    from_input: bool,
+    fields: dict[str, str | None],
+) -> None:
+    expected = _expected_kinds(prop, from_input)
+    if expected is None:
+        source = "workflow inputs" if from_input else "step outputs"
+        issues.error(
+            "invalid_selector",
+            f"`{binding.property}` of step `{fields['step']}` does not accept {source}.",
+            binding.pointer,
+            **fields,
+        )
+        return
+    if not kinds_compatible(expected, actual):
+        issues.error(
+            "kind_mismatch",
+            f"`{binding.property}` of step `{fields['step']}` accepts {_names(expected)}, but "
+            f"`{binding.selector.raw}` is {_names(actual)}.",
+            binding.pointer,
+            details={"expected_kinds": list(expected), "actual_kinds": list(actual)},
+            **fields,
+        )
+
+
+def _names(kinds: tuple[str, ...]) -> str:
+    return " or ".join(f"`{kind}`" for kind in kinds) or "of no kind"
+
+
+def order_steps(
+    steps: list[ResolvedStep], data_preds: dict[str, set[str]], control_preds: dict[str, set[str]], issues: IssueList
+) -> list[str] | None:
+    """A topological order (Kahn); None, with a `cycle` error naming the steps, when there is none."""
+    predecessors = {name: data_preds[name] | control_preds[name] for name in data_preds}
+    successors: dict[str, list[str]] = {name: [] for name in predecessors}
+    for name, preds in predecessors.items():
+        for pred in preds:
+            successors[pred].append(name)
+    remaining = {name: len(preds) for name, preds in predecessors.items()}
+    ready = [name for name, count in remaining.items() if count == 0]
+    order: list[str] = []
+    while ready:
+        name = ready.pop()
+        order.append(name)
+        for follower in successors[name]:
+            remaining[follower] -= 1
+            if remaining[follower] == 0:
+                ready.append(follower)
+    if len(order) == len(predecessors):
+        return order
+    stuck = sorted(name for name, count in remaining.items() if count > 0)
+    first = next(s for s in steps if s.name == stuck[0])
+    issues.error(
+        "cycle",
+        f"Steps {', '.join(f'`{n}`' for n in stuck)} depend on each other in a cycle.",
+        pointer("steps", first.raw.index),
+        step=first.raw.name,
+        details={"steps": stuck},
+    )
+    return None
+
+
+def plan_steps(
+    parsed: ParsedDefinition,
+    steps: list[ResolvedStep],
+    order: list[str],
+    data_preds: dict[str, set[str]],
+    control_preds: dict[str, set[str]],
+    issues: IssueList,
+) -> tuple[dict[str, StepPlan], tuple[tuple[str, ...], ...]]:
+    """Batch and dimensionality rules (spec 5.3), then layers by longest distance from the inputs."""
+    inputs: Mapping[str, InputPlan] = {i.name: i for i in parsed.inputs}
+    by_name = {s.name: s for s in steps}
+    dimensionality: dict[str, int] = {}
+    layer: dict[str, int] = {}
+    plans: dict[str, StepPlan] = {}
+    for name in order:
+        step = by_name[name]
+        batch_properties = step.spec.batch_properties
+        input_dims: list[int] = []
+        for binding in step.bindings:
+            selector = binding.selector
+            if selector.source == "input":
+                source = inputs.get(selector.name)
+                dim = source.dimensionality if source else 0
+            else:
+                dim = dimensionality.get(selector.name, 0)
+            if dim > 0:
+                input_dims.append(dim)
+                if batch_properties and binding.property not in batch_properties:
+                    issues.error(
+                        "batch_into_scalar",
+                        f"`{binding.property}` of step `{step.raw.name}` takes one value for the whole batch, "
+                        f"but `{selector.raw}` gives one value per image.",
+                        binding.pointer,
+                        step=step.raw.name,
+                        property=binding.property,
+                        selector=selector.raw,
+                    )
+        if input_dims and max(input_dims) - min(input_dims) > 1:
+            issues.error(
+                "dimensionality",
+                f"Inputs of step `{step.raw.name}` come at nesting levels that differ by more than one "
+                f"({', '.join(map(str, sorted(set(input_dims))))}).",
+                pointer("steps", step.raw.index),
+                step=step.raw.name,
+                details={"dimensionalities": sorted(set(input_dims))},
+            )
+        if input_dims:
+            own = max(input_dims) + step.spec.output_dimensionality_offset
+        else:
+            # A step fed only by flow control takes its controller's lineage (EE 1.8).
+            own = max((dimensionality.get(c, 0) for c in control_preds[name]), default=0)
+        dimensionality[name] = max(own, 0)
+        preds = data_preds[name] | control_preds[name]
+        layer[name] = 1 + max((layer[p] for p in preds), default=-1)
+        plans[name] = StepPlan(
+            name=name,
+            index=step.raw.index,
+            spec=step.spec,
+            literals=MappingProxyType(step.literals),
+            bindings=tuple(step.bindings),
+            flow_targets=tuple(target for target, _ in step.flow_targets),
+            data_predecessors=frozenset(data_preds[name]),
+            control_predecessors=frozenset(control_preds[name]),
+            dimensionality=dimensionality[name],
+        )
+    depth = max(layer.values(), default=-1) + 1
+    layers: list[list[str]] = [[] for _ in range(depth)]
+    for step in steps:
+        layers[layer[step.name]].append(step.name)
+    return plans, tuple(tuple(names) for names in layers)
+
+
+__all__ = ["ExecutionPlan", "kinds_compatible", "order_steps", "plan_steps", "wire"]
