@@ -2,10 +2,11 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from registry.roboflow import describe
+from registry.roboflow import describe, validate
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("workflows/blocks/describe", describe.blocks_describe, name="roboflow-describe"),
     path("workflows/definition/schema", describe.definition_schema, name="roboflow-definition-schema"),
+    path("workflows/validate", validate.workflow_validate, name="roboflow-validate"),
     path("workflows/execution_engine/versions", describe.execution_engine_versions, name="roboflow-ee-versions"),
 ]
