@@ -24,7 +24,7 @@ from registry.models import BlockType, BlockVersion, BlockVersionRevision, Catal
 from registry.services.block_versions import block_version_change_state, block_version_register
 
 
-def _pretty_json(value: Any) -> SafeString:
+def pretty_json(value: Any) -> SafeString:
     return format_html(
         '<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>',
         json.dumps(value, indent=2, ensure_ascii=False),
@@ -94,7 +94,7 @@ class BlockVersionAdmin(admin.ModelAdmin[BlockVersion]):
 
     @admin.display(description="manifest")
     def manifest(self, obj: BlockVersion) -> SafeString:
-        return _pretty_json(obj.description)
+        return pretty_json(obj.description)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BlockVersion]:
         return super().get_queryset(request).select_related("block_type")

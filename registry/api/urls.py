@@ -5,4 +5,5 @@ from django.urls import URLPattern, URLResolver, include, path
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("registry.api.catalog.urls")),
     path("", include("registry.api.workflows.urls")),
+    path("", include("registry.api.auth.urls")),
 ]

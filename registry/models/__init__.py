@@ -10,6 +10,7 @@ from registry.models.catalog import (
     Source,
     State,
 )
+from registry.models.workflows import Workflow, WorkflowRevision
 
 __all__ = [
     "CATALOG_STATES_VALUES",
@@ -20,4 +21,6 @@ __all__ = [
     "Kind",
     "Source",
     "State",
+    "Workflow",
+    "WorkflowRevision",
 ]

@@ -1,10 +1,14 @@
-"""Compiling workflow definitions against the current catalog (a read: nothing is written)."""
+"""Reads of saved workflows, and compiling definitions against the current catalog."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
 
 from executor.compiler import CompilationResult, CompilerConfig, compile_workflow
+from registry.api.errors import ApiError, NotFoundError
+from registry.models import Workflow, WorkflowRevision
 from registry.selectors.catalog import catalog_snapshot
 
 
@@ -14,3 +18,29 @@ def compiler_config() -> CompilerConfig:
 
 def workflow_compile(definition: object) -> CompilationResult:
     return compile_workflow(definition, catalog_snapshot(), compiler_config())
+
+
+def workflow_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Workflow]:
+    """The caller's own workflows and everyone's public ones."""
+    visible = Q(public=True)
+    if user.is_authenticated:
+        visible |= Q(owner_id=user.pk)
+    return Workflow.objects.filter(visible).select_related("owner").prefetch_related("revisions")
+
+
+def workflow_get(*, user: AbstractBaseUser | AnonymousUser, workflow_id: int, for_change: bool = False) -> Workflow:
+    """A workflow the caller may see (or change); someone else's private one is a 404, never a 403."""
+    workflow = Workflow.objects.select_related("owner").filter(pk=workflow_id).first()
+    owns = workflow is not None and user.is_authenticated and workflow.owner_id == user.pk
+    if workflow is None or not (owns or workflow.public):
+        raise NotFoundError(f"Workflow {workflow_id} does not exist.", code="not_found")
+    if for_change and not owns:
+        raise ApiError("Only the owner can change this workflow.", code="permission_denied", status_code=403)
+    return workflow
+
+
+def workflow_revision_get(*, workflow: Workflow, number: int) -> WorkflowRevision:
+    revision = workflow.revisions.filter(number=number).select_related("author").first()
+    if revision is None:
+        raise NotFoundError(f"Workflow {workflow.pk} has no revision {number}.", code="not_found")
+    return revision

@@ -4,4 +4,17 @@ from registry.api.workflows import views
 
 urlpatterns: list[URLPattern] = [
     path("workflows/validate/", views.WorkflowValidateApi.as_view(), name="workflow-validate"),
+    path("workflows/", views.WorkflowListApi.as_view(), name="workflow-list"),
+    path("workflows/<int:workflow_id>/", views.WorkflowDetailApi.as_view(), name="workflow-detail"),
+    path("workflows/<int:workflow_id>/revisions/", views.RevisionListApi.as_view(), name="workflow-revisions"),
+    path(
+        "workflows/<int:workflow_id>/revisions/<int:number>/",
+        views.RevisionDetailApi.as_view(),
+        name="workflow-revision",
+    ),
+    path(
+        "workflows/<int:workflow_id>/revisions/<int:number>/restore/",
+        views.RevisionRestoreApi.as_view(),
+        name="workflow-revision-restore",
+    ),
 ]

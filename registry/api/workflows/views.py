@@ -1,4 +1,4 @@
-"""Validation of workflow definitions, as the editor calls it on every edit."""
+"""Workflow endpoints: validation (called by the editor on every edit), saved workflows, revisions."""
 
 from __future__ import annotations
 
@@ -6,13 +6,29 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.errors import ApiError
 from registry.api.limits import require_object
-from registry.selectors.workflows import workflow_compile
+from registry.api.workflows.serializers import (
+    RevisionDetailSerializer,
+    RevisionListSerializer,
+    WorkflowCreateSerializer,
+    WorkflowDetailSerializer,
+    WorkflowListSerializer,
+    WorkflowUpdateSerializer,
+)
+from registry.models import Workflow
+from registry.selectors.workflows import workflow_compile, workflow_get, workflow_list, workflow_revision_get
+from registry.services.workflows import (
+    workflow_create,
+    workflow_delete,
+    workflow_revision_restore,
+    workflow_save,
+)
 
 
 class ValidateInputSerializer(serializers.Serializer[Any]):
@@ -55,3 +71,77 @@ class WorkflowValidateApi(APIView):
                 "warnings": [issue.as_dict() for issue in result.warnings],
             }
         )
+
+
+class SignedInWrites(BasePermission):
+    """Reading public workflows needs no account; saving does."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.method in SAFE_METHODS or bool(request.user and request.user.is_authenticated)
+
+
+def _detail(workflow: Workflow) -> dict[str, Any]:
+    fresh = Workflow.objects.select_related("owner").prefetch_related("revisions").get(pk=workflow.pk)
+    return dict(WorkflowDetailSerializer(fresh).data)
+
+
+class WorkflowListApi(APIView):
+    permission_classes = [SignedInWrites]
+
+    @extend_schema(responses=WorkflowListSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        workflows = list(workflow_list(user=request.user))
+        return Response({"count": len(workflows), "results": WorkflowListSerializer(workflows, many=True).data})
+
+    @extend_schema(request=WorkflowCreateSerializer, responses={201: WorkflowDetailSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = WorkflowCreateSerializer(data=require_object(request.data))
+        serializer.is_valid(raise_exception=True)
+        workflow = workflow_create(owner=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        return Response(_detail(workflow), status=201)
+
+
+class WorkflowDetailApi(APIView):
+    permission_classes = [SignedInWrites]
+
+    @extend_schema(responses=WorkflowDetailSerializer)
+    def get(self, request: Request, workflow_id: int) -> Response:
+        return Response(_detail(workflow_get(user=request.user, workflow_id=workflow_id)))
+
+    @extend_schema(request=WorkflowUpdateSerializer, responses=WorkflowDetailSerializer)
+    def put(self, request: Request, workflow_id: int) -> Response:
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id, for_change=True)
+        serializer = WorkflowUpdateSerializer(data=require_object(request.data))
+        serializer.is_valid(raise_exception=True)
+        saved = workflow_save(workflow=workflow, user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        return Response(_detail(saved))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, workflow_id: int) -> Response:
+        workflow_delete(workflow=workflow_get(user=request.user, workflow_id=workflow_id, for_change=True))
+        return Response(status=204)
+
+
+class RevisionListApi(APIView):
+    @extend_schema(responses=RevisionListSerializer(many=True))
+    def get(self, request: Request, workflow_id: int) -> Response:
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id)
+        revisions = list(workflow.revisions.select_related("author").order_by("-number"))
+        return Response({"count": len(revisions), "results": RevisionListSerializer(revisions, many=True).data})
+
+
+class RevisionDetailApi(APIView):
+    @extend_schema(responses=RevisionDetailSerializer)
+    def get(self, request: Request, workflow_id: int, number: int) -> Response:
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id)
+        return Response(RevisionDetailSerializer(workflow_revision_get(workflow=workflow, number=number)).data)
+
+
+class RevisionRestoreApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: RevisionDetailSerializer})
+    def post(self, request: Request, workflow_id: int, number: int) -> Response:
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id, for_change=True)
+        revision = workflow_revision_restore(workflow=workflow, number=number, user=request.user)  # type: ignore[arg-type]
+        return Response(RevisionDetailSerializer(revision).data, status=201)

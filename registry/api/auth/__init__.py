@@ -1,0 +1,1 @@
+"""Sign-in: sessions (with CSRF) for the browser, tokens for programs."""

@@ -1,0 +1,85 @@
+"""Sign-in endpoints. Wrong credentials get one message whichever part was wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate, login, logout
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from registry.api.errors import ApiError
+from registry.api.limits import require_object
+
+
+class CredentialsSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+def _authenticate(request: Request) -> Any:
+    serializer = CredentialsSerializer(data=require_object(request.data))
+    serializer.is_valid(raise_exception=True)
+    user = authenticate(request._request, **serializer.validated_data)
+    if user is None or not user.is_active:
+        raise ApiError("Wrong username or password.", code="authentication_failed", status_code=401)
+    return user
+
+
+class TokenApi(APIView):
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        request=CredentialsSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()})
+    )
+    def post(self, request: Request) -> Response:
+        token, _ = Token.objects.get_or_create(user=_authenticate(request))
+        return Response({"token": token.key})
+
+
+ME = inline_serializer(
+    "Me",
+    {
+        "authenticated": serializers.BooleanField(),
+        "username": serializers.CharField(allow_null=True),
+        "is_staff": serializers.BooleanField(),
+    },
+)
+
+
+def _me(request: Request) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"authenticated": False, "username": None, "is_staff": False}
+    return {"authenticated": True, "username": user.get_username(), "is_staff": bool(user.is_staff)}
+
+
+class LoginApi(APIView):
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=CredentialsSerializer, responses=ME)
+    def post(self, request: Request) -> Response:
+        user = _authenticate(request)
+        login(request._request, user)
+        request.user = user
+        return Response(_me(request))
+
+
+class LogoutApi(APIView):
+    @extend_schema(request=None, responses=ME)
+    def post(self, request: Request) -> Response:
+        logout(request._request)
+        return Response({"authenticated": False, "username": None, "is_staff": False})
+
+
+@method_decorator(ensure_csrf_cookie, name="dispatch")
+class MeApi(APIView):
+    @extend_schema(responses=ME)
+    def get(self, request: Request) -> Response:
+        return Response(_me(request))

@@ -1,0 +1,74 @@
+"""Shapes of saved workflows and revisions (agreed with the editor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from registry.models import Workflow, WorkflowRevision
+
+
+class WorkflowListSerializer(serializers.ModelSerializer[Workflow]):
+    owner = serializers.CharField(source="owner.username")
+    valid = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Workflow
+        fields = ["id", "name", "description", "public", "owner", "revision", "valid", "created_at", "updated_at"]
+
+    def get_valid(self, workflow: Workflow) -> bool:
+        current = _current(workflow)
+        return bool(current and current.valid)
+
+
+def _current(workflow: Workflow) -> WorkflowRevision | None:
+    return next((r for r in workflow.revisions.all() if r.number == workflow.revision), None)
+
+
+class WorkflowDetailSerializer(WorkflowListSerializer):
+    specification = serializers.SerializerMethodField()
+    validation = serializers.SerializerMethodField()
+
+    class Meta(WorkflowListSerializer.Meta):
+        fields = [*WorkflowListSerializer.Meta.fields, "specification", "validation"]
+
+    def get_specification(self, workflow: Workflow) -> Any:
+        current = _current(workflow)
+        return current.definition if current else None
+
+    def get_validation(self, workflow: Workflow) -> Any:
+        current = _current(workflow)
+        return current.validation if current else None
+
+
+class WorkflowCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    specification = serializers.JSONField()
+    public = serializers.BooleanField(required=False, default=False)
+    message = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WorkflowUpdateSerializer(serializers.Serializer[Any]):
+    base_revision = serializers.IntegerField(min_value=0)
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    specification = serializers.JSONField(required=False)
+    public = serializers.BooleanField(required=False)
+    message = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RevisionListSerializer(serializers.ModelSerializer[WorkflowRevision]):
+    author = serializers.CharField(source="author.username", default=None)
+
+    class Meta:
+        model = WorkflowRevision
+        fields = ["number", "message", "author", "created_at", "valid"]
+
+
+class RevisionDetailSerializer(RevisionListSerializer):
+    specification = serializers.JSONField(source="definition")
+
+    class Meta(RevisionListSerializer.Meta):
+        fields = [*RevisionListSerializer.Meta.fields, "specification", "validation", "lockfile"]

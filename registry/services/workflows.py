@@ -1,0 +1,123 @@
+"""Writes to saved workflows: create, save a new revision, delete, restore an old revision.
+
+Every save validates the definition and stores the result with the revision, valid or not (an
+invalid workflow is a draft). A save names the revision it edits; if another save came first, it
+is refused with the current revision number, so nobody overwrites work they have not seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from executor.compiler import CompilationResult
+from registry.api.errors import ApiError, ConflictError
+from registry.models import Workflow, WorkflowRevision
+from registry.selectors.catalog import catalog_snapshot
+from registry.selectors.workflows import workflow_compile
+
+
+def _validation(result: CompilationResult) -> dict[str, Any]:
+    return {
+        "valid": result.valid,
+        "errors": [issue.as_dict() for issue in result.errors],
+        "warnings": [issue.as_dict() for issue in result.warnings],
+    }
+
+
+def _lockfile(definition: object) -> dict[str, dict[str, str]]:
+    """For each step whose type resolves, the block version and manifest hash it was checked against."""
+    catalog = catalog_snapshot()
+    steps = definition.get("steps") if isinstance(definition, Mapping) else None
+    lockfile: dict[str, dict[str, str]] = {}
+    for step in steps if isinstance(steps, list) else []:
+        if not isinstance(step, Mapping) or not isinstance(step.get("name"), str):
+            continue
+        spec = catalog.resolve(step["type"]) if isinstance(step.get("type"), str) else None
+        if spec is not None:
+            lockfile.setdefault(
+                step["name"], {"type_identifier": spec.type_identifier, "content_hash": spec.content_hash}
+            )
+    return lockfile
+
+
+def _refuse_oversized(result: CompilationResult) -> None:
+    too_many = next((issue for issue in result.errors if issue.code == "too_many_steps"), None)
+    if too_many is not None:
+        raise ApiError(too_many.message, code="too_many_steps", details=[too_many.as_dict()])
+
+
+def _add_revision(workflow: Workflow, *, definition: object, user: User, message: str) -> WorkflowRevision:
+    result = workflow_compile(definition)
+    _refuse_oversized(result)
+    workflow.revision += 1
+    workflow.save()
+    return WorkflowRevision.objects.create(
+        workflow=workflow,
+        number=workflow.revision,
+        definition=definition,
+        message=message,
+        author=user,
+        valid=result.valid,
+        validation=_validation(result),
+        lockfile=_lockfile(definition),
+    )
+
+
+@transaction.atomic
+def workflow_create(
+    *, owner: User, name: str, specification: object, description: str = "", public: bool = False, message: str = ""
+) -> Workflow:
+    workflow = Workflow.objects.create(owner=owner, name=name, description=description, public=public)
+    _add_revision(workflow, definition=specification, user=owner, message=message or "created")
+    return workflow
+
+
+@transaction.atomic
+def workflow_save(
+    *,
+    workflow: Workflow,
+    user: User,
+    base_revision: int,
+    specification: object = None,
+    name: str | None = None,
+    description: str | None = None,
+    public: bool | None = None,
+    message: str = "",
+) -> Workflow:
+    locked = Workflow.objects.select_for_update().get(pk=workflow.pk)
+    if locked.revision != base_revision:
+        raise ConflictError(
+            f"This workflow has changed since revision {base_revision}: it is at revision {locked.revision}. "
+            "Reload it, reapply your change and save again.",
+            code="stale_revision",
+            extra={"current_revision": locked.revision},
+        )
+    if name is not None:
+        locked.name = name
+    if description is not None:
+        locked.description = description
+    if public is not None:
+        locked.public = public
+    if specification is not None:
+        _add_revision(locked, definition=specification, user=user, message=message)
+    else:
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def workflow_delete(*, workflow: Workflow) -> None:
+    workflow.delete()
+
+
+@transaction.atomic
+def workflow_revision_restore(*, workflow: Workflow, number: int, user: User) -> WorkflowRevision:
+    locked = Workflow.objects.select_for_update().get(pk=workflow.pk)
+    old = locked.revisions.filter(number=number).first()
+    if old is None:
+        raise ApiError(f"Revision {number} does not exist.", code="not_found", status_code=404)
+    return _add_revision(locked, definition=old.definition, user=user, message=f"restored revision {number}")
