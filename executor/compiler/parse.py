@@ -101,9 +101,9 @@ def parse_definition(definition: object, issues: IssueList, *, max_steps: int) -
     inputs = _parse_inputs(definition.get("inputs"), issues)
     raw_steps = _parse_steps(steps if isinstance(steps, list) else [], issues)
     outputs = _parse_outputs(definition.get("outputs"), issues)
-    _check_unique(issues, "input", [(i.name, pointer("inputs", n, "name")) for n, i in enumerate(inputs)])
-    _check_unique(issues, "step", [(s.name, pointer("steps", s.index, "name")) for s in raw_steps if s.name])
-    _check_unique(issues, "output", [(o.name, pointer("outputs", n, "name")) for n, o in enumerate(outputs)])
+    _check_unique(issues, "input", "inputs", [(i.name, n) for n, i in enumerate(inputs)])
+    _check_unique(issues, "step", "steps", [(s.name, s.index) for s in raw_steps if s.name])
+    _check_unique(issues, "output", "outputs", [(o.name, n) for n, o in enumerate(outputs)])
     return ParsedDefinition(inputs=tuple(inputs), steps=tuple(raw_steps), outputs=tuple(outputs))
 
 
@@ -201,16 +201,16 @@ def _parse_outputs(value: Any, issues: IssueList) -> list[OutputPlan]:
     return outputs
 
 
-def _check_unique(issues: IssueList, what: str, names: list[tuple[str | None, str]]) -> None:
+def _check_unique(issues: IssueList, what: str, section: str, names: list[tuple[str | None, int]]) -> None:
     seen: set[str] = set()
-    for name, at in names:
+    for name, index in names:
         if name is None:
             continue
         if name in seen:
             issues.error(
                 "duplicate_name",
                 f"Two {what}s are named `{name}`; {what} names must be unique.",
-                at,
+                pointer(section, index, "name"),
                 details={"kind_of_name": what},
                 **({"step": name} if what == "step" else {}),
             )

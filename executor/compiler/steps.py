@@ -22,6 +22,43 @@ IGNORED_KEYS = frozenset({"type", "name"})
 PROPERTY_ALIASES = {"image": "images"}
 
 _validators: dict[int, tuple[BlockSpec, LiteralValidator]] = {}
+_reference_flags: dict[int, tuple[PropertySpec, bool]] = {}
+
+
+_container_results: dict[tuple[int, str], str | None] = {}
+
+
+def _check_literal(spec: BlockSpec, prop: PropertySpec, value: Any) -> str | None:
+    """The literal's problem, or None. Results for lists and dicts (query-language operations,
+    mostly) are remembered by their text, since large workflows repeat the same ones step after step."""
+    checker = _validator(spec).checker(prop.schema)
+    if not isinstance(value, list | dict):
+        return checker(value)
+    key = (id(checker), repr(value))
+    if key in _container_results:
+        return _container_results[key]
+    problem = checker(value)
+    if len(_container_results) > 16384:
+        _container_results.clear()
+    _container_results[key] = problem
+    return problem
+
+
+def _step_pointer(index: int, key: str) -> str:
+    # The common case (a plain property name) needs no escaping; it runs for every property.
+    if "/" in key or "~" in key:
+        return pointer("steps", index, key)
+    return f"/steps/{index}/{key}"
+
+
+def _takes_reference(prop: PropertySpec) -> bool:
+    cached = _reference_flags.get(id(prop))
+    if cached is None or cached[0] is not prop:
+        if len(_reference_flags) > 65536:
+            _reference_flags.clear()
+        cached = (prop, prop.takes_reference)
+        _reference_flags[id(prop)] = cached
+    return cached[1]
 
 
 def _validator(spec: BlockSpec) -> LiteralValidator:
@@ -29,6 +66,8 @@ def _validator(spec: BlockSpec) -> LiteralValidator:
     if cached is None or cached[0] is not spec:
         if len(_validators) > 4096:
             _validators.clear()
+            # Remembered results are keyed by checker identity, which dies with the validators.
+            _container_results.clear()
         cached = (spec, LiteralValidator(spec.schema))
         _validators[id(spec)] = cached
     return cached[1]
@@ -51,7 +90,7 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
     resolved = []
     for raw in steps:
         type_ = raw.body.get("type")
-        at = pointer("steps", raw.index, "type")
+        at = f"/steps/{raw.index}/type"
         if not isinstance(type_, str) or not type_:
             issues.error("missing_property", "The step has no `type`.", at, step=raw.name, property="type")
             continue
@@ -118,7 +157,7 @@ def _resolve_properties(raw: RawStep, spec: BlockSpec, issues: IssueList) -> Res
 
 
 def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any, issues: IssueList) -> None:
-    at = pointer("steps", step.raw.index, key)
+    at = _step_pointer(step.raw.index, key)
     if prop.references:
         if isinstance(value, str) and value.startswith("$"):
             _bind(step, prop, at, value, None, issues)
@@ -147,7 +186,7 @@ def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any,
             selector=value,
         )
         return
-    problem = _validator(step.spec).checker(prop.schema)(value)
+    problem = _check_literal(step.spec, prop, value)
     if problem is not None:
         issues.error(
             "invalid_value",
@@ -190,7 +229,7 @@ def _bind(
                 selector=value,
             )
         return
-    if not prop.takes_reference:
+    if not _takes_reference(prop):
         issues.error(
             "invalid_selector",
             f"`{prop.name}` of step `{step.raw.name}` takes step selectors (`$steps.step`), not {value!r}.",

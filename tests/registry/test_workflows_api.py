@@ -146,3 +146,18 @@ def test_bad_saves_write_nothing(alice, settings):
     too_many = client.post("/api/v1/workflows/", {"name": "x", "specification": chain_workflow(5)}, format="json")
     assert (too_many.status_code, too_many.json()["code"]) == (400, "too_many_steps")
     assert _counts() == before
+
+
+def test_workflows_and_revisions_in_the_admin(alice):
+    from django.test import Client
+
+    created = _create(_client(alice))
+    admin = Client()
+    admin.force_login(make_user("root", staff=True, is_superuser=True))
+    listing = admin.get("/admin/registry/workflow/")
+    assert listing.status_code == 200
+    assert [w.name for w in listing.context["cl"].result_list] == ["Shapes"]
+    revision = WorkflowRevision.objects.get(workflow_id=created["id"], number=1)
+    page = admin.get(f"/admin/registry/workflowrevision/{revision.pk}/change/")
+    assert page.status_code == 200
+    assert "&quot;type&quot;: &quot;WorkflowImage&quot;" in page.content.decode()
