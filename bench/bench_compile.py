@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import gzip
 import json
+from functools import partial
 from typing import Any
 
 from bench._support import ROBOFLOW_DESCRIBE, measure_ms, report
@@ -85,7 +86,7 @@ def main() -> None:
         assert result.valid, result.errors[:3]
         # `_compile` skips the cache: every repetition is a full, uncached compilation.
         report(
-            label, measure_ms(lambda d=definition: _compile(d, snapshot, config, ""), repeat=30), "ms", target, roboflow
+            label, measure_ms(partial(_compile, definition, snapshot, config, ""), repeat=30), "ms", target, roboflow
         )
 
 
