@@ -28,7 +28,7 @@ _reference_flags: dict[int, tuple[PropertySpec, bool]] = {}
 _container_results: dict[tuple[int, str], str | None] = {}
 
 
-def _check_literal(spec: BlockSpec, prop: PropertySpec, value: Any) -> str | None:
+def check_literal(spec: BlockSpec, prop: PropertySpec, value: Any) -> str | None:
     """The literal's problem, or None. Results for lists and dicts (query-language operations,
     mostly) are remembered by their text, since large workflows repeat the same ones step after step."""
     checker = _validator(spec).checker(prop.schema)
@@ -186,7 +186,7 @@ def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any,
             selector=value,
         )
         return
-    problem = _check_literal(step.spec, prop, value)
+    problem = check_literal(step.spec, prop, value)
     if problem is not None:
         issues.error(
             "invalid_value",

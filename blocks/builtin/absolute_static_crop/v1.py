@@ -1,11 +1,14 @@
 """Absolute static crop v1."""
 
-from typing import Annotated, Literal
+import uuid
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from blocks.kinds import IMAGE_KIND, INTEGER_KIND
 from blocks.manifest import BlockDefinition, BlockManifest, OutputDefinition, Selector, block_config
+from blocks.runtime import BlockRunContext
 
 PositiveInt = Annotated[int, Field(gt=0)]
 
@@ -39,8 +42,19 @@ class Manifest(BlockManifest):
     height: PositiveInt | Selector(INTEGER_KIND) = _pixels("Height", "Height of the crop in pixels.")
 
 
+def run(values: Mapping[str, Any], context: BlockRunContext) -> list[dict[str, Any] | Exception]:
+    x_min = round(values["x_center"] - values["width"] / 2)
+    y_min = round(values["y_center"] - values["height"] / 2)
+    results: list[dict[str, Any] | Exception] = []
+    for image in values["images"]:
+        crop = image.crop(x_min, y_min, x_min + values["width"], y_min + values["height"], str(uuid.uuid4()))
+        results.append({"crops": crop})
+    return results
+
+
 DEFINITION = BlockDefinition(
     manifest=Manifest,
     outputs=(OutputDefinition("crops", (IMAGE_KIND,)),),
     batch_properties=frozenset({"images"}),
+    run=run,
 )

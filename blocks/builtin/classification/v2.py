@@ -1,9 +1,12 @@
 """Classification v2: adds the `model_id` output and the `inference_id` kind to its id output."""
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from blocks.builtin.classification import fields
+from blocks.builtin.classification.inference import classify_batch
 from blocks.manifest import BlockDefinition, BlockManifest, block_config
+from blocks.runtime import BlockRunContext
 
 
 class Manifest(BlockManifest):
@@ -24,8 +27,21 @@ class Manifest(BlockManifest):
     active_learning_target_dataset: fields.ActiveLearningTargetDataset = fields.active_learning_target_dataset_field()
 
 
+def run(values: Mapping[str, Any], context: BlockRunContext) -> list[dict[str, Any] | Exception]:
+    return classify_batch(
+        values["images"],
+        model_id=values["model_id"],
+        confidence=values["confidence"],
+        disable_active_learning=values["disable_active_learning"],
+        active_learning_target_dataset=values["active_learning_target_dataset"],
+        context=context,
+        with_model_id=True,
+    )
+
+
 DEFINITION = BlockDefinition(
     manifest=Manifest,
     outputs=(fields.PREDICTIONS_OUTPUT, fields.INFERENCE_ID_OUTPUT, fields.MODEL_ID_OUTPUT),
     batch_properties=fields.BATCH_PROPERTIES,
+    run=run,
 )

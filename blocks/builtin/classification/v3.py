@@ -1,12 +1,15 @@
 """Classification v3: `confidence_mode` picks the model's own threshold or a custom one."""
 
-from typing import Literal, Self
+from collections.abc import Mapping
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
 from blocks.builtin.classification import fields
+from blocks.builtin.classification.inference import classify_batch
 from blocks.kinds import STRING_KIND
 from blocks.manifest import BlockDefinition, BlockManifest, Selector, block_config
+from blocks.runtime import BlockRunContext
 
 
 class Manifest(BlockManifest):
@@ -47,8 +50,23 @@ class Manifest(BlockManifest):
         return self
 
 
+def run(values: Mapping[str, Any], context: BlockRunContext) -> list[dict[str, Any] | Exception]:
+    # "default" asks the model for the threshold it was trained with.
+    custom = values["confidence_mode"] == "custom"
+    return classify_batch(
+        values["images"],
+        model_id=values["model_id"],
+        confidence=values["custom_confidence"] if custom else "default",
+        disable_active_learning=values["disable_active_learning"],
+        active_learning_target_dataset=values["active_learning_target_dataset"],
+        context=context,
+        with_model_id=True,
+    )
+
+
 DEFINITION = BlockDefinition(
     manifest=Manifest,
     outputs=(fields.PREDICTIONS_OUTPUT, fields.INFERENCE_ID_OUTPUT, fields.MODEL_ID_OUTPUT),
     batch_properties=fields.BATCH_PROPERTIES,
+    run=run,
 )

@@ -1,12 +1,15 @@
 """Continue if v1: flow control by a query-language condition."""
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import Field
 
 from blocks.kinds import FLOAT_KIND, WILDCARD_KIND
 from blocks.manifest import BlockDefinition, BlockManifest, Selector, StepSelector, block_config
+from blocks.query_language.evaluation import QueryLanguageError, evaluate_statement
 from blocks.query_language.statements import StatementGroup
+from blocks.runtime import BlockRunContext, BlockRunError, FlowDecision
 
 
 class Manifest(BlockManifest):
@@ -52,4 +55,11 @@ class Manifest(BlockManifest):
     )
 
 
-DEFINITION = BlockDefinition(manifest=Manifest, outputs=())
+def run(values: Mapping[str, Any], context: BlockRunContext) -> FlowDecision:
+    try:
+        return FlowDecision(evaluate_statement(values["condition_statement"], values["evaluation_parameters"]))
+    except QueryLanguageError as exc:
+        raise BlockRunError(f"Step `{context.step_name}`: {exc}.", code="condition_failed") from exc
+
+
+DEFINITION = BlockDefinition(manifest=Manifest, outputs=(), run=run)

@@ -1,11 +1,15 @@
 """Convert grayscale v1."""
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
+import numpy as np
 from pydantic import Field
 
+from blocks.images import WorkflowImage
 from blocks.kinds import IMAGE_KIND
 from blocks.manifest import BlockDefinition, BlockManifest, OutputDefinition, Selector, block_config
+from blocks.runtime import BlockRunContext
 
 
 class Manifest(BlockManifest):
@@ -25,4 +29,15 @@ class Manifest(BlockManifest):
     )
 
 
-DEFINITION = BlockDefinition(manifest=Manifest, outputs=(OutputDefinition("image", (IMAGE_KIND,)),))
+# ITU-R BT.601 luma weights, as common image libraries use for RGB to gray.
+LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+def run(values: Mapping[str, Any], context: BlockRunContext) -> dict[str, Any]:
+    image: WorkflowImage = values["image"]
+    gray = np.clip(image.pixels.astype(np.float32) @ LUMA + 0.5, 0, 255).astype(np.uint8)
+    # Kept as three equal channels so every block downstream sees the same pixel layout.
+    return {"image": image.with_pixels(np.repeat(gray[:, :, None], 3, axis=2))}
+
+
+DEFINITION = BlockDefinition(manifest=Manifest, outputs=(OutputDefinition("image", (IMAGE_KIND,)),), run=run)

@@ -1,11 +1,16 @@
 """Image preprocessing v1."""
 
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
+import numpy as np
+from PIL import Image
 from pydantic import Field
 
+from blocks.images import WorkflowImage
 from blocks.kinds import IMAGE_KIND, INTEGER_KIND, STRING_KIND
 from blocks.manifest import BlockDefinition, BlockManifest, OutputDefinition, Selector, block_config
+from blocks.runtime import BlockRunContext, BlockRunError
 
 PositiveInt = Annotated[int, Field(gt=0)]
 
@@ -58,4 +63,30 @@ class Manifest(BlockManifest):
     )
 
 
-DEFINITION = BlockDefinition(manifest=Manifest, outputs=(OutputDefinition("image", (IMAGE_KIND,)),))
+def run(values: Mapping[str, Any], context: BlockRunContext) -> dict[str, Any]:
+    image: WorkflowImage = values["image"]
+    task = values["task_type"]
+    if task == "resize":
+        width, height = values["width"], values["height"]
+        if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
+            raise BlockRunError(f"Step `{context.step_name}`: resize needs positive integer width and height.")
+        pixels = np.asarray(Image.fromarray(image.pixels).resize((width, height), Image.Resampling.BILINEAR))
+    elif task == "rotate":
+        degrees = values["rotation_degrees"]
+        if not isinstance(degrees, int):
+            raise BlockRunError(f"Step `{context.step_name}`: rotation_degrees must be an integer.")
+        # Positive angles turn counter-clockwise; the canvas grows to keep every pixel.
+        pixels = np.asarray(Image.fromarray(image.pixels).rotate(degrees, expand=True))
+    else:
+        flip = values["flip_type"]
+        if flip not in {"vertical", "horizontal", "both"}:
+            raise BlockRunError(f"Step `{context.step_name}`: flip_type must be vertical, horizontal or both.")
+        pixels = image.pixels
+        if flip in {"vertical", "both"}:
+            pixels = pixels[::-1, :, :]
+        if flip in {"horizontal", "both"}:
+            pixels = pixels[:, ::-1, :]
+    return {"image": image.with_pixels(pixels)}
+
+
+DEFINITION = BlockDefinition(manifest=Manifest, outputs=(OutputDefinition("image", (IMAGE_KIND,)),), run=run)

@@ -1,12 +1,15 @@
 """Property definition v1."""
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import Field
 
 from blocks.kinds import WILDCARD_KIND
 from blocks.manifest import BlockDefinition, BlockManifest, OutputDefinition, Selector, block_config
+from blocks.query_language.evaluation import QueryLanguageError, apply_operations
 from blocks.query_language.operations import Operation
+from blocks.runtime import BlockRunContext, BlockRunError
 
 
 class Manifest(BlockManifest):
@@ -46,4 +49,11 @@ class Manifest(BlockManifest):
     )
 
 
-DEFINITION = BlockDefinition(manifest=Manifest, outputs=(OutputDefinition("output", (WILDCARD_KIND,)),))
+def run(values: Mapping[str, Any], context: BlockRunContext) -> dict[str, Any]:
+    try:
+        return {"output": apply_operations(values["data"], values["operations"])}
+    except QueryLanguageError as exc:
+        raise BlockRunError(f"Step `{context.step_name}`: {exc}.", code="operation_failed") from exc
+
+
+DEFINITION = BlockDefinition(manifest=Manifest, outputs=(OutputDefinition("output", (WILDCARD_KIND,)),), run=run)

@@ -1,11 +1,14 @@
 """Relative static crop v1 (Roboflow spells its identifier `relative_statoic_crop`)."""
 
-from typing import Annotated, Literal
+import uuid
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from blocks.kinds import FLOAT_ZERO_TO_ONE_KIND, IMAGE_KIND
 from blocks.manifest import BlockDefinition, BlockManifest, OutputDefinition, Selector, block_config
+from blocks.runtime import BlockRunContext
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -45,8 +48,19 @@ class Manifest(BlockManifest):
     ) = _fraction("Height", "Height of the crop, as a fraction of the image height.")
 
 
+def run(values: Mapping[str, Any], context: BlockRunContext) -> list[dict[str, Any] | Exception]:
+    results: list[dict[str, Any] | Exception] = []
+    for image in values["images"]:
+        width, height = round(values["width"] * image.width), round(values["height"] * image.height)
+        x_min = round(values["x_center"] * image.width - width / 2)
+        y_min = round(values["y_center"] * image.height - height / 2)
+        results.append({"crops": image.crop(x_min, y_min, x_min + width, y_min + height, str(uuid.uuid4()))})
+    return results
+
+
 DEFINITION = BlockDefinition(
     manifest=Manifest,
     outputs=(OutputDefinition("crops", (IMAGE_KIND,)),),
     batch_properties=frozenset({"images"}),
+    run=run,
 )

@@ -1,0 +1,1 @@
+"""Model backends behind the classification block's port."""

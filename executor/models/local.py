@@ -1,0 +1,136 @@
+"""Local ONNX classification models: the backend that works with no network and no key.
+
+A model is an ONNX file taking float32 images (batch, 3, height, width) scaled to 0..1, RGB, and
+returning one score per class (softmax probabilities, or logits that are softmaxed here). The
+response has Roboflow's classification shape (spec section 6.6): classes under the threshold are
+left out, the rest sorted by confidence (4 decimals), `top` the first or "" when none.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+import onnxruntime as ort
+from numpy.typing import NDArray
+from PIL import Image
+
+from blocks.images import WorkflowImage
+from blocks.ports import ClassificationRequest, ModelError, ModelNotFoundError, NoModelConfiguredError
+
+DEFAULT_CONFIDENCE = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class LocalModelInfo:
+    model_id: str
+    path: str
+    class_names: tuple[str, ...]
+    input_width: int
+    input_height: int
+
+
+class OnnxClassifier:
+    def __init__(self, info: LocalModelInfo, *, threads: int = 2) -> None:
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        self.info = info
+        self._session = ort.InferenceSession(info.path, sess_options=options, providers=["CPUExecutionProvider"])
+        self._input = self._session.get_inputs()[0].name
+
+    def _tensor(self, images: Sequence[WorkflowImage]) -> NDArray[np.float32]:
+        size = (self.info.input_width, self.info.input_height)
+        arrays = [
+            np.asarray(Image.fromarray(image.pixels).resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
+            for image in images
+        ]
+        return (np.stack(arrays) / 255.0).transpose(0, 3, 1, 2).astype(np.float32)
+
+    def scores(self, images: Sequence[WorkflowImage]) -> NDArray[np.float32]:
+        raw = np.asarray(self._session.run(None, {self._input: self._tensor(images)})[0], dtype=np.float32)
+        if np.all(raw >= 0) and np.allclose(raw.sum(axis=1), 1.0, atol=1e-3):
+            return raw
+        shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
+        return cast(NDArray[np.float32], (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32))
+
+    def classify(self, images: Sequence[WorkflowImage], confidence: float | str) -> list[dict[str, Any]]:
+        threshold = DEFAULT_CONFIDENCE if isinstance(confidence, str) else float(confidence)
+        responses = []
+        for image, row in zip(images, self.scores(images), strict=True):
+            kept = sorted(
+                (
+                    (round(float(score), 4), class_id, name)
+                    for class_id, (name, score) in enumerate(zip(self.info.class_names, row, strict=True))
+                    if score >= threshold
+                ),
+                key=lambda entry: -entry[0],
+            )
+            predictions = [{"class": name, "class_id": class_id, "confidence": score} for score, class_id, name in kept]
+            responses.append(
+                {
+                    "inference_id": str(uuid.uuid4()),
+                    "image": {"width": image.width, "height": image.height},
+                    "predictions": predictions,
+                    "top": predictions[0]["class"] if predictions else "",
+                    "confidence": predictions[0]["confidence"] if predictions else 0.0,
+                }
+            )
+        return responses
+
+
+LocalModelLookup = Callable[[str], LocalModelInfo | None]
+LocalPredictionHook = Callable[[str, WorkflowImage, dict[str, Any], str | None], None]
+
+
+class ModelRouter:
+    """The classification port: a registered local model by id, else a Roboflow backend.
+
+    Sessions are loaded once per model file and reused across runs.
+    """
+
+    def __init__(
+        self,
+        lookup: LocalModelLookup,
+        *,
+        remote: Callable[[ClassificationRequest, Sequence[WorkflowImage]], list[dict[str, Any] | ModelError]]
+        | None = None,
+        on_local_prediction: LocalPredictionHook | None = None,
+    ) -> None:
+        self._lookup = lookup
+        self._remote = remote
+        self._on_local_prediction = on_local_prediction
+        self._sessions: dict[tuple[str, str], OnnxClassifier] = {}
+        self._lock = threading.Lock()
+
+    def _local(self, info: LocalModelInfo) -> OnnxClassifier:
+        key = (info.model_id, info.path)
+        with self._lock:
+            classifier = self._sessions.get(key)
+            if classifier is None:
+                try:
+                    classifier = OnnxClassifier(info)
+                except Exception as exc:  # onnxruntime raises its own exception types for bad files
+                    raise ModelNotFoundError(f"The local model {info.model_id} could not be loaded.") from exc
+                self._sessions[key] = classifier
+        return classifier
+
+    def classify(
+        self, request: ClassificationRequest, images: Sequence[WorkflowImage]
+    ) -> list[dict[str, Any] | ModelError]:
+        info = self._lookup(request.model_id)
+        if info is not None:
+            responses = self._local(info).classify(images, request.confidence)
+            if self._on_local_prediction is not None and not request.disable_active_learning:
+                for image, response in zip(images, responses, strict=True):
+                    self._on_local_prediction(request.model_id, image, response, request.active_learning_target_dataset)
+            return list(responses)
+        if self._remote is None or not request.api_key:
+            raise NoModelConfiguredError(
+                f"No local model is registered under {request.model_id!r}, and no Roboflow API key was given "
+                "to run it on Roboflow."
+            )
+        return self._remote(request, images)
