@@ -57,9 +57,9 @@ def dataset(count: int, seed: int) -> tuple[NDArray[np.float32], NDArray[np.int6
     return x.reshape(count, -1), labels.astype(np.int64)
 
 
-def train(x: NDArray[np.float32], y: NDArray[np.int64], epochs: int = 300, rate: float = 0.5) -> tuple[
-    NDArray[np.float32], NDArray[np.float32]
-]:
+def train(
+    x: NDArray[np.float32], y: NDArray[np.int64], epochs: int = 300, rate: float = 0.5
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     weights = np.zeros((x.shape[1], len(CLASSES)), dtype=np.float32)
     bias = np.zeros(len(CLASSES), dtype=np.float32)
     onehot = np.eye(len(CLASSES), dtype=np.float32)[y]

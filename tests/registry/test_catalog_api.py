@@ -99,7 +99,7 @@ def test_block_list_is_slim_and_filterable(api):
         "search_keywords": [],
         "state": "published",
         "is_default": False,
-        "executable": False,
+        "executable": True,
         "source": "builtin",
         "deprecation_message": "",
         "replacement": "",
@@ -109,8 +109,12 @@ def test_block_list_is_slim_and_filterable(api):
     flow = api.get("/api/v1/blocks/", {"category": "flow_control"}).json()["results"]
     assert "roboflow_core/continue_if@v1" in [r["type_identifier"] for r in flow]
     assert all(r["category"] == "flow_control" for r in flow)
-    executable = api.get("/api/v1/blocks/", {"executable": "false", "search": "grayscale"}).json()
-    assert [r["type_identifier"] for r in executable["results"]] == ["roboflow_core/convert_grayscale@v1"]
+    runnable = api.get("/api/v1/blocks/", {"executable": "true"}).json()["results"]
+    assert len(runnable) == 9
+    assert {r["source"] for r in runnable} == {"builtin"}
+    imported = api.get("/api/v1/blocks/", {"executable": "false", "search": "gemini"}).json()["results"]
+    assert imported
+    assert {(r["source"], r["executable"]) for r in imported} == {("imported", False)}
     assert api.get("/api/v1/blocks/", {"state": "draft"}).json()["count"] == 0
 
 

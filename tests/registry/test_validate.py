@@ -18,7 +18,7 @@ def test_valid_workflow(api):
     body = response.json()
     assert body["valid"] is True
     assert body["errors"] == []
-    assert [w["code"] for w in body["warnings"]] == ["not_executable"]
+    assert body["warnings"] == []
 
 
 def test_invalid_workflow_lists_every_error(api):

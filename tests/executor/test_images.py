@@ -1,0 +1,116 @@
+"""Image inputs: every accepted form, and every way they fail, each with its code."""
+
+import base64
+import io
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from executor.images import ImageError, ImageLimits, load_image
+
+LIMITS = ImageLimits()
+
+
+def png_bytes(width=20, height=10, colour=(200, 10, 10)):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def jpeg_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), (0, 0, 255)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def test_accepted_forms_keep_the_original_bytes():
+    data = png_bytes()
+    text = base64.b64encode(data).decode()
+    for value in ({"type": "base64", "value": text}, text, f"data:image/png;base64,{text}", data):
+        image = load_image(value, parent_id="image", limits=LIMITS)
+        assert (image.width, image.height, image.encoding, image.encoded) == (20, 10, "png", data)
+        assert image.pixels[0, 0].tolist() == [200, 10, 10]
+    jpeg = load_image(jpeg_bytes(), parent_id="image", limits=LIMITS)
+    assert jpeg.transport_bytes() == jpeg_bytes()
+
+
+@pytest.mark.parametrize(
+    ("value", "limits", "code"),
+    [
+        ("not base64 at all!!", LIMITS, "invalid_image"),
+        (base64.b64encode(b"hello world").decode(), LIMITS, "invalid_image"),
+        (jpeg_bytes()[: len(jpeg_bytes()) * 2 // 3], LIMITS, "truncated_image"),
+        (png_bytes(), ImageLimits(max_bytes=50), "image_too_large"),
+        (png_bytes(100, 100), ImageLimits(max_pixels=5000), "too_many_pixels"),
+        (12, LIMITS, "invalid_image"),
+        ("ftp://example.com/a.png", LIMITS, "invalid_image"),
+        ("http://127.0.0.1:1/a.png", LIMITS, "url_not_allowed"),
+        ("http://169.254.169.254/latest", LIMITS, "url_not_allowed"),
+        ("http://10.1.2.3/a.png", LIMITS, "url_not_allowed"),
+    ],
+)
+def test_failures_have_codes(value, limits, code):
+    with pytest.raises(ImageError) as error:
+        load_image(value, parent_id="image", limits=limits)
+    assert error.value.code == code
+
+
+def test_decompression_bomb_is_refused():
+    bomb = png_bytes(4000, 4000, (0, 0, 0))
+    with pytest.raises(ImageError) as error:
+        load_image(bomb, parent_id="image", limits=ImageLimits(max_pixels=1_000_000))
+    assert error.value.code == "too_many_pixels"
+
+
+class _Images(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/slow.png":
+            time.sleep(1.5)
+        body = png_bytes() if self.path != "/huge.png" else b"\x89PNG" + b"0" * 300_000
+        self.send_response(200 if self.path != "/missing.png" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def image_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Images)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_urls_when_loopback_is_allowed(image_server):
+    allowed = ImageLimits(allow_private_urls=True, url_timeout_s=0.5, max_bytes=200_000)
+    image = load_image(f"{image_server}/a.png", parent_id="image", limits=allowed)
+    assert (image.width, image.height) == (20, 10)
+    for path, code in (
+        ("/slow.png", "url_timeout"),
+        ("/huge.png", "image_too_large"),
+        ("/missing.png", "url_fetch_failed"),
+    ):
+        with pytest.raises(ImageError) as error:
+            load_image(f"{image_server}{path}", parent_id="image", limits=allowed)
+        assert error.value.code == code, path
+    with pytest.raises(ImageError) as refused:
+        load_image(f"{image_server}/a.png", parent_id="image", limits=ImageLimits())
+    assert refused.value.code == "url_not_allowed"
+
+
+def test_crop_keeps_lineage():
+    image = load_image(png_bytes(40, 30), parent_id="image.[0]", limits=LIMITS)
+    crop = image.crop(-5, 10, 20, 50, "crop-1")
+    assert (crop.width, crop.height, crop.parent_id, crop.root_parent_id) == (20, 20, "crop-1", "image.[0]")
+    assert crop.serialise()["parent_origin"] == {"offset_x": 0, "offset_y": 10, "width": 40, "height": 30}
+    assert image.crop(50, 50, 60, 60, "x") is None
+    assert np.array_equal(crop.pixels, image.pixels[10:30, 0:20])
