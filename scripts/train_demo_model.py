@@ -29,7 +29,7 @@ def draw_sample(label: str, rng: np.random.Generator, size: int = 96) -> Image.I
     background = tuple(int(v) for v in rng.integers(60, 170, size=3))
     image = Image.new("RGB", (size, size), background)
     draw = ImageDraw.Draw(image)
-    extent = int(rng.integers(size // 3, size // 1.4))
+    extent = int(rng.integers(size // 3, int(size // 1.4)))
     x0, y0 = (int(v) for v in rng.integers(0, size - extent, size=2))
     jitter = rng.integers(-25, 25, size=3)
     colour = tuple(int(np.clip(c + j, 0, 255)) for c, j in zip(COLOURS[label], jitter, strict=True))
