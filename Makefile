@@ -11,6 +11,7 @@ EDITOR_BUILD := frontend/static/frontend/editor/index.html
 run: setup
 	$(PY) manage.py sync_blocks
 	$(PY) manage.py ensure_admin
+	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
 setup: venv editor migrate

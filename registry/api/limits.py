@@ -58,7 +58,10 @@ class LimitedJSONParser(BaseParser):
     ) -> Any:
         if stream is None:
             return None
-        return parse_json_bytes(read_limited(stream, settings.BLOCKWISE_MAX_BODY_BYTES))
+        # A view may allow larger bodies (runs carry base64 images) by setting `max_body_bytes`.
+        view = (parser_context or {}).get("view")
+        limit = getattr(view, "max_body_bytes", None) or settings.BLOCKWISE_MAX_BODY_BYTES
+        return parse_json_bytes(read_limited(stream, limit))
 
 
 def require_object(data: Any, *, what: str = "The request body") -> dict[str, Any]:

@@ -6,4 +6,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("registry.api.catalog.urls")),
     path("", include("registry.api.workflows.urls")),
     path("", include("registry.api.auth.urls")),
+    path("", include("registry.api.runs.urls")),
 ]

@@ -10,15 +10,20 @@ from registry.models.catalog import (
     Source,
     State,
 )
+from registry.models.runs import ActiveLearningDatapoint, LocalModel, Run, RunStatus
 from registry.models.workflows import Workflow, WorkflowRevision
 
 __all__ = [
     "CATALOG_STATES_VALUES",
+    "ActiveLearningDatapoint",
     "BlockType",
     "BlockVersion",
     "BlockVersionRevision",
     "CatalogSnapshot",
     "Kind",
+    "LocalModel",
+    "Run",
+    "RunStatus",
     "Source",
     "State",
     "Workflow",

@@ -1,0 +1,1 @@
+"""Run endpoints and local model registration."""

@@ -1,0 +1,180 @@
+"""Runs: start one (JSON or multipart), read one; local models: register and list."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from registry.api.errors import ApiError
+from registry.models import Workflow
+from registry.selectors.runs import local_model_list, run_get, run_summary
+from registry.selectors.workflows import workflow_get
+from registry.services.models import local_model_register
+from registry.services.runs import run_start
+
+RUN = inline_serializer(
+    "Run",
+    {
+        "id": serializers.IntegerField(),
+        "status": serializers.ChoiceField(choices=["succeeded", "failed"]),
+        "workflow": serializers.IntegerField(allow_null=True),
+        "revision": serializers.IntegerField(allow_null=True),
+        "outputs": serializers.JSONField(),
+        "timings": serializers.JSONField(),
+        "duration_ms": serializers.FloatField(),
+        "error": serializers.JSONField(allow_null=True),
+        "created_at": serializers.DateTimeField(),
+    },
+)
+
+
+class RunInputSerializer(serializers.Serializer[Any]):
+    specification = serializers.JSONField(required=False)
+    workflow = serializers.IntegerField(required=False)
+    inputs = serializers.JSONField(required=False, default=dict)
+    api_key = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    excluded_fields = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+def _run_request(request: Request) -> dict[str, Any]:
+    """The run request from JSON or from a multipart form (JSON fields as text, images as files)."""
+    data: Any = request.data
+    if hasattr(data, "getlist"):
+        fields: dict[str, Any] = {}
+        for key in ("specification", "inputs", "excluded_fields"):
+            if key in data:
+                try:
+                    fields[key] = json.loads(data[key])
+                except json.JSONDecodeError as exc:
+                    raise ApiError(
+                        f"The `{key}` field is not valid JSON.",
+                        code="parse_error",
+                        details=[{"path": f"/{key}", "code": "parse_error", "message": exc.msg}],
+                    ) from exc
+        for key in ("workflow", "api_key"):
+            if key in data:
+                fields[key] = data[key]
+        inputs = dict(fields.get("inputs") or {})
+        for name, upload in request.FILES.items():
+            inputs[name] = upload.read()
+        fields["inputs"] = inputs
+        data = fields
+    if not isinstance(data, dict):
+        raise ApiError("The request body must be a JSON object.", code="parse_error")
+    serializer = RunInputSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    values = dict(serializer.validated_data)
+    if not isinstance(values.get("inputs"), dict):
+        raise ApiError(
+            "`inputs` must be an object.",
+            code="invalid",
+            details=[{"path": "/inputs", "code": "invalid", "message": "not an object"}],
+        )
+    if multipart_files := getattr(request, "FILES", None):
+        for name, upload in multipart_files.items():
+            values["inputs"].setdefault(name, upload)
+    return values
+
+
+class RunListApi(APIView):
+    max_body_bytes = settings.BLOCKWISE_MAX_RUN_BODY_BYTES
+
+    @extend_schema(request=RunInputSerializer, responses={201: RUN})
+    def post(self, request: Request) -> Response:
+        values = _run_request(request)
+        workflow: Workflow | None = None
+        if values.get("workflow") is not None:
+            workflow = workflow_get(user=request.user, workflow_id=values["workflow"])
+        elif "specification" not in values:
+            raise ApiError(
+                "Give a `specification` or a saved `workflow` id.",
+                code="invalid",
+                details=[{"path": "/specification", "code": "required", "message": "required"}],
+            )
+        run, _ = run_start(
+            user=request.user,
+            inputs=values["inputs"],
+            specification=values.get("specification"),
+            workflow=workflow,
+            api_key=values.get("api_key") or None,
+            excluded_fields=values["excluded_fields"],
+        )
+        return Response(run_summary(run), status=201)
+
+
+class WorkflowRunApi(APIView):
+    max_body_bytes = settings.BLOCKWISE_MAX_RUN_BODY_BYTES
+
+    @extend_schema(request=RunInputSerializer, responses={201: RUN})
+    def post(self, request: Request, workflow_id: int) -> Response:
+        values = _run_request(request)
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id)
+        run, _ = run_start(
+            user=request.user,
+            inputs=values["inputs"],
+            workflow=workflow,
+            api_key=values.get("api_key") or None,
+            excluded_fields=values["excluded_fields"],
+        )
+        return Response(run_summary(run), status=201)
+
+
+class RunDetailApi(APIView):
+    @extend_schema(responses=RUN)
+    def get(self, request: Request, run_id: int) -> Response:
+        return Response(run_summary(run_get(user=request.user, run_id=run_id)))
+
+
+class LocalModelSerializer(serializers.Serializer[Any]):
+    model_id = serializers.RegexField(r"^[A-Za-z0-9_\-.]+/[A-Za-z0-9_\-.]+$", max_length=200)
+    file = serializers.FileField()
+    class_names = serializers.JSONField()
+    input_width = serializers.IntegerField(min_value=1, max_value=4096)
+    input_height = serializers.IntegerField(min_value=1, max_value=4096)
+
+
+def _model_summary(row: Any) -> dict[str, Any]:
+    return {
+        "model_id": row.model_id,
+        "class_names": row.class_names,
+        "input_width": row.input_width,
+        "input_height": row.input_height,
+    }
+
+
+class LocalModelListApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(responses=LocalModelSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        rows = list(local_model_list())
+        return Response({"count": len(rows), "results": [_model_summary(row) for row in rows]})
+
+    @extend_schema(request=LocalModelSerializer, responses={201: LocalModelSerializer})
+    def post(self, request: Request) -> Response:
+        raw: Any = request.data
+        fields = ("model_id", "file", "class_names", "input_width", "input_height")
+        data: dict[str, Any] = {key: raw.get(key) for key in fields if raw.get(key) is not None}
+        if isinstance(data.get("class_names"), str):
+            try:
+                data["class_names"] = json.loads(data["class_names"])
+            except json.JSONDecodeError:
+                data["class_names"] = data["class_names"].split(",")
+        serializer = LocalModelSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        row = local_model_register(
+            model_id=serializer.validated_data["model_id"],
+            content=serializer.validated_data["file"].read(),
+            class_names=serializer.validated_data["class_names"],
+            input_width=serializer.validated_data["input_width"],
+            input_height=serializer.validated_data["input_height"],
+        )
+        return Response(_model_summary(row), status=201)

@@ -1,0 +1,79 @@
+"""Builds the executor's configuration from Django settings, and the model port backed by the database.
+
+`blocks` and `executor` never read settings; this module is where settings become the frozen
+objects they take. The router is built once per process so ONNX sessions are loaded once.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from blocks.images import WorkflowImage
+from executor.engine import RunContext
+from executor.images import ImageLimits
+from executor.models.local import LocalModelInfo, ModelRouter
+from registry.models import ActiveLearningDatapoint, LocalModel
+
+_router: ModelRouter | None = None
+_router_lock = threading.Lock()
+
+
+def image_limits() -> ImageLimits:
+    return ImageLimits(
+        max_bytes=settings.BLOCKWISE_MAX_IMAGE_BYTES,
+        max_pixels=settings.BLOCKWISE_MAX_IMAGE_PIXELS,
+        url_timeout_s=settings.BLOCKWISE_IMAGE_URL_TIMEOUT_S,
+        allow_private_urls=settings.BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS,
+    )
+
+
+def model_path(file_path: str) -> str:
+    path = Path(file_path)
+    return str(path if path.is_absolute() else Path(settings.BASE_DIR) / path)
+
+
+def local_model_lookup(model_id: str) -> LocalModelInfo | None:
+    row = LocalModel.objects.filter(model_id=model_id).first()
+    if row is None:
+        return None
+    return LocalModelInfo(
+        model_id=row.model_id,
+        path=model_path(row.file_path),
+        class_names=tuple(row.class_names),
+        input_width=row.input_width,
+        input_height=row.input_height,
+    )
+
+
+def keep_for_active_learning(
+    model_id: str, image: WorkflowImage, prediction: dict[str, Any], target_dataset: str | None
+) -> None:
+    """Store an image a local model classified, in the target dataset (default: the model's project)."""
+    dataset = target_dataset or model_id.split("/", maxsplit=1)[0]
+    buffer = io.BytesIO(image.jpeg_bytes())
+    datapoint = ActiveLearningDatapoint(dataset=dataset, model_id=model_id, prediction=prediction)
+    datapoint.image.save(
+        f"{dataset}-{prediction.get('inference_id', 'image')}.jpg", ContentFile(buffer.getvalue()), save=True
+    )
+
+
+def model_router() -> ModelRouter:
+    global _router
+    with _router_lock:
+        if _router is None:
+            _router = ModelRouter(local_model_lookup, on_local_prediction=keep_for_active_learning)
+        return _router
+
+
+def run_context(api_key: str | None) -> RunContext:
+    return RunContext(
+        model_port=model_router(),
+        api_key=api_key or settings.ROBOFLOW_API_KEY or None,
+        max_concurrent_steps=settings.BLOCKWISE_MODEL_CONCURRENCY,
+    )

@@ -1,0 +1,38 @@
+"""Reads of runs and local models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from registry.api.errors import NotFoundError
+from registry.models import LocalModel, Run
+
+
+def run_summary(run: Run) -> dict[str, Any]:
+    """The run as the API shows it (the record: image payloads are left out)."""
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "workflow": run.workflow_id,
+        "revision": run.revision,
+        "outputs": run.outputs,
+        "timings": run.timings,
+        "duration_ms": run.duration_ms,
+        "error": run.error,
+        "created_at": run.created_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def run_get(*, user: AbstractBaseUser | AnonymousUser, run_id: int) -> Run:
+    """A run of the caller's (anonymous runs are visible to anyone who has their id)."""
+    run = Run.objects.filter(pk=run_id).first()
+    if run is None or (run.user_id is not None and run.user_id != user.pk):
+        raise NotFoundError(f"Run {run_id} does not exist.", code="not_found")
+    return run
+
+
+def local_model_list() -> QuerySet[LocalModel]:
+    return LocalModel.objects.order_by("model_id")

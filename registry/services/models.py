@@ -1,0 +1,70 @@
+"""Registering local ONNX models: the file is checked by loading it before anything is stored."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from executor.models.local import LocalModelInfo, OnnxClassifier
+from registry.api.errors import ApiError
+from registry.models import LocalModel
+
+
+def _check_loads(path: Path, *, model_id: str, class_names: list[str], width: int, height: int) -> None:
+    info = LocalModelInfo(model_id, str(path), tuple(class_names), width, height)
+    try:
+        OnnxClassifier(info, threads=1)
+    except Exception as exc:  # onnxruntime raises its own types for any unreadable model
+        raise ApiError("The file is not an ONNX model onnxruntime can load.", code="invalid_model") from exc
+
+
+@transaction.atomic
+def local_model_register(
+    *, model_id: str, content: bytes, class_names: object, input_width: int, input_height: int
+) -> LocalModel:
+    if not isinstance(class_names, list) or not class_names or not all(isinstance(c, str) for c in class_names):
+        raise ApiError(
+            "`class_names` must be a non-empty list of strings.",
+            code="invalid",
+            details=[{"path": "/class_names", "code": "invalid", "message": "list of strings"}],
+        )
+    if LocalModel.objects.filter(model_id=model_id).exists():
+        raise ApiError(f"A model is already registered as {model_id}.", code="conflict", status_code=409)
+    directory = Path(settings.MEDIA_ROOT) / "models"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / (re.sub(r"[^A-Za-z0-9_.-]", "_", model_id) + ".onnx")
+    path.write_bytes(content)
+    try:
+        _check_loads(path, model_id=model_id, class_names=class_names, width=input_width, height=input_height)
+    except ApiError:
+        path.unlink(missing_ok=True)
+        raise
+    return LocalModel.objects.create(
+        model_id=model_id,
+        file_path=str(path),
+        class_names=class_names,
+        input_width=input_width,
+        input_height=input_height,
+    )
+
+
+def local_model_register_path(
+    *, model_id: str, file_path: str, class_names: list[str], input_width: int, input_height: int
+) -> tuple[LocalModel, bool]:
+    """Register (or find) a model whose file stays where it is, e.g. the demo model in the repo."""
+    existing = LocalModel.objects.filter(model_id=model_id).first()
+    if existing is not None:
+        return existing, False
+    absolute = Path(file_path) if Path(file_path).is_absolute() else Path(settings.BASE_DIR) / file_path
+    _check_loads(absolute, model_id=model_id, class_names=class_names, width=input_width, height=input_height)
+    row = LocalModel.objects.create(
+        model_id=model_id,
+        file_path=file_path,
+        class_names=class_names,
+        input_width=input_width,
+        input_height=input_height,
+    )
+    return row, True

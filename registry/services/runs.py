@@ -1,0 +1,194 @@
+"""Running workflows and recording every run.
+
+`run_start` is the one seam where execution happens: today in the request, later on a worker.
+A run that fails (an invalid workflow, bad inputs, a model or step failure) is recorded as failed
+with its error, and `RunFailedError` carries the record so the API can answer with it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from executor.compiler import CompilationResult, definition_hash
+from executor.engine import RunResult, RuntimeInputError, StepError, run_plan
+from executor.images import ImageError, load_image
+from executor.plan import ExecutionPlan
+from registry.api.errors import ApiError
+from registry.execution import image_limits, run_context
+from registry.models import Run, RunStatus, Workflow
+from registry.selectors.runs import run_summary
+from registry.selectors.workflows import workflow_compile
+
+IMAGE_INPUT_TYPES = frozenset({"WorkflowImage"})
+
+
+class RunFailedError(ApiError):
+    """A recorded, failed run; `run` is the record and `result` what the engine produced, if it ran."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        status_code: int,
+        run: Run,
+        details: list[dict[str, Any]],
+        result: RunResult | None = None,
+        error: dict[str, Any] | None = None,
+        compilation: CompilationResult | None = None,
+        specification: object = None,
+    ) -> None:
+        super().__init__(message, code=code, status_code=status_code, details=details)
+        self.run = run
+        self.extra = {"run": run_summary(run)}
+        self.result = result
+        self.error = error or {}
+        self.compilation = compilation
+        self.specification = specification
+
+
+def _user(user: AbstractBaseUser | AnonymousUser | None) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+def _load_images(plan: ExecutionPlan, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+    loaded = dict(inputs)
+    count = 0
+    limits = image_limits()
+    for item in plan.inputs:
+        if item.type not in IMAGE_INPUT_TYPES or item.name not in inputs or inputs[item.name] is None:
+            continue
+        value = inputs[item.name]
+        if isinstance(value, list):
+            loaded[item.name] = [
+                load_image(element, parent_id=f"{item.name}.[{index}]", limits=limits)
+                for index, element in enumerate(value)
+            ]
+            count += len(value)
+        else:
+            loaded[item.name] = load_image(value, parent_id=item.name, limits=limits)
+            count += 1
+    return loaded, count
+
+
+def _record(
+    *,
+    status: str,
+    user: Any,
+    workflow: Workflow | None,
+    revision: int | None,
+    digest: str,
+    started: float,
+    images: int = 0,
+    result: RunResult | None = None,
+    error: dict[str, Any] | None = None,
+) -> Run:
+    return Run.objects.create(
+        status=status,
+        user=user,
+        workflow=workflow,
+        revision=revision,
+        definition_hash=digest,
+        image_count=images,
+        outputs=result.outputs if result is not None else [],
+        timings=result.timings if result is not None else {},
+        error=error,
+        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+    )
+
+
+def run_start(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    inputs: Mapping[str, Any],
+    specification: object = None,
+    workflow: Workflow | None = None,
+    api_key: str | None = None,
+    excluded_fields: Iterable[str] = (),
+) -> tuple[Run, RunResult]:
+    """Run a definition (or a saved workflow's current revision); returns the record and the full result.
+
+    The record's outputs leave image payloads out; the returned result has them.
+    """
+    started = time.perf_counter()
+    revision = None
+    if workflow is not None:
+        current = workflow.revisions.get(number=workflow.revision)
+        specification, revision = current.definition, current.number
+    digest = definition_hash(specification) or ""
+    context = {"user": _user(user), "workflow": workflow, "revision": revision, "digest": digest, "started": started}
+    compiled = workflow_compile(specification)
+    if not compiled.valid or compiled.plan is None:
+        error: dict[str, Any] = {
+            "code": "invalid_workflow",
+            "message": "The workflow is not valid.",
+            "step": None,
+            "property": None,
+        }
+        run = _record(status=RunStatus.FAILED, error=error, **context)
+        raise RunFailedError(
+            "The workflow is not valid.",
+            code="invalid_workflow",
+            status_code=400,
+            run=run,
+            details=[issue.as_dict() for issue in compiled.errors],
+            compilation=compiled,
+            specification=specification,
+        )
+    plan = compiled.plan
+    try:
+        loaded, images = _load_images(plan, inputs)
+        result = run_plan(plan, loaded, run_context(api_key), excluded_fields=excluded_fields)
+    except ImageError as exc:
+        error = {"code": exc.code, "message": exc.message, "step": None, "property": None}
+        run = _record(status=RunStatus.FAILED, error=error, **context)
+        raise RunFailedError(exc.message, code=exc.code, status_code=400, run=run, details=[error]) from exc
+    except RuntimeInputError as exc:
+        error = {
+            "code": exc.code,
+            "message": exc.message,
+            "step": exc.step,
+            "property": exc.property_name,
+            "input": exc.input_name,
+        }
+        run = _record(status=RunStatus.FAILED, error=error, **context)
+        raise RunFailedError(exc.message, code=exc.code, status_code=400, run=run, details=[error]) from exc
+    record = RunResult(outputs=run_plan_record_outputs(result), timings=result.timings, errors=result.errors)
+    if result.errors:
+        first: StepError = result.errors[0]
+        error = {
+            **first.as_dict(),
+            "property": None,
+            "errors": [e.as_dict() for e in result.errors],
+        }
+        run = _record(status=RunStatus.FAILED, images=images, result=record, error=error, **context)
+        raise RunFailedError(
+            first.message,
+            code=first.code,
+            status_code=first.status_code,
+            run=run,
+            details=[e.as_dict() for e in result.errors],
+            result=result,
+            error=error,
+        )
+    run = _record(status=RunStatus.SUCCEEDED, images=images, result=record, **context)
+    return run, result
+
+
+def run_plan_record_outputs(result: RunResult) -> list[dict[str, Any]]:
+    """Outputs as stored in the run record: image payloads replaced by a marker."""
+    return [_without_images(output) for output in result.outputs]
+
+
+def _without_images(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get("type") == "base64" and "value" in value:
+            return {key: item for key, item in value.items() if key != "value"} | {"omitted": True}
+        return {key: _without_images(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_images(item) for item in value]
+    return value
