@@ -72,7 +72,7 @@ class ActiveLearningDatapointAdmin(admin.ModelAdmin[ActiveLearningDatapoint]):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for point in queryset:
-                name = point.image.name.rsplit("/", 1)[-1]
+                name = (point.image.name or "image").rsplit("/", 1)[-1]
                 with point.image.open("rb") as handle:
                     archive.writestr(f"{point.dataset}/{name}", handle.read())
                 archive.writestr(f"{point.dataset}/{name}.json", json.dumps(point.prediction, indent=2))
