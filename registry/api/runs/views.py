@@ -62,10 +62,6 @@ def _run_request(request: Request) -> dict[str, Any]:
         for key in ("workflow", "api_key"):
             if key in data:
                 fields[key] = data[key]
-        inputs = dict(fields.get("inputs") or {})
-        for name, upload in request.FILES.items():
-            inputs[name] = upload.read()
-        fields["inputs"] = inputs
         data = fields
     if not isinstance(data, dict):
         raise ApiError("The request body must be a JSON object.", code="parse_error")
@@ -78,9 +74,9 @@ def _run_request(request: Request) -> dict[str, Any]:
             code="invalid",
             details=[{"path": "/inputs", "code": "invalid", "message": "not an object"}],
         )
-    if multipart_files := getattr(request, "FILES", None):
-        for name, upload in multipart_files.items():
-            values["inputs"].setdefault(name, upload)
+    # Uploaded files are images, named after the inputs they are for.
+    for name, upload in request.FILES.items():
+        values["inputs"][name] = upload.read()
     return values
 
 

@@ -1,0 +1,179 @@
+"""Runs over the native API with the demo ONNX model: recorded, failing clearly, never leaking keys."""
+
+import base64
+import io
+import json
+from io import StringIO
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from registry.models import ActiveLearningDatapoint, LocalModel, Run, Workflow
+from scripts.train_demo_model import draw_sample
+from tests.executor.conftest import classification_workflow
+from tests.registry.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+DEMO = "demo-shapes/1"
+SECRET = "rf_secret_key_123456"
+
+
+@pytest.fixture(autouse=True)
+def demo(db):
+    call_command("seed_demo", stdout=StringIO())
+
+
+def png(colour, seed=0):
+    buffer = io.BytesIO()
+    draw_sample(colour, np.random.default_rng(seed)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def b64(colour, seed=0):
+    return base64.b64encode(png(colour, seed)).decode()
+
+
+def demo_spec(**overrides):
+    return classification_workflow(**{"model_id": DEMO, "confidence": 0.2, **overrides})
+
+
+def test_seed_demo_is_idempotent():
+    before = (LocalModel.objects.count(), Workflow.objects.count())
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert (LocalModel.objects.count(), Workflow.objects.count()) == before == (1, 1)
+    assert out.getvalue() == ""
+
+
+def test_run_a_specification_with_a_base64_image(api):
+    response = api.post(
+        "/api/v1/runs/",
+        {"specification": demo_spec(), "inputs": {"image": {"type": "base64", "value": b64("green")}}},
+        format="json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "succeeded"
+    assert body["outputs"][0]["predictions"]["top"] == "green"
+    assert body["outputs"][0]["model"] == DEMO
+    assert set(body["timings"]) == {"classifier"}
+    assert body["error"] is None
+    run = Run.objects.get(pk=body["id"])
+    assert (run.status, run.image_count) == ("succeeded", 1)
+    assert api.get(f"/api/v1/runs/{run.pk}/").json() == body
+
+
+def test_run_a_batch_as_data_urls(api):
+    images = [f"data:image/png;base64,{b64(c, i)}" for i, c in enumerate(["red", "blue"])]
+    body = api.post("/api/v1/runs/", {"specification": demo_spec(), "inputs": {"image": images}}, format="json").json()
+    assert [o["predictions"]["top"] for o in body["outputs"]] == ["red", "blue"]
+    assert [o["predictions"]["parent_id"] for o in body["outputs"]] == ["image.[0]", "image.[1]"]
+
+
+def test_run_the_saved_demo_workflow_with_a_multipart_file(api):
+    workflow = Workflow.objects.get()
+    upload = io.BytesIO(png("yellow"))
+    upload.name = "shape.png"
+    response = api.post(f"/api/v1/workflows/{workflow.pk}/runs/", {"image": upload}, format="multipart")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["workflow"], body["revision"]) == (workflow.pk, 1)
+    assert body["outputs"][0]["predictions"]["top"] == "yellow"
+
+
+def test_failures_are_recorded_and_answered_with_the_run(api):
+    missing = api.post("/api/v1/runs/", {"specification": demo_spec(), "inputs": {}}, format="json")
+    assert missing.status_code == 400
+    body = missing.json()
+    assert (body["code"], body["run"]["status"]) == ("missing_input", "failed")
+    assert Run.objects.get(pk=body["run"]["id"]).error["input"] == "image"
+
+    bounds = api.post(
+        "/api/v1/runs/",
+        {
+            "specification": demo_spec(confidence="$inputs.confidence"),
+            "inputs": {"image": b64("red"), "confidence": 1.5},
+        },
+        format="json",
+    )
+    assert (bounds.status_code, bounds.json()["code"]) == (400, "invalid_input")
+    assert (bounds.json()["details"][0]["step"], bounds.json()["details"][0]["property"]) == (
+        "classifier",
+        "confidence",
+    )
+
+    not_image = api.post(
+        "/api/v1/runs/", {"specification": demo_spec(), "inputs": {"image": "aGVsbG8="}}, format="json"
+    )
+    assert (not_image.status_code, not_image.json()["code"]) == (400, "invalid_image")
+
+    invalid = api.post("/api/v1/runs/", {"specification": demo_spec(images="$inputs.img"), "inputs": {}}, format="json")
+    assert (invalid.status_code, invalid.json()["code"]) == (400, "invalid_workflow")
+    assert invalid.json()["details"][0]["code"] == "unknown_input"
+    assert Run.objects.filter(status="failed").count() == 4
+
+
+def test_an_unknown_model_fails_without_leaking_the_key(api):
+    response = api.post(
+        "/api/v1/runs/",
+        {"specification": demo_spec(model_id="someone/3"), "api_key": SECRET, "inputs": {"image": b64("red")}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "no_model"
+    assert SECRET not in response.content.decode()
+    run = Run.objects.get(pk=response.json()["run"]["id"])
+    assert SECRET not in json.dumps([run.outputs, run.error, run.timings])
+
+
+def test_active_learning_with_a_local_model_keeps_the_image(api, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    spec = demo_spec(disable_active_learning=False, active_learning_target_dataset="shapes-review")
+    api.post("/api/v1/runs/", {"specification": spec, "inputs": {"image": b64("blue")}}, format="json")
+    [point] = ActiveLearningDatapoint.objects.all()
+    assert (point.dataset, point.model_id, point.prediction["top"]) == ("shapes-review", DEMO, "blue")
+    assert (tmp_path / point.image.name).is_file()
+
+
+def test_private_runs_are_not_visible_to_others(api):
+    owner = make_user("owner")
+    api.force_authenticate(owner)
+    run_id = api.post(
+        "/api/v1/runs/", {"specification": demo_spec(), "inputs": {"image": b64("red")}}, format="json"
+    ).json()["id"]
+    api.force_authenticate(make_user("other"))
+    assert api.get(f"/api/v1/runs/{run_id}/").status_code == 404
+
+
+def test_register_a_local_model(api, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from tests.conftest import REPO_DIR
+
+    onnx = (REPO_DIR / "registry" / "demo" / "demo-shapes.onnx").read_bytes()
+    upload = io.BytesIO(onnx)
+    upload.name = "m.onnx"
+    body = {
+        "model_id": "colours/2",
+        "file": upload,
+        "class_names": json.dumps(["r", "g", "b", "y"]),
+        "input_width": 32,
+        "input_height": 32,
+    }
+    assert api.post("/api/v1/models/", body, format="multipart").status_code == 401
+    api.force_authenticate(make_user("boss", staff=True))
+    upload.seek(0)
+    created = api.post("/api/v1/models/", body, format="multipart")
+    assert created.status_code == 201
+    assert created.json()["class_names"] == ["r", "g", "b", "y"]
+    broken = io.BytesIO(b"not onnx")
+    broken.name = "x.onnx"
+    refused = api.post("/api/v1/models/", {**body, "model_id": "broken/1", "file": broken}, format="multipart")
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_model")
+    assert not LocalModel.objects.filter(model_id="broken/1").exists()
+    result = api.post(
+        "/api/v1/runs/",
+        {"specification": demo_spec(model_id="colours/2"), "inputs": {"image": b64("green")}},
+        format="json",
+    ).json()
+    assert result["outputs"][0]["predictions"]["top"] == "g"
