@@ -130,6 +130,9 @@ def test_import_reports_invalid_descriptions_by_pointer(tmp_path):
 
 
 def test_import_from_a_roboflow_server_url(live_server):
+    # live_server tests are transactional: other such tests may have emptied the database.
+    call_command("sync_blocks", stdout=StringIO())
+    call_command("import_blocks", str(ROBOFLOW_DESCRIBE_PATH), stdout=StringIO())
     # Our own describe route speaks Roboflow's payload: importing from it is a no-op round trip.
     before = _counts()
     out = StringIO()

@@ -87,7 +87,13 @@ def test_failures_are_recorded_and_answered_with_the_run(api):
     assert missing.status_code == 400
     body = missing.json()
     assert (body["code"], body["run"]["status"]) == ("missing_input", "failed")
-    assert Run.objects.get(pk=body["run"]["id"]).error["input"] == "image"
+    assert Run.objects.get(pk=body["run"]["id"]).error == {
+        "code": "missing_input",
+        "message": "Input `image` (WorkflowImage) needs a value and none was given.",
+        "step": None,
+        "property": None,
+        "input": "image",
+    }
 
     bounds = api.post(
         "/api/v1/runs/",
