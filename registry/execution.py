@@ -18,9 +18,10 @@ from blocks.images import WorkflowImage
 from executor.engine import RunContext
 from executor.images import ImageLimits
 from executor.models.local import LocalModelInfo, ModelRouter
+from executor.models.roboflow import RemoteConfig, RoboflowClient
 from registry.models import ActiveLearningDatapoint, LocalModel
 
-_router: ModelRouter | None = None
+_router: tuple[RemoteConfig, ModelRouter] | None = None
 _router_lock = threading.Lock()
 
 
@@ -63,12 +64,34 @@ def keep_for_active_learning(
     )
 
 
+def remote_config() -> RemoteConfig:
+    return RemoteConfig(
+        hosted_url=settings.ROBOFLOW_API_URL,
+        inference_url=settings.ROBOFLOW_INFERENCE_URL or None,
+        timeout_s=settings.BLOCKWISE_MODEL_TIMEOUT_S,
+        max_concurrency=settings.BLOCKWISE_MODEL_CONCURRENCY,
+        retries=settings.BLOCKWISE_MODEL_RETRIES,
+        max_image_bytes=settings.BLOCKWISE_MAX_IMAGE_BYTES,
+    )
+
+
 def model_router() -> ModelRouter:
+    """One router (one pooled HTTP session, loaded ONNX sessions) per configuration."""
     global _router
+    config = remote_config()
     with _router_lock:
-        if _router is None:
-            _router = ModelRouter(local_model_lookup, on_local_prediction=keep_for_active_learning)
-        return _router
+        if _router is None or _router[0] != config:
+            if _router is not None:
+                _router[1].close()
+            remote = RoboflowClient(config)
+            router = ModelRouter(
+                local_model_lookup,
+                remote=remote.classify,
+                on_local_prediction=keep_for_active_learning,
+                on_close=remote.close,
+            )
+            _router = (config, router)
+        return _router[1]
 
 
 def run_context(api_key: str | None) -> RunContext:

@@ -22,3 +22,30 @@ def load_roboflow_describe() -> dict[str, Any]:
 def roboflow_describe() -> dict[str, Any]:
     """Roboflow Inference 1.8.3's describe payload (250 blocks, 45 kinds), from ../shared/."""
     return load_roboflow_describe()
+
+
+@pytest.fixture(scope="session")
+def roboflow_server():
+    """A Roboflow-compatible model server on 127.0.0.1 (see tests/support/roboflow_server.py)."""
+    from tests.support.roboflow_server import RoboflowServer
+
+    server = RoboflowServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def model_server(roboflow_server):
+    """The session's model server with its switches reset for this test."""
+    roboflow_server.reset()
+    return roboflow_server
+
+
+@pytest.fixture(autouse=True)
+def _models_stay_local(settings):
+    """No test may reach Roboflow: remote model calls go to a closed local port unless a test
+    points them at the Roboflow-compatible server."""
+    settings.ROBOFLOW_API_URL = "http://127.0.0.1:9"
+    settings.ROBOFLOW_INFERENCE_URL = ""
+    settings.ROBOFLOW_API_KEY = ""
+    settings.BLOCKWISE_MODEL_RETRIES = 0

@@ -99,12 +99,18 @@ class ModelRouter:
         remote: Callable[[ClassificationRequest, Sequence[WorkflowImage]], list[dict[str, Any] | ModelError]]
         | None = None,
         on_local_prediction: LocalPredictionHook | None = None,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         self._lookup = lookup
+        self._on_close = on_close
         self._remote = remote
         self._on_local_prediction = on_local_prediction
         self._sessions: dict[tuple[str, str], OnnxClassifier] = {}
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
 
     def _local(self, info: LocalModelInfo) -> OnnxClassifier:
         key = (info.model_id, info.path)

@@ -56,6 +56,7 @@ def _failed(exc: RunFailedError) -> JsonResponse:
         return _error(exc.message, "RuntimeInputError", RUNTIME_CONTEXT, 400)
     step = exc.error.get("step")
     if exc.status_code >= 500:
+        # A model server that is down or slow keeps its status (502/503/504); only our own faults are 500s.
         block = {
             "block_id": step,
             "block_type": None,
@@ -64,7 +65,7 @@ def _failed(exc: RunFailedError) -> JsonResponse:
             "property_details": exc.message,
             "block_traceback": None,
         }
-        return _error(exc.message, "StepExecutionError", STEP_CONTEXT, 500, [block])
+        return _error(exc.message, "StepExecutionError", STEP_CONTEXT, exc.status_code, [block])
     block = {
         "block_id": step,
         "block_type": None,

@@ -64,12 +64,22 @@ def test_error_shapes(api):
         "inner_error_message": None,
     }
     no_model = api.post(
-        "/workflows/run",
-        {"specification": spec(model_id="x/1"), "inputs": {"image": image("red")}},
-        format="json",
-        HTTP_AUTHORIZATION="Bearer secret-key-999",
+        "/workflows/run", {"specification": spec(model_id="x/1"), "inputs": {"image": image("red")}}, format="json"
     )
     assert no_model.status_code == 400
     assert no_model.json()["error_type"] == "ClientCausedStepExecutionError"
     assert no_model.json()["blocks_errors"][0]["block_id"] == "classifier"
-    assert "secret-key-999" not in no_model.content.decode()
+
+
+def test_model_errors_keep_their_status_and_hide_the_key(api, settings, model_server):
+    settings.ROBOFLOW_API_URL = model_server.url
+    model_server.reset(status=402)
+    body = {"specification": spec(model_id="x/1"), "inputs": {"image": image("red")}}
+    response = api.post("/workflows/run", body, format="json", HTTP_AUTHORIZATION="Bearer secret-key-999")
+    assert response.status_code == 402
+    assert response.json()["error_type"] == "ClientCausedStepExecutionError"
+    assert model_server.state.requests[0].query["api_key"] == ["secret-key-999"]
+    assert "secret-key-999" not in response.content.decode()
+    model_server.reset(status=500)
+    down = api.post("/workflows/run", body, format="json", HTTP_AUTHORIZATION="Bearer secret-key-999")
+    assert (down.status_code, down.json()["error_type"]) == (503, "StepExecutionError")

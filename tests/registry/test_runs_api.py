@@ -120,14 +120,16 @@ def test_failures_are_recorded_and_answered_with_the_run(api):
     assert Run.objects.filter(status="failed").count() == 4
 
 
-def test_an_unknown_model_fails_without_leaking_the_key(api):
-    response = api.post(
-        "/api/v1/runs/",
-        {"specification": demo_spec(model_id="someone/3"), "api_key": SECRET, "inputs": {"image": b64("red")}},
-        format="json",
-    )
-    assert response.status_code == 400
-    assert response.json()["code"] == "no_model"
+def test_an_unknown_model_fails_without_leaking_the_key(api, settings, model_server):
+    spec = demo_spec(model_id="someone/3")
+    no_key = api.post("/api/v1/runs/", {"specification": spec, "inputs": {"image": b64("red")}}, format="json")
+    assert (no_key.status_code, no_key.json()["code"]) == (400, "no_model")
+    settings.ROBOFLOW_API_URL = model_server.url
+    model_server.reset(status=404)
+    body = {"specification": spec, "api_key": SECRET, "inputs": {"image": b64("red")}}
+    response = api.post("/api/v1/runs/", body, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "model_not_found"
     assert SECRET not in response.content.decode()
     run = Run.objects.get(pk=response.json()["run"]["id"])
     assert SECRET not in json.dumps([run.outputs, run.error, run.timings])
@@ -183,3 +185,42 @@ def test_register_a_local_model(api, settings, tmp_path):
         format="json",
     ).json()
     assert result["outputs"][0]["predictions"]["top"] == "g"
+
+
+def solid(colour):
+    buffer = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), {"red": (220, 20, 20), "blue": (20, 20, 220)}[colour]).save(buffer, format="JPEG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_a_roboflow_model_runs_through_the_hosted_api(api, settings, model_server):
+    settings.ROBOFLOW_API_URL = model_server.url
+    spec = demo_spec(model_id="shapes/7")
+    response = api.post(
+        "/api/v1/runs/", {"specification": spec, "api_key": SECRET, "inputs": {"image": solid("blue")}}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["outputs"][0]["predictions"]["top"] == "blue"
+    [sent] = model_server.state.requests
+    assert (sent.path, sent.query["api_key"]) == ("/shapes/7", [SECRET])
+    assert SECRET not in response.content.decode()
+    model_server.reset(status=401)
+    refused = api.post(
+        "/api/v1/runs/", {"specification": spec, "api_key": SECRET, "inputs": {"image": b64("blue")}}, format="json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (401, "model_auth_failed")
+    assert SECRET not in refused.content.decode()
+
+
+def test_the_self_hosted_inference_server_is_used_when_configured(api, settings, model_server):
+    settings.ROBOFLOW_INFERENCE_URL = model_server.url
+    settings.ROBOFLOW_API_KEY = SECRET
+    response = api.post(
+        "/api/v1/runs/",
+        {"specification": demo_spec(model_id="shapes/7"), "inputs": {"image": solid("red")}},
+        format="json",
+    )
+    assert response.json()["outputs"][0]["predictions"]["top"] == "red"
+    assert [r.path for r in model_server.state.requests] == ["/infer/classification"]

@@ -1,0 +1,142 @@
+"""The Roboflow clients end to end against the Roboflow-compatible server on 127.0.0.1."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from blocks.images import WorkflowImage
+from blocks.ports import (
+    ClassificationRequest,
+    ModelAuthError,
+    ModelCreditsError,
+    ModelNotFoundError,
+    ModelResponseError,
+    ModelTimeoutError,
+    ModelUnavailableError,
+)
+from executor.images import ImageLimits, decode_image
+from executor.models.roboflow import RemoteConfig, RoboflowClient
+
+KEY = "rf-test-key-0123456789"
+
+
+def jpeg(colour=(200, 30, 30), parent_id="image"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, format="JPEG")
+    return decode_image(buffer.getvalue(), parent_id=parent_id, limits=ImageLimits())
+
+
+def request(model_id="shapes/3", **overrides):
+    values = {
+        "model_id": model_id,
+        "confidence": 0.2,
+        "disable_active_learning": False,
+        "active_learning_target_dataset": "review",
+        "api_key": KEY,
+        **overrides,
+    }
+    return ClassificationRequest(**values)
+
+
+def client(server, **overrides):
+    return RoboflowClient(RemoteConfig(hosted_url=server.url, timeout_s=2.0, backoff_s=0.01, **overrides))
+
+
+def test_hosted_api_v0_request_and_response(model_server):
+    image: WorkflowImage = jpeg()
+    [result] = client(model_server).classify(request(), [image])
+    assert result["top"] == "red"
+    assert result["image"] == {"width": 64, "height": 48}
+    [sent] = model_server.state.requests
+    assert sent.path == "/shapes/3"
+    assert sent.query == {
+        "api_key": [KEY],
+        "confidence": ["0.2"],
+        "disable_active_learning": ["false"],
+        "source": ["workflow-execution"],
+        "active_learning_target_dataset": ["review"],
+    }
+    assert sent.headers["Authorization"] == f"Bearer {KEY}"
+    assert sent.headers["Content-Type"] == "application/json"
+    # The JPEG goes out exactly as it came in: no decode and re-encode.
+    import base64
+
+    assert base64.b64decode(sent.body) == image.encoded
+
+
+def test_inference_server_v1(model_server):
+    remote = RoboflowClient(RemoteConfig(inference_url=model_server.url, timeout_s=2.0))
+    [result] = remote.classify(request(model_id="shapes/3", confidence="default"), [jpeg((20, 30, 210))])
+    assert isinstance(result, dict)
+    assert result["top"] == "blue"
+    import json
+
+    sent = json.loads(model_server.state.requests[0].body)
+    assert (sent["model_id"], sent["api_key"], sent["confidence"], sent["source"]) == (
+        "shapes/3",
+        KEY,
+        "default",
+        "workflow-execution",
+    )
+    assert sent["image"]["type"] == "base64"
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "code"),
+    [
+        (401, ModelAuthError, "model_auth_failed"),
+        (403, ModelAuthError, "model_auth_failed"),
+        (402, ModelCreditsError, "model_no_credits"),
+        (404, ModelNotFoundError, "model_not_found"),
+    ],
+)
+def test_client_errors_map_without_the_key(model_server, status, error, code):
+    model_server.reset(status=status)
+    [result] = client(model_server).classify(request(), [jpeg()])
+    assert isinstance(result, error)
+    assert result.code == code
+    assert KEY not in result.message
+    assert len(model_server.state.requests) == 1
+
+
+def test_rate_limits_and_server_errors_are_retried(model_server):
+    model_server.reset(failures_before_success=2, failure_status=429)
+    [result] = client(model_server).classify(request(), [jpeg()])
+    assert result["top"] == "red"
+    assert len(model_server.state.requests) == 3
+    model_server.reset(status=500)
+    [failed] = client(model_server, retries=2).classify(request(), [jpeg()])
+    assert isinstance(failed, ModelUnavailableError)
+    assert len(model_server.state.requests) == 3
+
+
+def test_timeouts_and_garbage(model_server):
+    model_server.reset(hang_s=1.0)
+    [slow] = RoboflowClient(RemoteConfig(hosted_url=model_server.url, timeout_s=0.3)).classify(request(), [jpeg()])
+    assert isinstance(slow, ModelTimeoutError)
+    assert slow.status_code == 504
+    model_server.reset(malformed=True)
+    [garbage] = client(model_server).classify(request(), [jpeg()])
+    assert isinstance(garbage, ModelResponseError)
+
+
+def test_unreachable_server(model_server):
+    [result] = RoboflowClient(RemoteConfig(hosted_url="http://127.0.0.1:9", retries=1, backoff_s=0.01)).classify(
+        request(), [jpeg()]
+    )
+    assert isinstance(result, ModelUnavailableError)
+    assert KEY not in result.message
+
+
+def test_bad_model_id_for_the_hosted_api(model_server):
+    [result] = client(model_server).classify(request(model_id="no-version"), [jpeg()])
+    assert isinstance(result, ModelNotFoundError)
+
+
+def test_concurrency_is_bounded_and_one_failure_keeps_the_rest(model_server):
+    model_server.reset(latency_s=0.05)
+    images = [jpeg(parent_id=f"image.[{i}]") for i in range(12)]
+    results = client(model_server, max_concurrency=3).classify(request(), images)
+    assert [r["top"] for r in results] == ["red"] * 12
+    assert model_server.state.max_in_flight == 3

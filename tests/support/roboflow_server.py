@@ -1,0 +1,159 @@
+"""A Roboflow-compatible classification server for tests: a real HTTP server on 127.0.0.1.
+
+It speaks the hosted API v0 (`POST /{project}/{version}`, base64 body, key in the query) and the
+Inference server API v1 (`POST /infer/classification`, JSON body), per spec sections 6.5 to 6.7.
+Predictions come from the image's mean colour, so they are deterministic. Switches make it slow,
+refuse keys, run out of credits, not know the model, rate-limit, fail, hang or answer garbage; it
+records every request and the most requests it had in flight at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+from PIL import Image
+
+CLASSES = ("red", "green", "blue")
+
+
+@dataclass
+class Switches:
+    latency_s: float = 0.0
+    status: int | None = None  # answer this status instead of a prediction
+    failures_before_success: int = 0  # answer `failure_status` this many times first
+    failure_status: int = 429
+    hang_s: float = 0.0
+    malformed: bool = False
+
+
+@dataclass
+class Recorded:
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class ServerState:
+    switches: Switches = field(default_factory=Switches)
+    requests: list[Recorded] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def predict(image_bytes: bytes, confidence: float) -> dict[str, Any]:
+    with Image.open(io.BytesIO(image_bytes)) as image:
+        width, height = image.size
+        mean = np.asarray(image.convert("RGB"), dtype=np.float64).reshape(-1, 3).mean(axis=0)
+    scores = mean / max(mean.sum(), 1e-9)
+    ranked = sorted(((round(float(scores[i]), 4), i, name) for i, name in enumerate(CLASSES)), key=lambda p: -p[0])
+    kept: list[dict[str, Any]] = [
+        {"class": name, "class_id": i, "confidence": score} for score, i, name in ranked if score >= confidence
+    ]
+    return {
+        "inference_id": str(uuid.uuid4()),
+        "time": 0.001,
+        "image": {"width": width, "height": height},
+        "predictions": kept,
+        "top": kept[0]["class"] if kept else "",
+        "confidence": kept[0]["confidence"] if kept else 0.0,
+    }
+
+
+def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _send(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length)
+            parts = urlsplit(self.path)
+            with state.lock:
+                state.requests.append(Recorded(parts.path, parse_qs(parts.query), dict(self.headers), body))
+                state.in_flight += 1
+                state.max_in_flight = max(state.max_in_flight, state.in_flight)
+                switches = state.switches
+                failing = switches.failures_before_success > 0
+                if failing:
+                    switches.failures_before_success -= 1
+            try:
+                if switches.hang_s:
+                    time.sleep(switches.hang_s)
+                if switches.latency_s:
+                    time.sleep(switches.latency_s)
+                if failing:
+                    self._send(switches.failure_status, b'{"message": "try again"}')
+                    return
+                if switches.status is not None:
+                    self._send(switches.status, json.dumps({"message": f"status {switches.status}"}).encode())
+                    return
+                if switches.malformed:
+                    self._send(200, b"{this is not json")
+                    return
+                if parts.path == "/infer/classification":
+                    payload = json.loads(body)
+                    image = base64.b64decode(payload["image"]["value"])
+                    raw_confidence = payload.get("confidence")
+                    confidence = raw_confidence if isinstance(raw_confidence, int | float) else 0.4
+                else:
+                    image = base64.b64decode(body)
+                    raw = parse_qs(parts.query).get("confidence", ["0.4"])[0]
+                    confidence = 0.4 if raw in {"default", "best"} else float(raw)
+                self._send(200, json.dumps(predict(image, confidence)).encode())
+            finally:
+                with state.lock:
+                    state.in_flight -= 1
+
+    return Handler
+
+
+class RoboflowServer:
+    def __init__(self) -> None:
+        self.state = ServerState()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> RoboflowServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def reset(self, **switches: Any) -> None:
+        """New switches; waits (up to 5 s) for requests of an earlier test to finish first."""
+        deadline = time.monotonic() + 5
+        while self.state.in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with self.state.lock:
+            self.state.switches = Switches(**switches)
+            self.state.requests.clear()
+            self.state.max_in_flight = 0
