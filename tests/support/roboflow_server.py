@@ -24,6 +24,15 @@ import numpy as np
 from PIL import Image
 
 CLASSES = ("red", "green", "blue")
+INSTANT_ANSWER = json.dumps(
+    {
+        "inference_id": "instant",
+        "image": {"width": 640, "height": 480},
+        "top": "red",
+        "confidence": 0.9,
+        "predictions": [{"class": "red", "class_id": 0, "confidence": 0.9}],
+    }
+).encode()
 
 
 @dataclass
@@ -34,6 +43,7 @@ class Switches:
     failure_status: int = 429
     hang_s: float = 0.0
     malformed: bool = False
+    instant: bool = False  # answer a fixed prediction without looking at the image (benchmarks)
 
 
 @dataclass
@@ -75,6 +85,8 @@ def predict(image_bytes: bytes, confidence: float) -> dict[str, Any]:
 def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in separate writes; without this, Nagle and delayed ACKs add 40 ms.
+        disable_nagle_algorithm = True
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -111,6 +123,9 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                     return
                 if switches.malformed:
                     self._send(200, b"{this is not json")
+                    return
+                if switches.instant:
+                    self._send(200, INSTANT_ANSWER)
                     return
                 if parts.path == "/infer/classification":
                     payload = json.loads(body)
@@ -157,3 +172,22 @@ class RoboflowServer:
             self.state.switches = Switches(**switches)
             self.state.requests.clear()
             self.state.max_in_flight = 0
+
+
+def main() -> None:
+    """Serve in a process of its own (benchmarks: client and server must not share one interpreter)."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--instant", action="store_true")
+    args = parser.parse_args()
+    state = ServerState(switches=Switches(latency_s=args.latency, instant=args.instant))
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), _handler(state))
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
