@@ -140,6 +140,14 @@ def run_start(
             specification=specification,
         )
     plan = compiled.plan
+    missing = [step.name for step in plan.steps.values() if not step.spec.executable]
+    if missing:
+        message = "These steps use block versions that have no implementation here: " + ", ".join(
+            f"`{name}` ({plan.steps[name].type_identifier})" for name in missing
+        )
+        error = {"code": "not_executable", "message": message, "step": missing[0], "property": None}
+        run = _record(status=RunStatus.FAILED, error=error, **context)
+        raise RunFailedError(message, code="not_executable", status_code=400, run=run, details=[error])
     try:
         loaded, images = _load_images(plan, inputs)
         result = run_plan(plan, loaded, run_context(api_key), excluded_fields=excluded_fields)

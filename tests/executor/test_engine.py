@@ -214,3 +214,30 @@ def test_imported_blocks_do_not_run(catalog, context):
     result = run_plan(compiled(definition, catalog), {"image": image_of("red")}, context)
     assert [(e.step, e.code) for e in result.errors] == [("g", "not_executable")]
     assert result.outputs[0]["predictions"]["top"] == "red"
+
+
+class _HalfBroken:
+    """A model port whose second image fails: the others' results must survive."""
+
+    def classify(self, request, images):
+        from blocks.ports import ModelUnavailableError
+
+        return [
+            ModelUnavailableError("the model server dropped this one")
+            if index == 1
+            else {
+                "inference_id": "i",
+                "image": {"width": 1, "height": 1},
+                "top": "red",
+                "confidence": 0.9,
+                "predictions": [{"class": "red", "class_id": 0, "confidence": 0.9}],
+            }
+            for index, _ in enumerate(images)
+        ]
+
+
+def test_one_failed_image_keeps_the_others(catalog):
+    images = [image_of("red", i, f"image.[{i}]") for i in range(3)]
+    result = run_plan(compiled(demo_workflow(), catalog), {"image": images}, RunContext(model_port=_HalfBroken()))
+    assert [e.element for e in result.errors] == [1]
+    assert [o["predictions"] and o["predictions"]["top"] for o in result.outputs] == ["red", None, "red"]

@@ -224,3 +224,75 @@ def test_the_self_hosted_inference_server_is_used_when_configured(api, settings,
     )
     assert response.json()["outputs"][0]["predictions"]["top"] == "red"
     assert [r.path for r in model_server.state.requests] == ["/infer/classification"]
+
+
+def test_blocks_without_an_implementation_are_refused_before_running(api):
+    spec = demo_spec()
+    spec["steps"].append(
+        {
+            "type": "roboflow_core/google_gemini@v1",
+            "name": "gemini",
+            "images": "$inputs.image",
+            "prompt": "hi",
+            "api_key": "k",
+        }
+    )
+    response = api.post("/api/v1/runs/", {"specification": spec, "inputs": {"image": b64("red")}}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "not_executable"
+    assert body["message"] == (
+        "These steps use block versions that have no implementation here: `gemini` (roboflow_core/google_gemini@v1)"
+    )
+    assert Run.objects.get(pk=body["run"]["id"]).timings == {}
+
+
+def test_add_model_command(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    from tests.conftest import REPO_DIR
+
+    out = StringIO()
+    call_command(
+        "add_model",
+        "colours/3",
+        str(REPO_DIR / "registry" / "demo" / "demo-shapes.onnx"),
+        "--classes",
+        "r,g,b,y",
+        "--input-size",
+        "32x32",
+        stdout=out,
+    )
+    assert out.getvalue().strip() == "registered colours/3 (4 classes, 32x32)"
+    assert LocalModel.objects.get(model_id="colours/3").class_names == ["r", "g", "b", "y"]
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="--input-size is WIDTHxHEIGHT"):
+        call_command(
+            "add_model",
+            "x/1",
+            str(REPO_DIR / "registry" / "demo" / "demo-shapes.onnx"),
+            "--classes",
+            "a",
+            "--input-size",
+            "big",
+        )
+
+
+def test_active_learning_export_from_the_admin(api, settings, tmp_path):
+    import zipfile
+
+    from django.test import Client
+
+    settings.MEDIA_ROOT = tmp_path
+    spec = demo_spec(disable_active_learning=False)
+    api.post(
+        "/api/v1/runs/", {"specification": spec, "inputs": {"image": [b64("red", 1), b64("blue", 2)]}}, format="json"
+    )
+    admin = Client()
+    admin.force_login(make_user("root", staff=True, is_superuser=True))
+    ids = list(ActiveLearningDatapoint.objects.values_list("pk", flat=True))
+    response = admin.post("/admin/registry/activelearningdatapoint/", {"action": "export", "_selected_action": ids})
+    assert response["Content-Type"] == "application/zip"
+    names = sorted(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
+    assert len(names) == 4
+    assert all(name.startswith("demo-shapes/") for name in names)
