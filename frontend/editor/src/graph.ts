@@ -1,0 +1,207 @@
+// The canvas graph <-> Roboflow workflow definition, and the connection rule. Pure functions only:
+// the React components and the tests share them.
+
+export type Literal = unknown;
+
+export interface InputNodeData {
+  kind: "input";
+  name: string;
+  inputType: "WorkflowImage" | "WorkflowParameter";
+  defaultValue?: Literal;
+  [key: string]: unknown;
+}
+
+export interface BlockNodeData {
+  kind: "block";
+  name: string;
+  typeIdentifier: string;
+  literals: Record<string, Literal>;
+  [key: string]: unknown;
+}
+
+export interface OutputNodeData {
+  kind: "output";
+  name: string;
+  [key: string]: unknown;
+}
+
+export type NodeData = InputNodeData | BlockNodeData | OutputNodeData;
+
+export interface GraphNode {
+  id: string;
+  type: "input" | "block" | "output";
+  position: { x: number; y: number };
+  data: NodeData;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  sourceHandle: string;
+  target: string;
+  targetHandle: string;
+}
+
+export interface Definition {
+  version: string;
+  inputs: Array<Record<string, unknown>>;
+  steps: Array<Record<string, unknown>>;
+  outputs: Array<Record<string, unknown>>;
+}
+
+export const VALUE_HANDLE = "value";
+const INPUT_SELECTOR = /^\$inputs\.([A-Za-z_0-9-]+)$/;
+const STEP_OUTPUT_SELECTOR = /^\$steps\.([A-Za-z_0-9-]+)\.([A-Za-z_*0-9-]+)$/;
+
+/** Roboflow's rule: `*` on either side, or a kind both sides name. */
+export function kindsCompatible(outputKinds: readonly string[], propertyKinds: readonly string[]): boolean {
+  if (outputKinds.includes("*") || propertyKinds.includes("*")) return true;
+  return outputKinds.some((kind) => propertyKinds.includes(kind));
+}
+
+export const inputId = (name: string) => `input:${name}`;
+export const stepId = (name: string) => `step:${name}`;
+export const outputId = (name: string) => `output:${name}`;
+export const edgeId = (source: string, sourceHandle: string, target: string, targetHandle: string) =>
+  `${source}/${sourceHandle}->${target}/${targetHandle}`;
+
+function selectorSource(value: unknown): { node: string; handle: string } | null {
+  if (typeof value !== "string") return null;
+  const input = INPUT_SELECTOR.exec(value);
+  if (input) return { node: inputId(input[1]), handle: VALUE_HANDLE };
+  const step = STEP_OUTPUT_SELECTOR.exec(value);
+  if (step) return { node: stepId(step[1]), handle: step[2] };
+  return null;
+}
+
+/** Nodes and edges for a definition; every selector becomes an edge, other values stay literals. */
+export function definitionToGraph(definition: Definition): { nodes: GraphNode[]; edges: GraphEdge[] } {
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  for (const input of definition.inputs ?? []) {
+    const name = String(input.name);
+    const inputType = input.type === "WorkflowImage" || input.type === "InferenceImage" ? "WorkflowImage" : "WorkflowParameter";
+    const data: InputNodeData = { kind: "input", name, inputType };
+    if ("default_value" in input) data.defaultValue = input.default_value;
+    nodes.push({ id: inputId(name), type: "input", position: { x: 0, y: 0 }, data });
+  }
+  for (const step of definition.steps ?? []) {
+    const name = String(step.name);
+    const literals: Record<string, Literal> = {};
+    for (const [property, value] of Object.entries(step)) {
+      if (property === "type" || property === "name") continue;
+      const source = selectorSource(value);
+      if (source) {
+        edges.push({
+          id: edgeId(source.node, source.handle, stepId(name), property),
+          source: source.node,
+          sourceHandle: source.handle,
+          target: stepId(name),
+          targetHandle: property,
+        });
+      } else {
+        literals[property] = value;
+      }
+    }
+    nodes.push({
+      id: stepId(name),
+      type: "block",
+      position: { x: 0, y: 0 },
+      data: { kind: "block", name, typeIdentifier: String(step.type), literals },
+    });
+  }
+  for (const output of definition.outputs ?? []) {
+    const name = String(output.name);
+    nodes.push({ id: outputId(name), type: "output", position: { x: 0, y: 0 }, data: { kind: "output", name } });
+    const selector = String(output.selector ?? "");
+    const wildcard = /^\$steps\.([A-Za-z_0-9-]+)\.\*$/.exec(selector);
+    const source = wildcard ? { node: stepId(wildcard[1]), handle: "*" } : selectorSource(selector);
+    if (source) {
+      edges.push({
+        id: edgeId(source.node, source.handle, outputId(name), VALUE_HANDLE),
+        source: source.node,
+        sourceHandle: source.handle,
+        target: outputId(name),
+        targetHandle: VALUE_HANDLE,
+      });
+    }
+  }
+  return { nodes: layout(nodes, edges), edges };
+}
+
+function selectorFor(edge: GraphEdge, nodes: Map<string, GraphNode>): string | null {
+  const source = nodes.get(edge.source);
+  if (!source) return null;
+  if (source.data.kind === "input") return `$inputs.${source.data.name}`;
+  if (source.data.kind === "block") return `$steps.${source.data.name}.${edge.sourceHandle}`;
+  return null;
+}
+
+/** The definition the canvas stands for, in the order the nodes were added. */
+export function graphToDefinition(nodes: GraphNode[], edges: GraphEdge[]): Definition {
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const incoming = new Map<string, GraphEdge[]>();
+  for (const edge of edges) incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge]);
+  const definition: Definition = { version: "1.0", inputs: [], steps: [], outputs: [] };
+  for (const node of nodes) {
+    const data = node.data;
+    if (data.kind === "input") {
+      const input: Record<string, unknown> = { type: data.inputType, name: data.name };
+      if (data.defaultValue !== undefined) input.default_value = data.defaultValue;
+      definition.inputs.push(input);
+    } else if (data.kind === "block") {
+      const step: Record<string, unknown> = { type: data.typeIdentifier, name: data.name, ...data.literals };
+      for (const edge of incoming.get(node.id) ?? []) {
+        const selector = selectorFor(edge, byId);
+        if (selector) step[edge.targetHandle] = selector;
+      }
+      definition.steps.push(step);
+    } else {
+      const edge = (incoming.get(node.id) ?? [])[0];
+      const selector = edge ? selectorFor(edge, byId) : null;
+      definition.outputs.push({ type: "JsonField", name: data.name, selector: selector ?? "" });
+    }
+  }
+  return definition;
+}
+
+/** Left-to-right layers: each node one column right of everything that feeds it. */
+export function layout<T extends GraphNode>(nodes: T[], edges: GraphEdge[]): T[] {
+  const depth = new Map<string, number>();
+  const preds = new Map<string, string[]>();
+  for (const edge of edges) preds.set(edge.target, [...(preds.get(edge.target) ?? []), edge.source]);
+  const visit = (id: string, seen: Set<string>): number => {
+    if (depth.has(id)) return depth.get(id)!;
+    if (seen.has(id)) return 0;
+    seen.add(id);
+    const value = Math.max(-1, ...(preds.get(id) ?? []).map((p) => visit(p, seen))) + 1;
+    depth.set(id, value);
+    return value;
+  };
+  const rows = new Map<number, number>();
+  return nodes.map((node) => {
+    const column = visit(node.id, new Set());
+    const row = rows.get(column) ?? 0;
+    rows.set(column, row + 1);
+    return { ...node, position: { x: column * 300, y: row * 170 } };
+  });
+}
+
+/** The node a JSON Pointer from the validator points into: `/steps/2/confidence` -> step 2's node. */
+export function nodeForPointer(pointer: string, nodes: GraphNode[]): { nodeId: string; field: string | null } | null {
+  const parts = pointer.split("/").slice(1);
+  const section = parts[0];
+  const index = Number(parts[1]);
+  const kind = section === "steps" ? "block" : section === "inputs" ? "input" : section === "outputs" ? "output" : null;
+  if (kind === null || Number.isNaN(index)) return null;
+  const node = nodes.filter((n) => n.data.kind === kind)[index];
+  return node ? { nodeId: node.id, field: parts[2] ?? null } : null;
+}
+
+/** A step name not used yet: `classifier`, `classifier_2`, ... */
+export function uniqueName(base: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  const clean = base.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase() || "step";
+  if (!used.has(clean)) return clean;
+  for (let n = 2; ; n += 1) if (!used.has(`${clean}_${n}`)) return `${clean}_${n}`;
+}
