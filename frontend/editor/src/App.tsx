@@ -148,7 +148,8 @@ const OutputNode = memo(function OutputNode({ data }: NodeProps<FlowNode>) {
   );
 });
 
-const nodeTypes = { block: BlockNode, input: InputNode, output: OutputNode };
+// Named apart from React Flow's built-in `input` / `output` node types and their styles.
+const nodeTypes = { block: BlockNode, workflowInput: InputNode, workflowOutput: OutputNode };
 
 function Palette({ blocks, onAdd }: { blocks: BlockSummary[]; onAdd: (b: BlockSummary) => void }) {
   const [query, setQuery] = useState("");
@@ -307,7 +308,8 @@ function Editor() {
     remember();
     setNodes((current) => {
       const inputName = uniqueName(inputType === "WorkflowImage" ? "image" : "parameter", current.filter((n) => n.data.kind === "input").map((n) => n.data.name));
-      return [...current, { id: inputId(inputName), type: "input", position: { x: 0, y: 80 + current.length * 40 }, data: { kind: "input", name: inputName, inputType } }];
+      const count = current.filter((n) => n.data.kind === "input").length;
+      return [...current, { id: inputId(inputName), type: "workflowInput", position: { x: 0, y: 40 + count * 110 }, data: { kind: "input", name: inputName, inputType } }];
     });
   };
 
@@ -315,7 +317,8 @@ function Editor() {
     remember();
     setNodes((current) => {
       const outputName = uniqueName("output", current.filter((n) => n.data.kind === "output").map((n) => n.data.name));
-      return [...current, { id: outputId(outputName), type: "output", position: { x: 700, y: 80 + current.length * 40 }, data: { kind: "output", name: outputName } }];
+      const count = current.filter((n) => n.data.kind === "output").length;
+      return [...current, { id: outputId(outputName), type: "workflowOutput", position: { x: 720, y: 40 + count * 110 }, data: { kind: "output", name: outputName } }];
     });
   };
 
@@ -524,7 +527,8 @@ function Editor() {
             }}
             onConnectEnd={() => setDraggingKinds(null)}
             deleteKeyCode={["Delete", "Backspace"]}
-            fitView
+            defaultViewport={{ x: 20, y: 20, zoom: 0.8 }}
+            onlyRenderVisibleElements
           >
             <Background />
             <Controls />

@@ -29,7 +29,7 @@ export type NodeData = InputNodeData | BlockNodeData | OutputNodeData;
 
 export interface GraphNode {
   id: string;
-  type: "input" | "block" | "output";
+  type: "workflowInput" | "block" | "workflowOutput";
   position: { x: number; y: number };
   data: NodeData;
 }
@@ -83,7 +83,7 @@ export function definitionToGraph(definition: Definition): { nodes: GraphNode[];
     const inputType = input.type === "WorkflowImage" || input.type === "InferenceImage" ? "WorkflowImage" : "WorkflowParameter";
     const data: InputNodeData = { kind: "input", name, inputType };
     if ("default_value" in input) data.defaultValue = input.default_value;
-    nodes.push({ id: inputId(name), type: "input", position: { x: 0, y: 0 }, data });
+    nodes.push({ id: inputId(name), type: "workflowInput", position: { x: 0, y: 0 }, data });
   }
   for (const step of definition.steps ?? []) {
     const name = String(step.name);
@@ -112,7 +112,7 @@ export function definitionToGraph(definition: Definition): { nodes: GraphNode[];
   }
   for (const output of definition.outputs ?? []) {
     const name = String(output.name);
-    nodes.push({ id: outputId(name), type: "output", position: { x: 0, y: 0 }, data: { kind: "output", name } });
+    nodes.push({ id: outputId(name), type: "workflowOutput", position: { x: 0, y: 0 }, data: { kind: "output", name } });
     const selector = String(output.selector ?? "");
     const wildcard = /^\$steps\.([A-Za-z_0-9-]+)\.\*$/.exec(selector);
     const source = wildcard ? { node: stepId(wildcard[1]), handle: "*" } : selectorSource(selector);
