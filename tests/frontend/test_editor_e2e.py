@@ -132,7 +132,10 @@ def test_build_validate_save_reload_and_run(page, tmp_path):
     page.get_by_test_id("open").click()
     page.get_by_test_id(f"open-{saved.pk}").click()
     page.get_by_test_id(f"node-{STEP}").wait_for()
-    shot(page, "07-reopened")
+    page.get_by_test_id("history").click()
+    page.get_by_test_id("revisions").wait_for()
+    assert "r1" in page.get_by_test_id("revisions").inner_text()
+    shot(page, "07-reopened-with-history")
 
     # Run it on an image with the demo model and see the predictions.
     image_path = tmp_path / "green.png"

@@ -220,6 +220,7 @@ function Editor() {
   const [workflow, setWorkflow] = useState<{ id: number; revision: number; name: string } | null>(null);
   const [name, setName] = useState("My workflow");
   const [saved, setSaved] = useState<Array<{ id: number; name: string; revision: number }>>([]);
+  const [revisions, setRevisions] = useState<Array<{ number: number; message: string; author: string | null; created_at: string; valid: boolean }>>([]);
   const [runResult, setRunResult] = useState<{ outputs: Array<Record<string, unknown>>; timings: Record<string, number> } | null>(null);
   const history = useRef<{ past: Array<[FlowNode[], Edge[]]>; future: Array<[FlowNode[], Edge[]]> }>({ past: [], future: [] });
   const imageFile = useRef<HTMLInputElement>(null);
@@ -428,6 +429,20 @@ function Editor() {
     setMessage(`Opened "${wf.name}" at revision ${wf.revision}.`);
   };
 
+  const showHistory = async () => {
+    if (!workflow) return;
+    setRevisions((await api.revisions(workflow.id)).results);
+  };
+
+  const restore = async (number: number) => {
+    if (!workflow) return;
+    const restored = await api.restore(workflow.id, number);
+    await load(restored.specification as Definition);
+    setWorkflow({ ...workflow, revision: restored.number });
+    setMessage(`Restored revision ${number} as revision ${restored.number}.`);
+    setRevisions((await api.revisions(workflow.id)).results);
+  };
+
   const run = async () => {
     const file = imageFile.current?.files?.[0];
     if (!file) {
@@ -482,8 +497,9 @@ function Editor() {
           {user ? <span data-testid="signed-in">{user}</span> : <button data-testid="sign-in" onClick={signIn}>Sign in</button>}
           <button data-testid="save" onClick={save} disabled={!user}>Save</button>
           <button data-testid="open" onClick={refreshSaved}>Open…</button>
+          <button data-testid="history" onClick={showHistory} disabled={!workflow}>History</button>
           <button onClick={exportJson}>Export</button>
-          <button onClick={importJson}>Import</button>
+          <button data-testid="import" onClick={importJson}>Import</button>
           <input type="file" accept="image/*" ref={imageFile} data-testid="run-image" />
           <button data-testid="run" onClick={run}>Run</button>
         </div>
@@ -562,6 +578,19 @@ function Editor() {
               {saved.map((w) => (
                 <div key={w.id}>
                   <button data-testid={`open-${w.id}`} onClick={() => void open(w.id)}>{w.name}</button> r{w.revision}
+                </div>
+              ))}
+            </section>
+          )}
+          {revisions.length > 0 && (
+            <section data-testid="revisions">
+              <h4>Revisions</h4>
+              {revisions.map((r) => (
+                <div key={r.number}>
+                  r{r.number} {r.valid ? "" : "(draft)"} {r.author ?? ""} {r.message}{" "}
+                  {workflow && r.number !== workflow.revision && (
+                    <button data-testid={`restore-${r.number}`} onClick={() => void restore(r.number)}>restore</button>
+                  )}
                 </div>
               ))}
             </section>

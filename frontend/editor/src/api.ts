@@ -96,6 +96,8 @@ export const api = {
       "GET",
       `/api/v1/workflows/${id}/revisions/`,
     ),
+  restore: (id: number, number: number) =>
+    request<{ number: number; specification: unknown }>("POST", `/api/v1/workflows/${id}/revisions/${number}/restore/`),
   run: (specification: unknown, image: File) => {
     const form = new FormData();
     form.append("specification", JSON.stringify(specification));
