@@ -12,65 +12,29 @@ from functools import partial
 from typing import Any
 
 from bench._support import ROBOFLOW_DESCRIBE, measure_ms, report
-from blocks.catalog import builtin_specs
-from blocks.spec import BlockSpec, CatalogSnapshot
+from blocks.spec import CatalogSnapshot
 from executor.compiler import CompilerConfig, _compile
-
-CLASSIFIER = "roboflow_core/roboflow_classification_model@v2"
+from tests.executor.conftest import chain_workflow, classification_workflow, fan_out_workflow
+from tests.support.catalogs import payload_catalog
 
 
 def catalog() -> CatalogSnapshot:
     with gzip.open(ROBOFLOW_DESCRIBE, "rt") as handle:
-        payload = json.load(handle)
-    specs = {s.type_identifier: s for s in (BlockSpec.from_description(b) for b in payload["blocks"])}
-    specs.update({s.type_identifier: s for s in builtin_specs()})
-    return CatalogSnapshot.build(list(specs.values()), version="bench")
+        return payload_catalog(json.load(handle), version="bench")
 
 
 def one_step() -> dict[str, Any]:
-    return {
-        "version": "1.0",
-        "inputs": [
-            {"type": "WorkflowImage", "name": "image"},
-            {"type": "WorkflowParameter", "name": "model_id", "default_value": "my-project/3"},
-            {"type": "WorkflowParameter", "name": "confidence", "default_value": 0.4},
-        ],
-        "steps": [
-            {
-                "type": CLASSIFIER,
-                "name": "classifier",
-                "images": "$inputs.image",
-                "model_id": "$inputs.model_id",
-                "confidence": "$inputs.confidence",
-            }
-        ],
-        "outputs": [{"type": "JsonField", "name": "predictions", "selector": "$steps.classifier.predictions"}],
-    }
+    definition = classification_workflow()
+    definition["outputs"] = definition["outputs"][:1]
+    return definition
 
 
 def chain(length: int = 500) -> dict[str, Any]:
-    definition = one_step()
-    previous = "$steps.classifier.predictions"
-    for index in range(length):
-        definition["steps"].append(
-            {
-                "type": "roboflow_core/property_definition@v1",
-                "name": f"p{index}",
-                "data": previous,
-                "operations": [{"type": "ClassificationPropertyExtract", "property_name": "top_class"}],
-            }
-        )
-        previous = f"$steps.p{index}.output"
-    return definition
+    return chain_workflow(length)
 
 
 def fan_out(width: int = 500) -> dict[str, Any]:
-    definition = one_step()
-    for index in range(width):
-        definition["steps"].append(
-            {"type": CLASSIFIER, "name": f"c{index}", "images": "$inputs.image", "model_id": "my-project/3"}
-        )
-    return definition
+    return fan_out_workflow(width)
 
 
 def main() -> None:

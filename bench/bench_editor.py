@@ -13,15 +13,7 @@ import time
 
 from bench._support import ROBOFLOW_DESCRIBE, live_server, report, use_temporary_database
 from bench.bench_compile import chain
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 
 def main() -> None:
@@ -35,7 +27,7 @@ def main() -> None:
     definition = json.dumps(chain(99))
 
     with live_server(database) as (_process, port, _start), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1600, "height": 900})
         loads = []
         for _ in range(3):

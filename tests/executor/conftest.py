@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from blocks.catalog import builtin_specs
-from blocks.spec import BlockSpec, CatalogSnapshot
+from blocks.spec import CatalogSnapshot
+from tests.support.catalogs import payload_catalog
 
 CLASSIFIER = "roboflow_core/roboflow_classification_model@v2"
 PROPERTY_DEFINITION = "roboflow_core/property_definition@v1"
@@ -14,9 +14,7 @@ PROPERTY_DEFINITION = "roboflow_core/property_definition@v1"
 
 @pytest.fixture(scope="session")
 def catalog(roboflow_describe: dict[str, Any]) -> CatalogSnapshot:
-    specs = {s.type_identifier: s for s in (BlockSpec.from_description(b) for b in roboflow_describe["blocks"])}
-    specs.update({s.type_identifier: s for s in builtin_specs()})
-    return CatalogSnapshot.build(list(specs.values()), version="test-catalog")
+    return payload_catalog(roboflow_describe, version="test-catalog")
 
 
 def classification_workflow(**step_overrides: Any) -> dict[str, Any]:

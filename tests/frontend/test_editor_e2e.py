@@ -14,11 +14,11 @@ from registry.models import Workflow
 from scripts.train_demo_model import draw_sample
 from tests.conftest import REPO_DIR
 from tests.registry.conftest import make_user
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = REPO_DIR / "test-artifacts" / "editor"
-CHROMIUM = "/usr/bin/chromium"
 CLASSIFIER = "roboflow_core/roboflow_classification_model@v2"
 STEP = "roboflow_classification_model"
 
@@ -42,14 +42,7 @@ def page(live_server, tmp_path, monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=CHROMIUM_ARGS,
         )
         context = browser.new_context(viewport={"width": 1600, "height": 900})
         page = context.new_page()
