@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from registry.models import Workflow
 from scripts.train_demo_model import draw_sample
@@ -117,6 +118,9 @@ def test_build_validate_save_reload_and_run(page, tmp_path):
     page.wait_for_function("document.querySelector('[data-testid=message]').innerText.startsWith('Saved')")
     saved = Workflow.objects.get(name="Browser-built demo")
     step = saved.revisions.get(number=1).definition["steps"][0]
+    # Inside Playwright's event loop Django opened a connection of its own for these reads; close it,
+    # or PostgreSQL refuses to drop the test database at the end of the session.
+    connections.close_all()
     assert (step["type"], step["images"], step["model_id"]) == (CLASSIFIER, "$inputs.image", "demo-shapes/1")
     shot(page, "06-saved")
 
