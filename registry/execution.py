@@ -6,20 +6,26 @@ objects they take. The router is built once per process so ONNX sessions are loa
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection
 
 from blocks.images import WorkflowImage
-from executor.engine import RunContext
+from executor.engine import STEP_THREAD_PREFIX, RunContext
 from executor.images import ImageLimits
 from executor.models.local import LocalModelInfo, ModelRouter
 from executor.models.roboflow import RemoteConfig, RoboflowClient
 from registry.models import ActiveLearningDatapoint, LocalModel
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _router: tuple[RemoteConfig, ModelRouter] | None = None
 _router_lock = threading.Lock()
@@ -39,19 +45,45 @@ def model_path(file_path: str) -> str:
     return str(path if path.is_absolute() else Path(settings.BASE_DIR) / path)
 
 
+def _closes_worker_connection(function: Callable[P, R]) -> Callable[P, R]:
+    """Steps of one layer run on the engine's worker threads; a query there opens a connection that
+    no request cycle will close, so close it once the callback is done."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if threading.current_thread().name.startswith(STEP_THREAD_PREFIX):
+                connection.close()
+
+    return wrapper
+
+
+# Local models as of the latest run start. Read in the request's thread, so steps running on the
+# engine's worker threads look models up without touching the database.
+_local_models: dict[str, LocalModelInfo] = {}
+
+
+def refresh_local_models() -> None:
+    global _local_models
+    _local_models = {
+        row.model_id: LocalModelInfo(
+            model_id=row.model_id,
+            path=model_path(row.file_path),
+            class_names=tuple(row.class_names),
+            input_width=row.input_width,
+            input_height=row.input_height,
+        )
+        for row in LocalModel.objects.all()
+    }
+
+
 def local_model_lookup(model_id: str) -> LocalModelInfo | None:
-    row = LocalModel.objects.filter(model_id=model_id).first()
-    if row is None:
-        return None
-    return LocalModelInfo(
-        model_id=row.model_id,
-        path=model_path(row.file_path),
-        class_names=tuple(row.class_names),
-        input_width=row.input_width,
-        input_height=row.input_height,
-    )
+    return _local_models.get(model_id)
 
 
+@_closes_worker_connection
 def keep_for_active_learning(
     model_id: str, image: WorkflowImage, prediction: dict[str, Any], target_dataset: str | None
 ) -> None:
@@ -95,6 +127,7 @@ def model_router() -> ModelRouter:
 
 
 def run_context(api_key: str | None) -> RunContext:
+    refresh_local_models()
     return RunContext(
         model_port=model_router(),
         api_key=api_key or settings.ROBOFLOW_API_KEY or None,

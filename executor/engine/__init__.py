@@ -23,6 +23,8 @@ from executor.compiler.steps import check_literal
 from executor.plan import Binding, ExecutionPlan, StepPlan
 
 OMITTED_IMAGE = {"type": "image", "omitted": True}
+# Threads that run the steps of a layer side by side; callers can tell them apart by this prefix.
+STEP_THREAD_PREFIX = "blockwise-step"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +159,9 @@ def run_plan(
     values, batch, size = assemble_inputs(plan, supplied)
     check_parameters(plan, values, batch)
     state = _State(size=size, inputs=values, batch_inputs=batch)
-    with ThreadPoolExecutor(max_workers=max(1, context.max_concurrent_steps)) as pool:
+    with ThreadPoolExecutor(
+        max_workers=max(1, context.max_concurrent_steps), thread_name_prefix=STEP_THREAD_PREFIX
+    ) as pool:
         for layer in plan.layers:
             if len(layer) == 1:
                 _run_step(plan.steps[layer[0]], state, context)

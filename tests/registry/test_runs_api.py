@@ -296,3 +296,22 @@ def test_active_learning_export_from_the_admin(api, settings, tmp_path):
     names = sorted(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
     assert len(names) == 4
     assert all(name.startswith("demo-shapes/") for name in names)
+
+
+def test_steps_of_one_layer_run_side_by_side(api):
+    spec = demo_spec()
+    spec["steps"].append(
+        {
+            "type": "roboflow_core/roboflow_classification_model@v2",
+            "name": "second",
+            "images": "$inputs.image",
+            "model_id": DEMO,
+        }
+    )
+    spec["outputs"].append({"type": "JsonField", "name": "second", "selector": "$steps.second.predictions"})
+    response = api.post("/api/v1/runs/", {"specification": spec, "inputs": {"image": b64("yellow")}}, format="json")
+    body = response.json()
+    assert response.status_code == 201, body
+    assert body["status"] == "succeeded"
+    assert body["outputs"][0]["predictions"]["top"] == body["outputs"][0]["second"]["top"] == "yellow"
+    assert set(body["timings"]) == {"classifier", "second"}
