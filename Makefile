@@ -6,15 +6,31 @@ PY := $(BIN)/python
 EDITOR_DIR := frontend/editor
 EDITOR_BUILD := frontend/static/frontend/editor/index.html
 
-.PHONY: run test setup venv editor migrate checks pytest vitest browser serve
+.PHONY: run test setup venv editor migrate checks pytest vitest browser serve dev secret-key
 
+# Set up, then serve with gunicorn. The admin account's lines are the last before the server starts.
 run: setup
 	$(PY) manage.py sync_blocks
-	$(PY) manage.py ensure_admin
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
+	$(PY) manage.py ensure_admin
+	$(MAKE) --no-print-directory serve
 
-setup: venv editor migrate
+# Only the production server, for a checkout already set up (HOST, PORT, WEB_CONCURRENCY, DATABASE_URL).
+serve:
+	exec $(BIN)/gunicorn --config config/gunicorn.py config.wsgi:application
+
+# The auto-reloading development server, with DEBUG on, for people changing the code.
+dev: setup
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $${HOST:-127.0.0.1}:$${PORT:-8000}
+
+setup: venv secret-key editor migrate
+
+# The key that signs sessions: written once, kept out of git (var/ is ignored).
+SECRET_KEY_FILE := var/secret_key
+secret-key: $(SECRET_KEY_FILE)
+$(SECRET_KEY_FILE):
+	mkdir -p $(dir $@)
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 # The stamp is newer than the requirement files once they are installed, so an unchanged pin is a no-op.
 $(VENV)/.stamp: requirements.txt requirements-dev.txt constraints.txt
@@ -29,7 +45,7 @@ editor: venv
 		cd $(EDITOR_DIR) && ( [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund ) && npm run --silent build; \
 	fi
 
-migrate: venv
+migrate: venv secret-key
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets admin and form classes be subscripted with their model types at run time, as mypy sees them.
 django_stubs_ext.monkeypatch()
@@ -33,10 +34,25 @@ def _env_float(name: str, default: float) -> float:
     return float(value) if value else default
 
 
-# A fixed development key keeps the zero-configuration start; production sets its own.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "blockwise-development-only-secret-key-change-me")
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 DEBUG = _env_bool("DJANGO_DEBUG", False)
-ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# The key signs sessions: DJANGO_SECRET_KEY, else the file `make run` writes once (never committed).
+# Only the development server (DJANGO_DEBUG=1) may fall back to a fixed key.
+SECRET_KEY_FILE = Path(os.environ.get("BLOCKWISE_SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or (
+    SECRET_KEY_FILE.read_text(encoding="utf-8").strip() if SECRET_KEY_FILE.is_file() else ""
+)
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"No secret key: set DJANGO_SECRET_KEY, or run `make run` once to write {SECRET_KEY_FILE}."
+        )
+    SECRET_KEY = "blockwise-development-only-secret-key"
+ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +64,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "registry",
     "frontend",
 ]
@@ -91,7 +108,10 @@ DATABASES = {
 }
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -138,6 +158,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Block registry, workflow validation and execution for vision workflows.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from our own static files: the docs work with no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
@@ -161,3 +185,23 @@ BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS = _env_bool("BLOCKWISE_ALLOW_PRIVATE_IMAGE_UR
 ROBOFLOW_API_KEY = os.environ.get("ROBOFLOW_API_KEY", "")
 ROBOFLOW_API_URL = os.environ.get("ROBOFLOW_API_URL", "https://classify.roboflow.com")
 ROBOFLOW_INFERENCE_URL = os.environ.get("ROBOFLOW_INFERENCE_URL", "")
+
+# Serving: security headers always; HTTPS-only cookies, HSTS and the redirect when served over TLS
+# (behind a proxy that terminates TLS, also trust its X-Forwarded-Proto: see the README).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+BLOCKWISE_HTTPS = _env_bool("BLOCKWISE_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BLOCKWISE_HTTPS
+SECURE_SSL_REDIRECT = BLOCKWISE_HTTPS and _env_bool("BLOCKWISE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = _env_int("BLOCKWISE_HSTS_SECONDS", 31_536_000 if BLOCKWISE_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+if _env_bool("BLOCKWISE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# /healthz checks the job broker only when one is configured.
+BLOCKWISE_HEALTH_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -2,12 +2,20 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from registry.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="openapi-docs"),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="openapi-schema", template_name="registry/redoc.html"),
+        name="openapi-redoc",
+    ),
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", include("registry.api.urls")),
     path("docs/", include("registry.docs.urls")),
     path("", include("frontend.urls")),

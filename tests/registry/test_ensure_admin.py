@@ -1,29 +1,67 @@
-"""The admin account is created once, with a random password shown once or the one configured."""
+"""The admin account: a random password shown once, or BLOCKWISE_ADMIN_PASSWORD on every start."""
 
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 pytestmark = pytest.mark.django_db
 
 
-def test_random_password_printed_once():
+def _ensure_admin() -> list[str]:
     out = StringIO()
     call_command("ensure_admin", stdout=out)
-    first_line = out.getvalue().splitlines()[0]
-    password = first_line.rsplit(": ", 1)[1]
+    return out.getvalue().splitlines()
+
+
+def test_random_password_printed_once_with_how_to_change_it():
+    lines = _ensure_admin()
+    password = lines[1].removeprefix("Admin password: ")
+    assert lines == [
+        "Admin user name: admin",
+        f"Admin password: {password}",
+        "This password is shown once. Change it at /admin/password_change/, with `manage.py changepassword "
+        "admin`, or by setting BLOCKWISE_ADMIN_PASSWORD.",
+    ]
     assert authenticate(username="admin", password=password) is not None
-    again = StringIO()
-    call_command("ensure_admin", stdout=again)
-    assert again.getvalue() == ""
+    assert _ensure_admin() == []
     assert get_user_model().objects.filter(username="admin", is_superuser=True).count() == 1
 
 
-def test_configured_password_is_not_printed(monkeypatch):
-    monkeypatch.setenv("BLOCKWISE_ADMIN_PASSWORD", "s3cret-admin-pw")
-    out = StringIO()
-    call_command("ensure_admin", stdout=out)
-    assert "s3cret-admin-pw" not in out.getvalue()
-    assert authenticate(username="admin", password="s3cret-admin-pw") is not None
+def test_configured_password_applies_on_every_start_and_is_not_printed(monkeypatch):
+    monkeypatch.setenv("BLOCKWISE_ADMIN_PASSWORD", "first-Admin-pass-42")
+    lines = _ensure_admin()
+    assert lines == ["Admin user name: admin", "Admin password: the value of BLOCKWISE_ADMIN_PASSWORD."]
+    assert authenticate(username="admin", password="first-Admin-pass-42") is not None
+    monkeypatch.setenv("BLOCKWISE_ADMIN_PASSWORD", "second-Admin-pass-42")
+    _ensure_admin()
+    assert authenticate(username="admin", password="first-Admin-pass-42") is None
+    assert authenticate(username="admin", password="second-Admin-pass-42") is not None
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("aB3$x", "This password is too short. It must contain at least 10 characters."),
+        ("password123", "This password is too common."),
+        ("3141592653589", "This password is entirely numeric."),
+    ],
+)
+def test_weak_configured_password_is_refused_and_nothing_is_created(monkeypatch, password, reason):
+    monkeypatch.setenv("BLOCKWISE_ADMIN_PASSWORD", password)
+    with pytest.raises(CommandError) as raised:
+        call_command("ensure_admin", stdout=StringIO())
+    assert reason in str(raised.value)
+    assert password not in str(raised.value)
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_weak_configured_password_leaves_an_existing_password(monkeypatch):
+    monkeypatch.setenv("BLOCKWISE_ADMIN_PASSWORD", "good-Admin-pass-42")
+    _ensure_admin()
+    monkeypatch.setenv("BLOCKWISE_ADMIN_PASSWORD", "a")
+    with pytest.raises(CommandError):
+        call_command("ensure_admin", stdout=StringIO())
+    assert authenticate(username="admin", password="good-Admin-pass-42") is not None

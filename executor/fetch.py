@@ -1,0 +1,139 @@
+"""Fetching an image by URL without being led anywhere it should not go, and within a wall-clock deadline.
+
+The host name is resolved once; every address it resolves to must be globally routable (unless
+private addresses are allowed), and the connection goes to one of those checked addresses: there
+is no second resolution a rebinding DNS server could answer differently. TLS still verifies the
+certificate against the host name. A watchdog closes the socket when the deadline passes, so a
+server that drips a byte at a time cannot hold the request past it. Redirects are not followed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import ipaddress
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
+
+CHUNK_BYTES = 65536
+USER_AGENT = "Blockwise image fetcher"
+
+
+class FetchError(Exception):
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    max_bytes: int
+    timeout_s: float
+    allow_private: bool = False
+
+
+def is_public_address(address: str) -> bool:
+    """Globally routable unicast only: no private, loopback, link-local, shared (100.64/10), reserved,
+    multicast or documentation range, also when written as an IPv4-mapped IPv6 address."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def resolve_checked(host: str, port: int, *, allow_private: bool) -> list[tuple[int, tuple[str, int]]]:
+    """(family, socket address) for every address of the host; refused if any of them is not public."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise FetchError(f"The image host {host} cannot be resolved.", code="url_fetch_failed") from exc
+    targets = [(int(family), (str(sockaddr[0]), int(sockaddr[1]))) for family, _, _, _, sockaddr in infos]
+    if not targets:
+        raise FetchError(f"The image host {host} cannot be resolved.", code="url_fetch_failed")
+    if not allow_private and not all(is_public_address(address) for _, (address, _) in targets):
+        raise FetchError(
+            f"Image URLs may only point at public internet addresses ({host} does not).", code="url_not_allowed"
+        )
+    return targets
+
+
+def _connect(targets: list[tuple[int, tuple[str, int]]], deadline: float) -> socket.socket:
+    for family, address in targets:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout(max(0.001, deadline - time.monotonic()))
+        try:
+            sock.connect(address)
+        except OSError:
+            sock.close()
+            if time.monotonic() >= deadline:
+                break
+            continue
+        return sock
+    raise FetchError("The image host could not be reached.", code="url_fetch_failed")
+
+
+def _cut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def fetch_url(url: str, limits: FetchLimits) -> bytes:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise FetchError("Image URLs must be http or https.", code="url_not_allowed")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError("The image URL has an invalid port.", code="invalid_image") from exc
+    deadline = time.monotonic() + limits.timeout_s
+    targets = resolve_checked(parts.hostname, port, allow_private=limits.allow_private)
+    sock = _connect(targets, deadline)
+    watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _cut, args=(sock,))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        if parts.scheme == "https":
+            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=parts.hostname)
+        return _get(sock, parts, limits, deadline)
+    except FetchError:
+        raise
+    except (OSError, http.client.HTTPException) as exc:
+        if time.monotonic() >= deadline:
+            raise FetchError("Fetching the image took too long.", code="url_timeout") from exc
+        raise FetchError("The image could not be fetched.", code="url_fetch_failed") from exc
+    finally:
+        watchdog.cancel()
+        sock.close()
+
+
+def _get(sock: socket.socket, parts: SplitResult, limits: FetchLimits, deadline: float) -> bytes:
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port)
+    connection.sock = sock
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    host = parts.netloc.rpartition("@")[2]
+    connection.request("GET", target, headers={"Host": host, "User-Agent": USER_AGENT, "Accept": "image/*"})
+    response = connection.getresponse()
+    if response.status != 200:
+        raise FetchError(f"Fetching the image answered HTTP {response.status}.", code="url_fetch_failed")
+    declared = response.getheader("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limits.max_bytes:
+        raise FetchError(f"The image at the URL is larger than {limits.max_bytes} bytes.", code="image_too_large")
+    chunks: list[bytes] = []
+    received = 0
+    while chunk := response.read1(CHUNK_BYTES):
+        received += len(chunk)
+        if received > limits.max_bytes:
+            raise FetchError(f"The image at the URL is larger than {limits.max_bytes} bytes.", code="image_too_large")
+        chunks.append(chunk)
+        if time.monotonic() >= deadline:
+            break
+    if time.monotonic() >= deadline:
+        raise FetchError("Fetching the image took too long.", code="url_timeout")
+    if declared and declared.isdigit() and received != int(declared):
+        raise FetchError("The image at the URL arrived incomplete.", code="url_fetch_failed")
+    return b"".join(chunks)
