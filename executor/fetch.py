@@ -118,6 +118,14 @@ def _get(sock: socket.socket, parts: SplitResult, limits: FetchLimits, deadline:
     host = parts.netloc.rpartition("@")[2]
     connection.request("GET", target, headers={"Host": host, "User-Agent": USER_AGENT, "Accept": "image/*"})
     response = connection.getresponse()
+    try:
+        return _read_body(response, limits, deadline)
+    finally:
+        response.close()
+        connection.close()
+
+
+def _read_body(response: http.client.HTTPResponse, limits: FetchLimits, deadline: float) -> bytes:
     if response.status != 200:
         raise FetchError(f"Fetching the image answered HTTP {response.status}.", code="url_fetch_failed")
     declared = response.getheader("Content-Length")

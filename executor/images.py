@@ -2,8 +2,8 @@
 
 Accepted: `{"type": "base64" | "url", "value": ...}` dicts (Roboflow's request shape; `type` is a
 hint, as upstream), base64 strings, `data:` URLs, http(s) URLs and raw bytes (multipart uploads).
-Every failure is an `ImageError` with a stable code; nothing else escapes. URLs that resolve to a
-private, loopback or link-local address are refused unless the limits allow them.
+Every failure is an `ImageError` with a stable code; nothing else escapes. URLs are fetched by
+`executor.fetch`: only public addresses (unless the limits allow private ones), within a deadline.
 """
 
 from __future__ import annotations
@@ -11,19 +11,15 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import ipaddress
-import socket
-import time
 import warnings
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import numpy as np
-import requests
 from PIL import Image, UnidentifiedImageError
 
 from blocks.images import WorkflowImage
+from executor.fetch import FetchError, FetchLimits, fetch_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,48 +78,15 @@ def _from_base64(text: str, *, parent_id: str, limits: ImageLimits) -> WorkflowI
     return decode_image(data, parent_id=parent_id, limits=limits)
 
 
-def _check_host(url: str, limits: ImageLimits) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ImageError("Image URLs must be http or https.", code="url_not_allowed")
-    if limits.allow_private_urls:
-        return
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 80)}
-    except OSError as exc:
-        raise ImageError(f"The image host {parts.hostname} cannot be resolved.", code="url_fetch_failed") from exc
-    for address in addresses:
-        ip = ipaddress.ip_address(str(address).split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
-            raise ImageError(
-                f"Image URLs may not point at private, loopback or link-local addresses ({parts.hostname}).",
-                code="url_not_allowed",
-            )
-
-
 def _from_url(url: str, *, parent_id: str, limits: ImageLimits) -> WorkflowImage:
-    _check_host(url, limits)
-    deadline = time.monotonic() + limits.url_timeout_s
-    chunks: list[bytes] = []
-    received = 0
+    fetch_limits = FetchLimits(
+        max_bytes=limits.max_bytes, timeout_s=limits.url_timeout_s, allow_private=limits.allow_private_urls
+    )
     try:
-        with requests.get(url, stream=True, timeout=limits.url_timeout_s, allow_redirects=False) as response:
-            if response.status_code != 200:
-                raise ImageError(f"Fetching the image answered HTTP {response.status_code}.", code="url_fetch_failed")
-            for chunk in response.iter_content(chunk_size=65536):
-                received += len(chunk)
-                if received > limits.max_bytes:
-                    raise ImageError(
-                        f"The image at the URL is larger than {limits.max_bytes} bytes.", code="image_too_large"
-                    )
-                if time.monotonic() > deadline:
-                    raise ImageError("Fetching the image took too long.", code="url_timeout")
-                chunks.append(chunk)
-    except requests.Timeout as exc:
-        raise ImageError("Fetching the image took too long.", code="url_timeout") from exc
-    except requests.RequestException as exc:
-        raise ImageError("The image could not be fetched.", code="url_fetch_failed") from exc
-    return decode_image(b"".join(chunks), parent_id=parent_id, limits=limits)
+        data = fetch_url(url, fetch_limits)
+    except FetchError as exc:
+        raise ImageError(exc.message, code=exc.code) from exc
+    return decode_image(data, parent_id=parent_id, limits=limits)
 
 
 def load_image(value: Any, *, parent_id: str, limits: ImageLimits) -> WorkflowImage:
