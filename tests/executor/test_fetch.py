@@ -94,8 +94,8 @@ class _Network:
     or is rerouted to a server on 127.0.0.1."""
 
     def __init__(self, monkeypatch, answers, reroute_port=None):
-        self.lookups = []
-        self.connects = []
+        self.lookups: list[str] = []
+        self.connects: list[tuple[str, int]] = []
         self._answers = list(answers)
         real_connect = socket.socket.connect
 
@@ -137,7 +137,7 @@ def test_one_private_address_among_public_ones_is_refused(monkeypatch):
             (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
         ],
     )
-    connects = []
+    connects: list[tuple[str, int]] = []
     monkeypatch.setattr(socket.socket, "connect", lambda sock, address: connects.append(address))
     with pytest.raises(FetchError) as refused:
         fetch_url("http://images.example/a.png", FetchLimits(max_bytes=1000, timeout_s=1))
