@@ -1,7 +1,8 @@
 """The image value that flows through workflows, with its lineage.
 
-Pixels are an RGB ``uint8`` array (height, width, 3). When an image arrived as JPEG or PNG its
-original bytes are kept, so a model server can be sent exactly what came in. Crops record their
+Pixels are an RGB ``uint8`` array (height, width, 3), decoded only when a block needs them. When
+an image arrived as JPEG or PNG its original bytes are kept, so a model server can be sent exactly
+what came in without decoding or re-encoding it. Crops record their
 parent and root image and where they sit in them, as Roboflow's `image` kind does.
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass, field, replace
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,27 +31,92 @@ class Origin:
         return {"offset_x": self.offset_x, "offset_y": self.offset_y, "width": self.width, "height": self.height}
 
 
-@dataclass(frozen=True, slots=True)
 class WorkflowImage:
-    pixels: NDArray[np.uint8] = field(repr=False)
-    parent_id: str
-    root_parent_id: str
-    encoded: bytes | None = field(default=None, repr=False)
-    encoding: str | None = None
-    parent_origin: Origin | None = None
-    root_origin: Origin | None = None
+    """An image; its pixels are decoded on first use (once, shared by every step that reads them).
+
+    Built either from pixels, or from encoded bytes with their size (read from the header) and a
+    decoder. Treat it as immutable: transformations return new images.
+    """
+
+    __slots__ = (
+        "_base64",
+        "_decoder",
+        "_lock",
+        "_pixels",
+        "_size",
+        "encoded",
+        "encoding",
+        "parent_id",
+        "parent_origin",
+        "root_origin",
+        "root_parent_id",
+    )
+
+    def __init__(
+        self,
+        pixels: NDArray[np.uint8] | None = None,
+        *,
+        parent_id: str,
+        root_parent_id: str,
+        encoded: bytes | None = None,
+        encoding: str | None = None,
+        parent_origin: Origin | None = None,
+        root_origin: Origin | None = None,
+        size: tuple[int, int] | None = None,
+        decoder: Callable[[], NDArray[np.uint8]] | None = None,
+        base64_text: str | None = None,
+    ) -> None:
+        if pixels is None and (decoder is None or size is None):
+            raise ValueError("An image needs pixels, or a decoder and its (width, height).")
+        self._pixels = pixels
+        self._decoder = decoder
+        self._size = size if pixels is None else (int(pixels.shape[1]), int(pixels.shape[0]))
+        self._lock = threading.Lock()
+        self._base64 = base64_text
+        self.parent_id = parent_id
+        self.root_parent_id = root_parent_id
+        self.encoded = encoded
+        self.encoding = encoding
+        self.parent_origin = parent_origin
+        self.root_origin = root_origin
+
+    def __repr__(self) -> str:
+        return f"WorkflowImage({self.width}x{self.height}, parent_id={self.parent_id!r})"
+
+    @property
+    def pixels(self) -> NDArray[np.uint8]:
+        """RGB uint8 (height, width, 3), decoded on first use."""
+        pixels = self._pixels
+        if pixels is None:
+            with self._lock:
+                if self._pixels is None and self._decoder is not None:
+                    self._pixels = self._decoder()
+                    self._decoder = None
+                pixels = self._pixels
+        assert pixels is not None
+        return pixels
+
+    @property
+    def decoded(self) -> bool:
+        return self._pixels is not None
 
     @property
     def width(self) -> int:
-        return int(self.pixels.shape[1])
+        return self._size[0] if self._size is not None else int(self.pixels.shape[1])
 
     @property
     def height(self) -> int:
-        return int(self.pixels.shape[0])
+        return self._size[1] if self._size is not None else int(self.pixels.shape[0])
 
     def with_pixels(self, pixels: NDArray[np.uint8]) -> WorkflowImage:
         """The same image (same lineage) with transformed pixels; the original bytes no longer apply."""
-        return replace(self, pixels=np.ascontiguousarray(pixels), encoded=None, encoding=None)
+        return WorkflowImage(
+            np.ascontiguousarray(pixels),
+            parent_id=self.parent_id,
+            root_parent_id=self.root_parent_id,
+            parent_origin=self.parent_origin,
+            root_origin=self.root_origin,
+        )
 
     def crop(self, x_min: int, y_min: int, x_max: int, y_max: int, crop_id: str) -> WorkflowImage | None:
         """The region, clipped to the image; None when nothing of it is inside the image."""
@@ -58,7 +126,7 @@ class WorkflowImage:
             return None
         root = self.root_origin or Origin(0, 0, self.width, self.height)
         return WorkflowImage(
-            pixels=np.ascontiguousarray(self.pixels[y0:y1, x0:x1]),
+            np.ascontiguousarray(self.pixels[y0:y1, x0:x1]),
             parent_id=crop_id,
             root_parent_id=self.root_parent_id,
             parent_origin=Origin(x0, y0, self.width, self.height),
@@ -78,11 +146,19 @@ class WorkflowImage:
             return self.encoded
         return self.jpeg_bytes()
 
+    def transport_base64(self) -> str:
+        """`transport_bytes` as base64: the text the client sent when it is exactly that, else encoded here."""
+        if self._base64 is not None and self.encoded is not None and self.encoding in {"jpeg", "png"}:
+            return self._base64
+        return base64.b64encode(self.transport_bytes()).decode("ascii")
+
     def serialise(self) -> dict[str, Any]:
         """Roboflow's `image` output shape."""
         value: dict[str, Any] = {
             "type": "base64",
-            "value": base64.b64encode(self.jpeg_bytes()).decode("ascii"),
+            "value": self._base64
+            if self._base64 is not None and self.encoding == "jpeg"
+            else base64.b64encode(self.jpeg_bytes()).decode("ascii"),
             "video_metadata": None,
         }
         if self.parent_origin is not None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import io
 import warnings
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image, UnidentifiedImageError
 
 from blocks.images import WorkflowImage
@@ -28,19 +32,53 @@ class ImageLimits:
     max_pixels: int = 40_000_000
     url_timeout_s: float = 10.0
     allow_private_urls: bool = False
+    # Per request: how many images, and how many pixels all of them together may decode to.
+    max_images: int = 128
+    max_request_pixels: int = 100_000_000
+    url_concurrency: int = 8
 
 
 class ImageError(Exception):
-    def __init__(self, message: str, *, code: str) -> None:
+    def __init__(self, message: str, *, code: str, status_code: int = 400) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.status_code = status_code
 
 
 _FORMATS = {"JPEG": "jpeg", "PNG": "png"}
+PNG_END = b"IEND\xaeB`\x82"
+JPEG_END = b"\xff\xd9"
 
 
-def decode_image(data: bytes, *, parent_id: str, limits: ImageLimits) -> WorkflowImage:
+def _open_errors(exc: Exception) -> ImageError:
+    if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+        return ImageError("The image decompresses to too many pixels.", code="too_many_pixels")
+    if isinstance(exc, UnidentifiedImageError):
+        return ImageError("The data is not an image in a format we read.", code="invalid_image")
+    return ImageError(f"The image is damaged or truncated: {exc}", code="truncated_image")
+
+
+def _decode_pixels(data: bytes) -> NDArray[np.uint8]:
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            return np.asarray(opened.convert("RGB"), dtype=np.uint8)
+    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        raise _open_errors(exc) from exc
+
+
+def _looks_complete(data: bytes, encoding: str | None) -> bool:
+    """Whether the file ends as a whole JPEG or PNG does: then decoding can wait until pixels are
+    needed. Anything else is decoded at once, so a truncated upload is refused up front as before."""
+    if encoding == "jpeg":
+        return data.rstrip(b"\x00\r\n ").endswith(JPEG_END)
+    if encoding == "png":
+        return data.endswith(PNG_END)
+    return False
+
+
+def decode_image(data: bytes, *, parent_id: str, limits: ImageLimits, base64_text: str | None = None) -> WorkflowImage:
+    """The image with its size read from the header; pixels decoded lazily when the file is whole."""
     if len(data) > limits.max_bytes:
         raise ImageError(f"The image is {len(data)} bytes; the limit is {limits.max_bytes}.", code="image_too_large")
     try:
@@ -48,22 +86,24 @@ def decode_image(data: bytes, *, parent_id: str, limits: ImageLimits) -> Workflo
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as opened:
                 width, height = opened.size
-                if width * height > limits.max_pixels:
-                    raise ImageError(
-                        f"The image has {width * height} pixels; the limit is {limits.max_pixels}.",
-                        code="too_many_pixels",
-                    )
                 encoding = _FORMATS.get(opened.format or "")
-                pixels = np.asarray(opened.convert("RGB"), dtype=np.uint8)
-    except ImageError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageError("The image decompresses to too many pixels.", code="too_many_pixels") from exc
-    except UnidentifiedImageError as exc:
-        raise ImageError("The data is not an image in a format we read.", code="invalid_image") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(f"The image is damaged or truncated: {exc}", code="truncated_image") from exc
-    return WorkflowImage(pixels=pixels, parent_id=parent_id, root_parent_id=parent_id, encoded=data, encoding=encoding)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, SyntaxError, ValueError) as exc:
+        raise _open_errors(exc) from exc
+    if width * height > limits.max_pixels:
+        raise ImageError(
+            f"The image has {width * height} pixels; the limit is {limits.max_pixels}.", code="too_many_pixels"
+        )
+    lazy = _looks_complete(data, encoding)
+    return WorkflowImage(
+        None if lazy else _decode_pixels(data),
+        parent_id=parent_id,
+        root_parent_id=parent_id,
+        encoded=data,
+        encoding=encoding,
+        size=(width, height),
+        decoder=functools.partial(_decode_pixels, data) if lazy else None,
+        base64_text=base64_text,
+    )
 
 
 def _from_base64(text: str, *, parent_id: str, limits: ImageLimits) -> WorkflowImage:
@@ -75,7 +115,9 @@ def _from_base64(text: str, *, parent_id: str, limits: ImageLimits) -> WorkflowI
         data = base64.b64decode(text, validate=False)
     except (binascii.Error, ValueError) as exc:
         raise ImageError("The image is not valid base64.", code="invalid_image") from exc
-    return decode_image(data, parent_id=parent_id, limits=limits)
+    # The text can be forwarded as it came only when it is exactly the canonical encoding of the bytes.
+    canonical = len(text) == 4 * ((len(data) + 2) // 3)
+    return decode_image(data, parent_id=parent_id, limits=limits, base64_text=text if canonical else None)
 
 
 def _from_url(url: str, *, parent_id: str, limits: ImageLimits) -> WorkflowImage:
@@ -101,3 +143,37 @@ def load_image(value: Any, *, parent_id: str, limits: ImageLimits) -> WorkflowIm
     if value.startswith(("http://", "https://")):
         return _from_url(value, parent_id=parent_id, limits=limits)
     return _from_base64(value, parent_id=parent_id, limits=limits)
+
+
+def load_images(values: Sequence[tuple[str, Any]], *, limits: ImageLimits) -> list[WorkflowImage]:
+    """The images of one request, as (parent id, value) pairs, within the per-request limits.
+
+    The count is checked before anything is read, and the pixels of all images (from their headers)
+    before anything is decoded. URLs are fetched side by side.
+    """
+    if len(values) > limits.max_images:
+        raise ImageError(
+            f"The request has {len(values)} images; the limit is {limits.max_images}.",
+            code="too_many_images",
+            status_code=413,
+        )
+    urls = sum(1 for _, value in values if _is_url(value))
+    if urls > 1:
+        with ThreadPoolExecutor(max_workers=min(urls, limits.url_concurrency)) as pool:
+            images = list(pool.map(lambda item: load_image(item[1], parent_id=item[0], limits=limits), values))
+    else:
+        images = [load_image(value, parent_id=parent_id, limits=limits) for parent_id, value in values]
+    total = sum(image.width * image.height for image in images)
+    if total > limits.max_request_pixels:
+        raise ImageError(
+            f"The request's images have {total} pixels together; the limit is {limits.max_request_pixels}.",
+            code="too_many_pixels",
+            status_code=413,
+        )
+    return images
+
+
+def _is_url(value: Any) -> bool:
+    if isinstance(value, dict):
+        value = value.get("value")
+    return isinstance(value, str) and value.startswith(("http://", "https://"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import io
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -37,6 +38,8 @@ def image_limits() -> ImageLimits:
         max_pixels=settings.BLOCKWISE_MAX_IMAGE_PIXELS,
         url_timeout_s=settings.BLOCKWISE_IMAGE_URL_TIMEOUT_S,
         allow_private_urls=settings.BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS,
+        max_images=settings.BLOCKWISE_MAX_IMAGES_PER_REQUEST,
+        max_request_pixels=settings.BLOCKWISE_MAX_REQUEST_PIXELS,
     )
 
 
@@ -104,6 +107,7 @@ def remote_config() -> RemoteConfig:
         max_concurrency=settings.BLOCKWISE_MODEL_CONCURRENCY,
         retries=settings.BLOCKWISE_MODEL_RETRIES,
         max_image_bytes=settings.BLOCKWISE_MAX_IMAGE_BYTES,
+        max_response_bytes=settings.BLOCKWISE_MAX_MODEL_RESPONSE_BYTES,
     )
 
 
@@ -126,10 +130,16 @@ def model_router() -> ModelRouter:
         return _router[1]
 
 
-def run_context(api_key: str | None) -> RunContext:
+def run_deadline() -> float:
+    """When a run starting now must be done (time.monotonic()), image fetches included."""
+    return time.monotonic() + settings.BLOCKWISE_RUN_TIMEOUT_S
+
+
+def run_context(api_key: str | None, *, deadline: float) -> RunContext:
     refresh_local_models()
     return RunContext(
-        model_port=model_router(),
+        model_port=model_router().for_run(deadline=deadline),
         api_key=api_key or settings.ROBOFLOW_API_KEY or None,
         max_concurrent_steps=settings.BLOCKWISE_MODEL_CONCURRENCY,
+        deadline=deadline,
     )

@@ -20,6 +20,7 @@ from blocks.images import WorkflowImage
 from blocks.ports import ClassificationModelPort, ModelError
 from blocks.runtime import BlockRunContext, BlockRunError, FlowDecision
 from executor.compiler.steps import check_literal
+from executor.images import ImageError
 from executor.plan import Binding, ExecutionPlan, StepPlan
 
 OMITTED_IMAGE = {"type": "image", "omitted": True}
@@ -32,6 +33,8 @@ class RunContext:
     model_port: ClassificationModelPort | None = None
     api_key: str | None = field(default=None, repr=False)
     max_concurrent_steps: int = 8
+    # time.monotonic() past which no further step starts (model calls get the remaining time).
+    deadline: float | None = None
 
 
 class RuntimeInputError(Exception):
@@ -163,6 +166,10 @@ def run_plan(
         max_workers=max(1, context.max_concurrent_steps), thread_name_prefix=STEP_THREAD_PREFIX
     ) as pool:
         for layer in plan.layers:
+            if context.deadline is not None and time.monotonic() >= context.deadline:
+                for name in layer:
+                    _skip_step(plan.steps[name], state, "run_timeout", "The run ran out of time before this step.", 504)
+                continue
             if len(layer) == 1:
                 _run_step(plan.steps[layer[0]], state, context)
             else:
@@ -222,6 +229,13 @@ def _active(step: StepPlan, index: int, state: _State) -> bool:
     return True
 
 
+def _skip_step(step: StepPlan, state: _State, code: str, message: str, status_code: int) -> None:
+    elements = state.size if step.dimensionality > 0 else 1
+    state.errors.append(StepError(step.name, code, f"Step `{step.name}`: {message}", status_code))
+    state.outputs[step.name] = [None] * elements
+    state.decisions[step.name] = [False] * elements
+
+
 def _run_step(step: StepPlan, state: _State, context: RunContext) -> None:
     started = time.perf_counter()
     definition = BUILTIN_BY_IDENTIFIER.get(step.spec.type_identifier)
@@ -253,6 +267,8 @@ def _run_step(step: StepPlan, state: _State, context: RunContext) -> None:
         state.errors.append(StepError(step.name, exc.code, exc.message, exc.status_code))
     except ModelError as exc:
         state.errors.append(StepError(step.name, exc.code, exc.message, exc.status_code))
+    except ImageError as exc:
+        state.errors.append(StepError(step.name, exc.code, exc.message, exc.status_code))
     except Exception:
         state.errors.append(StepError(step.name, "step_failed", f"Step `{step.name}` failed unexpectedly.", 500))
     state.outputs[step.name] = results
@@ -263,7 +279,7 @@ def _run_step(step: StepPlan, state: _State, context: RunContext) -> None:
 def _call(run: Any, values: dict[str, Any], context: BlockRunContext) -> Any:
     try:
         return run(values, context)
-    except (BlockRunError, ModelError) as exc:
+    except (BlockRunError, ModelError, ImageError) as exc:
         return exc
 
 
@@ -278,7 +294,7 @@ def _record(
     if isinstance(outcome, FlowDecision):
         decisions[index] = outcome.proceed
         results[index] = {}
-    elif isinstance(outcome, BlockRunError | ModelError):
+    elif isinstance(outcome, BlockRunError | ModelError | ImageError):
         state.errors.append(StepError(step.name, outcome.code, outcome.message, outcome.status_code, element=index))
     elif isinstance(outcome, Exception):
         state.errors.append(StepError(step.name, "step_failed", f"Step `{step.name}` failed.", 500, element=index))

@@ -8,11 +8,13 @@ left out, the rest sorted by confidence (4 decimals), `top` the first or "" when
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import numpy as np
 import onnxruntime as ort
@@ -20,9 +22,17 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from blocks.images import WorkflowImage
-from blocks.ports import ClassificationRequest, ModelError, ModelNotFoundError, NoModelConfiguredError
+from blocks.ports import (
+    ClassificationModelPort,
+    ClassificationRequest,
+    ModelError,
+    ModelNotFoundError,
+    NoModelConfiguredError,
+)
 
 DEFAULT_CONFIDENCE = 0.4
+# Decoding and resizing are CPU work that releases the GIL: a few threads per process are enough.
+_PREPARE_POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="onnx-prepare")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,24 +44,39 @@ class LocalModelInfo:
     input_height: int
 
 
+def _prepared(image: WorkflowImage, size: tuple[int, int]) -> NDArray[np.float32]:
+    return np.asarray(Image.fromarray(image.pixels).resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
+
+
 class OnnxClassifier:
-    def __init__(self, info: LocalModelInfo, *, threads: int = 2) -> None:
+    """One ONNX session. A batch is decoded and resized side by side (Pillow releases the GIL),
+    then scored in one session run per `batch_size` images."""
+
+    def __init__(self, info: LocalModelInfo, *, threads: int = 2, batch_size: int = 64) -> None:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         self.info = info
+        self.batch_size = max(1, batch_size)
         self._session = ort.InferenceSession(info.path, sess_options=options, providers=["CPUExecutionProvider"])
         self._input = self._session.get_inputs()[0].name
 
     def _tensor(self, images: Sequence[WorkflowImage]) -> NDArray[np.float32]:
         size = (self.info.input_width, self.info.input_height)
-        arrays = [
-            np.asarray(Image.fromarray(image.pixels).resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
-            for image in images
-        ]
+        if len(images) > 1:
+            arrays = list(_PREPARE_POOL.map(lambda image: _prepared(image, size), images))
+        else:
+            arrays = [_prepared(image, size) for image in images]
         return (np.stack(arrays) / 255.0).transpose(0, 3, 1, 2).astype(np.float32)
 
     def scores(self, images: Sequence[WorkflowImage]) -> NDArray[np.float32]:
-        raw = np.asarray(self._session.run(None, {self._input: self._tensor(images)})[0], dtype=np.float32)
+        parts = [
+            np.asarray(
+                self._session.run(None, {self._input: self._tensor(images[start : start + self.batch_size])})[0],
+                dtype=np.float32,
+            )
+            for start in range(0, len(images), self.batch_size)
+        ]
+        raw = np.concatenate(parts)
         if np.all(raw >= 0) and np.allclose(raw.sum(axis=1), 1.0, atol=1e-3):
             return raw
         shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
@@ -83,6 +108,14 @@ class OnnxClassifier:
 
 
 LocalModelLookup = Callable[[str], LocalModelInfo | None]
+
+
+class RemoteClassify(Protocol):
+    def __call__(
+        self, request: ClassificationRequest, images: Sequence[WorkflowImage], *, deadline: float | None = None
+    ) -> list[dict[str, Any] | ModelError]: ...
+
+
 LocalPredictionHook = Callable[[str, WorkflowImage, dict[str, Any], str | None], None]
 
 
@@ -96,8 +129,7 @@ class ModelRouter:
         self,
         lookup: LocalModelLookup,
         *,
-        remote: Callable[[ClassificationRequest, Sequence[WorkflowImage]], list[dict[str, Any] | ModelError]]
-        | None = None,
+        remote: RemoteClassify | None = None,
         on_local_prediction: LocalPredictionHook | None = None,
         on_close: Callable[[], None] | None = None,
     ) -> None:
@@ -124,8 +156,12 @@ class ModelRouter:
                 self._sessions[key] = classifier
         return classifier
 
+    def for_run(self, *, deadline: float | None) -> ClassificationModelPort:
+        """The port one run uses: model calls never wait past the run's deadline."""
+        return _RunPort(self, deadline)
+
     def classify(
-        self, request: ClassificationRequest, images: Sequence[WorkflowImage]
+        self, request: ClassificationRequest, images: Sequence[WorkflowImage], *, deadline: float | None = None
     ) -> list[dict[str, Any] | ModelError]:
         info = self._lookup(request.model_id)
         if info is not None:
@@ -139,4 +175,15 @@ class ModelRouter:
                 f"No local model is registered under {request.model_id!r}, and no Roboflow API key was given "
                 "to run it on Roboflow."
             )
-        return self._remote(request, images)
+        return self._remote(request, images, deadline=deadline)
+
+
+@dataclass(frozen=True, slots=True)
+class _RunPort:
+    router: ModelRouter
+    deadline: float | None
+
+    def classify(
+        self, request: ClassificationRequest, images: Sequence[WorkflowImage]
+    ) -> list[dict[str, Any] | ModelError]:
+        return self.router.classify(request, images, deadline=self.deadline)

@@ -1,15 +1,21 @@
 """Roboflow model backends: the hosted API (v0) and a self-hosted Inference server (v1).
 
-One pooled `requests.Session`; a timeout on every call; at most `max_concurrency` requests in
-flight; retries with exponential backoff on 429, 5xx and connection errors. Failures are mapped in
-one place (`_raise_for`) to the `blocks.ports` errors: 401/403 bad key, 402 no credits, 404 unknown
-model, timeouts 504, other 5xx unavailable, unreadable bodies a bad response. Messages never carry
-the key (request URLs, which hold it in the query, are never quoted).
+One pooled `requests.Session` whose keep-alive connections every run reuses; a timeout on every
+call, never past the run's deadline; each call (one step of one run) gets its own bounded set of
+threads, so a slow model server stalls only the runs that use it. Retries are urllib3's `Retry`:
+429, 5xx and connection errors, with exponential backoff, honouring `Retry-After` (capped).
+Answers are streamed and refused past `max_response_bytes`. Failures are mapped in one place
+(`_raise_for`) to the `blocks.ports` errors: 401/403 bad key, 402 no credits, 404 unknown model,
+timeouts 504, other 5xx unavailable, unreadable or oversized bodies a bad response. Messages never
+carry the key, and urllib3's log lines (which quote request URLs, where the hosted API's key
+travels as Roboflow's client sends it) pass through `RedactApiKeys`.
 """
 
 from __future__ import annotations
 
-import base64
+import json
+import logging
+import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +24,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from blocks.images import WorkflowImage
 from blocks.ports import (
@@ -33,6 +40,31 @@ from blocks.ports import (
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 SOURCE = "workflow-execution"
+MAX_RETRY_AFTER_S = 10.0
+_API_KEY_IN_TEXT = re.compile(r"(api_key=)[^&\s\"'#]+")
+
+
+class RedactApiKeys(logging.Filter):
+    """Replaces `api_key=...` in a log line by `api_key=***`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _API_KEY_IN_TEXT.sub(r"\1***", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+for _name in ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection"):
+    logging.getLogger(_name).addFilter(RedactApiKeys())
+
+
+class _Retry(Retry):
+    """urllib3's Retry, with a server's `Retry-After` capped so it cannot park a run for long."""
+
+    def get_retry_after(self, response: Any) -> float | None:
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, MAX_RETRY_AFTER_S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +76,9 @@ class RemoteConfig:
     retries: int = 3
     backoff_s: float = 0.2
     max_image_bytes: int = 10 * 1024 * 1024
+    max_response_bytes: int = 4 * 1024 * 1024
+    # Keep-alive connections kept per model server, shared by all runs.
+    pool_size: int = 64
 
 
 def _raise_for(status: int, model_id: str) -> None:
@@ -64,29 +99,44 @@ class RoboflowClient:
     def __init__(self, config: RemoteConfig) -> None:
         self.config = config
         self._session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(config.max_concurrency, 1), max_retries=0)
+        retry = _Retry(
+            total=config.retries,
+            connect=config.retries,
+            read=False,
+            status=config.retries,
+            other=0,
+            allowed_methods=None,
+            status_forcelist=RETRYABLE,
+            backoff_factor=config.backoff_s,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(config.pool_size, 1), max_retries=retry)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
-        self._pool = ThreadPoolExecutor(max_workers=max(config.max_concurrency, 1), thread_name_prefix="roboflow")
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False)
         self._session.close()
 
     def classify(
-        self, request: ClassificationRequest, images: Sequence[WorkflowImage]
+        self, request: ClassificationRequest, images: Sequence[WorkflowImage], *, deadline: float | None = None
     ) -> list[dict[str, Any] | ModelError]:
-        futures = [self._pool.submit(self._classify_one, request, image) for image in images]
-        results: list[dict[str, Any] | ModelError] = []
-        for future in futures:
+        def one(image: WorkflowImage) -> dict[str, Any] | ModelError:
             try:
-                results.append(future.result())
+                return self._classify_one(request, image, deadline)
             except ModelError as exc:
-                results.append(exc)
-        return results
+                return exc
 
-    def _classify_one(self, request: ClassificationRequest, image: WorkflowImage) -> dict[str, Any]:
-        payload = base64.b64encode(image.transport_bytes()).decode("ascii")
+        workers = min(len(images), max(self.config.max_concurrency, 1))
+        if workers <= 1:
+            return [one(image) for image in images]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="roboflow") as pool:
+            return list(pool.map(one, images))
+
+    def _classify_one(
+        self, request: ClassificationRequest, image: WorkflowImage, deadline: float | None
+    ) -> dict[str, Any]:
+        payload = image.transport_base64()
         headers = {"Authorization": f"Bearer {request.api_key}"} if request.api_key else {}
         if self.config.inference_url:
             url = f"{self.config.inference_url.rstrip('/')}/infer/classification"
@@ -100,7 +150,7 @@ class RoboflowClient:
                 "source": SOURCE,
                 "visualize_predictions": False,
             }
-            response = self._post(request.model_id, url, json=body, headers=headers)
+            parsed = self._post(request.model_id, url, deadline, json=body, headers=headers)
         else:
             parts = request.model_id.split("/")
             if len(parts) != 2 or not all(parts):
@@ -115,39 +165,54 @@ class RoboflowClient:
                 params["active_learning_target_dataset"] = request.active_learning_target_dataset
             url = f"{self.config.hosted_url.rstrip('/')}/{parts[0]}/{parts[1]}"
             # Roboflow's hosted API takes the base64 text as the body, labelled JSON (as its SDK sends it).
-            response = self._post(
+            parsed = self._post(
                 request.model_id,
                 url,
+                deadline,
                 data=payload,
                 params=params,
                 headers={**headers, "Content-Type": "application/json"},
             )
-        try:
-            parsed = response.json()
-        except ValueError as exc:
-            raise ModelResponseError(f"Roboflow's answer for {request.model_id} was not JSON.") from exc
         if isinstance(parsed, list) and len(parsed) == 1:
             parsed = parsed[0]
         if not isinstance(parsed, dict) or not isinstance(parsed.get("predictions"), list | dict):
             raise ModelResponseError(f"Roboflow's answer for {request.model_id} has no predictions.")
         return parsed
 
-    def _post(self, model_id: str, url: str, **kwargs: Any) -> requests.Response:
-        attempt = 0
-        while True:
-            try:
-                response = self._session.post(url, timeout=self.config.timeout_s, **kwargs)
-            except requests.Timeout as exc:
-                raise ModelTimeoutError(
-                    f"Roboflow did not answer within {self.config.timeout_s:g} s for {model_id}."
-                ) from exc
-            except requests.RequestException as exc:
-                if attempt >= self.config.retries:
-                    raise ModelUnavailableError(f"Roboflow could not be reached to run {model_id}.") from exc
-            else:
-                if response.status_code == 200:
-                    return response
-                if response.status_code not in RETRYABLE or attempt >= self.config.retries:
+    def _timeout(self, model_id: str, deadline: float | None) -> float:
+        if deadline is None:
+            return self.config.timeout_s
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ModelTimeoutError(f"The run ran out of time before {model_id} could be asked.")
+        return min(self.config.timeout_s, remaining)
+
+    def _post(self, model_id: str, url: str, deadline: float | None, **kwargs: Any) -> Any:
+        timeout = self._timeout(model_id, deadline)
+        try:
+            with self._session.post(url, timeout=timeout, stream=True, **kwargs) as response:
+                if response.status_code != 200:
                     _raise_for(response.status_code, model_id)
-            time.sleep(self.config.backoff_s * (2**attempt))
-            attempt += 1
+                body = self._read_capped(response, model_id)
+        except requests.Timeout as exc:
+            raise ModelTimeoutError(f"Roboflow did not answer within {timeout:g} s for {model_id}.") from exc
+        except requests.RequestException as exc:
+            raise ModelUnavailableError(f"Roboflow could not be reached to run {model_id}.") from exc
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise ModelResponseError(f"Roboflow's answer for {model_id} was not JSON.") from exc
+
+    def _read_capped(self, response: requests.Response, model_id: str) -> bytes:
+        limit = self.config.max_response_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise ModelResponseError(f"Roboflow's answer for {model_id} is larger than {limit} bytes.")
+        chunks: list[bytes] = []
+        received = 0
+        for chunk in response.iter_content(chunk_size=65536):
+            received += len(chunk)
+            if received > limit:
+                raise ModelResponseError(f"Roboflow's answer for {model_id} is larger than {limit} bytes.")
+            chunks.append(chunk)
+        return b"".join(chunks)

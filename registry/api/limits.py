@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest
 from rest_framework.parsers import BaseParser
 
 from registry.api.errors import ApiError, PayloadTooLargeError
 
 
-def read_limited(stream: IO[bytes], limit: int) -> bytes:
+class _Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+def read_limited(stream: _Readable, limit: int) -> bytes:
     """Read at most `limit` bytes; more is a 413 (the rest is never buffered)."""
     data = stream.read(limit + 1)
     if len(data) > limit:
@@ -21,6 +27,46 @@ def read_limited(stream: IO[bytes], limit: int) -> bytes:
             extra={"limit_bytes": limit},
         )
     return data
+
+
+def check_declared_length(meta: Mapping[str, Any], limit: int) -> None:
+    """A body whose Content-Length is over the limit is refused before a byte of it is read."""
+    declared = str(meta.get("CONTENT_LENGTH") or "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLargeError(
+            f"The request body is larger than the limit of {limit} bytes.", extra={"limit_bytes": limit}
+        )
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Stops a multipart upload as soon as the body or one file is over its limit, while it streams
+    in, instead of after Django has read it whole. Chunks within the limits pass on unchanged."""
+
+    def __init__(self, request: HttpRequest, *, max_body_bytes: int, max_file_bytes: int) -> None:
+        super().__init__(request)
+        self.max_body_bytes = max_body_bytes
+        self.max_file_bytes = max_file_bytes
+
+    def handle_raw_input(
+        self,
+        input_data: IO[bytes],
+        META: dict[str, Any],  # noqa: N803 (Django's parameter name)
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> None:
+        check_declared_length(META, self.max_body_bytes)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.max_file_bytes:
+            raise PayloadTooLargeError(
+                f"The file `{self.field_name}` is larger than the limit of {self.max_file_bytes} bytes.",
+                extra={"limit_bytes": self.max_file_bytes},
+            )
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 def parse_json_bytes(data: bytes) -> Any:
@@ -61,6 +107,9 @@ class LimitedJSONParser(BaseParser):
         # A view may allow larger bodies (runs carry base64 images) by setting `max_body_bytes`.
         view = (parser_context or {}).get("view")
         limit = getattr(view, "max_body_bytes", None) or settings.BLOCKWISE_MAX_BODY_BYTES
+        request = (parser_context or {}).get("request")
+        if request is not None:
+            check_declared_length(request.META, limit)
         return parse_json_bytes(read_limited(stream, limit))
 
 

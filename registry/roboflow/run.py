@@ -7,7 +7,6 @@ body's `api_key`; it is used for the run and never stored or echoed.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from executor.compiler.roboflow import roboflow_error
 from registry.api.errors import ApiError
-from registry.api.limits import parse_json_bytes, read_limited
+from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.models import Workflow
 from registry.services.runs import RunFailedError, run_start
 
@@ -53,7 +52,10 @@ def _failed(exc: RunFailedError) -> JsonResponse:
         status, body = roboflow_error(exc.compilation, exc.specification)
         return JsonResponse(body, status=status)
     if exc.result is None:
-        return _error(exc.message, "RuntimeInputError", RUNTIME_CONTEXT, 400)
+        return _error(exc.message, "RuntimeInputError", RUNTIME_CONTEXT, exc.status_code)
+    if _partial(exc):
+        # Some images failed at the model, others did not: the outputs that exist, and what failed.
+        return JsonResponse({"outputs": exc.result.outputs, "errors": [e.as_dict() for e in exc.result.errors]})
     step = exc.error.get("step")
     if exc.status_code >= 500:
         # A model server that is down or slow keeps its status (502/503/504); only our own faults are 500s.
@@ -77,9 +79,19 @@ def _failed(exc: RunFailedError) -> JsonResponse:
     return _error(exc.message, "ClientCausedStepExecutionError", STEP_CONTEXT, exc.status_code, [block])
 
 
+def _partial(exc: RunFailedError) -> bool:
+    """Every error belongs to one element, and at least one element has none."""
+    result = exc.result
+    if result is None or not result.errors or any(error.element is None for error in result.errors):
+        return False
+    return len({error.element for error in result.errors}) < len(result.outputs)
+
+
 def _parse(request: HttpRequest) -> dict[str, Any] | JsonResponse:
     try:
-        body = parse_json_bytes(read_limited(io.BytesIO(request.body), settings.BLOCKWISE_MAX_RUN_BODY_BYTES))
+        # Read from the stream, not `request.body`: an over-size body is a JSON 413 before it is buffered.
+        check_declared_length(request.META, settings.BLOCKWISE_MAX_RUN_BODY_BYTES)
+        body = parse_json_bytes(read_limited(request, settings.BLOCKWISE_MAX_RUN_BODY_BYTES))
     except ApiError as exc:
         return JsonResponse({"message": exc.message}, status=exc.status_code)
     if not isinstance(body, dict):

@@ -15,10 +15,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from executor.compiler import CompilationResult, definition_hash
 from executor.engine import RunResult, RuntimeInputError, StepError, run_plan
-from executor.images import ImageError, load_image
+from executor.images import ImageError, load_images
 from executor.plan import ExecutionPlan
 from registry.api.errors import ApiError
-from registry.execution import image_limits, run_context
+from registry.execution import image_limits, run_context, run_deadline
 from registry.models import Run, RunStatus, Workflow
 from registry.selectors.runs import run_summary
 from registry.selectors.workflows import workflow_compile
@@ -56,23 +56,23 @@ def _user(user: AbstractBaseUser | AnonymousUser | None) -> Any:
 
 
 def _load_images(plan: ExecutionPlan, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
-    loaded = dict(inputs)
-    count = 0
-    limits = image_limits()
+    """The image inputs loaded (headers read, URLs fetched, nothing decoded yet), all at once so the
+    per-request limits see every image of the request."""
+    wanted: dict[str, list[tuple[str, Any]]] = {}
     for item in plan.inputs:
         if item.type not in IMAGE_INPUT_TYPES or item.name not in inputs or inputs[item.name] is None:
             continue
         value = inputs[item.name]
         if isinstance(value, list):
-            loaded[item.name] = [
-                load_image(element, parent_id=f"{item.name}.[{index}]", limits=limits)
-                for index, element in enumerate(value)
-            ]
-            count += len(value)
+            wanted[item.name] = [(f"{item.name}.[{index}]", element) for index, element in enumerate(value)]
         else:
-            loaded[item.name] = load_image(value, parent_id=item.name, limits=limits)
-            count += 1
-    return loaded, count
+            wanted[item.name] = [(item.name, value)]
+    images = iter(load_images([pair for pairs in wanted.values() for pair in pairs], limits=image_limits()))
+    loaded = dict(inputs)
+    for name, pairs in wanted.items():
+        elements = [next(images) for _ in pairs]
+        loaded[name] = elements if isinstance(inputs[name], list) else elements[0]
+    return loaded, sum(len(pairs) for pairs in wanted.values())
 
 
 def _record(
@@ -149,12 +149,13 @@ def run_start(
         run = _record(status=RunStatus.FAILED, error=error, **context)
         raise RunFailedError(message, code="not_executable", status_code=400, run=run, details=[error])
     try:
+        deadline = run_deadline()
         loaded, images = _load_images(plan, inputs)
-        result = run_plan(plan, loaded, run_context(api_key), excluded_fields=excluded_fields)
+        result = run_plan(plan, loaded, run_context(api_key, deadline=deadline), excluded_fields=excluded_fields)
     except ImageError as exc:
         error = {"code": exc.code, "message": exc.message, "step": None, "property": None}
         run = _record(status=RunStatus.FAILED, error=error, **context)
-        raise RunFailedError(exc.message, code=exc.code, status_code=400, run=run, details=[error]) from exc
+        raise RunFailedError(exc.message, code=exc.code, status_code=exc.status_code, run=run, details=[error]) from exc
     except RuntimeInputError as exc:
         error = {
             "code": exc.code,

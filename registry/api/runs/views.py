@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAdminUser
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.errors import ApiError
+from registry.api.limits import LimitedUploadHandler
 from registry.models import Workflow
 from registry.selectors.runs import local_model_list, run_get, run_summary
 from registry.selectors.workflows import workflow_get
@@ -80,9 +82,20 @@ def _run_request(request: Request) -> dict[str, Any]:
     return values
 
 
-class RunListApi(APIView):
+class _RunStartApi(APIView):
+    """Run requests carry images: a larger JSON body, and multipart files checked while they stream in."""
+
     max_body_bytes = settings.BLOCKWISE_MAX_RUN_BODY_BYTES
 
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        limited = LimitedUploadHandler(
+            request, max_body_bytes=self.max_body_bytes, max_file_bytes=settings.BLOCKWISE_MAX_IMAGE_BYTES
+        )
+        request.upload_handlers = [limited, *request.upload_handlers]
+        return super().initialize_request(request, *args, **kwargs)
+
+
+class RunListApi(_RunStartApi):
     @extend_schema(request=RunInputSerializer, responses={201: RUN})
     def post(self, request: Request) -> Response:
         values = _run_request(request)
@@ -106,9 +119,7 @@ class RunListApi(APIView):
         return Response(run_summary(run), status=201)
 
 
-class WorkflowRunApi(APIView):
-    max_body_bytes = settings.BLOCKWISE_MAX_RUN_BODY_BYTES
-
+class WorkflowRunApi(_RunStartApi):
     @extend_schema(request=RunInputSerializer, responses={201: RUN})
     def post(self, request: Request, workflow_id: int) -> Response:
         values = _run_request(request)
