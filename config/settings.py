@@ -167,7 +167,9 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No API key in any log line, whichever logger wrote it (urllib3 quotes request URLs).
+    "filters": {"redact_api_keys": {"()": "executor.models.roboflow.RedactApiKeys"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_api_keys"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("BLOCKWISE_LOG_LEVEL", "WARNING")},
 }
 

@@ -24,6 +24,7 @@ from executor.images import ImageError
 from executor.plan import Binding, ExecutionPlan, StepPlan
 
 OMITTED_IMAGE = {"type": "image", "omitted": True}
+RUN_TIMEOUT_MESSAGE = "the run ran out of time before it started."
 # Threads that run the steps of a layer side by side; callers can tell them apart by this prefix.
 STEP_THREAD_PREFIX = "blockwise-step"
 
@@ -168,7 +169,7 @@ def run_plan(
         for layer in plan.layers:
             if context.deadline is not None and time.monotonic() >= context.deadline:
                 for name in layer:
-                    _skip_step(plan.steps[name], state, "run_timeout", "The run ran out of time before this step.", 504)
+                    _skip_step(plan.steps[name], state, "run_timeout", RUN_TIMEOUT_MESSAGE, 504)
                 continue
             if len(layer) == 1:
                 _run_step(plan.steps[layer[0]], state, context)

@@ -45,7 +45,9 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
     try:
         body = _wait_for(f"http://127.0.0.1:{port}/healthz", process)
         assert body == b'{"status": "ok", "checks": {"database": "ok"}}'
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/workflows/execution_engine/versions", timeout=5) as r:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/workflows/execution_engine/versions?api_key=leaky-key-123", timeout=5
+        ) as r:
             assert r.status == 200
         process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=60)
@@ -54,6 +56,7 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
             process.kill()
             process.communicate()
     assert process.returncode == 0
+    assert "leaky-key-123" not in stdout + stderr
     access = [line for line in stdout.splitlines() if '"GET /' in line]
     assert [line.split('"')[1] for line in access][-2:] == [
         "GET /healthz HTTP/1.1",

@@ -9,7 +9,7 @@ import pytest
 
 from executor.compiler import compile_workflow
 from executor.engine import RunContext, RuntimeInputError, run_plan
-from executor.images import ImageLimits, decode_image
+from executor.images import ImageLimits, decode_image, load_image
 from executor.models.local import LocalModelInfo, ModelRouter
 from scripts.train_demo_model import draw_sample
 from tests.executor.conftest import classification_workflow, top_class_step, with_steps
@@ -35,10 +35,14 @@ def context():
     return RunContext(model_port=ModelRouter(lambda model_id: info if model_id == DEMO_ID else None))
 
 
-def image_of(colour, seed=0, parent_id="image"):
+def buffer_of(colour, seed=0):
     buffer = io.BytesIO()
     draw_sample(colour, np.random.default_rng(seed)).save(buffer, format="PNG")
-    return decode_image(buffer.getvalue(), parent_id=parent_id, limits=ImageLimits())
+    return buffer.getvalue()
+
+
+def image_of(colour, seed=0, parent_id="image"):
+    return decode_image(buffer_of(colour, seed), parent_id=parent_id, limits=ImageLimits())
 
 
 def compiled(definition, catalog):
@@ -241,3 +245,38 @@ def test_one_failed_image_keeps_the_others(catalog):
     result = run_plan(compiled(demo_workflow(), catalog), {"image": images}, RunContext(model_port=_HalfBroken()))
     assert [e.element for e in result.errors] == [1]
     assert [o["predictions"] and o["predictions"]["top"] for o in result.outputs] == ["red", None, "red"]
+
+
+class _Forwarding:
+    """A model port that records what each image looked like when it reached the model."""
+
+    def __init__(self):
+        self.seen = []
+
+    def classify(self, request, images):
+        self.seen += [(image.decoded, image.transport_base64()) for image in images]
+        return [{"predictions": [], "top": "", "confidence": 0.0, "image": {"width": 1, "height": 1}} for _ in images]
+
+
+def test_a_remote_model_gets_the_bytes_received_without_a_decode(catalog):
+    text = __import__("base64").b64encode(buffer_of("blue")).decode()
+    image = load_image(text, parent_id="image", limits=ImageLimits())
+    port = _Forwarding()
+    result = run_plan(compiled(demo_workflow(model_id="shapes/3"), catalog), {"image": image}, RunContext(port))
+    assert result.errors == []
+    assert port.seen == [(False, text)]
+    assert image.decoded is False
+
+
+def test_a_run_past_its_deadline_starts_no_further_step(catalog, context):
+    late = RunContext(model_port=context.model_port, deadline=0.0)
+    result = run_plan(compiled(demo_workflow(), catalog), {"image": image_of("red")}, late)
+    assert [e.as_dict() for e in result.errors] == [
+        {
+            "step": "classifier",
+            "code": "run_timeout",
+            "message": "Step `classifier`: the run ran out of time before it started.",
+            "element": None,
+        }
+    ]
+    assert result.outputs == [{"predictions": None, "model": None}]

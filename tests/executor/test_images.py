@@ -1,6 +1,7 @@
 """Image inputs: every accepted form, and every way they fail, each with its code."""
 
 import base64
+import contextlib
 import io
 import threading
 import time
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from executor.images import ImageError, ImageLimits, load_image
+from executor.images import ImageError, ImageLimits, load_image, load_images
 
 LIMITS = ImageLimits()
 
@@ -74,7 +75,9 @@ class _Images(BaseHTTPRequestHandler):
         self.send_response(200 if self.path != "/missing.png" else 404)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        # The client may stop reading once the declared length is over its limit.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -114,3 +117,59 @@ def test_crop_keeps_lineage():
     assert crop.serialise()["parent_origin"] == {"offset_x": 0, "offset_y": 10, "width": 40, "height": 30}
     assert image.crop(50, 50, 60, 60, "x") is None
     assert np.array_equal(crop.pixels, image.pixels[10:30, 0:20])
+
+
+def test_pixels_are_decoded_on_first_use_and_once(monkeypatch):
+    opened: list[int] = []
+    real_open = Image.open
+
+    def counting_open(*args, **kwargs):
+        opened.append(1)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(Image, "open", counting_open)
+    image = load_image(png_bytes(40, 30), parent_id="image", limits=LIMITS)
+    assert (image.decoded, image.width, image.height, len(opened)) == (False, 40, 30, 1)
+    first = image.pixels
+    assert image.pixels is first
+    assert (image.decoded, first.shape, len(opened)) == (True, (30, 40, 3), 2)
+
+
+def test_a_png_without_its_end_is_refused_up_front():
+    data = png_bytes(40, 30)
+    with pytest.raises(ImageError) as error:
+        load_image(data[: len(data) - 30], parent_id="image", limits=LIMITS)
+    assert error.value.code == "truncated_image"
+
+
+def test_canonical_base64_is_forwarded_as_it_came():
+    text = base64.b64encode(jpeg_bytes()).decode()
+    assert load_image(text, parent_id="image", limits=LIMITS).transport_base64() is text
+    wrapped = text[:40] + "\n" + text[40:]
+    assert load_image(wrapped, parent_id="image", limits=LIMITS).transport_base64() == text
+
+
+def test_images_per_request_are_counted_before_anything_is_read():
+    limits = ImageLimits(max_images=2)
+    with pytest.raises(ImageError) as error:
+        load_images([("a", png_bytes()), ("b", png_bytes()), ("c", "not even an image")], limits=limits)
+    assert (error.value.code, error.value.status_code, error.value.message) == (
+        "too_many_images",
+        413,
+        "The request has 3 images; the limit is 2.",
+    )
+
+
+def test_pixels_per_request_are_summed_before_anything_is_decoded():
+    limits = ImageLimits(max_request_pixels=2450)
+    assert [i.decoded for i in load_images([("a", png_bytes(40, 30)), ("b", png_bytes(40, 30))], limits=limits)] == [
+        False,
+        False,
+    ]
+    with pytest.raises(ImageError) as error:
+        load_images([("a", png_bytes(40, 30)), ("b", png_bytes(40, 30)), ("c", png_bytes(10, 10))], limits=limits)
+    assert (error.value.code, error.value.status_code, error.value.message) == (
+        "too_many_pixels",
+        413,
+        "The request's images have 2500 pixels together; the limit is 2450.",
+    )

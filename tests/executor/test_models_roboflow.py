@@ -1,6 +1,9 @@
 """The Roboflow clients end to end against the Roboflow-compatible server on 127.0.0.1."""
 
 import io
+import logging
+import threading
+import time
 
 import pytest
 from PIL import Image
@@ -40,7 +43,7 @@ def request(model_id="shapes/3", **overrides):
 
 
 def client(server, **overrides):
-    return RoboflowClient(RemoteConfig(hosted_url=server.url, timeout_s=2.0, backoff_s=0.01, **overrides))
+    return RoboflowClient(RemoteConfig(hosted_url=server.url, **{"timeout_s": 2.0, "backoff_s": 0.01, **overrides}))
 
 
 def test_hosted_api_v0_request_and_response(model_server):
@@ -140,3 +143,55 @@ def test_concurrency_is_bounded_and_one_failure_keeps_the_rest(model_server):
     results = client(model_server, max_concurrency=3).classify(request(), images)
     assert [r["top"] for r in results] == ["red"] * 12
     assert model_server.state.max_in_flight == 3
+
+
+@pytest.mark.parametrize(("retry_after", "waited"), [("1", [1.0]), ("120", [10.0])])
+def test_retry_after_is_honoured_and_capped(model_server, monkeypatch, retry_after, waited):
+    sleeps: list[float] = []
+    # urllib3's own sleep between attempts is stubbed: the test records the wait instead of taking it.
+    monkeypatch.setattr("urllib3.util.retry.time.sleep", sleeps.append)
+    model_server.reset(failures_before_success=1, failure_status=503, retry_after=retry_after)
+    [result] = client(model_server, backoff_s=0.0).classify(request(), [jpeg()])
+    assert result["top"] == "red"
+    assert len(model_server.state.requests) == 2
+    assert sleeps == waited
+
+
+def test_an_oversize_answer_is_refused(model_server):
+    model_server.reset(answer_padding=5000)
+    [result] = client(model_server, max_response_bytes=2000).classify(request(), [jpeg()])
+    assert isinstance(result, ModelResponseError)
+    assert result.message == "Roboflow's answer for shapes/3 is larger than 2000 bytes."
+
+
+def test_the_key_is_redacted_from_urllib3_logs(model_server, caplog):
+    caplog.set_level(logging.DEBUG, logger="urllib3")
+    model_server.reset(failures_before_success=1, failure_status=503)
+    [result] = client(model_server).classify(request(), [jpeg()])
+    assert result["top"] == "red"
+    assert "/shapes/3?api_key=***&confidence=0.2" in caplog.text
+    assert "Retry(total=2" in caplog.text
+    assert KEY not in caplog.text
+
+
+def test_no_call_once_the_run_is_out_of_time(model_server):
+    [result] = client(model_server).classify(request(), [jpeg()], deadline=time.monotonic() - 1)
+    assert isinstance(result, ModelTimeoutError)
+    assert result.message == "The run ran out of time before shapes/3 could be asked."
+    assert model_server.state.requests == []
+
+
+def test_a_slow_model_does_not_stall_other_runs(model_server):
+    # Blue images hang at the model server. One run sends 8 of them; another run on the same client
+    # (the same connection pool) gets its red images classified while all of those are still waiting.
+    model_server.reset(hang_s=2.0, hang_colour="blue")
+    shared = client(model_server, timeout_s=5.0, max_concurrency=4, retries=0)
+    blue = [jpeg((20, 30, 210), parent_id=f"image.[{i}]") for i in range(8)]
+    stalled = threading.Thread(target=shared.classify, args=(request(), blue))
+    stalled.start()
+    while model_server.state.in_flight < 4:
+        time.sleep(0.01)
+    results = shared.classify(request(), [jpeg(parent_id=f"image.[{i}]") for i in range(4)])
+    assert [r["top"] for r in results] == ["red"] * 4
+    assert model_server.state.in_flight >= 4
+    stalled.join()

@@ -6,8 +6,9 @@ import io
 import numpy as np
 import pytest
 from django.core.management import call_command
+from PIL import Image
 
-from registry.models import Workflow
+from registry.models import Run, Workflow
 from scripts.train_demo_model import draw_sample
 from tests.executor.conftest import classification_workflow
 
@@ -83,3 +84,51 @@ def test_model_errors_keep_their_status_and_hide_the_key(api, settings, model_se
     model_server.reset(status=500)
     down = api.post("/workflows/run", body, format="json", HTTP_AUTHORIZATION="Bearer secret-key-999")
     assert (down.status_code, down.json()["error_type"]) == (503, "StepExecutionError")
+
+
+def test_an_oversize_body_is_a_json_413(api, settings):
+    settings.BLOCKWISE_MAX_RUN_BODY_BYTES = 1000
+    runs_before = Run.objects.count()
+    body = {"specification": spec(), "inputs": {"image": image("red")}}
+    response = api.post("/workflows/run", body, format="json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"message": "The request body is larger than the limit of 1000 bytes."}
+    assert Run.objects.count() == runs_before
+
+
+def solid(colour):
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), {"red": (220, 20, 20), "blue": (20, 20, 220)}[colour]).save(buffer, format="JPEG")
+    return {"type": "base64", "value": base64.b64encode(buffer.getvalue()).decode()}
+
+
+def test_one_failed_image_keeps_the_outputs_of_the_others(api, settings, model_server):
+    settings.ROBOFLOW_API_URL = model_server.url
+    model_server.reset(fail_colour="blue", failure_status=500)
+    images = [solid("red"), solid("blue"), solid("red")]
+    body = {"specification": spec(model_id="shapes/1"), "inputs": {"image": images}}
+    response = api.post("/workflows/run", body, format="json", HTTP_AUTHORIZATION="Bearer secret-key-999")
+    assert response.status_code == 200
+    answer = response.json()
+    assert [o["predictions"] and o["predictions"]["top"] for o in answer["outputs"]] == ["red", None, "red"]
+    assert answer["errors"] == [
+        {
+            "step": "classifier",
+            "code": "model_unavailable",
+            "message": "Roboflow could not run shapes/1 right now (500).",
+            "element": 1,
+        }
+    ]
+    run = Run.objects.latest("id")
+    assert run.status == "failed"
+    assert run.error == {**answer["errors"][0], "property": None, "errors": answer["errors"]}
+    assert "secret-key-999" not in response.content.decode()
+
+
+def test_every_image_failing_keeps_the_error_status(api, settings, model_server):
+    settings.ROBOFLOW_API_URL = model_server.url
+    model_server.reset(fail_colour="blue", failure_status=500)
+    body = {"specification": spec(model_id="shapes/1"), "inputs": {"image": [solid("blue"), solid("blue")]}}
+    response = api.post("/workflows/run", body, format="json", HTTP_AUTHORIZATION="Bearer secret-key-999")
+    assert (response.status_code, response.json()["error_type"]) == (503, "StepExecutionError")

@@ -298,20 +298,77 @@ def test_active_learning_export_from_the_admin(api, settings, tmp_path):
     assert all(name.startswith("demo-shapes/") for name in names)
 
 
-def test_steps_of_one_layer_run_side_by_side(api):
-    spec = demo_spec()
+def test_steps_of_one_layer_run_side_by_side(api, settings, model_server):
+    # Two remote steps in one layer; the model server holds each request a moment and counts how many
+    # it had at once. Run one after the other, it would never see two.
+    settings.ROBOFLOW_API_URL = model_server.url
+    model_server.reset(latency_s=0.3)
+    spec = demo_spec(model_id="shapes/1")
     spec["steps"].append(
         {
             "type": "roboflow_core/roboflow_classification_model@v2",
             "name": "second",
             "images": "$inputs.image",
-            "model_id": DEMO,
+            "model_id": "shapes/2",
         }
     )
     spec["outputs"].append({"type": "JsonField", "name": "second", "selector": "$steps.second.predictions"})
-    response = api.post("/api/v1/runs/", {"specification": spec, "inputs": {"image": b64("yellow")}}, format="json")
-    body = response.json()
-    assert response.status_code == 201, body
-    assert body["status"] == "succeeded"
-    assert body["outputs"][0]["predictions"]["top"] == body["outputs"][0]["second"]["top"] == "yellow"
-    assert set(body["timings"]) == {"classifier", "second"}
+    body = {"specification": spec, "api_key": SECRET, "inputs": {"image": solid("blue")}}
+    response = api.post("/api/v1/runs/", body, format="json")
+    result = response.json()
+    assert response.status_code == 201, result
+    assert result["outputs"][0]["predictions"]["top"] == result["outputs"][0]["second"]["top"] == "blue"
+    assert set(result["timings"]) == {"classifier", "second"}
+    assert sorted(r.path for r in model_server.state.requests) == ["/shapes/1", "/shapes/2"]
+    assert model_server.state.max_in_flight == 2
+
+
+def test_too_many_images_is_413_before_anything_runs(api, settings, model_server):
+    settings.BLOCKWISE_MAX_IMAGES_PER_REQUEST = 2
+    settings.ROBOFLOW_API_URL = model_server.url
+    body = {"specification": demo_spec(model_id="shapes/1"), "api_key": SECRET, "inputs": {"image": [b64("red")] * 3}}
+    response = api.post("/api/v1/runs/", body, format="json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_many_images"
+    assert response.json()["message"] == "The request has 3 images; the limit is 2."
+    assert model_server.state.requests == []
+
+
+def test_too_many_pixels_per_request_is_413(api, settings):
+    settings.BLOCKWISE_MAX_REQUEST_PIXELS = 96 * 96 * 2
+    response = api.post(
+        "/api/v1/runs/", {"specification": demo_spec(), "inputs": {"image": [b64("red")] * 3}}, format="json"
+    )
+    assert (response.status_code, response.json()["code"]) == (413, "too_many_pixels")
+    assert ActiveLearningDatapoint.objects.count() == 0
+
+
+def test_an_oversize_upload_is_refused_while_it_streams(api, settings):
+    settings.BLOCKWISE_MAX_IMAGE_BYTES = 50_000
+    upload = io.BytesIO(png("red") + b"\0" * 60_000)
+    upload.name = "big.png"
+    runs_before = Run.objects.count()
+    response = api.post(
+        "/api/v1/runs/", {"specification": json.dumps(demo_spec()), "image": upload}, format="multipart"
+    )
+    assert response.status_code == 413
+    assert response.json() == {
+        "code": "payload_too_large",
+        "message": "The file `image` is larger than the limit of 50000 bytes.",
+        "details": [],
+        "limit_bytes": 50000,
+    }
+    assert Run.objects.count() == runs_before
+
+
+def test_a_body_declared_over_the_limit_is_refused_unread(api, settings):
+    upload = io.BytesIO(png("red"))
+    upload.name = "image.png"
+    runs_before = Run.objects.count()
+    settings.BLOCKWISE_MAX_RUN_BODY_BYTES = 1000
+    response = api.post(
+        "/api/v1/runs/", {"specification": json.dumps(demo_spec()), "image": upload}, format="multipart"
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    assert Run.objects.count() == runs_before

@@ -44,6 +44,10 @@ class Switches:
     hang_s: float = 0.0
     malformed: bool = False
     instant: bool = False  # answer a fixed prediction without looking at the image (benchmarks)
+    retry_after: str | None = None  # a Retry-After header on the `failure_status` answers
+    answer_padding: int = 0  # bytes of padding added to each prediction (an over-size answer)
+    fail_colour: str | None = None  # answer `failure_status` for images whose top class is this colour
+    hang_colour: str | None = None  # when set, `hang_s` applies only to images whose top class is this colour
 
 
 @dataclass
@@ -91,8 +95,10 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:
             pass
 
-        def _send(self, status: int, body: bytes) -> None:
+        def _send(self, status: int, body: bytes, retry_after: str | None = None) -> None:
             self.send_response(status)
+            if retry_after is not None:
+                self.send_header("Retry-After", retry_after)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -111,12 +117,12 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                 if failing:
                     switches.failures_before_success -= 1
             try:
-                if switches.hang_s:
+                if switches.hang_s and switches.hang_colour is None:
                     time.sleep(switches.hang_s)
                 if switches.latency_s:
                     time.sleep(switches.latency_s)
                 if failing:
-                    self._send(switches.failure_status, b'{"message": "try again"}')
+                    self._send(switches.failure_status, b'{"message": "try again"}', switches.retry_after)
                     return
                 if switches.status is not None:
                     self._send(switches.status, json.dumps({"message": f"status {switches.status}"}).encode())
@@ -136,7 +142,15 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                     image = base64.b64decode(body)
                     raw = parse_qs(parts.query).get("confidence", ["0.4"])[0]
                     confidence = 0.4 if raw in {"default", "best"} else float(raw)
-                self._send(200, json.dumps(predict(image, confidence)).encode())
+                prediction = predict(image, confidence)
+                if switches.hang_colour is not None and predict(image, 0.0)["top"] == switches.hang_colour:
+                    time.sleep(switches.hang_s)
+                if switches.fail_colour is not None and predict(image, 0.0)["top"] == switches.fail_colour:
+                    self._send(switches.failure_status, b'{"message": "this one failed"}')
+                    return
+                if switches.answer_padding:
+                    prediction["padding"] = "x" * switches.answer_padding
+                self._send(200, json.dumps(prediction).encode())
             finally:
                 with state.lock:
                     state.in_flight -= 1

@@ -85,7 +85,9 @@ def _run_request(request: Request) -> dict[str, Any]:
 class _RunStartApi(APIView):
     """Run requests carry images: a larger JSON body, and multipart files checked while they stream in."""
 
-    max_body_bytes = settings.BLOCKWISE_MAX_RUN_BODY_BYTES
+    @property
+    def max_body_bytes(self) -> int:
+        return int(settings.BLOCKWISE_MAX_RUN_BODY_BYTES)
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         limited = LimitedUploadHandler(
