@@ -1,5 +1,7 @@
 """Step migrations declared as data, and the built-in classification v3's migration from v2."""
 
+from typing import Any
+
 import pytest
 
 from blocks.catalog import builtin_descriptions
@@ -9,7 +11,7 @@ from tests.blocks.compatibility.builders import version
 CLASSIFICATION = "roboflow_core/roboflow_classification_model"
 
 
-def _family() -> list[dict]:
+def _family() -> list[dict[str, Any]]:
     return [d for d in builtin_descriptions() if d["manifest_type_identifier"].startswith(CLASSIFICATION + "@")]
 
 
