@@ -99,7 +99,7 @@ class BlockVersionAdmin(admin.ModelAdmin[BlockVersion]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[BlockVersion]:
         return super().get_queryset(request).select_related("block_type")
 
-    def _apply(self, request: HttpRequest, queryset: QuerySet[BlockVersion], action: str, **extra: str) -> None:
+    def _apply(self, request: HttpRequest, queryset: QuerySet[BlockVersion], action: str, **extra: Any) -> None:
         changed = 0
         for row in queryset:
             try:
