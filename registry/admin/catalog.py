@@ -39,6 +39,7 @@ class ManifestUploadForm(forms.Form):
 class DeprecateForm(forms.Form):
     message = forms.CharField(widget=forms.Textarea, required=False)
     replacement = forms.CharField(required=False, help_text="Type identifier of the version to use instead.")
+    sunset_date = forms.DateField(required=False, help_text="When the version is to be disabled (YYYY-MM-DD).")
 
 
 class RevisionInline(admin.TabularInline[BlockVersionRevision, BlockVersion]):

@@ -15,7 +15,7 @@ from blocks.compatibility.policy import (
 )
 from blocks.validation import family_and_version
 from registry.api.errors import ApiError, NotFoundError
-from registry.models import CATALOG_STATES_VALUES, BlockType, BlockVersion, CompatibilityPolicy
+from registry.models import CATALOG_STATES_VALUES, BlockType, BlockVersion, CompatibilityPolicy, State
 
 GLOBAL = ""
 
@@ -76,3 +76,23 @@ def compatibility_check(*, description: Mapping[str, Any], family: str | None = 
     ]
     mode, _ = compatibility_get(family=candidate_family)
     return check_compatibility(description, existing, mode)
+
+
+def disabled_steps(definition: object) -> list[dict[str, Any]]:
+    """Steps of ``definition`` whose block version is registered but disabled."""
+    steps = definition.get("steps") if isinstance(definition, Mapping) else None
+    if not isinstance(steps, list):
+        return []
+    disabled: dict[str, BlockVersion] = {}
+    for row in BlockVersion.objects.filter(state=State.DISABLED):
+        for identifier in (row.type_identifier, *row.aliases):
+            disabled.setdefault(identifier, row)
+    found = []
+    for step in steps:
+        identifier = step.get("type") if isinstance(step, Mapping) else None
+        match = disabled.get(identifier) if isinstance(identifier, str) else None
+        if match is not None:
+            found.append(
+                {"step": step.get("name"), "type_identifier": match.type_identifier, "replacement": match.replacement}
+            )
+    return found

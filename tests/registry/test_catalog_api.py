@@ -103,6 +103,7 @@ def test_block_list_is_slim_and_filterable(api):
         "source": "builtin",
         "deprecation_message": "",
         "replacement": "",
+        "sunset_date": None,
         "docs_url": f"/docs/blocks/{V2}/",
     }
     assert api.get("/api/v1/blocks/", {"search": "ClassificationModel"}).json()["count"] >= 1
