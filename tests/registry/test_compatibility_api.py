@@ -117,11 +117,12 @@ def test_register_a_compatible_version_records_its_report(staff_api):
     assert not BlockVersion.objects.filter(type_identifier=V4).exists()
     assert staff_api.post("/api/v1/blocks/", next_version(add=added), format="json").status_code == 201
     record = AuditRecord.objects.get(subject=V4)
-    assert (record.action, record.actor_name, record.before, record.after["state"], record.details) == (
+    row = BlockVersion.objects.get(type_identifier=V4)
+    assert (record.action, record.actor_name, record.before, record.after, record.details) == (
         "publish",
         "staff",
         None,
-        "draft",
+        {"state": "draft", "content_hash": row.content_hash, "source": "uploaded"},
         {"compatibility": report},
     )
 
@@ -190,7 +191,8 @@ def test_imports_record_their_report_and_are_never_refused():
     record = AuditRecord.objects.get(subject="roboflow_core/open_ai@v2", action="publish")
     report = record.details["compatibility"]
     assert (report["is_compatible"], report["compared_with"]) == (False, ["roboflow_core/open_ai@v1"])
-    assert record.after == {"state": "published", "content_hash": record.after["content_hash"], "source": "imported"}
+    row = BlockVersion.objects.get(type_identifier="roboflow_core/open_ai@v2")
+    assert record.after == {"state": "published", "content_hash": row.content_hash, "source": "imported"}
     assert BlockVersion.objects.get(type_identifier="roboflow_core/open_ai@v2").state == "published"
 
 
