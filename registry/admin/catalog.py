@@ -19,6 +19,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from registry.admin.lifecycle import FamilyLifecycleAdminMixin
 from registry.api.errors import ApiError
 from registry.models import BlockType, BlockVersion, BlockVersionRevision, CatalogSnapshot, Kind
 from registry.services.block_versions import block_version_change_state, block_version_register
@@ -175,7 +176,7 @@ class BlockVersionAdmin(admin.ModelAdmin[BlockVersion]):
 
 
 @admin.register(BlockType)
-class BlockTypeAdmin(admin.ModelAdmin[BlockType]):
+class BlockTypeAdmin(FamilyLifecycleAdminMixin, admin.ModelAdmin[BlockType]):
     list_display = ["family", "human_name", "category", "default_version"]
     list_filter = ["category"]
     search_fields = ["family", "human_name"]
