@@ -26,7 +26,7 @@ def compatibility_set(*, compatibility: Compatibility, user: User, family: str =
     if row is None:
         row = CompatibilityPolicy(family=family)
     row.compatibility = compatibility.value
-    row.changed_by = user if getattr(user, "is_authenticated", False) else None  # type: ignore[assignment]
+    row.changed_by = actor_of(user)
     row.save()
     if before != compatibility.value:
         audit_record(
