@@ -160,3 +160,12 @@ def upgrade_plan(
             "warnings": [issue.as_dict() for issue in result.warnings],
         },
     )
+
+
+def workflow_upgrade_preview(
+    *, definition: Any, targets: Mapping[str, str] | None = None, to_default: bool = False
+) -> UpgradePlan:
+    index = VersionIndex.load()
+    return upgrade_plan(
+        definition, upgrade_targets(definition, index=index, targets=targets, to_default=to_default), index=index
+    )

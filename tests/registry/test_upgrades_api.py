@@ -198,3 +198,18 @@ def test_runs_of_disabled_versions_are_refused_clearly(demo, staff_api, api):
     )
     run = Run.objects.get(pk=body["run"]["id"])
     assert (run.status, run.error and run.error["code"]) == ("failed", "block_disabled")
+
+
+def test_preview_of_an_unsaved_definition_for_the_editor(api):
+    before = _revisions()
+    body = api.post(
+        "/api/v1/workflows/upgrade/",
+        {"specification": demo_specification(), "steps": {"classifier": V3}},
+        format="json",
+    ).json()
+    assert body["patch"] == EXPECTED_PATCH
+    assert body["validation"] == {"valid": True, "errors": [], "warnings": []}
+    assert [(s["step"], s["from"], s["to"]) for s in body["steps"]] == [("classifier", V2, V3)]
+    bad = api.post("/api/v1/workflows/upgrade/", {"specification": demo_specification()}, format="json")
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid")
+    assert _revisions() == before

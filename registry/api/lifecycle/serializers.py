@@ -74,20 +74,27 @@ class UsagesSerializer(serializers.Serializer[Any]):
     would_break = WouldBreakSerializer(many=True, required=False)
 
 
-class UpgradeInputSerializer(serializers.Serializer[Any]):
-    base_revision = serializers.IntegerField(min_value=0)
+class UpgradeTargetsSerializer(serializers.Serializer[Any]):
     steps = serializers.DictField(
         child=serializers.CharField(), required=False, default=dict, help_text="step name -> `vN` or a type identifier"
     )
     to_default = serializers.BooleanField(
         required=False, default=False, help_text="move every step to its family's default version"
     )
-    message = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs["steps"] and not attrs["to_default"]:
             raise serializers.ValidationError("Name the steps to upgrade in `steps`, or set `to_default`.")
         return attrs
+
+
+class UpgradeInputSerializer(UpgradeTargetsSerializer):
+    base_revision = serializers.IntegerField(min_value=0)
+    message = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class UpgradePreviewInputSerializer(UpgradeTargetsSerializer):
+    specification = serializers.JSONField(help_text="a workflow definition, saved or not (the editor's document)")
 
 
 class UpgradeStepSerializer(serializers.Serializer[Any]):
@@ -102,14 +109,17 @@ class UpgradeStepSerializer(serializers.Serializer[Any]):
         return fields
 
 
-class UpgradeOutSerializer(serializers.Serializer[Any]):
-    dry_run = serializers.BooleanField()
-    base_revision = serializers.IntegerField()
-    revision = serializers.IntegerField(allow_null=True)
+class UpgradePlanSerializer(serializers.Serializer[Any]):
     steps = UpgradeStepSerializer(many=True)
     patch = serializers.ListField(child=serializers.DictField(), help_text="RFC 6902 JSON Patch of the definition")
     specification = serializers.JSONField()
     validation = serializers.DictField()
+
+
+class UpgradeOutSerializer(UpgradePlanSerializer):
+    dry_run = serializers.BooleanField()
+    base_revision = serializers.IntegerField()
+    revision = serializers.IntegerField(allow_null=True)
 
 
 class AuditRecordSerializer(serializers.ModelSerializer[AuditRecord]):

@@ -23,6 +23,8 @@ from registry.api.lifecycle.serializers import (
     DiffSerializer,
     UpgradeInputSerializer,
     UpgradeOutSerializer,
+    UpgradePlanSerializer,
+    UpgradePreviewInputSerializer,
     UsagesSerializer,
 )
 from registry.api.limits import require_object
@@ -35,6 +37,7 @@ from registry.selectors.compatibility import (
     family_diff,
     family_version_get,
 )
+from registry.selectors.upgrades import workflow_upgrade_preview
 from registry.selectors.usages import block_version_usages
 from registry.selectors.workflows import workflow_get
 from registry.services.compatibility import compatibility_delete, compatibility_set
@@ -174,6 +177,22 @@ class WorkflowUpgradeApi(APIView):
             **plan.as_dict(),
         }
         return Response(body, status=201 if revision is not None else 200)
+
+
+class UpgradePreviewApi(APIView):
+    """The upgrade plan of any definition (the editor's open document): nothing is saved."""
+
+    @extend_schema(
+        operation_id="workflow_upgrade_preview", request=UpgradePreviewInputSerializer, responses=UpgradePlanSerializer
+    )
+    def post(self, request: Request) -> Response:
+        serializer = UpgradePreviewInputSerializer(data=require_object(request.data))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        plan = workflow_upgrade_preview(
+            definition=data["specification"], targets=data["steps"], to_default=data["to_default"]
+        )
+        return Response(plan.as_dict())
 
 
 class AuditListApi(APIView):
