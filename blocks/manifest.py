@@ -82,6 +82,7 @@ def block_config(
     title: str = "BlockManifest",
     search_keywords: Sequence[str] = (),
     ui_manifest: dict[str, Any] | None = None,
+    migrations: Sequence[dict[str, Any]] = (),
 ) -> ConfigDict:
     """Manifest-level metadata, hoisted to the top of the block's JSON Schema as Roboflow does."""
     extra: dict[str, Any] = {
@@ -96,6 +97,9 @@ def block_config(
         extra["search_keywords"] = list(search_keywords)
     if ui_manifest is not None:
         extra["ui_manifest"] = ui_manifest
+    if migrations:
+        # How steps of earlier versions become steps of this one (blocks.compatibility.migrations).
+        extra["migrations"] = [dict(migration) for migration in migrations]
     return ConfigDict(populate_by_name=True, title=title, json_schema_extra=extra)
 
 

@@ -117,6 +117,7 @@ class BlockSpec:
     content_hash: str = ""
     deprecation_message: str = ""
     replacement: str = ""
+    sunset_date: str = ""  # ISO date after which a deprecated version is to be disabled
     source: str = "builtin"
     is_default: bool = True
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))

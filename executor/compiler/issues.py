@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from blocks.json_pointer import pointer
+
+__all__ = ["IssueList", "WorkflowIssue", "pointer", "suggest"]
+
 MAX_SUGGESTIONS = 5
 
 
@@ -33,14 +37,6 @@ class WorkflowIssue:
             "suggestions": list(self.suggestions),
             **self.details,
         }
-
-
-def pointer(*parts: object) -> str:
-    """A JSON Pointer (RFC 6901) to the given path."""
-    text = "/" + "/".join(map(str, parts))
-    if "~" not in text and text.count("/") == len(parts):
-        return text
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
 def suggest(name: str, candidates: Iterable[str]) -> tuple[str, ...]:

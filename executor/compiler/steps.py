@@ -107,13 +107,14 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
             continue
         if spec.state == "deprecated":
             replacement = f" Use {spec.replacement} instead." if spec.replacement else ""
+            sunset = f" It will be disabled on {spec.sunset_date}." if spec.sunset_date else ""
             message = spec.deprecation_message or f"{spec.type_identifier} is deprecated."
             issues.warning(
                 "deprecated_block",
-                f"Step `{raw.name}`: {message}{replacement}",
+                f"Step `{raw.name}`: {message}{sunset}{replacement}",
                 at,
                 step=raw.name,
-                details={"replacement": spec.replacement or None},
+                details={"replacement": spec.replacement or None, "sunset_date": spec.sunset_date or None},
             )
         if not spec.executable:
             issues.warning(

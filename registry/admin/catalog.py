@@ -19,6 +19,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from registry.admin.lifecycle import FamilyLifecycleAdminMixin
 from registry.api.errors import ApiError
 from registry.models import BlockType, BlockVersion, BlockVersionRevision, CatalogSnapshot, Kind
 from registry.services.block_versions import block_version_change_state, block_version_register
@@ -39,6 +40,7 @@ class ManifestUploadForm(forms.Form):
 class DeprecateForm(forms.Form):
     message = forms.CharField(widget=forms.Textarea, required=False)
     replacement = forms.CharField(required=False, help_text="Type identifier of the version to use instead.")
+    sunset_date = forms.DateField(required=False, help_text="When the version is to be disabled (YYYY-MM-DD).")
 
 
 class RevisionInline(admin.TabularInline[BlockVersionRevision, BlockVersion]):
@@ -99,7 +101,7 @@ class BlockVersionAdmin(admin.ModelAdmin[BlockVersion]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[BlockVersion]:
         return super().get_queryset(request).select_related("block_type")
 
-    def _apply(self, request: HttpRequest, queryset: QuerySet[BlockVersion], action: str, **extra: str) -> None:
+    def _apply(self, request: HttpRequest, queryset: QuerySet[BlockVersion], action: str, **extra: Any) -> None:
         changed = 0
         for row in queryset:
             try:
@@ -174,7 +176,7 @@ class BlockVersionAdmin(admin.ModelAdmin[BlockVersion]):
 
 
 @admin.register(BlockType)
-class BlockTypeAdmin(admin.ModelAdmin[BlockType]):
+class BlockTypeAdmin(FamilyLifecycleAdminMixin, admin.ModelAdmin[BlockType]):
     list_display = ["family", "human_name", "category", "default_version"]
     list_filter = ["category"]
     search_fields = ["family", "human_name"]

@@ -10,16 +10,20 @@ from registry.models.catalog import (
     Source,
     State,
 )
+from registry.models.lifecycle import AuditAction, AuditRecord, CompatibilityPolicy
 from registry.models.runs import ActiveLearningDatapoint, LocalModel, Run, RunStatus
 from registry.models.workflows import Workflow, WorkflowRevision
 
 __all__ = [
     "CATALOG_STATES_VALUES",
     "ActiveLearningDatapoint",
+    "AuditAction",
+    "AuditRecord",
     "BlockType",
     "BlockVersion",
     "BlockVersionRevision",
     "CatalogSnapshot",
+    "CompatibilityPolicy",
     "Kind",
     "LocalModel",
     "Run",

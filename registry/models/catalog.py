@@ -88,6 +88,7 @@ class BlockVersion(models.Model):
     release_notes = models.TextField(blank=True)
     deprecation_message = models.TextField(blank=True)
     replacement = models.CharField(max_length=255, blank=True)
+    sunset_date = models.DateField(null=True, blank=True, help_text="When a deprecated version is to be disabled.")
     executable = models.BooleanField(default=False)
     source = models.CharField(max_length=20, choices=Source.choices, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

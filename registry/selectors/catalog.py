@@ -60,6 +60,7 @@ def block_spec_from_row(row: BlockVersion) -> BlockSpec:
         content_hash=row.content_hash,
         deprecation_message=row.deprecation_message,
         replacement=row.replacement,
+        sunset_date=row.sunset_date.isoformat() if row.sunset_date else "",
         source=row.source,
         is_default=row.block_type.default_version_id == row.pk,
         extra={"description": row.description},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -17,12 +18,16 @@ from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 
 from blocks.catalog import BUILTIN_BLOCKS, builtin_descriptions
+from blocks.compatibility.migrations import migration_problems
 from blocks.kinds import ALL_KINDS
 from blocks.spec import BlockSpec
 from blocks.validation import canonical_description, content_hash, family_and_version, validate_description
 from registry.api.errors import ApiError, ConflictError
-from registry.models import BlockType, BlockVersion, BlockVersionRevision, Kind, Source, State
+from registry.models import AuditAction, BlockType, BlockVersion, BlockVersionRevision, Kind, Source, State
+from registry.selectors.compatibility import compatibility_check
+from registry.services.audit import audit_record, version_state
 from registry.services.catalog_snapshot import catalog_snapshot_rebuild
+from registry.services.compatibility import publish_audit_records
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -184,6 +189,7 @@ def builtin_catalog_sync() -> CatalogChangeReport:
             metadata_changed = True
         row.save()
     _ensure_default_versions()
+    publish_audit_records([*report.created, *report.revised], source=Source.BUILTIN, user=None)
     if report.changed or metadata_changed:
         catalog_snapshot_rebuild()
     return report
@@ -245,6 +251,8 @@ def _import_blocks(payload: Mapping[str, Any], blocks: list[Mapping[str, Any]], 
             details=conflicts,
         )
     _ensure_default_versions()
+    # Upstream's versions are facts: their compatibility report is recorded, never enforced.
+    publish_audit_records(report.created, source=Source.IMPORTED, user=user)
     if report.changed:
         catalog_snapshot_rebuild()
     return report
@@ -269,6 +277,15 @@ def block_version_register(
             code="invalid_manifest",
             details=[{"path": p.pointer, "code": p.code, "message": p.message} for p in problems],
         )
+    bad_migrations = migration_problems(description)
+    if bad_migrations:
+        raise ApiError(
+            "The block description is not valid.",
+            code="invalid_manifest",
+            details=[
+                {"path": "/block_schema/migrations", "code": "invalid_migration", "message": e} for e in bad_migrations
+            ],
+        )
     _check_kinds_exist(description)
     identifier = description["manifest_type_identifier"]
     existing = BlockVersion.objects.filter(type_identifier=identifier).first()
@@ -280,6 +297,16 @@ def block_version_register(
             code="content_conflict",
             details=[{"path": "/manifest_type_identifier", "code": "content_conflict", "message": identifier}],
         )
+    report = compatibility_check(description=description)
+    if not report.is_compatible:
+        body = report.as_dict()
+        raise ConflictError(
+            f"{identifier} breaks the {report.compatibility.value} compatibility policy of its family; "
+            "nothing was registered.",
+            code="incompatible_version",
+            details=[{"path": c["pointer"], **c} for c in body["changes"] if c["violates_policy"]],
+            extra={key: body[key] for key in ("is_compatible", "compatibility", "compared_with", "changes")},
+        )
     try:
         with transaction.atomic():
             row = _create_version(
@@ -289,6 +316,13 @@ def block_version_register(
                 executable=False,
                 user=user,
                 release_notes=release_notes,
+            )
+            audit_record(
+                action=AuditAction.PUBLISH,
+                subject=identifier,
+                user=user,
+                after={"state": row.state, "content_hash": row.content_hash, "source": row.source},
+                details={"compatibility": report.as_dict()},
             )
             if dry_run:
                 raise DryRunRollbackError
@@ -339,12 +373,15 @@ def block_version_change_state(
     user: User,
     message: str = "",
     replacement: str = "",
+    sunset_date: date | None = None,
 ) -> BlockVersion:
     row = BlockVersion.objects.select_for_update().select_related("block_type").get(pk=block_version.pk)
+    before = version_state(row)
     if action == "publish":
         row.state = State.PUBLISHED
         row.deprecation_message = ""
         row.replacement = ""
+        row.sunset_date = None
     elif action == "deprecate":
         if replacement and not BlockVersion.objects.filter(type_identifier=replacement).exists():
             raise ApiError(
@@ -355,6 +392,7 @@ def block_version_change_state(
         row.state = State.DEPRECATED
         row.deprecation_message = message
         row.replacement = replacement
+        row.sunset_date = sunset_date
     elif action == "disable":
         row.state = State.DISABLED
         if row.block_type.default_version_id == row.pk:
@@ -369,5 +407,13 @@ def block_version_change_state(
         raise ApiError(f"Unknown action {action!r}.", code="invalid_action")
     row.changed_by = _user_or_none(user)
     row.save()
+    audit_record(
+        action=AuditAction.STATE,
+        subject=row.type_identifier,
+        user=user,
+        before=before,
+        after=version_state(row),
+        details={"action": action},
+    )
     catalog_snapshot_rebuild()
     return row

@@ -20,6 +20,7 @@ from executor.plan import ExecutionPlan
 from registry.api.errors import ApiError
 from registry.execution import image_limits, run_context, run_deadline
 from registry.models import Run, RunStatus, Workflow
+from registry.selectors.compatibility import disabled_steps
 from registry.selectors.runs import run_summary
 from registry.selectors.workflows import workflow_compile
 
@@ -121,6 +122,7 @@ def run_start(
         specification, revision = current.definition, current.number
     digest = definition_hash(specification) or ""
     context = {"user": _user(user), "workflow": workflow, "revision": revision, "digest": digest, "started": started}
+    _refuse_disabled(specification, context)
     compiled = workflow_compile(specification)
     if not compiled.valid or compiled.plan is None:
         error: dict[str, Any] = {
@@ -186,6 +188,22 @@ def run_start(
         )
     run = _record(status=RunStatus.SUCCEEDED, images=images, result=record, **context)
     return run, result
+
+
+def _refuse_disabled(specification: object, context: dict[str, Any]) -> None:
+    """Disabled versions are out of the catalog; say so plainly rather than "unknown block type"."""
+    disabled = disabled_steps(specification)
+    if not disabled:
+        return
+    message = "This workflow uses disabled block versions, which cannot run: " + "; ".join(
+        f"step `{d['step']}` uses {d['type_identifier']}"
+        + (f" (upgrade it to {d['replacement']})" if d["replacement"] else "")
+        for d in disabled
+    )
+    error = {"code": "block_disabled", "message": message, "step": disabled[0]["step"], "property": "type"}
+    run = _record(status=RunStatus.FAILED, error=error, **context)
+    details = [{**error, "step": d["step"], "type_identifier": d["type_identifier"]} for d in disabled]
+    raise RunFailedError(message, code="block_disabled", status_code=409, run=run, details=details)
 
 
 def run_plan_record_outputs(result: RunResult) -> list[dict[str, Any]]:

@@ -103,6 +103,7 @@ def test_block_list_is_slim_and_filterable(api):
         "source": "builtin",
         "deprecation_message": "",
         "replacement": "",
+        "sunset_date": None,
         "docs_url": f"/docs/blocks/{V2}/",
     }
     assert api.get("/api/v1/blocks/", {"search": "ClassificationModel"}).json()["count"] >= 1
@@ -260,7 +261,13 @@ def test_register_dry_run_writes_nothing(staff_api):
     before = _counts()
     response = staff_api.post("/api/v1/blocks/?dry_run=true", _uploaded_description(), format="json")
     assert response.status_code == 200
-    assert response.json() == {"dry_run": True, "valid": True, "type_identifier": "acme/blur_score@v1", "created": True}
+    assert response.json() == {
+        "dry_run": True,
+        "valid": True,
+        "type_identifier": "acme/blur_score@v1",
+        "created": True,
+        "compatibility": {"is_compatible": True, "compatibility": "BACKWARD", "compared_with": [], "changes": []},
+    }
     assert _counts() == before
 
 

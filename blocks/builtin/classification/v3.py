@@ -20,6 +20,17 @@ class Manifest(BlockManifest):
         long_description=fields.LONG_DESCRIPTION,
         block_type="model",
         ui_manifest=fields.MODEL_UI,
+        migrations=[
+            {
+                "from": "roboflow_core/roboflow_classification_model@v2",
+                # Always custom: a v2 step that left `confidence` out used 0.4, which is also the
+                # default of `custom_confidence`, so the step keeps its threshold either way.
+                "operations": [
+                    {"op": "set", "property": "confidence_mode", "value": "custom"},
+                    {"op": "rename", "from": "confidence", "to": "custom_confidence"},
+                ],
+            }
+        ],
     )
 
     type: Literal["roboflow_core/roboflow_classification_model@v3"]

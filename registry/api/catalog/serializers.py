@@ -40,6 +40,7 @@ class BlockVersionSlimSerializer(serializers.ModelSerializer[BlockVersion]):
             "source",
             "deprecation_message",
             "replacement",
+            "sunset_date",
             "docs_url",
         ]
 
@@ -134,3 +135,4 @@ class BlockStateSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=["publish", "deprecate", "disable", "make_default"])
     message = serializers.CharField(required=False, allow_blank=True, default="")
     replacement = serializers.CharField(required=False, allow_blank=True, default="")
+    sunset_date = serializers.DateField(required=False, allow_null=True, default=None)

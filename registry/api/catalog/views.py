@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from blocks.connections import expanded
-from blocks.validation import description_from_manifest
+from blocks.validation import canonical_description, description_from_manifest
 from registry.api.catalog.serializers import (
     BlockRegisterSerializer,
     BlockStateSerializer,
@@ -34,6 +34,7 @@ from registry.selectors.catalog import (
     kind_usage,
     published_snapshot,
 )
+from registry.selectors.compatibility import compatibility_check
 from registry.services.block_versions import block_version_change_state, block_version_register
 
 
@@ -57,6 +58,15 @@ def _boolean(value: str | None) -> bool | None:
         code="invalid",
         details=[{"path": "executable", "code": "invalid", "message": value}],
     )
+
+
+def registration_description(body: dict[str, Any]) -> dict[str, Any]:
+    """The BlockDescription in a registration body: given whole, or as `manifest` + `outputs`."""
+    if "manifest" in body:
+        manifest = require_object(body["manifest"], what="`manifest`")
+        outputs = body.get("outputs") or []
+        return description_from_manifest(manifest, outputs if isinstance(outputs, list) else [])
+    return {k: v for k, v in body.items() if k != "release_notes"}
 
 
 def _detail(row: Any) -> dict[str, Any]:
@@ -109,12 +119,7 @@ class BlockListApi(APIView):
         body = require_object(request.data)
         serializer = BlockRegisterSerializer(data=body)
         serializer.is_valid(raise_exception=True)
-        if "manifest" in body:
-            manifest = require_object(body["manifest"], what="`manifest`")
-            outputs = body.get("outputs") or []
-            description = description_from_manifest(manifest, outputs if isinstance(outputs, list) else [])
-        else:
-            description = {k: v for k, v in body.items() if k != "release_notes"}
+        description = registration_description(body)
         dry_run = _boolean(request.query_params.get("dry_run")) or False
         row, created = block_version_register(
             description=description,
@@ -123,8 +128,16 @@ class BlockListApi(APIView):
             dry_run=dry_run,
         )
         if dry_run:
+            # A dry run that gets here passed the family's policy; the report says against what.
+            report = compatibility_check(description=canonical_description(description)).as_dict()
             return Response(
-                {"dry_run": True, "valid": True, "type_identifier": row.type_identifier, "created": created}
+                {
+                    "dry_run": True,
+                    "valid": True,
+                    "type_identifier": row.type_identifier,
+                    "created": created,
+                    "compatibility": report,
+                }
             )
         return Response(_detail(row), status=201 if created else 200)
 

@@ -17,7 +17,8 @@ from registry.services.block_versions import blocks_import
 FETCH_TIMEOUT_S = 30.0
 
 
-def _load(source: str) -> Any:
+def load_payload(source: str) -> Any:
+    """A describe payload from a .json / .json.gz file or a URL; CommandError when it cannot be read."""
     if source.startswith(("http://", "https://")):
         try:
             response = requests.get(source, timeout=FETCH_TIMEOUT_S)
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        payload = _load(options["source"])
+        payload = load_payload(options["source"])
         if not isinstance(payload, dict):
             raise CommandError("A describe payload is a JSON object.")
         try:

@@ -1,0 +1,1 @@
+"""Compatibility of block versions: the semantic diff, Confluent's policies, step migrations."""

@@ -1,0 +1,1 @@
+"""The registry lifecycle API: compatibility policies, diffs, usages, upgrades, audit."""

@@ -1,0 +1,222 @@
+"""Lifecycle endpoints. Thin: parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from blocks.compatibility.policy import Compatibility
+from blocks.validation import canonical_description
+from registry.api.catalog.serializers import BlockRegisterSerializer
+from registry.api.catalog.views import StaffWrites, registration_description
+from registry.api.errors import ApiError
+from registry.api.lifecycle.serializers import (
+    AuditRecordSerializer,
+    CompatibilityCheckSerializer,
+    CompatibilityOutSerializer,
+    CompatibilitySerializer,
+    DiffSerializer,
+    UpgradeInputSerializer,
+    UpgradeOutSerializer,
+    UpgradePlanSerializer,
+    UpgradePreviewInputSerializer,
+    UsagesSerializer,
+)
+from registry.api.limits import require_object
+from registry.selectors.audit import audit_list
+from registry.selectors.catalog import block_version_get
+from registry.selectors.compatibility import (
+    block_type_get,
+    compatibility_check,
+    compatibility_get,
+    family_diff,
+    family_version_get,
+)
+from registry.selectors.upgrades import workflow_upgrade_preview
+from registry.selectors.usages import block_version_usages
+from registry.selectors.workflows import workflow_get
+from registry.services.compatibility import compatibility_delete, compatibility_set
+from registry.services.upgrades import workflow_upgrade
+
+AUDIT_LIMIT = 100
+
+
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in {"true", "1", "yes"}
+
+
+def _compatibility(request: Request) -> Compatibility:
+    serializer = CompatibilitySerializer(data=require_object(request.data))
+    serializer.is_valid(raise_exception=True)
+    return Compatibility(serializer.validated_data["compatibility"])
+
+
+class CompatibilityApi(APIView):
+    """The global default compatibility mode."""
+
+    permission_classes = [StaffWrites]
+
+    @extend_schema(responses=CompatibilityOutSerializer)
+    def get(self, request: Request) -> Response:
+        mode, scope = compatibility_get()
+        return Response({"compatibility": mode.value, "scope": scope})
+
+    @extend_schema(request=CompatibilitySerializer, responses=CompatibilitySerializer)
+    def put(self, request: Request) -> Response:
+        mode = compatibility_set(compatibility=_compatibility(request), user=request.user)
+        return Response({"compatibility": mode.value})
+
+
+class FamilyCompatibilityApi(APIView):
+    permission_classes = [StaffWrites]
+
+    @extend_schema(responses=CompatibilityOutSerializer)
+    def get(self, request: Request, family: str) -> Response:
+        block_type_get(family)
+        mode, scope = compatibility_get(family=family)
+        return Response({"compatibility": mode.value, "scope": scope})
+
+    @extend_schema(request=CompatibilitySerializer, responses=CompatibilitySerializer)
+    def put(self, request: Request, family: str) -> Response:
+        mode = compatibility_set(compatibility=_compatibility(request), user=request.user, family=family)
+        return Response({"compatibility": mode.value})
+
+    @extend_schema(responses=CompatibilityOutSerializer)
+    def delete(self, request: Request, family: str) -> Response:
+        mode = compatibility_delete(family=family, user=request.user)
+        return Response({"compatibility": mode.value, "scope": compatibility_get(family=family)[1]})
+
+
+class FamilyCompatibilityCheckApi(APIView):
+    @extend_schema(request=BlockRegisterSerializer, responses=CompatibilityCheckSerializer)
+    def post(self, request: Request, family: str) -> Response:
+        block_type_get(family)
+        body = require_object(request.data)
+        description = canonical_description(registration_description(body))
+        if not isinstance(description.get("manifest_type_identifier"), str):
+            raise ApiError(
+                "The body needs a block description with `manifest_type_identifier`, or `manifest` + `outputs`.",
+                code="invalid_manifest",
+                details=[{"path": "/manifest_type_identifier", "code": "missing", "message": "required"}],
+            )
+        return Response(compatibility_check(description=description, family=family).as_dict())
+
+
+class FamilyDiffApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, required=True, description="`v1` or a type identifier"),
+            OpenApiParameter("to", str, required=True, description="`v2` or a type identifier"),
+        ],
+        responses=DiffSerializer,
+    )
+    def get(self, request: Request, family: str) -> Response:
+        block_type_get(family)
+        old, new = request.query_params.get("from", ""), request.query_params.get("to", "")
+        if not old or not new:
+            raise ApiError(
+                "Give the two versions to compare as `?from=v1&to=v2`.",
+                code="invalid",
+                details=[{"path": name, "code": "required", "message": "required"} for name in ("from", "to")],
+            )
+        before, after, changes = family_diff(family=family, old=old, new=new)
+        return Response(
+            {
+                "family": family,
+                "from": before.type_identifier,
+                "to": after.type_identifier,
+                "changes": [c.as_dict() for c in changes],
+            }
+        )
+
+
+class BlockUsagesApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("target", str, description="`vN` or a type identifier: list what would break")],
+        responses=UsagesSerializer,
+    )
+    def get(self, request: Request, type_identifier: str) -> Response:
+        row = block_version_get(type_identifier)
+        label = request.query_params.get("target", "")
+        target = family_version_get(row.block_type.family, label) if label else None
+        return Response(block_version_usages(row=row, user=request.user, target=target))
+
+
+class WorkflowUpgradeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=UpgradeInputSerializer,
+        parameters=[OpenApiParameter("dry_run", bool, description="preview: nothing is written")],
+        responses={200: UpgradeOutSerializer, 201: UpgradeOutSerializer},
+    )
+    def post(self, request: Request, workflow_id: int) -> Response:
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id, for_change=True)
+        serializer = UpgradeInputSerializer(data=require_object(request.data))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        dry_run = _flag(request, "dry_run")
+        plan, revision = workflow_upgrade(
+            workflow=workflow,
+            user=request.user,  # type: ignore[arg-type]
+            base_revision=data["base_revision"],
+            targets=data["steps"],
+            to_default=data["to_default"],
+            dry_run=dry_run,
+            message=data["message"],
+        )
+        body: dict[str, Any] = {
+            "dry_run": dry_run,
+            "base_revision": data["base_revision"],
+            "revision": revision.number if revision is not None else None,
+            **plan.as_dict(),
+        }
+        return Response(body, status=201 if revision is not None else 200)
+
+
+class UpgradePreviewApi(APIView):
+    """The upgrade plan of any definition (the editor's open document): nothing is saved."""
+
+    @extend_schema(
+        operation_id="workflow_upgrade_preview", request=UpgradePreviewInputSerializer, responses=UpgradePlanSerializer
+    )
+    def post(self, request: Request) -> Response:
+        serializer = UpgradePreviewInputSerializer(data=require_object(request.data))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        plan = workflow_upgrade_preview(
+            definition=data["specification"], targets=data["steps"], to_default=data["to_default"]
+        )
+        return Response(plan.as_dict())
+
+
+class AuditListApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("subject", str, description="a type identifier or a family"),
+            OpenApiParameter("action", str, enum=["publish", "state", "policy"]),
+            OpenApiParameter("limit", int, description=f"at most this many, newest first (default {AUDIT_LIMIT})"),
+        ],
+        responses=AuditRecordSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        limit = request.query_params.get("limit", str(AUDIT_LIMIT))
+        if not limit.isdigit() or not 0 < int(limit) <= 1000:
+            raise ApiError(
+                "`limit` must be a whole number from 1 to 1000.",
+                code="invalid",
+                details=[{"path": "limit", "code": "invalid", "message": limit}],
+            )
+        records, count = audit_list(
+            subject=request.query_params.get("subject", ""),
+            action=request.query_params.get("action", ""),
+            limit=int(limit),
+        )
+        return Response({"count": count, "results": AuditRecordSerializer(records, many=True).data})

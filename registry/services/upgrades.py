@@ -1,0 +1,53 @@
+"""Applying a workflow upgrade: the plan of `registry.selectors.upgrades`, written as a new revision.
+
+Like a save, an upgrade names the revision it starts from; if another save came first it is
+refused with 409, so nobody upgrades a definition they have not seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from registry.api.errors import ConflictError
+from registry.models import Workflow, WorkflowRevision
+from registry.selectors.upgrades import UpgradePlan, VersionIndex, upgrade_plan, upgrade_targets
+from registry.services.workflows import workflow_save
+
+
+@transaction.atomic
+def workflow_upgrade(
+    *,
+    workflow: Workflow,
+    user: User,
+    base_revision: int,
+    targets: Mapping[str, str] | None = None,
+    to_default: bool = False,
+    dry_run: bool = False,
+    message: str = "",
+) -> tuple[UpgradePlan, WorkflowRevision | None]:
+    locked = Workflow.objects.select_for_update().get(pk=workflow.pk)
+    if locked.revision != base_revision:
+        raise ConflictError(
+            f"This workflow has changed since revision {base_revision}: it is at revision {locked.revision}. "
+            "Reload it and plan the upgrade again.",
+            code="stale_revision",
+            extra={"current_revision": locked.revision},
+        )
+    definition = locked.revisions.get(number=locked.revision).definition
+    index = VersionIndex.load()
+    moves = upgrade_targets(definition, index=index, targets=targets, to_default=to_default)
+    plan = upgrade_plan(definition, moves, index=index)
+    if dry_run or not moves:
+        return plan, None
+    summary = ", ".join(f"{s['step']} {s['from']} -> {s['to']}" for s in plan.steps)
+    saved = workflow_save(
+        workflow=locked,
+        user=user,
+        base_revision=base_revision,
+        specification=plan.specification,
+        message=message or f"upgraded {summary}",
+    )
+    return plan, saved.revisions.get(number=saved.revision)
