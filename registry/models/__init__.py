@@ -10,16 +10,32 @@ from registry.models.catalog import (
     Source,
     State,
 )
+from registry.models.jobs import (
+    FINISHED_JOB_STATUSES,
+    Job,
+    JobItem,
+    JobItemStatus,
+    JobResult,
+    JobSource,
+    JobStatus,
+)
 from registry.models.runs import ActiveLearningDatapoint, LocalModel, Run, RunStatus
 from registry.models.workflows import Workflow, WorkflowRevision
 
 __all__ = [
     "CATALOG_STATES_VALUES",
+    "FINISHED_JOB_STATUSES",
     "ActiveLearningDatapoint",
     "BlockType",
     "BlockVersion",
     "BlockVersionRevision",
     "CatalogSnapshot",
+    "Job",
+    "JobItem",
+    "JobItemStatus",
+    "JobResult",
+    "JobSource",
+    "JobStatus",
     "Kind",
     "LocalModel",
     "Run",
