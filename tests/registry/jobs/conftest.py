@@ -25,6 +25,7 @@ from registry.management.commands.seed_demo import demo_specification
 from registry.models import FINISHED_JOB_STATUSES, Job, Workflow
 from registry.services.workflows import workflow_create
 from scripts.train_demo_model import draw_sample
+from tests.executor.conftest import classification_workflow
 from tests.registry.conftest import make_user
 from tests.support.workers import REDIS_URL, WorkerPool, database_url, redis_available
 
@@ -91,8 +92,17 @@ def demo_workflow(alice: Any) -> Workflow:
     return workflow_create(owner=alice, name="shapes", specification=demo_specification())
 
 
+@pytest.fixture
+def remote_workflow(alice: Any) -> Workflow:
+    """A workflow whose model is remote (`model_id` a parameter): the test server answers for it."""
+    call_command("sync_blocks", stdout=StringIO())
+    return workflow_create(owner=alice, name="remote", specification=classification_workflow())
+
+
 @pytest.fixture(scope="session")
-def worker_pool(django_db_setup: Any, django_db_blocker: Any, job_dirs: dict[str, Path]) -> Iterator[WorkerPool]:
+def worker_pool(
+    django_db_setup: Any, django_db_blocker: Any, job_dirs: dict[str, Path], roboflow_server: Any
+) -> Iterator[WorkerPool]:
     """Workers on this session's own queue in Redis db 2, reading the test database."""
     if not redis_available():
         pytest.fail(f"The job tests need Redis at {REDIS_URL} (CI starts redis-server).")
@@ -116,9 +126,10 @@ def worker_pool(django_db_setup: Any, django_db_blocker: Any, job_dirs: dict[str
         "BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS": 1,
         "BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS": 1,
         "BLOCKWISE_MODEL_RETRIES": 0,
-        "ROBOFLOW_API_URL": "http://127.0.0.1:9",
+        # Remote models are the Roboflow-compatible test server on 127.0.0.1.
+        "ROBOFLOW_API_URL": roboflow_server.url,
         "ROBOFLOW_INFERENCE_URL": "",
-        "ROBOFLOW_API_KEY": "",
+        "ROBOFLOW_API_KEY": "worker-key",
     }
     pool = WorkerPool(env, job_dirs["logs"])
     yield pool
@@ -153,7 +164,11 @@ def jsonl(api: APIClient, job_id: int) -> list[dict[str, Any]]:
 
     response = api.get(f"/api/v1/jobs/{job_id}/results.jsonl")
     assert response.status_code == 200
-    return [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+    return [json.loads(line) for line in streamed(response).splitlines()]
+
+
+def streamed(response: Any) -> str:
+    return b"".join(response.streaming_content).decode()
 
 
 def job_of(body: dict[str, Any]) -> Job:
