@@ -1,5 +1,5 @@
 """Django admin for the registry: one module per concern, imported here for autodiscovery."""
 
-from registry.admin import catalog, runs, workflows
+from registry.admin import catalog, jobs, runs, workflows
 
-__all__ = ["catalog", "runs", "workflows"]
+__all__ = ["catalog", "jobs", "runs", "workflows"]

@@ -119,6 +119,8 @@ def zip_extract(archive: zipfile.ZipFile, *, prefix: str) -> list[ItemSource]:
 
 def files_store(paths: Iterable[Path], *, prefix: str) -> list[ItemSource]:
     """Local files (the command line's) copied into the storage every worker reads."""
+    paths = list(paths)
+    _check_count(len(paths), "/files")
     stored: list[ItemSource] = []
     for index, path in enumerate(paths):
         location = default_storage.save(f"{prefix}/{index:06d}-{path.name}", ContentFile(path.read_bytes()))

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
@@ -119,7 +120,7 @@ class Collector:
     """An HTTP server on 127.0.0.1 that records the JSON bodies POSTed to it (a webhook receiver)."""
 
     def __init__(self) -> None:
-        self.bodies: list[dict] = []
+        self.bodies: list[dict[str, Any]] = []
         collector = self
 
         class Handler(BaseHTTPRequestHandler):
