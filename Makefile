@@ -6,13 +6,18 @@ PY := $(BIN)/python
 EDITOR_DIR := frontend/editor
 EDITOR_BUILD := frontend/static/frontend/editor/index.html
 
-.PHONY: run test setup venv editor migrate checks pytest vitest browser serve
+.PHONY: run test setup venv editor migrate checks pytest vitest browser serve worker
 
 run: setup
 	$(PY) manage.py sync_blocks
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
+	$(PY) -m scripts.serve --address 127.0.0.1:8000
+
+# A batch-job worker for CELERY_BROKER_URL (Redis), on this machine or any other that shares the
+# database and the file storage. WORKER_ARGS passes options on, e.g. WORKER_ARGS="--concurrency 4".
+worker: venv
+	$(BIN)/celery -A config worker -l info $(WORKER_ARGS)
 
 setup: venv editor migrate
 

@@ -172,6 +172,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "data_folder_out": str(BLOCKWISE_CELERY_DIR / "queue"),
         "control_folder": str(BLOCKWISE_CELERY_DIR / "control"),
         "store_processed": False,
+        "polling_interval": 0.5,
     }
     if CELERY_BROKER_URL == "filesystem://"
     # A chunk a lost worker held goes back to the queue once it has gone unacknowledged this long;
