@@ -6,7 +6,7 @@ PY := $(BIN)/python
 EDITOR_DIR := frontend/editor
 EDITOR_BUILD := frontend/static/frontend/editor/index.html
 
-.PHONY: run test setup venv editor migrate checks pytest vitest browser serve dev secret-key
+.PHONY: run test setup venv editor migrate checks pytest vitest browser serve dev secret-key worker
 
 # Set up, then serve with gunicorn. The admin account's lines are the last before the server starts.
 run: setup
@@ -15,9 +15,15 @@ run: setup
 	$(PY) manage.py ensure_admin
 	$(MAKE) --no-print-directory serve
 
-# Only the production server, for a checkout already set up (HOST, PORT, WEB_CONCURRENCY, DATABASE_URL).
+# A batch-job worker for CELERY_BROKER_URL (Redis), on this machine or any other that shares the
+# database and the file storage. WORKER_ARGS passes options on, e.g. WORKER_ARGS="--concurrency 4".
+worker: venv
+	$(BIN)/celery -A config worker -l info $(WORKER_ARGS)
+
+# Only the production server, for a checkout already set up (HOST, PORT, WEB_CONCURRENCY, DATABASE_URL):
+# gunicorn, and beside it a Celery worker when no CELERY_BROKER_URL is set (see scripts/serve.py).
 serve:
-	exec $(BIN)/gunicorn --config config/gunicorn.py config.wsgi:application
+	exec $(PY) -m scripts.serve
 
 # The auto-reloading development server, with DEBUG on, for people changing the code.
 dev: setup

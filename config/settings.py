@@ -213,3 +213,55 @@ if _env_bool("BLOCKWISE_BEHIND_PROXY", False):
     USE_X_FORWARDED_HOST = True
 # /healthz checks the job broker only when one is configured.
 BLOCKWISE_HEALTH_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+
+# Batch jobs (Celery). With no CELERY_BROKER_URL, jobs go over kombu's filesystem transport to the
+# worker `make run` starts beside the web server: the same tasks, nothing else to install.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://"
+BLOCKWISE_CELERY_DIR = Path(os.environ.get("BLOCKWISE_CELERY_DIR", str(BASE_DIR / "var" / "celery")))
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
+    {
+        "data_folder_in": str(BLOCKWISE_CELERY_DIR / "queue"),
+        "data_folder_out": str(BLOCKWISE_CELERY_DIR / "queue"),
+        "control_folder": str(BLOCKWISE_CELERY_DIR / "control"),
+        "store_processed": False,
+        "polling_interval": 0.5,
+    }
+    if CELERY_BROKER_URL == "filesystem://"
+    # A chunk a lost worker held goes back to the queue once it has gone unacknowledged this long;
+    # the sweep that puts it back runs every restore interval on each worker.
+    else {
+        "visibility_timeout": _env_int("BLOCKWISE_CELERY_VISIBILITY_TIMEOUT_S", 3600),
+        "unacked_restore_interval": _env_int("BLOCKWISE_CELERY_RESTORE_INTERVAL_S", 60),
+        "unacked_restore_throttle": 1,
+    }
+)
+if CELERY_BROKER_URL == "filesystem://":
+    (BLOCKWISE_CELERY_DIR / "queue").mkdir(parents=True, exist_ok=True)
+    (BLOCKWISE_CELERY_DIR / "control").mkdir(parents=True, exist_ok=True)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("BLOCKWISE_CELERY_QUEUE", "blockwise-jobs")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Folders on the server that jobs may read (separated by the OS path separator, ":" on Linux).
+BLOCKWISE_BATCH_ROOTS = [Path(p) for p in os.environ.get("BLOCKWISE_BATCH_ROOTS", "").split(os.pathsep) if p]
+BLOCKWISE_BATCH_CHUNK_SIZE = _env_int("BLOCKWISE_BATCH_CHUNK_SIZE", 10)
+BLOCKWISE_BATCH_MAX_FILES = _env_int("BLOCKWISE_BATCH_MAX_FILES", 10_000)
+BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES = _env_int("BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES", 2 * 1024**3)
+BLOCKWISE_BATCH_MAX_UPLOAD_BYTES = _env_int("BLOCKWISE_BATCH_MAX_UPLOAD_BYTES", 1024**3)
+# Items failing with a model timeout, 429 or 5xx are tried again this many times, with backoff.
+BLOCKWISE_BATCH_ITEM_RETRIES = _env_int("BLOCKWISE_BATCH_ITEM_RETRIES", 3)
+BLOCKWISE_BATCH_RETRY_BACKOFF_S = _env_float("BLOCKWISE_BATCH_RETRY_BACKOFF_S", 2.0)
+BLOCKWISE_WEBHOOK_TIMEOUT_S = _env_float("BLOCKWISE_WEBHOOK_TIMEOUT_S", 10.0)
+# Tests only: lets webhooks reach a server on 127.0.0.1 (users may not point them at private hosts).
+BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS = _env_bool("BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS", False)
+# Workers on other machines share the file storage; a test points web and worker at one folder.
+MEDIA_ROOT = Path(os.environ.get("BLOCKWISE_MEDIA_ROOT", str(MEDIA_ROOT)))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded arrangement writes from the web server and a worker at once: wait for the lock,
+    # take it when a transaction starts (no deadlocked upgrades), and let readers run beside a writer.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )

@@ -49,3 +49,17 @@ def _models_stay_local(settings):
     settings.ROBOFLOW_INFERENCE_URL = ""
     settings.ROBOFLOW_API_KEY = ""
     settings.BLOCKWISE_MODEL_RETRIES = 0
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On SQLite the test database is a file, not memory: the job tests' worker processes open it too."""
+    import os
+    import tempfile
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = Path(tempfile.gettempdir()) / f"blockwise-test-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)

@@ -1,5 +1,5 @@
 """Django admin for the registry: one module per concern, imported here for autodiscovery."""
 
-from registry.admin import catalog, lifecycle, runs, workflows
+from registry.admin import catalog, jobs, lifecycle, runs, workflows
 
-__all__ = ["catalog", "lifecycle", "runs", "workflows"]
+__all__ = ["catalog", "jobs", "lifecycle", "runs", "workflows"]

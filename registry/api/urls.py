@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("registry.api.workflows.urls")),
     path("", include("registry.api.auth.urls")),
     path("", include("registry.api.runs.urls")),
+    path("", include("registry.api.jobs.urls")),
 ]

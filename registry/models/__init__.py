@@ -11,11 +11,21 @@ from registry.models.catalog import (
     State,
 )
 from registry.models.lifecycle import AuditAction, AuditRecord, CompatibilityPolicy
+from registry.models.jobs import (
+    FINISHED_JOB_STATUSES,
+    Job,
+    JobItem,
+    JobItemStatus,
+    JobResult,
+    JobSource,
+    JobStatus,
+)
 from registry.models.runs import ActiveLearningDatapoint, LocalModel, Run, RunStatus
 from registry.models.workflows import Workflow, WorkflowRevision
 
 __all__ = [
     "CATALOG_STATES_VALUES",
+    "FINISHED_JOB_STATUSES",
     "ActiveLearningDatapoint",
     "AuditAction",
     "AuditRecord",
@@ -24,6 +34,12 @@ __all__ = [
     "BlockVersionRevision",
     "CatalogSnapshot",
     "CompatibilityPolicy",
+    "Job",
+    "JobItem",
+    "JobItemStatus",
+    "JobResult",
+    "JobSource",
+    "JobStatus",
     "Kind",
     "LocalModel",
     "Run",

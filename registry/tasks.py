@@ -1,0 +1,31 @@
+"""Celery tasks for batch jobs: thin, they call `registry.services.jobs`.
+
+A chunk is acknowledged only when it returns (`task_acks_late`), so a worker lost mid-chunk leaves
+it to be delivered again; items answered by then are skipped. Items that failed in a retryable way
+(model timeout, 429, 5xx) are sent again on their own with exponential backoff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task, shared_task
+from django.conf import settings
+
+from registry.services.job_webhooks import job_webhook_deliver
+from registry.services.jobs import job_chunk_run
+
+
+@shared_task(bind=True, name="registry.tasks.job_chunk_task", max_retries=None)
+def job_chunk_task(self: Task[Any, Any], job_id: int, item_ids: list[int]) -> None:
+    retries: int = self.request.retries
+    final = retries >= settings.BLOCKWISE_BATCH_ITEM_RETRIES
+    retry = job_chunk_run(job_id=job_id, item_ids=item_ids, final_attempt=final, worker=self.request.hostname or "")
+    if retry:
+        countdown = settings.BLOCKWISE_BATCH_RETRY_BACKOFF_S * (2**retries)
+        raise self.retry(args=(job_id, retry), countdown=countdown)
+
+
+@shared_task(name="registry.tasks.job_webhook_task")
+def job_webhook_task(job_id: int) -> None:
+    job_webhook_deliver(job_id=job_id)

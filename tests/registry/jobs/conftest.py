@@ -1,0 +1,175 @@
+"""Fixtures of the batch job tests: images, zips, a workflow on the demo model, real workers.
+
+Tests with workers are transactional (a worker process only sees committed rows) and start from
+an empty database, so `demo_workflow` loads the built-in catalog and the demo model itself.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import zipfile
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from config.celery import app as celery_app
+from registry.management.commands.seed_demo import demo_specification
+from registry.models import FINISHED_JOB_STATUSES, Job, Workflow
+from registry.services.workflows import workflow_create
+from scripts.train_demo_model import draw_sample
+from tests.executor.conftest import classification_workflow
+from tests.registry.conftest import make_user
+from tests.support.workers import REDIS_URL, WorkerPool, database_url, redis_available
+
+COLOURS = ("red", "green", "blue")
+
+
+def png(colour: str, seed: int = 0) -> bytes:
+    buffer = io.BytesIO()
+    draw_sample(colour, np.random.default_rng(seed)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def colour_of(index: int) -> str:
+    return COLOURS[index % len(COLOURS)]
+
+
+def zip_of(files: dict[str, bytes]) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    buffer.seek(0)
+    buffer.name = "images.zip"
+    return buffer
+
+
+def image_zip(count: int) -> io.BytesIO:
+    return zip_of({f"img/{index:04d}-{colour_of(index)}.png": png(colour_of(index)) for index in range(count)})
+
+
+@pytest.fixture(scope="session")
+def job_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("jobs")
+    dirs = {name: base / name for name in ("media", "roots", "logs")}
+    for path in dirs.values():
+        path.mkdir()
+    return dirs
+
+
+@pytest.fixture(autouse=True)
+def job_settings(settings: Any, job_dirs: dict[str, Path]) -> Any:
+    settings.MEDIA_ROOT = job_dirs["media"]
+    settings.BLOCKWISE_BATCH_ROOTS = [job_dirs["roots"]]
+    settings.BLOCKWISE_BATCH_CHUNK_SIZE = 10
+    return settings
+
+
+@pytest.fixture
+def alice(db: Any) -> Any:
+    return make_user("alice")
+
+
+@pytest.fixture
+def alice_api(alice: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(alice)
+    return client
+
+
+@pytest.fixture
+def demo_workflow(alice: Any) -> Workflow:
+    call_command("sync_blocks", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    return workflow_create(owner=alice, name="shapes", specification=demo_specification())
+
+
+@pytest.fixture
+def remote_workflow(alice: Any) -> Workflow:
+    """A workflow whose model is remote (`model_id` a parameter): the test server answers for it."""
+    call_command("sync_blocks", stdout=StringIO())
+    return workflow_create(owner=alice, name="remote", specification=classification_workflow())
+
+
+@pytest.fixture(scope="session")
+def worker_pool(
+    django_db_setup: Any, django_db_blocker: Any, job_dirs: dict[str, Path], roboflow_server: Any
+) -> Iterator[WorkerPool]:
+    """Workers on this session's own queue in Redis db 2, reading the test database."""
+    if not redis_available():
+        pytest.fail(f"The job tests need Redis at {REDIS_URL} (CI starts redis-server).")
+    queue = f"blockwise-test-{os.getpid()}"
+    transport = {"visibility_timeout": 3, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
+    # Nothing has been sent from this process yet, so the app's connection is made with these.
+    celery_app.conf.update(broker_url=REDIS_URL, broker_transport_options=transport, task_default_queue=queue)
+    with django_db_blocker.unblock():
+        url = database_url()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "BLOCKWISE_CELERY_QUEUE": queue,
+        "BLOCKWISE_CELERY_VISIBILITY_TIMEOUT_S": 3,
+        "BLOCKWISE_CELERY_RESTORE_INTERVAL_S": 1,
+        "BLOCKWISE_MEDIA_ROOT": job_dirs["media"],
+        "BLOCKWISE_BATCH_ROOTS": job_dirs["roots"],
+        "BLOCKWISE_BATCH_ITEM_RETRIES": 2,
+        "BLOCKWISE_BATCH_RETRY_BACKOFF_S": 0.2,
+        "BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS": 1,
+        "BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS": 1,
+        "BLOCKWISE_MODEL_RETRIES": 0,
+        # Remote models are the Roboflow-compatible test server on 127.0.0.1.
+        "ROBOFLOW_API_URL": roboflow_server.url,
+        "ROBOFLOW_INFERENCE_URL": "",
+        "ROBOFLOW_API_KEY": "worker-key",
+    }
+    pool = WorkerPool(env, job_dirs["logs"])
+    yield pool
+    pool.stop_all()
+
+
+@pytest.fixture
+def workers(worker_pool: WorkerPool, job_settings: Any) -> WorkerPool:
+    """Two live workers at the start of the test (one is started again if a test killed one)."""
+    alive = [worker for worker in worker_pool.workers if worker.process and worker.process.poll() is None]
+    worker_pool.workers[:] = alive
+    if len(alive) < 2:
+        worker_pool.start(2 - len(alive))
+    job_settings.BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS = True
+    job_settings.BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS = True
+    return worker_pool
+
+
+def wait_for(api: APIClient, job_id: int, *, until: Any = None, timeout: float = 120) -> dict[str, Any]:
+    """Poll the job until `until(detail)` holds (by default: until it has finished)."""
+    deadline = time.monotonic() + timeout
+    finished = {str(status) for status in FINISHED_JOB_STATUSES}
+    while True:
+        detail: dict[str, Any] = api.get(f"/api/v1/jobs/{job_id}/").json()
+        if (until(detail) if until else detail["status"] in finished) or time.monotonic() > deadline:
+            return detail
+        time.sleep(0.1)
+
+
+def jsonl(api: APIClient, job_id: int) -> list[dict[str, Any]]:
+    import json
+
+    response = api.get(f"/api/v1/jobs/{job_id}/results.jsonl")
+    assert response.status_code == 200
+    return [json.loads(line) for line in streamed(response).splitlines()]
+
+
+def streamed(response: Any) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
+def job_of(body: dict[str, Any]) -> Job:
+    return Job.objects.get(pk=body["id"])

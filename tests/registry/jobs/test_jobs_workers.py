@@ -1,0 +1,296 @@
+"""Jobs on real Celery workers over Redis: exactly one result per image, even when a worker dies."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from registry.models import JobItem, JobResult
+from tests.registry.jobs.conftest import colour_of, image_zip, jsonl, png, streamed, wait_for, zip_of
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def slow_images() -> Iterator[str]:
+    """Images over HTTP on 127.0.0.1, each answered after a short pause so a chunk takes a while."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            index = int(self.path.strip("/").split(".")[0])
+            time.sleep(0.03)
+            body = png(colour_of(index))
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_200_images_on_two_workers_give_200_results(alice_api, demo_workflow, workers):
+    response = alice_api.post(
+        f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"images": image_zip(200)}, format="multipart"
+    )
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    assert response.json()["total"] == 200
+    job_id = response.json()["id"]
+
+    detail = wait_for(alice_api, job_id)
+
+    assert {key: detail[key] for key in ("status", "total", "done", "failed", "cancelled", "eta_seconds")} == {
+        "status": "succeeded",
+        "total": 200,
+        "done": 200,
+        "failed": 0,
+        "cancelled": 0,
+        "eta_seconds": 0.0,
+    }
+    assert detail["rate"] > 0
+    assert JobResult.objects.filter(job_id=job_id).count() == 200
+    assert set(JobResult.objects.filter(job_id=job_id).values_list("worker", flat=True)) == {
+        worker.hostname for worker in workers.workers
+    }
+    lines = jsonl(alice_api, job_id)
+    assert [line["source"] for line in lines] == [f"img/{i:04d}-{colour_of(i)}.png" for i in range(200)]
+    assert [line["outputs"]["predictions"]["top"] for line in lines] == [colour_of(i) for i in range(200)]
+    assert {line["status"] for line in lines} == {"succeeded"}
+    assert alice_api.get(f"/api/v1/jobs/{job_id}/summary/").json() == {
+        "classes": {"blue": 66, "green": 67, "red": 67},
+        "errors": {},
+    }
+
+
+def test_a_worker_killed_mid_job_loses_nothing_and_repeats_nothing(alice_api, demo_workflow, workers, slow_images):
+    victim, survivor = workers.workers[:2]
+    urls = [f"{slow_images}/{index}.png" for index in range(200)]
+    response = alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"urls": urls}, format="json")
+    assert response.status_code == 202
+    job_id = response.json()["id"]
+
+    def victim_mid_chunk() -> bool:
+        # At least three items taken up by the victim and not answered: it is inside a chunk.
+        return JobItem.objects.filter(job_id=job_id, worker=victim.hostname, result__isnull=True).count() >= 3
+
+    deadline = time.monotonic() + 60
+    while not victim_mid_chunk() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert JobResult.objects.filter(job_id=job_id).count() < 200
+    victim.kill()
+    in_flight = set(
+        JobItem.objects.filter(job_id=job_id, worker=victim.hostname, result__isnull=True).values_list("pk", flat=True)
+    )
+
+    detail = wait_for(alice_api, job_id)
+
+    assert (detail["status"], detail["done"], detail["failed"]) == ("succeeded", 200, 0)
+    results = JobResult.objects.filter(job_id=job_id)
+    assert results.count() == 200
+    assert results.values("item_id").distinct().count() == 200
+    redelivered = JobItem.objects.filter(pk__in=in_flight)
+    assert len(in_flight) >= 3
+    assert {(item.attempts, item.worker, item.result.worker) for item in redelivered} == {
+        (2, survivor.hostname, survivor.hostname)
+    }
+    others = JobItem.objects.exclude(pk__in=in_flight).filter(job_id=job_id)
+    assert set(others.values_list("attempts", flat=True)) == {1}
+    lines = jsonl(alice_api, job_id)
+    assert [line["outputs"]["predictions"]["top"] for line in lines] == [colour_of(i) for i in range(200)]
+
+
+class Collector:
+    """An HTTP server on 127.0.0.1 that records the JSON bodies POSTed to it (a webhook receiver)."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        collector = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                collector.bodies.append(json.loads(self.rfile.read(length)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[Collector]:
+    collector = Collector()
+    yield collector
+    collector.server.shutdown()
+    collector.server.server_close()
+
+
+def test_cancel_mid_job_stops_pending_work_and_keeps_what_is_done(alice_api, demo_workflow, workers, slow_images):
+    urls = [f"{slow_images}/{index}.png" for index in range(200)]
+    job_id = alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"urls": urls}, format="json").json()["id"]
+    running = wait_for(alice_api, job_id, until=lambda detail: detail["done"] >= 20)
+    assert running["status"] == "running"
+    assert running["eta_seconds"] > 0
+
+    # The exports while the job runs: one line per image, answered or still pending.
+    lines = jsonl(alice_api, job_id)
+    assert len(lines) == 200
+    assert {line["status"] for line in lines} == {"succeeded", "pending"}
+    csv_rows = list(csv.reader(io.StringIO(streamed(alice_api.get(f"/api/v1/jobs/{job_id}/results.csv")))))
+    assert csv_rows[0] == ["source", "status", "top_class", "confidence", "error"]
+    assert len(csv_rows) == 201
+    assert {row[1] for row in csv_rows[1:]} == {"succeeded", "pending"}
+
+    response = alice_api.post(f"/api/v1/jobs/{job_id}/cancel/")
+
+    assert response.status_code == 200
+    cancelled = response.json()
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["done"] + cancelled["cancelled"] == 200
+    assert 20 <= cancelled["done"] < 200
+    time.sleep(1)  # chunks still queued are taken up and dropped; none may add a result
+    assert alice_api.get(f"/api/v1/jobs/{job_id}/").json() == cancelled
+    assert JobResult.objects.filter(job_id=job_id).count() == 200
+    assert [line["status"] for line in jsonl(alice_api, job_id)].count("cancelled") == cancelled["cancelled"]
+    again = alice_api.post(f"/api/v1/jobs/{job_id}/cancel/")
+    assert (again.status_code, again.json()["code"]) == (409, "job_finished")
+
+
+def test_failed_items_fail_alone_and_a_retry_runs_only_them(alice_api, demo_workflow, workers, slow_images):
+    """A file that is not an image and an unreachable URL (a closed port) fail; their neighbours do not."""
+    urls = [f"{slow_images}/0.png", "http://127.0.0.1:9/gone.png", f"{slow_images}/1.png", f"{slow_images}/2.png"]
+    job_id = alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"urls": urls}, format="json").json()["id"]
+
+    detail = wait_for(alice_api, job_id)
+
+    assert (detail["status"], detail["done"], detail["failed"]) == ("completed_with_errors", 4, 1)
+    assert [(line["status"], (line["error"] or {}).get("code")) for line in jsonl(alice_api, job_id)] == [
+        ("succeeded", None),
+        ("failed", "url_fetch_failed"),
+        ("succeeded", None),
+        ("succeeded", None),
+    ]
+    assert alice_api.get(f"/api/v1/jobs/{job_id}/summary/").json() == {
+        "classes": {"blue": 1, "green": 1, "red": 1},
+        "errors": {"url_fetch_failed": 1},
+    }
+
+    JobItem.objects.filter(job_id=job_id, index=1).update(location=f"{slow_images}/1.png")
+    response = alice_api.post(f"/api/v1/jobs/{job_id}/retry/")
+    assert (response.status_code, response.json()["status"]) == (202, "running")
+    detail = wait_for(alice_api, job_id)
+
+    assert (detail["status"], detail["done"], detail["failed"]) == ("succeeded", 4, 0)
+    assert list(JobItem.objects.filter(job_id=job_id).order_by("index").values_list("attempts", flat=True)) == [
+        1,
+        2,
+        1,
+        1,
+    ]
+    again = alice_api.post(f"/api/v1/jobs/{job_id}/retry/")
+    assert (again.status_code, again.json()["code"]) == (409, "nothing_to_retry")
+
+
+def test_bad_files_in_a_zip_fail_as_items(alice_api, demo_workflow, workers):
+    archive = zip_of({"a.png": png("red"), "notes.txt": b"not an image", "b.png": png("blue")})
+    job_id = alice_api.post(
+        f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"images": archive}, format="multipart"
+    ).json()["id"]
+
+    detail = wait_for(alice_api, job_id)
+
+    assert (detail["status"], detail["done"], detail["failed"]) == ("completed_with_errors", 3, 1)
+    rows = list(csv.reader(io.StringIO(streamed(alice_api.get(f"/api/v1/jobs/{job_id}/results.csv")))))
+    assert [row[:3] + row[4:] for row in rows[1:]] == [
+        ["a.png", "succeeded", "red", ""],
+        ["notes.txt", "failed", "", "invalid_image"],
+        ["b.png", "succeeded", "blue", ""],
+    ]
+    assert 0 < float(rows[1][3]) <= 1
+
+
+def test_a_server_folder_job_reads_files_under_the_root_only(alice_api, demo_workflow, workers, job_dirs, tmp_path):
+    folder = job_dirs["roots"] / f"shots-{demo_workflow.pk}"
+    (folder / "day").mkdir(parents=True)
+    (folder / "day" / "1.png").write_bytes(png("green"))
+    (folder / "0.png").write_bytes(png("red"))
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(png("blue"))
+    (folder / "link.png").symlink_to(outside)
+    response = alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"folder": str(folder)}, format="json")
+    assert response.status_code == 202
+
+    detail = wait_for(alice_api, response.json()["id"])
+
+    assert [
+        (line["source"], line["status"], (line["error"] or {}).get("code")) for line in jsonl(alice_api, detail["id"])
+    ] == [
+        ("0.png", "succeeded", None),
+        ("link.png", "failed", "path_not_allowed"),
+        ("day/1.png", "succeeded", None),
+    ]
+
+
+def test_model_server_errors_retry_with_backoff_and_4xx_do_not(alice_api, remote_workflow, workers, model_server):
+    model_server.reset(failures_before_success=2, failure_status=503)
+    archive = zip_of({"a.png": png("red")})
+    body = {"images": archive, "parameters": json.dumps({"model_id": "shapes/1"})}
+    job_id = alice_api.post(f"/api/v1/workflows/{remote_workflow.pk}/jobs/", body, format="multipart").json()["id"]
+
+    detail = wait_for(alice_api, job_id)
+
+    assert (detail["status"], detail["done"], detail["failed"]) == ("succeeded", 1, 0)
+    assert JobItem.objects.get(job_id=job_id).attempts == 3
+    assert len(model_server.state.requests) == 3
+
+    model_server.reset(status=404)
+    archive = zip_of({"a.png": png("red")})
+    body = {"images": archive, "parameters": json.dumps({"model_id": "shapes/1"})}
+    job_id = alice_api.post(f"/api/v1/workflows/{remote_workflow.pk}/jobs/", body, format="multipart").json()["id"]
+
+    detail = wait_for(alice_api, job_id)
+
+    assert (detail["status"], detail["failed"]) == ("failed", 1)
+    assert JobItem.objects.get(job_id=job_id).attempts == 1
+    assert len(model_server.state.requests) == 1
+    assert jsonl(alice_api, job_id)[0]["error"]["code"] == "model_not_found"
+
+
+def test_the_webhook_gets_one_post_with_the_summary(alice_api, demo_workflow, workers, webhook_receiver):
+    archive = zip_of({"a.png": png("red"), "b.png": png("red")})
+    body = {"images": archive, "webhook": webhook_receiver.url}
+    job_id = alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", body, format="multipart").json()["id"]
+
+    detail = wait_for(alice_api, job_id, until=lambda detail: detail["webhook_result"] is not None)
+
+    assert detail["webhook_result"] == {"status_code": 204}
+    [posted] = webhook_receiver.bodies
+    assert posted["summary"] == {"classes": {"red": 2}, "errors": {}}
+    assert {key: posted["job"][key] for key in ("id", "status", "total", "done", "failed")} == {
+        "id": job_id,
+        "status": "succeeded",
+        "total": 2,
+        "done": 2,
+        "failed": 0,
+    }
