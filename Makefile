@@ -61,6 +61,8 @@ checks: venv
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --fail-on-warn --file /dev/null
+	@if [ -d $(EDITOR_DIR)/node_modules ]; then cd $(EDITOR_DIR) && npm run --silent typecheck && npm run --silent lint; \
+	else echo "editor checks need its node_modules: run make editor first" && exit 1; fi
 
 # Debian's Chromium drives the browser tests; browser downloads do not work on these machines.
 browser:

@@ -120,7 +120,20 @@ class BlockConnectionsIndex:
         }
 
 
-def _step_kinds(prop: PropertySpec) -> tuple[str, ...]:
+def kinds_compatible(produced: Iterable[str], accepted: Iterable[str]) -> bool:
+    """Whether a value of the `produced` kinds may feed a property accepting the `accepted` kinds:
+    the compiler's rule (either side `*`, or a kind both sides name)."""
+    produced_set, accepted_set = set(produced), set(accepted)
+    return WILDCARD_KIND in produced_set or WILDCARD_KIND in accepted_set or not produced_set.isdisjoint(accepted_set)
+
+
+def kinds_accepting(kind: str, every_kind: Iterable[str]) -> list[str]:
+    """The kinds a property may declare to accept a value of ``kind``: the rule above as data, so the
+    editor looks it up instead of writing it again."""
+    return [other for other in every_kind if kinds_compatible((kind,), (other,))]
+
+
+def step_output_kinds(prop: PropertySpec) -> tuple[str, ...]:
     """Kinds of the references that can point at step outputs."""
     seen: dict[str, None] = {}
     for ref in prop.references:
@@ -145,7 +158,7 @@ def build_connections(specs: Sequence[BlockSpec]) -> BlockConnectionsIndex:
                 if kind != WILDCARD_KIND:
                     output_index.setdefault(kind, {}).setdefault(spec.type_identifier, []).append(out.name)
         for prop in spec.selector_properties():
-            kinds = _step_kinds(prop)
+            kinds = step_output_kinds(prop)
             if not kinds:
                 continue
             for kind in {*kinds, WILDCARD_KIND}:
@@ -161,7 +174,7 @@ def build_connections(specs: Sequence[BlockSpec]) -> BlockConnectionsIndex:
         inputs: dict[str, tuple[Producer, ...]] = {}
         any_inputs = set()
         for prop in spec.selector_properties():
-            kinds = _step_kinds(prop)
+            kinds = step_output_kinds(prop)
             if not kinds:
                 continue
             if WILDCARD_KIND in kinds:

@@ -4,4 +4,5 @@ from frontend import views
 
 urlpatterns = [
     path("", views.editor, name="editor"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -38,6 +38,9 @@ class WorkflowRevision(models.Model):
     valid = models.BooleanField()
     validation = models.JSONField(help_text='{"valid", "errors", "warnings"} at save time')
     lockfile = models.JSONField(help_text="step name -> {type_identifier, content_hash}")
+    # Where the editor drew each node; kept beside the definition, never inside it, so an exported
+    # definition stays exactly Roboflow's.
+    layout = models.JSONField(default=dict, blank=True, help_text='node key ("steps/name") -> {"x", "y"}')
 
     class Meta:
         ordering = ["workflow", "-number"]

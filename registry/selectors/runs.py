@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from registry.api.errors import NotFoundError
-from registry.models import LocalModel, Run
+from registry.models import LocalModel, Run, Workflow
 
 
 def run_summary(run: Run) -> dict[str, Any]:
@@ -32,6 +32,11 @@ def run_get(*, user: AbstractBaseUser | AnonymousUser, run_id: int) -> Run:
     if run is None or (run.user_id is not None and run.user_id != user.pk):
         raise NotFoundError(f"Run {run_id} does not exist.", code="not_found")
     return run
+
+
+def workflow_run_list(*, workflow: Workflow, limit: int = 20) -> list[Run]:
+    """The latest runs of a saved workflow, newest first (the editor's run history)."""
+    return list(Run.objects.filter(workflow=workflow).order_by("-created_at", "-id")[:limit])
 
 
 def local_model_list() -> QuerySet[LocalModel]:

@@ -50,7 +50,9 @@ def _refuse_oversized(result: CompilationResult) -> None:
         raise ApiError(too_many.message, code="too_many_steps", details=[too_many.as_dict()])
 
 
-def _add_revision(workflow: Workflow, *, definition: object, user: User, message: str) -> WorkflowRevision:
+def _add_revision(
+    workflow: Workflow, *, definition: object, user: User, message: str, layout: Mapping[str, Any] | None = None
+) -> WorkflowRevision:
     result = workflow_compile(definition)
     _refuse_oversized(result)
     workflow.revision += 1
@@ -64,15 +66,23 @@ def _add_revision(workflow: Workflow, *, definition: object, user: User, message
         valid=result.valid,
         validation=_validation(result),
         lockfile=_lockfile(definition),
+        layout=dict(layout or {}),
     )
 
 
 @transaction.atomic
 def workflow_create(
-    *, owner: User, name: str, specification: object, description: str = "", public: bool = False, message: str = ""
+    *,
+    owner: User,
+    name: str,
+    specification: object,
+    description: str = "",
+    public: bool = False,
+    message: str = "",
+    layout: Mapping[str, Any] | None = None,
 ) -> Workflow:
     workflow = Workflow.objects.create(owner=owner, name=name, description=description, public=public)
-    _add_revision(workflow, definition=specification, user=owner, message=message or "created")
+    _add_revision(workflow, definition=specification, user=owner, message=message or "created", layout=layout)
     return workflow
 
 
@@ -87,7 +97,10 @@ def workflow_save(
     description: str | None = None,
     public: bool | None = None,
     message: str = "",
+    layout: Mapping[str, Any] | None = None,
 ) -> Workflow:
+    """Renames and other settings alone change the workflow; a definition or a layout makes a revision
+    (a layout alone keeps the current definition)."""
     locked = Workflow.objects.select_for_update().get(pk=workflow.pk)
     if locked.revision != base_revision:
         raise ConflictError(
@@ -102,8 +115,13 @@ def workflow_save(
         locked.description = description
     if public is not None:
         locked.public = public
-    if specification is not None:
-        _add_revision(locked, definition=specification, user=user, message=message)
+    if specification is not None or layout is not None:
+        current = locked.revisions.filter(number=locked.revision).first()
+        if specification is None and current is not None:
+            specification = current.definition
+        if layout is None and current is not None:
+            layout = current.layout
+        _add_revision(locked, definition=specification, user=user, message=message, layout=layout)
     else:
         locked.save()
     return locked
@@ -120,4 +138,6 @@ def workflow_revision_restore(*, workflow: Workflow, number: int, user: User) ->
     old = locked.revisions.filter(number=number).first()
     if old is None:
         raise ApiError(f"Revision {number} does not exist.", code="not_found", status_code=404)
-    return _add_revision(locked, definition=old.definition, user=user, message=f"restored revision {number}")
+    return _add_revision(
+        locked, definition=old.definition, user=user, message=f"restored revision {number}", layout=old.layout
+    )

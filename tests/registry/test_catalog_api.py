@@ -60,7 +60,10 @@ def test_kinds_list(api):
         "name": "float_zero_to_one",
         "description": "A number between 0.0 and 1.0 inclusive",
         "serialised_data_type": "float",
+        "accepted_by": ["*", "float_zero_to_one"],
     } in body["results"]
+    everything = next(kind for kind in body["results"] if kind["name"] == "*")
+    assert everything["accepted_by"] == [kind["name"] for kind in body["results"]]
 
 
 def test_kind_detail_lists_users(api):
@@ -146,6 +149,7 @@ def test_block_detail_has_schema_properties_outputs_and_versions(api):
         "takes_reference": True,
         "takes_step_selector": False,
         "kinds": ["float_zero_to_one"],
+        "step_kinds": ["float_zero_to_one"],
         "is_list_element": False,
         "is_dict_element": False,
     }

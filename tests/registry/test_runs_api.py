@@ -372,3 +372,19 @@ def test_a_body_declared_over_the_limit_is_refused_unread(api, settings):
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
     assert Run.objects.count() == runs_before
+
+
+def test_anyone_lists_local_models_so_the_editor_can_offer_them(api):
+    response = api.get("/api/v1/models/")
+    assert response.status_code == 200
+    assert [model["model_id"] for model in response.json()["results"]] == [DEMO]
+
+
+def test_a_saved_workflow_lists_its_runs_newest_first(api):
+    workflow = Workflow.objects.get()
+    first = api.post(f"/api/v1/workflows/{workflow.pk}/runs/", {"inputs": {"image": b64("green")}}, format="json")
+    second = api.post(f"/api/v1/workflows/{workflow.pk}/runs/", {"inputs": {"image": b64("red")}}, format="json")
+    api.post("/api/v1/runs/", {"specification": demo_spec(), "inputs": {"image": b64("red")}}, format="json")
+    listed = api.get(f"/api/v1/workflows/{workflow.pk}/runs/").json()
+    assert [run["id"] for run in listed["results"]] == [second.json()["id"], first.json()["id"]]
+    assert listed["results"][0] == second.json()

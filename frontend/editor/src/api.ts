@@ -29,7 +29,42 @@ export interface PropertyInfo {
   takes_reference: boolean;
   takes_step_selector: boolean;
   kinds: string[];
+  /** The kinds of its references that may point at step outputs (the server's rule). */
+  step_kinds: string[];
 }
+
+export interface KindInfo {
+  name: string;
+  description: string;
+  /** The kinds a property may accept to be fed a value of this kind. */
+  accepted_by: string[];
+}
+
+export interface WorkflowSummary {
+  id: number;
+  name: string;
+  revision: number;
+  owner: string;
+}
+
+export interface WorkflowDetail extends WorkflowSummary {
+  specification: unknown;
+  layout: Record<string, { x: number; y: number }>;
+}
+
+export interface RunSummary {
+  id: number;
+  status: string;
+  workflow: number | null;
+  revision: number | null;
+  outputs: Array<Record<string, unknown>>;
+  timings: Record<string, number>;
+  duration_ms: number;
+  error: { message?: string } | null;
+  created_at: string;
+}
+
+export type Layout = Record<string, { x: number; y: number }>;
 
 export interface BlockDetail extends BlockSummary {
   schema: Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
@@ -76,36 +111,49 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   return data as T;
 }
 
+type Page<T> = { count: number; results: T[] };
+
 export const api = {
-  blocks: () => request<{ count: number; results: BlockSummary[] }>("GET", "/api/v1/blocks/?state=&executable="),
+  blocks: () => request<Page<BlockSummary>>("GET", "/api/v1/blocks/?state=&executable="),
   block: (id: string) => request<BlockDetail>("GET", `/api/v1/blocks/${id}/`),
+  kinds: () => request<Page<KindInfo>>("GET", "/api/v1/kinds/"),
+  kind: (name: string) =>
+    request<KindInfo & { used_by: { inputs: Array<{ type_identifier: string; property: string }> } }>(
+      "GET",
+      `/api/v1/kinds/${encodeURIComponent(name)}/`,
+    ),
+  connections: () =>
+    request<{ blocks: string[]; edges: Record<string, { outputs: Record<string, "*" | Array<[number, string[]]>> }> }>(
+      "GET",
+      "/api/v1/connections/",
+    ),
+  models: () => request<Page<{ model_id: string; class_names: string[] }>>("GET", "/api/v1/models/"),
   validate: (specification: unknown) =>
     request<{ valid: boolean; errors: Issue[]; warnings: Issue[] }>("POST", "/api/v1/workflows/validate/", { specification }),
   me: () => request<{ authenticated: boolean; username: string | null }>("GET", "/api/v1/auth/me/"),
   login: (username: string, password: string) =>
     request<{ authenticated: boolean; username: string }>("POST", "/api/v1/auth/login/", { username, password }),
-  workflows: () => request<{ results: Array<{ id: number; name: string; revision: number; owner: string }> }>("GET", "/api/v1/workflows/"),
-  workflow: (id: number) =>
-    request<{ id: number; name: string; revision: number; specification: unknown }>("GET", `/api/v1/workflows/${id}/`),
-  createWorkflow: (name: string, specification: unknown) =>
-    request<{ id: number; revision: number }>("POST", "/api/v1/workflows/", { name, specification }),
-  saveWorkflow: (id: number, baseRevision: number, specification: unknown) =>
-    request<{ id: number; revision: number }>("PUT", `/api/v1/workflows/${id}/`, { base_revision: baseRevision, specification }),
+  logout: () => request<unknown>("POST", "/api/v1/auth/logout/"),
+  workflows: () => request<Page<WorkflowSummary>>("GET", "/api/v1/workflows/"),
+  workflow: (id: number) => request<WorkflowDetail>("GET", `/api/v1/workflows/${id}/`),
+  createWorkflow: (name: string, specification: unknown, layout: Layout) =>
+    request<WorkflowDetail>("POST", "/api/v1/workflows/", { name, specification, layout }),
+  saveWorkflow: (id: number, baseRevision: number, name: string, specification: unknown, layout: Layout) =>
+    request<WorkflowDetail>("PUT", `/api/v1/workflows/${id}/`, { base_revision: baseRevision, name, specification, layout }),
   revisions: (id: number) =>
-    request<{ results: Array<{ number: number; message: string; author: string | null; created_at: string; valid: boolean }> }>(
+    request<Page<{ number: number; message: string; author: string | null; created_at: string; valid: boolean }>>(
       "GET",
       `/api/v1/workflows/${id}/revisions/`,
     ),
   restore: (id: number, number: number) =>
-    request<{ number: number; specification: unknown }>("POST", `/api/v1/workflows/${id}/revisions/${number}/restore/`),
-  run: (specification: unknown, image: File) => {
+    request<{ number: number; specification: unknown; layout: Layout }>("POST", `/api/v1/workflows/${id}/revisions/${number}/restore/`),
+  runs: (workflowId: number) => request<Page<RunSummary>>("GET", `/api/v1/workflows/${workflowId}/runs/`),
+  run: (target: { specification: unknown } | { workflow: number }, images: Record<string, File>, inputs: Record<string, unknown>) => {
     const form = new FormData();
-    form.append("specification", JSON.stringify(specification));
-    form.append("image", image);
-    return request<{ status: string; outputs: Array<Record<string, unknown>>; timings: Record<string, number> }>(
-      "POST",
-      "/api/v1/runs/",
-      form,
-    );
+    if ("workflow" in target) form.append("workflow", String(target.workflow));
+    else form.append("specification", JSON.stringify(target.specification));
+    form.append("inputs", JSON.stringify(inputs));
+    for (const [name, file] of Object.entries(images)) form.append(name, file);
+    return request<RunSummary>("POST", "/api/v1/runs/", form);
   },
 };

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import {
   definitionToGraph,
   graphToDefinition,
-  kindsCompatible,
   nodeForPointer,
   uniqueName,
   type Definition,
@@ -92,20 +91,6 @@ describe("definition <-> graph", () => {
     expect(nodeForPointer("/steps/1/operations", nodes)).toEqual({ nodeId: "step:top", field: "operations" });
     expect(nodeForPointer("/outputs/0/selector", nodes)).toEqual({ nodeId: "output:predictions", field: "selector" });
     expect(nodeForPointer("/version", nodes)).toBeNull();
-  });
-});
-
-describe("the connection rule", () => {
-  it("accepts shared kinds and the wildcard on either side", () => {
-    expect(kindsCompatible(["image"], ["image"])).toBe(true);
-    expect(kindsCompatible(["*"], ["image"])).toBe(true);
-    expect(kindsCompatible(["classification_prediction"], ["*"])).toBe(true);
-    expect(kindsCompatible(["string", "integer"], ["integer", "float"])).toBe(true);
-  });
-
-  it("refuses disjoint kinds", () => {
-    expect(kindsCompatible(["classification_prediction"], ["image"])).toBe(false);
-    expect(kindsCompatible([], ["image"])).toBe(false);
   });
 });
 

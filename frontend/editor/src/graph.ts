@@ -8,6 +8,8 @@ export interface InputNodeData {
   name: string;
   inputType: "WorkflowImage" | "WorkflowParameter";
   defaultValue?: Literal;
+  /** A parameter's declared kinds (Roboflow's `kind` list); none means any value. */
+  kinds?: string[];
   [key: string]: unknown;
 }
 
@@ -22,6 +24,7 @@ export interface BlockNodeData {
 export interface OutputNodeData {
   kind: "output";
   name: string;
+  coordinatesSystem?: "own" | "parent";
   [key: string]: unknown;
 }
 
@@ -53,11 +56,7 @@ export const VALUE_HANDLE = "value";
 const INPUT_SELECTOR = /^\$inputs\.([A-Za-z_0-9-]+)$/;
 const STEP_OUTPUT_SELECTOR = /^\$steps\.([A-Za-z_0-9-]+)\.([A-Za-z_*0-9-]+)$/;
 
-/** Roboflow's rule: `*` on either side, or a kind both sides name. */
-export function kindsCompatible(outputKinds: readonly string[], propertyKinds: readonly string[]): boolean {
-  if (outputKinds.includes("*") || propertyKinds.includes("*")) return true;
-  return outputKinds.some((kind) => propertyKinds.includes(kind));
-}
+export type Positions = Record<string, { x: number; y: number }>;
 
 export const inputId = (name: string) => `input:${name}`;
 export const stepId = (name: string) => `step:${name}`;
@@ -83,6 +82,7 @@ export function definitionToGraph(definition: Definition): { nodes: GraphNode[];
     const inputType = input.type === "WorkflowImage" || input.type === "InferenceImage" ? "WorkflowImage" : "WorkflowParameter";
     const data: InputNodeData = { kind: "input", name, inputType };
     if ("default_value" in input) data.defaultValue = input.default_value;
+    if (Array.isArray(input.kind)) data.kinds = input.kind.map((k) => (typeof k === "string" ? k : String((k as { name?: unknown }).name)));
     nodes.push({ id: inputId(name), type: "workflowInput", position: { x: 0, y: 0 }, data });
   }
   for (const step of definition.steps ?? []) {
@@ -112,7 +112,9 @@ export function definitionToGraph(definition: Definition): { nodes: GraphNode[];
   }
   for (const output of definition.outputs ?? []) {
     const name = String(output.name);
-    nodes.push({ id: outputId(name), type: "workflowOutput", position: { x: 0, y: 0 }, data: { kind: "output", name } });
+    const data: OutputNodeData = { kind: "output", name };
+    if (output.coordinates_system === "own" || output.coordinates_system === "parent") data.coordinatesSystem = output.coordinates_system;
+    nodes.push({ id: outputId(name), type: "workflowOutput", position: { x: 0, y: 0 }, data });
     const selector = String(output.selector ?? "");
     const wildcard = /^\$steps\.([A-Za-z_0-9-]+)\.\*$/.exec(selector);
     const source = wildcard ? { node: stepId(wildcard[1]), handle: "*" } : selectorSource(selector);
@@ -127,6 +129,37 @@ export function definitionToGraph(definition: Definition): { nodes: GraphNode[];
     }
   }
   return { nodes: layout(nodes, edges), edges };
+}
+
+/** The key a node's position is saved under: `inputs/image`, `steps/classifier`, `outputs/top`. */
+export function nodeKey(data: NodeData): string {
+  return `${data.kind === "block" ? "steps" : `${data.kind}s`}/${data.name}`;
+}
+
+/** Saved positions where there are some; the rest stay where `definitionToGraph` put them. */
+export function placeSaved<T extends GraphNode>(nodes: T[], positions: Positions): { nodes: T[]; complete: boolean } {
+  let complete = true;
+  const placed = nodes.map((node) => {
+    const saved = positions[nodeKey(node.data)];
+    if (!saved) complete = false;
+    return saved ? { ...node, position: { x: saved.x, y: saved.y } } : node;
+  });
+  return { nodes: placed, complete };
+}
+
+/** Every selector in a value (deep), with `$inputs.old` / `$steps.old...` renamed. */
+export function renameInSelectors(value: unknown, section: "inputs" | "steps", from: string, to: string): unknown {
+  if (typeof value === "string") {
+    const prefix = `$${section}.${from}`;
+    if (value === prefix) return `$${section}.${to}`;
+    if (value.startsWith(`${prefix}.`)) return `$${section}.${to}${value.slice(prefix.length)}`;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => renameInSelectors(item, section, from, to));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renameInSelectors(v, section, from, to)]));
+  }
+  return value;
 }
 
 function selectorFor(edge: GraphEdge, nodes: Map<string, GraphNode>): string | null {
@@ -147,6 +180,7 @@ export function graphToDefinition(nodes: GraphNode[], edges: GraphEdge[]): Defin
     const data = node.data;
     if (data.kind === "input") {
       const input: Record<string, unknown> = { type: data.inputType, name: data.name };
+      if (data.inputType === "WorkflowParameter" && data.kinds?.length) input.kind = data.kinds;
       if (data.defaultValue !== undefined) input.default_value = data.defaultValue;
       definition.inputs.push(input);
     } else if (data.kind === "block") {
@@ -159,13 +193,16 @@ export function graphToDefinition(nodes: GraphNode[], edges: GraphEdge[]): Defin
     } else {
       const edge = (incoming.get(node.id) ?? [])[0];
       const selector = edge ? selectorFor(edge, byId) : null;
-      definition.outputs.push({ type: "JsonField", name: data.name, selector: selector ?? "" });
+      const output: Record<string, unknown> = { type: "JsonField", name: data.name, selector: selector ?? "" };
+      if (data.coordinatesSystem) output.coordinates_system = data.coordinatesSystem;
+      definition.outputs.push(output);
     }
   }
   return definition;
 }
 
-/** Left-to-right layers: each node one column right of everything that feeds it. */
+/** Left-to-right layers, each node one column right of everything that feeds it: a first guess
+ * before nodes are measured (Auto layout then uses elk with real sizes). */
 export function layout<T extends GraphNode>(nodes: T[], edges: GraphEdge[]): T[] {
   const depth = new Map<string, number>();
   const preds = new Map<string, string[]>();

@@ -7,14 +7,23 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from blocks.connections import kinds_accepting, step_output_kinds
 from blocks.spec import BlockSpec
 from registry.models import BlockVersion, Kind
 
 
 class KindSerializer(serializers.ModelSerializer[Kind]):
+    accepted_by = serializers.SerializerMethodField(
+        help_text="The kinds a property may accept to be fed a value of this kind (the compatibility rule as data)."
+    )
+
     class Meta:
         model = Kind
-        fields = ["name", "description", "serialised_data_type"]
+        fields = ["name", "description", "serialised_data_type", "accepted_by"]
+
+    def get_accepted_by(self, kind: Kind) -> list[str]:
+        every_kind: list[str] = self.context.get("kind_names") or list(Kind.objects.values_list("name", flat=True))
+        return kinds_accepting(kind.name, every_kind)
 
 
 class BlockVersionSlimSerializer(serializers.ModelSerializer[BlockVersion]):
@@ -68,6 +77,7 @@ def property_dicts(spec: BlockSpec) -> list[dict[str, Any]]:
             "takes_reference": prop.takes_reference,
             "takes_step_selector": prop.takes_step_selector,
             "kinds": list(prop.kinds),
+            "step_kinds": list(step_output_kinds(prop)),
             "is_list_element": prop.is_list_element,
             "is_dict_element": prop.is_dict_element,
         }

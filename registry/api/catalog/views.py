@@ -76,8 +76,9 @@ def _detail(row: Any) -> dict[str, Any]:
 class KindListApi(APIView):
     @extend_schema(responses=KindSerializer(many=True))
     def get(self, request: Request) -> Response:
-        kinds = kind_list()
-        return Response({"count": len(kinds), "results": KindSerializer(kinds, many=True).data})
+        kinds = list(kind_list())
+        context = {"kind_names": [kind.name for kind in kinds]}
+        return Response({"count": len(kinds), "results": KindSerializer(kinds, many=True, context=context).data})
 
 
 class KindDetailApi(APIView):

@@ -26,12 +26,27 @@ def _current(workflow: Workflow) -> WorkflowRevision | None:
     return next((r for r in workflow.revisions.all() if r.number == workflow.revision), None)
 
 
+class PositionSerializer(serializers.Serializer[Any]):
+    x = serializers.FloatField(min_value=-1e7, max_value=1e7)
+    y = serializers.FloatField(min_value=-1e7, max_value=1e7)
+
+
+def layout_field() -> serializers.DictField:
+    """Node positions by node key (`inputs/image`, `steps/classifier`, `outputs/top`)."""
+    return serializers.DictField(child=PositionSerializer(), required=False, allow_empty=True)
+
+
 class WorkflowDetailSerializer(WorkflowListSerializer):
     specification = serializers.SerializerMethodField()
     validation = serializers.SerializerMethodField()
+    layout = serializers.SerializerMethodField()
 
     class Meta(WorkflowListSerializer.Meta):
-        fields = [*WorkflowListSerializer.Meta.fields, "specification", "validation"]
+        fields = [*WorkflowListSerializer.Meta.fields, "specification", "validation", "layout"]
+
+    def get_layout(self, workflow: Workflow) -> dict[str, dict[str, float]]:
+        current = _current(workflow)
+        return dict(current.layout) if current else {}
 
     def get_specification(self, workflow: Workflow) -> Any:
         current = _current(workflow)
@@ -48,6 +63,7 @@ class WorkflowCreateSerializer(serializers.Serializer[Any]):
     specification = serializers.JSONField()
     public = serializers.BooleanField(required=False, default=False)
     message = serializers.CharField(required=False, allow_blank=True, default="")
+    layout = layout_field()
 
 
 class WorkflowUpdateSerializer(serializers.Serializer[Any]):
@@ -57,6 +73,7 @@ class WorkflowUpdateSerializer(serializers.Serializer[Any]):
     specification = serializers.JSONField(required=False)
     public = serializers.BooleanField(required=False)
     message = serializers.CharField(required=False, allow_blank=True, default="")
+    layout = layout_field()
 
 
 class RevisionListSerializer(serializers.ModelSerializer[WorkflowRevision]):
@@ -71,4 +88,4 @@ class RevisionDetailSerializer(RevisionListSerializer):
     specification = serializers.JSONField(source="definition")
 
     class Meta(RevisionListSerializer.Meta):
-        fields = [*RevisionListSerializer.Meta.fields, "specification", "validation", "lockfile"]
+        fields = [*RevisionListSerializer.Meta.fields, "specification", "validation", "lockfile", "layout"]

@@ -1,0 +1,135 @@
+// The canvas: nodes and wires from the document store, drop from the palette, wiring with kind
+// checks, the quick-add search on a dropped wire or a double-click, and right-click menus.
+
+import { Background, Controls, MiniMap, ReactFlow, SelectionMode, useNodesInitialized, useReactFlow, type FinalConnectionState } from "@xyflow/react";
+import { useCallback, useEffect } from "react";
+
+import { addBlock, connect, producedKinds } from "../actions/editing";
+import { autoLayout } from "../layout";
+import { useCatalog } from "../store/catalog";
+import { beginGesture, endGesture, useDocument, type FlowNode } from "../store/document";
+import { useUi } from "../store/ui";
+import { nodeTypes, useWireDrag } from "./nodes";
+
+export async function runAutoLayout(options: { track: boolean }): Promise<void> {
+  const { nodes, edges } = useDocument.getState();
+  const positions = await autoLayout(nodes, edges);
+  const history = useDocument.temporal.getState();
+  // Laying out a freshly opened document is not an edit anyone would undo.
+  if (!options.track) history.pause();
+  useDocument.getState().setPositions(positions);
+  if (!options.track) history.resume();
+}
+
+function EmptyHint() {
+  const empty = useDocument((s) => s.nodes.length === 0);
+  if (!empty) return null;
+  return (
+    <div className="empty-hint" data-testid="empty-hint">
+      <strong>An empty workflow.</strong> Add an image input with <em>+ Image input</em>, then drag a block from the palette
+      (or double-click here to search for one) and wire the image into it.
+    </div>
+  );
+}
+
+export function Canvas() {
+  const flow = useReactFlow<FlowNode>();
+  const nodes = useDocument((s) => s.nodes);
+  const edges = useDocument((s) => s.edges);
+  const onNodesChange = useDocument((s) => s.onNodesChange);
+  const onEdgesChange = useDocument((s) => s.onEdgesChange);
+  const needsLayout = useDocument((s) => s.needsLayout);
+  const generation = useDocument((s) => s.generation);
+  const initialized = useNodesInitialized();
+  const show = useUi((s) => s.show);
+
+  // Opened documents without saved positions are laid out once their nodes have been measured.
+  useEffect(() => {
+    if (!needsLayout || !initialized) return;
+    useDocument.getState().layoutDone();
+    void runAutoLayout({ track: false }).then(() => window.requestAnimationFrame(() => void flow.fitView({ padding: 0.1 })));
+  }, [needsLayout, initialized, flow]);
+
+  useEffect(() => {
+    if (generation > 0 && !useDocument.getState().needsLayout) window.requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1 }));
+  }, [generation, flow]);
+
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      useWireDrag.setState({ kinds: null });
+      // Dropped on the canvas, away from any handle: offer the blocks that take this output.
+      if (state.isValid !== null || !state.fromNode || !state.fromHandle || state.fromHandle.type !== "source") return;
+      const point = "changedTouches" in event ? event.changedTouches[0] : event;
+      show({
+        type: "quickAdd",
+        at: flow.screenToFlowPosition({ x: point.clientX, y: point.clientY }),
+        screen: { x: point.clientX, y: point.clientY },
+        from: { node: state.fromNode.id, handle: state.fromHandle.id ?? "value" },
+      });
+    },
+    [flow, show],
+  );
+
+  return (
+    <div
+      className="canvas"
+      data-testid="canvas"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        const identifier = e.dataTransfer.getData("application/blockwise");
+        const summary = useCatalog.getState().blocks.find((b) => b.type_identifier === identifier);
+        if (summary) void addBlock(summary, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+      }}
+      onDoubleClick={(e) => {
+        if (!(e.target instanceof Element) || !e.target.classList.contains("react-flow__pane")) return;
+        show({ type: "quickAdd", at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), screen: { x: e.clientX, y: e.clientY }, from: null });
+      }}
+    >
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={(c) => void connect(c)}
+        onConnectStart={(_, params) => {
+          if (params.handleType !== "source") return;
+          const node = useDocument.getState().nodes.find((n) => n.id === params.nodeId);
+          useWireDrag.setState({ kinds: producedKinds(node, params.handleId), fromStep: node?.data.kind === "block" });
+        }}
+        onConnectEnd={onConnectEnd}
+        onNodeDragStart={beginGesture}
+        onNodeDragStop={endGesture}
+        onSelectionDragStart={beginGesture}
+        onSelectionDragStop={endGesture}
+        onNodeContextMenu={(e, node) => {
+          e.preventDefault();
+          if (!node.selected) useDocument.getState().onNodesChange([{ type: "select", id: node.id, selected: true }]);
+          show({ type: "menu", screen: { x: e.clientX, y: e.clientY }, target: { node: node.id } });
+        }}
+        onEdgeContextMenu={(e, edge) => {
+          e.preventDefault();
+          show({ type: "menu", screen: { x: e.clientX, y: e.clientY }, target: { edge: edge.id } });
+        }}
+        onPaneContextMenu={(e) => {
+          e.preventDefault();
+          show({ type: "menu", screen: { x: e.clientX, y: e.clientY }, target: { pane: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) } });
+        }}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={["Shift", "Control", "Meta"]}
+        selectionMode={SelectionMode.Partial}
+        zoomOnDoubleClick={false}
+        defaultViewport={{ x: 20, y: 20, zoom: 0.8 }}
+        minZoom={0.1}
+        onlyRenderVisibleElements
+      >
+        <Background />
+        <Controls />
+        <MiniMap pannable zoomable />
+      </ReactFlow>
+      <EmptyHint />
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+// Dialogs: sign in, open a saved workflow, a name (Save as, rename), the keyboard shortcuts.
+
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+
+import { api, ApiError, type WorkflowSummary } from "../api";
+import { openWorkflow } from "../actions/documents";
+import { SHORTCUTS } from "../hooks/useShortcuts";
+import { useUi } from "../store/ui";
+
+const close = () => useUi.getState().show(null);
+
+function Modal({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === "Escape" && close()}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-label={title}>
+        <h3>{title}</h3>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+function SignIn() {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState("");
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const me = await api.login(username, password);
+      useUi.getState().setUser(me.username);
+      useUi.getState().say(`Signed in as ${me.username}.`, "success");
+      close();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+  return (
+    <Modal title="Sign in">
+      <form onSubmit={(e) => void submit(e)}>
+        <label htmlFor="sign-in-username">Username</label>
+        <input id="sign-in-username" autoFocus autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+        <label htmlFor="sign-in-password">Password</label>
+        <input id="sign-in-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        {error && (
+          <p className="status-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="buttons">
+          <button type="submit">Sign in</button>
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function OpenDialog() {
+  const [list, setList] = useState<WorkflowSummary[] | null>(null);
+  useEffect(() => {
+    api.workflows().then((r) => setList(r.results), () => setList([]));
+  }, []);
+  return (
+    <Modal title="Open a saved workflow">
+      {list === null && <p>Loading…</p>}
+      {list?.length === 0 && <p>No saved workflows yet.</p>}
+      <ul className="open-list">
+        {list?.map((w) => (
+          <li key={w.id}>
+            <button
+              onClick={() => {
+                close();
+                void openWorkflow(w.id, { ask: false });
+              }}
+            >
+              {w.name}
+            </button>{" "}
+            <small>
+              r{w.revision} · {w.owner}
+            </small>
+          </li>
+        ))}
+      </ul>
+      <button onClick={close}>Cancel</button>
+    </Modal>
+  );
+}
+
+function NameDialog({ title, label, initial, onDone }: { title: string; label: string; initial: string; onDone: (name: string) => void }) {
+  const [name, setName] = useState(initial);
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => field.current?.select(), []);
+  return (
+    <Modal title={title}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!name.trim()) return;
+          close();
+          onDone(name.trim());
+        }}
+      >
+        <label htmlFor="name-dialog-field">{label}</label>
+        <input id="name-dialog-field" ref={field} value={name} onChange={(e) => setName(e.target.value)} />
+        <div className="buttons">
+          <button type="submit">OK</button>
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function Shortcuts() {
+  return (
+    <Modal title="Keyboard shortcuts">
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map(([keys, what]) => (
+            <tr key={keys}>
+              <th>{keys}</th>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button onClick={close} autoFocus>
+        Close
+      </button>
+    </Modal>
+  );
+}
+
+export function Dialogs() {
+  const dialog = useUi((s) => s.dialog);
+  if (!dialog) return null;
+  if (dialog.type === "signIn") return <SignIn />;
+  if (dialog.type === "open") return <OpenDialog />;
+  if (dialog.type === "name") return <NameDialog {...dialog} />;
+  if (dialog.type === "shortcuts") return <Shortcuts />;
+  return null;
+}

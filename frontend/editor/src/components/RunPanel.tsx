@@ -1,0 +1,147 @@
+// Running the open workflow: images (previewed) and parameters (with their defaults) in, results out,
+// on the nodes and here (a bar per class), and the saved workflow's run history.
+
+import { useEffect, useState } from "react";
+
+import { api, ApiError, type RunSummary } from "../api";
+import { definitionOf, isDirty, useDocument } from "../store/document";
+import { useUi } from "../store/ui";
+import { parseLiteral } from "./IoSettings";
+
+interface Prediction {
+  top?: string;
+  predictions?: Array<{ class: string; confidence: number }>;
+}
+
+function Results({ run }: { run: RunSummary }) {
+  if (run.status !== "succeeded") return <p className="status-error">Run failed: {run.error?.message}</p>;
+  return (
+    <section data-testid="run-results">
+      <h4>Results</h4>
+      {run.outputs.map((output, index) => (
+        <div key={index}>
+          {Object.entries(output).map(([key, value]) => {
+            const prediction = value as Prediction | null;
+            if (prediction && typeof prediction === "object" && Array.isArray(prediction.predictions)) {
+              return (
+                <div key={key} className="prediction">
+                  <strong>{key}</strong>: top <span data-testid="run-top">{prediction.top}</span>
+                  {prediction.predictions.map((p) => (
+                    <div key={p.class} className="bar-row" data-testid={`bar-${p.class}`}>
+                      <span className="bar-label">{p.class}</span>
+                      <span className="bar" style={{ width: `${Math.round(p.confidence * 100)}%` }} />
+                      <span className="bar-value">{p.confidence.toFixed(2)}</span>
+                    </div>
+                  ))}
+                </div>
+              );
+            }
+            return (
+              <div key={key} className="json-output">
+                <strong>{key}</strong>: {JSON.stringify(value)}
+              </div>
+            );
+          })}
+        </div>
+      ))}
+      <h4>Timings</h4>
+      {Object.entries(run.timings).map(([step, ms]) => (
+        <div key={step}>
+          {step}: {ms.toFixed(1)} ms
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function History({ workflowId }: { workflowId: number }) {
+  const current = useUi((s) => s.run);
+  const [runs, setRuns] = useState<RunSummary[]>([]);
+  useEffect(() => {
+    api.runs(workflowId).then((r) => setRuns(r.results), () => setRuns([]));
+  }, [workflowId, current]);
+  if (runs.length === 0) return null;
+  return (
+    <section data-testid="run-history">
+      <h4>Runs of this workflow</h4>
+      {runs.map((r) => (
+        <button key={r.id} className="link" onClick={() => useUi.getState().setRun(r)}>
+          Run {r.id}: {r.status}, r{r.revision}, {new Date(r.created_at).toLocaleTimeString()}
+        </button>
+      ))}
+    </section>
+  );
+}
+
+export function RunPanel() {
+  const nodes = useDocument((s) => s.nodes);
+  const workflowId = useDocument((s) => s.meta.id);
+  const run = useUi((s) => s.run);
+  const [images, setImages] = useState<Record<string, File>>({});
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const imageInputs = nodes.filter((n) => n.data.kind === "input" && n.data.inputType === "WorkflowImage").map((n) => n.data.name);
+  const parameters = nodes.flatMap((n) => (n.data.kind === "input" && n.data.inputType === "WorkflowParameter" ? [n.data] : []));
+  const start = async () => {
+    const missing = imageInputs.filter((name) => !images[name]);
+    if (missing.length) {
+      useUi.getState().say(`Choose an image for ${missing.join(", ")} to run the workflow.`, "warning");
+      return;
+    }
+    const inputs: Record<string, unknown> = {};
+    for (const p of parameters) {
+      const value = values[p.name] !== undefined ? parseLiteral(values[p.name]) : p.defaultValue;
+      if (value !== undefined) inputs[p.name] = value;
+    }
+    const state = useDocument.getState();
+    const target = state.meta.id !== null && !isDirty(state) ? { workflow: state.meta.id } : { specification: definitionOf(state) };
+    setBusy(true);
+    try {
+      const result = await api.run(target, images, inputs);
+      useUi.getState().setRun(result);
+      useUi.getState().say("Run finished.", "success");
+    } catch (e) {
+      useUi.getState().setRun(null);
+      useUi.getState().say(e instanceof ApiError ? `Run failed: ${e.message}` : String(e), "error");
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="run-panel" aria-label="Run">
+      <h4>Run</h4>
+      {imageInputs.map((name) => (
+        <div className="field image-field" key={name}>
+          <label htmlFor={`run-image-${name}`}>{name}</label>
+          <input
+            id={`run-image-${name}`}
+            type="file"
+            accept="image/*"
+            data-testid={`run-image-${name}`}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) setImages((all) => ({ ...all, [name]: file }));
+            }}
+          />
+          {images[name] && <img className="preview" alt={`${name} preview`} src={URL.createObjectURL(images[name])} />}
+        </div>
+      ))}
+      {parameters.map((p) => (
+        <div className="field" key={p.name}>
+          <label htmlFor={`run-param-${p.name}`}>{p.name}</label>
+          <input
+            id={`run-param-${p.name}`}
+            placeholder={p.defaultValue === undefined ? "" : JSON.stringify(p.defaultValue)}
+            value={values[p.name] ?? (p.defaultValue === undefined ? "" : JSON.stringify(p.defaultValue))}
+            onChange={(e) => setValues((all) => ({ ...all, [p.name]: e.target.value }))}
+          />
+        </div>
+      ))}
+      <button onClick={() => void start()} disabled={busy}>
+        Run
+      </button>
+      {run && <Results run={run} />}
+      {workflowId !== null && <History workflowId={workflowId} />}
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+// The toolbar: documents, undo/redo, adding inputs and outputs, layout, and the signed-in user.
+
+import { useRef } from "react";
+import { useStore } from "zustand";
+
+import { api } from "../api";
+import { exportJson, importFile, mayReplace, newDocument, save, saveAs } from "../actions/documents";
+import { addInput, addOutput } from "../actions/editing";
+import { isDirty, useDocument } from "../store/document";
+import { useUi } from "../store/ui";
+import { runAutoLayout } from "./Canvas";
+
+function DocumentTitle() {
+  const name = useDocument((s) => s.meta.name);
+  const dirty = useDocument(isDirty);
+  const rename = useDocument((s) => s.rename);
+  return (
+    <span className="doc-title">
+      <input aria-label="Workflow name" data-testid="workflow-name" value={name} onChange={(e) => rename(e.target.value)} />
+      {dirty && (
+        <span className="dirty" data-testid="unsaved-marker" title="Unsaved changes" aria-label="Unsaved changes">
+          ●
+        </span>
+      )}
+    </span>
+  );
+}
+
+function Session() {
+  const user = useUi((s) => s.user);
+  const show = useUi((s) => s.show);
+  if (!user) return <button onClick={() => show({ type: "signIn" })}>Sign in</button>;
+  return (
+    <span className="session">
+      <span data-testid="signed-in">{user}</span>
+      <button
+        onClick={() =>
+          void api.logout().then(() => {
+            useUi.getState().setUser(null);
+            useUi.getState().say("Signed out.", "success");
+          })
+        }
+      >
+        Sign out
+      </button>
+    </span>
+  );
+}
+
+export function Toolbar() {
+  const file = useRef<HTMLInputElement>(null);
+  const history = useDocument.temporal;
+  const canUndo = useStore(history, (s) => s.pastStates.length > 0);
+  const canRedo = useStore(history, (s) => s.futureStates.length > 0);
+  const show = useUi((s) => s.show);
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Workflow">
+      <div className="group">
+        <button onClick={newDocument}>New</button>
+        <button onClick={() => mayReplace() && show({ type: "open" })}>Open</button>
+        <button onClick={() => file.current?.click()}>Import</button>
+        <input
+          ref={file}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="import-file"
+          onChange={(e) => {
+            const chosen = e.target.files?.[0];
+            e.target.value = "";
+            if (chosen) void importFile(chosen);
+          }}
+        />
+        <button onClick={exportJson}>Export</button>
+        <button onClick={() => void save()}>Save</button>
+        <button onClick={saveAs}>Save as</button>
+      </div>
+      <DocumentTitle />
+      <div className="group">
+        <button onClick={() => history.getState().undo()} disabled={!canUndo} title="Ctrl+Z">
+          Undo
+        </button>
+        <button onClick={() => history.getState().redo()} disabled={!canRedo} title="Ctrl+Shift+Z">
+          Redo
+        </button>
+        <button onClick={() => void runAutoLayout({ track: true })}>Auto layout</button>
+      </div>
+      <div className="group">
+        <button data-testid="add-image-input" onClick={() => addInput("WorkflowImage")}>+ Image input</button>
+        <button data-testid="add-parameter" onClick={() => addInput("WorkflowParameter")}>+ Parameter</button>
+        <button data-testid="add-output" onClick={() => addOutput()}>+ Output</button>
+      </div>
+      <div className="group end">
+        <button onClick={() => show({ type: "shortcuts" })} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+          ?
+        </button>
+        <Session />
+      </div>
+    </div>
+  );
+}

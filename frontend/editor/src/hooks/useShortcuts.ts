@@ -1,0 +1,70 @@
+// Keyboard shortcuts on the canvas. Inside a text field the browser's own editing keys (and its own
+// undo) win; everywhere else Ctrl+Z and friends act on the document.
+
+import { useEffect } from "react";
+
+import { copySelection, deleteSelection, duplicateSelection, lastCopied, pasteText, selectAll } from "../actions/editing";
+import { save } from "../actions/documents";
+import { useDocument } from "../store/document";
+import { useUi } from "../store/ui";
+
+export const SHORTCUTS: Array<[string, string]> = [
+  ["Click, Shift+click, drag on the canvas", "Select nodes and wires"],
+  ["Ctrl+A", "Select everything"],
+  ["Delete / Backspace", "Delete the selection"],
+  ["Ctrl+C / Ctrl+V", "Copy / paste (Roboflow JSON, works between workflows)"],
+  ["Ctrl+D", "Duplicate the selection"],
+  ["Ctrl+Z", "Undo"],
+  ["Ctrl+Shift+Z / Ctrl+Y", "Redo"],
+  ["Ctrl+S", "Save"],
+  ["Double-click the canvas", "Add a block there"],
+  ["Drop a wire on the canvas", "Add a block that takes it, already wired"],
+  ["Right-click", "Menu for a node, a wire or the canvas"],
+  ["?", "These shortcuts"],
+];
+
+function typing(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+export function useShortcuts(): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (typing(event.target) || useUi.getState().dialog) return;
+      const mod = event.ctrlKey || event.metaKey;
+      const key = event.key.toLowerCase();
+      const history = useDocument.temporal.getState();
+      if (mod && key === "z" && !event.shiftKey) history.undo();
+      else if (mod && ((key === "z" && event.shiftKey) || key === "y")) history.redo();
+      else if (mod && key === "a") selectAll();
+      else if (mod && key === "d") void duplicateSelection();
+      else if (mod && key === "s") void save();
+      else if (!mod && (event.key === "Delete" || event.key === "Backspace")) deleteSelection();
+      else if (!mod && event.key === "?") useUi.getState().show({ type: "shortcuts" });
+      else return;
+      event.preventDefault();
+    };
+    // Copy and paste go through the browser's clipboard events, which need no permission.
+    const onCopy = (event: ClipboardEvent) => {
+      if (typing(event.target)) return;
+      const text = copySelection();
+      if (text === null) return;
+      event.clipboardData?.setData("text/plain", text);
+      event.preventDefault();
+    };
+    const onPaste = (event: ClipboardEvent) => {
+      if (typing(event.target)) return;
+      event.preventDefault();
+      void pasteText(event.clipboardData?.getData("text/plain") || lastCopied());
+    };
+    window.addEventListener("keydown", onKey);
+    document.addEventListener("copy", onCopy);
+    document.addEventListener("paste", onPaste);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      document.removeEventListener("copy", onCopy);
+      document.removeEventListener("paste", onPaste);
+    };
+  }, []);
+}
