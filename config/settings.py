@@ -161,3 +161,9 @@ BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS = _env_bool("BLOCKWISE_ALLOW_PRIVATE_IMAGE_UR
 ROBOFLOW_API_KEY = os.environ.get("ROBOFLOW_API_KEY", "")
 ROBOFLOW_API_URL = os.environ.get("ROBOFLOW_API_URL", "https://classify.roboflow.com")
 ROBOFLOW_INFERENCE_URL = os.environ.get("ROBOFLOW_INFERENCE_URL", "")
+
+# Hardening: the JSON intake (registry/api/intake.py).
+BLOCKWISE_MAX_JSON_DEPTH = _env_int("BLOCKWISE_MAX_JSON_DEPTH", 64)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "registry.api.intake.RefuseNulMiddleware"
+)
