@@ -167,3 +167,13 @@ BLOCKWISE_MAX_JSON_DEPTH = _env_int("BLOCKWISE_MAX_JSON_DEPTH", 64)
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "registry.api.intake.RefuseNulMiddleware"
 )
+
+# Hardening: SQLite takes the write lock when a transaction starts (so a transaction that read a row
+# cannot fail to upgrade its lock later) and waits for it instead of answering "database is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": _env_float("BLOCKWISE_SQLITE_BUSY_TIMEOUT_S", 30.0),
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    }
