@@ -259,9 +259,20 @@ BLOCKWISE_WEBHOOK_TIMEOUT_S = _env_float("BLOCKWISE_WEBHOOK_TIMEOUT_S", 10.0)
 BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS = _env_bool("BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS", False)
 # Workers on other machines share the file storage; a test points web and worker at one folder.
 MEDIA_ROOT = Path(os.environ.get("BLOCKWISE_MEDIA_ROOT", str(MEDIA_ROOT)))
+
+# Hardening: the JSON intake (registry/api/intake.py).
+BLOCKWISE_MAX_JSON_DEPTH = _env_int("BLOCKWISE_MAX_JSON_DEPTH", 64)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "registry.api.intake.RefuseNulMiddleware"
+)
+
+# SQLite takes the write lock when a transaction starts (so a transaction that read a row cannot fail
+# to upgrade its lock later) and waits for it instead of answering "database is locked": racing saves
+# and the embedded job worker writing beside the web server both rely on it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded arrangement writes from the web server and a worker at once: wait for the lock,
-    # take it when a transaction starts (no deadlocked upgrades), and let readers run beside a writer.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-    )
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": _env_float("BLOCKWISE_SQLITE_BUSY_TIMEOUT_S", 30.0),
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    }

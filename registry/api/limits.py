@@ -1,8 +1,9 @@
-"""Request parsing with limits: bodies over the size limit get 413, malformed JSON a located 400."""
+"""Request parsing with limits: bodies over the size limit get 413, malformed JSON a located 400.
+
+The JSON rules themselves (depth, numbers, text) live in `registry.api.intake`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import IO, Any, Protocol
 
@@ -70,30 +71,10 @@ class LimitedUploadHandler(FileUploadHandler):
 
 
 def parse_json_bytes(data: bytes) -> Any:
-    """Parse JSON, reporting the line and column of a syntax error."""
-    try:
-        return json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ApiError(
-            "The request body is not UTF-8 text.",
-            code="parse_error",
-            details=[{"path": "", "code": "parse_error", "message": str(exc), "position": exc.start}],
-        ) from exc
-    except json.JSONDecodeError as exc:
-        raise ApiError(
-            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
-            code="parse_error",
-            details=[
-                {
-                    "path": "",
-                    "code": "parse_error",
-                    "message": exc.msg,
-                    "line": exc.lineno,
-                    "column": exc.colno,
-                    "position": exc.pos,
-                }
-            ],
-        ) from exc
+    """Parse JSON strictly (see `registry.api.intake`), reporting the line and column of a syntax error."""
+    from registry.api.intake import json_loads
+
+    return json_loads(data)
 
 
 class LimitedJSONParser(BaseParser):

@@ -7,13 +7,13 @@ of time for clients that accept it), so a warm read never serialises the catalog
 from __future__ import annotations
 
 import io
-import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from registry.api.limits import read_limited
+from registry.api.errors import ApiError
+from registry.api.limits import parse_json_bytes, read_limited
 from registry.api.responses import stored_json_response
 from registry.selectors.catalog import published_snapshot
 
@@ -37,7 +37,13 @@ def _engine_version_supported(requested: object) -> bool:
 def blocks_describe(request: HttpRequest) -> HttpResponse:
     requested_version: object = None
     if request.method == "POST" and request.body:
-        body = parse_json_or_none(read_limited(io.BytesIO(request.body), DESCRIBE_BODY_LIMIT))
+        try:
+            body = parse_json_bytes(read_limited(io.BytesIO(request.body), DESCRIBE_BODY_LIMIT))
+        except ApiError as exc:
+            # Malformed JSON is FastAPI's 422 upstream; our intake refusals and 413 keep their status.
+            if exc.code != "parse_error":
+                return _message(exc.status_code, exc.message)
+            body = None
         if not isinstance(body, dict):
             return _message(422, "The request body must be a JSON object.")
         if body.get("dynamic_blocks_definitions"):
@@ -55,13 +61,6 @@ def blocks_describe(request: HttpRequest) -> HttpResponse:
         }
         return JsonResponse(empty)
     return stored_json_response(request, snapshot.describe_json, key="describe", version=snapshot.key)
-
-
-def parse_json_or_none(data: bytes) -> object:
-    try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
 
 
 @require_GET

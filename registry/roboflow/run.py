@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from executor.compiler.roboflow import roboflow_error
 from registry.api.errors import ApiError
+from registry.api.intake import ascii_id
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.models import Workflow
 from registry.services.runs import RunFailedError, run_start
@@ -150,7 +151,8 @@ def saved_workflow_run(request: HttpRequest, workspace: str, workflow_id: str) -
     if isinstance(body, JsonResponse):
         return body
     user = request.user
-    workflow = Workflow.objects.filter(pk=int(workflow_id)).first() if workflow_id.isdigit() else None
+    pk = ascii_id(workflow_id)
+    workflow = Workflow.objects.filter(pk=pk).first() if pk is not None else None
     if workflow is None or not (workflow.public or (user.is_authenticated and workflow.owner_id == user.pk)):
         return JsonResponse({"message": f"Workflow {workflow_id} not found."}, status=404)
     return _run(request, body, workflow=workflow)

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as AuthUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from blocks.catalog import BUILTIN_BLOCKS, builtin_descriptions
 from blocks.compatibility.migrations import migration_problems
@@ -223,6 +223,11 @@ def blocks_import(payload: Mapping[str, Any], *, dry_run: bool = False, user: Us
                 raise DryRunRollbackError
     except DryRunRollbackError:
         pass
+    except IntegrityError as exc:
+        raise ConflictError(
+            "Another request registered some of these block versions at the same time; import again.",
+            code="catalog_changed",
+        ) from exc
     return report
 
 
@@ -287,16 +292,10 @@ def block_version_register(
             ],
         )
     _check_kinds_exist(description)
-    identifier = description["manifest_type_identifier"]
-    existing = BlockVersion.objects.filter(type_identifier=identifier).first()
+    existing = _registered_same(description)
     if existing is not None:
-        if existing.content_hash == content_hash(description):
-            return existing, False
-        raise ConflictError(
-            f"{identifier} is already registered with different content; register a new version instead.",
-            code="content_conflict",
-            details=[{"path": "/manifest_type_identifier", "code": "content_conflict", "message": identifier}],
-        )
+        return existing, False
+    identifier = description["manifest_type_identifier"]
     report = compatibility_check(description=description)
     if not report.is_compatible:
         body = report.as_dict()
@@ -329,7 +328,28 @@ def block_version_register(
     except DryRunRollbackError:
         row.pk = None
         return row, True
+    except IntegrityError:
+        # Another request registered the identifier between our check and our insert.
+        existing = _registered_same(description)
+        if existing is None:
+            raise
+        return existing, False
     return row, True
+
+
+def _registered_same(description: Mapping[str, Any]) -> BlockVersion | None:
+    """The stored version with this identifier and content; a 409 if its content differs."""
+    identifier = description["manifest_type_identifier"]
+    existing = BlockVersion.objects.filter(type_identifier=identifier).first()
+    if existing is None:
+        return None
+    if existing.content_hash == content_hash(description):
+        return existing
+    raise ConflictError(
+        f"{identifier} is already registered with different content; register a new version instead.",
+        code="content_conflict",
+        details=[{"path": "/manifest_type_identifier", "code": "content_conflict", "message": identifier}],
+    )
 
 
 def _check_kinds_exist(description: Mapping[str, Any]) -> None:

@@ -11,13 +11,17 @@ import json
 import secrets
 from typing import Any
 
+from django.db import IntegrityError, transaction
+
 from blocks.catalog import query_language_description
-from blocks.connections import build_connections, kinds_connections, primitives_connections
+from blocks.connections import BlockConnectionsIndex, build_connections, kinds_connections, primitives_connections
 from blocks.spec import BlockSpec
+from registry.api.errors import ConflictError
 from registry.models import CatalogSnapshot, Kind
 from registry.selectors.catalog import catalog_block_specs
 
 SNAPSHOTS_KEPT = 20
+VERSION_ATTEMPTS = 5
 
 
 def _dumps(value: Any) -> str:
@@ -48,6 +52,21 @@ def _definition_schema(specs: list[BlockSpec]) -> dict[str, Any]:
     }
 
 
+def _snapshot_create(specs: list[BlockSpec], graph: BlockConnectionsIndex, describe: dict[str, Any]) -> CatalogSnapshot:
+    latest = CatalogSnapshot.objects.order_by("-version").values_list("version", flat=True).first() or 0
+    version = latest + 1
+    graph_json = _dumps({"version": str(version), **graph.as_compact_dict()})
+    return CatalogSnapshot.objects.create(
+        version=version,
+        etag='"' + hashlib.sha256(graph_json.encode()).hexdigest()[:32] + f'-{version}"',
+        token=secrets.token_hex(16),
+        block_count=len(specs),
+        graph_json=graph_json,
+        describe_json=_dumps(describe),
+        definition_schema_json=_dumps({"schema": _definition_schema(specs)}),
+    )
+
+
 def catalog_snapshot_rebuild() -> CatalogSnapshot:
     specs = list(catalog_block_specs())
     graph = build_connections(specs)
@@ -59,19 +78,19 @@ def catalog_snapshot_rebuild() -> CatalogSnapshot:
         "universal_query_language_description": query_language_description(),
         "dynamic_block_definition_schema": {},
     }
-    latest = CatalogSnapshot.objects.order_by("-version").values_list("version", flat=True).first() or 0
-    version = latest + 1
-    graph_payload = {"version": str(version), **graph.as_compact_dict()}
-    graph_json = _dumps(graph_payload)
-    snapshot = CatalogSnapshot.objects.create(
-        version=version,
-        etag='"' + hashlib.sha256(graph_json.encode()).hexdigest()[:32] + f'-{version}"',
-        token=secrets.token_hex(16),
-        block_count=len(specs),
-        graph_json=graph_json,
-        describe_json=_dumps(describe),
-        definition_schema_json=_dumps({"schema": _definition_schema(specs)}),
-    )
+    for attempt in range(VERSION_ATTEMPTS):
+        try:
+            # A savepoint: a concurrent rebuild may take the next version number first (PostgreSQL
+            # checks the unique version at insert); the next attempt reads the new latest.
+            with transaction.atomic():
+                snapshot = _snapshot_create(specs, graph, describe)
+            break
+        except IntegrityError as exc:
+            if attempt == VERSION_ATTEMPTS - 1:
+                raise ConflictError(
+                    "The catalog was changed by another request at the same time; try again.",
+                    code="catalog_changed",
+                ) from exc
     stale = CatalogSnapshot.objects.order_by("-version").values_list("pk", flat=True)[SNAPSHOTS_KEPT:]
     CatalogSnapshot.objects.filter(pk__in=list(stale)).delete()
     return snapshot

@@ -110,7 +110,11 @@ bodies = st.recursive(
 )
 def test_no_definition_gets_a_500(api, specification: Any) -> None:
     native = api.post("/api/v1/workflows/validate/", {"specification": specification}, format="json")
-    assert native.status_code == 200
-    assert set(native.json()) == {"valid", "errors", "warnings"}
+    if native.status_code == 400:
+        # Text with NUL or a lone surrogate, or a huge integer: refused by the JSON intake.
+        assert native.json()["code"] in {"nul_character", "invalid_unicode", "number_too_large"}
+    else:
+        assert native.status_code == 200
+        assert set(native.json()) == {"valid", "errors", "warnings"}
     roboflow = api.generic("POST", "/workflows/validate", json.dumps(specification), content_type="application/json")
     assert roboflow.status_code in {200, 400}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 
 from registry.api.errors import ApiError
 from registry.api.limits import LimitedUploadHandler
+from registry.api.intake import StrictJSONField, json_field_loads
 from registry.models import Workflow
 from registry.selectors.runs import local_model_list, run_get, run_summary, workflow_run_list
 from registry.selectors.workflows import workflow_get
@@ -39,9 +39,9 @@ RUN = inline_serializer(
 
 
 class RunInputSerializer(serializers.Serializer[Any]):
-    specification = serializers.JSONField(required=False)
+    specification = StrictJSONField(required=False)
     workflow = serializers.IntegerField(required=False)
-    inputs = serializers.JSONField(required=False, default=dict)
+    inputs = StrictJSONField(required=False, default=dict)
     api_key = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     excluded_fields = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
@@ -53,14 +53,7 @@ def _run_request(request: Request) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         for key in ("specification", "inputs", "excluded_fields"):
             if key in data:
-                try:
-                    fields[key] = json.loads(data[key])
-                except json.JSONDecodeError as exc:
-                    raise ApiError(
-                        f"The `{key}` field is not valid JSON.",
-                        code="parse_error",
-                        details=[{"path": f"/{key}", "code": "parse_error", "message": exc.msg}],
-                    ) from exc
+                fields[key] = json_field_loads(data[key], field=key)
         for key in ("workflow", "api_key"):
             if key in data:
                 fields[key] = data[key]
@@ -186,8 +179,10 @@ class LocalModelListApi(APIView):
         data: dict[str, Any] = {key: raw.get(key) for key in fields if raw.get(key) is not None}
         if isinstance(data.get("class_names"), str):
             try:
-                data["class_names"] = json.loads(data["class_names"])
-            except json.JSONDecodeError:
+                data["class_names"] = json_field_loads(data["class_names"], field="class_names")
+            except ApiError as exc:
+                if exc.code != "parse_error":
+                    raise
                 data["class_names"] = data["class_names"].split(",")
         serializer = LocalModelSerializer(data=data)
         serializer.is_valid(raise_exception=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from registry.api.intake import StrictJSONField
 from registry.models import Workflow, WorkflowRevision
 
 
@@ -60,7 +61,7 @@ class WorkflowDetailSerializer(WorkflowListSerializer):
 class WorkflowCreateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    specification = serializers.JSONField()
+    specification = StrictJSONField()
     public = serializers.BooleanField(required=False, default=False)
     message = serializers.CharField(required=False, allow_blank=True, default="")
     layout = layout_field()
@@ -70,7 +71,7 @@ class WorkflowUpdateSerializer(serializers.Serializer[Any]):
     base_revision = serializers.IntegerField(min_value=0)
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
-    specification = serializers.JSONField(required=False)
+    specification = StrictJSONField(required=False)
     public = serializers.BooleanField(required=False)
     message = serializers.CharField(required=False, allow_blank=True, default="")
     layout = layout_field()

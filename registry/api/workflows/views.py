@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.errors import ApiError
+from registry.api.intake import StrictJSONField
 from registry.api.limits import require_object
 from registry.api.workflows.serializers import (
     RevisionDetailSerializer,
@@ -32,7 +33,7 @@ from registry.services.workflows import (
 
 
 class ValidateInputSerializer(serializers.Serializer[Any]):
-    specification = serializers.JSONField(allow_null=True)
+    specification = StrictJSONField(allow_null=True)
 
 
 class WorkflowIssueSerializer(serializers.Serializer[Any]):

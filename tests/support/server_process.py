@@ -1,0 +1,106 @@
+"""Blockwise served by gunicorn in a child process, as in production: several workers, several threads.
+
+Tests that race requests need a server whose requests really run side by side on their own
+database connections; the in-process `live_server` shares one connection on SQLite. The server
+listens on 127.0.0.1 only; its database is given as a URL (a fresh SQLite file, or the test run's
+PostgreSQL database).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from tests.conftest import REPO_DIR
+
+ADMIN_PASSWORD = "race-admin-password"
+PREPARE = (
+    "from django.core.management import call_command as c; "
+    "c('migrate', verbosity=0); c('sync_blocks', verbosity=0); c('ensure_admin')"
+)
+
+
+def database_url(settings_dict: dict[str, Any], sqlite_file: Path) -> str:
+    """The URL of the test run's database for a child process; SQLite gets a file of its own."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{sqlite_file}"
+    user = settings_dict["USER"] or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
+    host = settings_dict["HOST"] or "127.0.0.1"
+    port = settings_dict["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class ServerProcess:
+    def __init__(self, database_url: str, log_path: Path, *, workers: int = 2, threads: int = 8, **env: str) -> None:
+        self.env = {**os.environ, "DATABASE_URL": database_url, "BLOCKWISE_ADMIN_PASSWORD": ADMIN_PASSWORD, **env}
+        self.log_path = log_path
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workers = workers
+        self.threads = threads
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ServerProcess:
+        python = sys.executable
+        subprocess.run(
+            [python, "manage.py", "shell", "-c", PREPARE], cwd=REPO_DIR, env=self.env, check=True, capture_output=True
+        )
+        gunicorn = str(Path(python).with_name("gunicorn"))
+        command = [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "120"]
+        with self.log_path.open("wb") as log:
+            self._process = subprocess.Popen(command, cwd=REPO_DIR, env=self.env, stdout=log, stderr=log)
+        try:
+            self._wait_until_serving()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_serving(self) -> None:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{self.url}/api/v1/auth/me/", timeout=30)
+                return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise RuntimeError(f"the server did not start: {self.log()[-2000:]}")
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def admin_session(self) -> requests.Session:
+        """A `requests` session signed in as the admin with a token."""
+        session = requests.Session()
+        response = session.post(
+            f"{self.url}/api/v1/auth/token/", json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30
+        )
+        response.raise_for_status()
+        session.headers["Authorization"] = f"Token {response.json()['token']}"
+        return session
