@@ -6,7 +6,7 @@ PY := $(BIN)/python
 EDITOR_DIR := frontend/editor
 EDITOR_BUILD := frontend/static/frontend/editor/index.html
 
-.PHONY: run test setup venv editor migrate checks pytest vitest browser serve dev secret-key worker
+.PHONY: run test setup venv editor migrate checks pytest vitest browser serve dev secret-key worker roboflow-env conformance
 
 # Set up, then serve with gunicorn. The admin account's lines are the last before the server starts.
 run: setup
@@ -71,7 +71,18 @@ browser:
 vitest: editor
 	@if [ -f $(EDITOR_DIR)/package.json ]; then cd $(EDITOR_DIR) && npm run --silent test; fi
 
-pytest: setup browser
+pytest: setup browser roboflow-env
 	$(BIN)/pytest -q
 
 test: setup checks vitest pytest
+
+# Roboflow Inference 1.8.3 in a throwaway virtualenv under ~/.cache/blockwise (scripts/roboflow_env.py):
+# built once per machine (about ten minutes), a no-op afterwards. The conformance tests and, without
+# ../shared/, the Roboflow catalog fixture come from it.
+roboflow-env:
+	@$(PYTHON) -m scripts.roboflow_env >/dev/null
+
+# Differential test of /workflows/validate against Roboflow's own code; prints the agreement rate
+# and every disagreement.
+conformance: setup roboflow-env
+	$(BIN)/pytest tests/conformance/test_validate_parity.py -q

@@ -244,10 +244,15 @@ class CatalogSnapshot:
     version: str
     blocks: Mapping[str, BlockSpec]
     lookup: Mapping[str, BlockSpec]
+    # Disabled versions by identifier and alias: not compiled against, only named in errors.
+    disabled: Mapping[str, BlockSpec] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def build(
-        cls, specs: Iterator[BlockSpec] | list[BlockSpec] | tuple[BlockSpec, ...], version: str
+        cls,
+        specs: Iterator[BlockSpec] | list[BlockSpec] | tuple[BlockSpec, ...],
+        version: str,
+        disabled: Iterator[BlockSpec] | list[BlockSpec] | tuple[BlockSpec, ...] = (),
     ) -> CatalogSnapshot:
         blocks: dict[str, BlockSpec] = {}
         lookup: dict[str, BlockSpec] = {}
@@ -257,7 +262,30 @@ class CatalogSnapshot:
                 lookup.setdefault(identifier, spec)
         # An identifier always wins over someone else's alias of the same text.
         lookup.update(blocks)
-        return cls(version=version, blocks=MappingProxyType(blocks), lookup=MappingProxyType(lookup))
+        off = {identifier: spec for spec in disabled for identifier in spec.identifiers if identifier not in lookup}
+        return cls(
+            version=version,
+            blocks=MappingProxyType(blocks),
+            lookup=MappingProxyType(lookup),
+            disabled=MappingProxyType(off),
+        )
 
     def resolve(self, identifier: str) -> BlockSpec | None:
         return self.lookup.get(identifier)
+
+    def replacement_of(self, spec: BlockSpec) -> BlockSpec | None:
+        """What to use instead of a disabled or deprecated version: its declared replacement, else
+        its family's default version, else the family's newest version."""
+        declared = self.lookup.get(spec.replacement) if spec.replacement else None
+        if declared is not None:
+            return declared
+        family = [other for other in self.blocks.values() if other.family == spec.family and other is not spec]
+        defaults = [other for other in family if other.is_default]
+        candidates = defaults or family
+        return max(candidates, key=lambda other: _version_number(other.type_identifier), default=None)
+
+
+def _version_number(identifier: str) -> tuple[int, str]:
+    label = identifier.rsplit("@", 1)[-1]
+    digits = label.lstrip("v")
+    return (int(digits), label) if digits.isdigit() else (-1, label)

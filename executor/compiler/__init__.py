@@ -18,7 +18,7 @@ from types import MappingProxyType
 from blocks.spec import CatalogSnapshot
 from executor.compiler.issues import IssueList, WorkflowIssue
 from executor.compiler.parse import parse_definition
-from executor.compiler.steps import resolve_steps
+from executor.compiler.steps import inputs_named_in, resolve_steps
 from executor.compiler.wiring import order_steps, plan_steps, wire
 from executor.plan import ExecutionPlan
 
@@ -91,7 +91,10 @@ def _compile(definition: object, catalog: CatalogSnapshot, config: CompilerConfi
             continue
         seen.add(step.name)
         unique_steps.append(step)
-    data_preds, control_preds = wire(parsed, unique_steps, unresolved, issues)
+    # Inputs that steps without a block version name are used, whatever those steps turn out to be.
+    resolved_indices = {s.raw.index for s in steps}
+    named = {name for s in parsed.steps if s.index not in resolved_indices for name in inputs_named_in(s.body)}
+    data_preds, control_preds = wire(parsed, unique_steps, unresolved, issues, also_used=named)
     order = order_steps(unique_steps, data_preds, control_preds, issues)
     if order is None:
         return CompilationResult(tuple(issues.errors), tuple(issues.warnings), None)

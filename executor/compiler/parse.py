@@ -46,6 +46,11 @@ class RawStep:
     name: str | None
     body: Mapping[str, Any]
 
+    @property
+    def label(self) -> str:
+        """How messages name the step: by its name, or by its index when it has none."""
+        return f"`{self.name}`" if self.name else f"#{self.index}"
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedDefinition:
@@ -101,6 +106,8 @@ def parse_definition(definition: object, issues: IssueList, *, max_steps: int) -
     inputs = _parse_inputs(definition.get("inputs"), issues)
     raw_steps = _parse_steps(steps if isinstance(steps, list) else [], issues)
     outputs = _parse_outputs(definition.get("outputs"), issues)
+    if definition.get("outputs") == []:
+        issues.warning("no_outputs", "The workflow has no outputs, so a run returns nothing.", pointer("outputs"))
     _check_unique(issues, "input", "inputs", [(i.name, n) for n, i in enumerate(inputs)])
     _check_unique(issues, "step", "steps", [(s.name, s.index) for s in raw_steps if s.name])
     _check_unique(issues, "output", "outputs", [(o.name, n) for n, o in enumerate(outputs)])

@@ -26,6 +26,7 @@ ERROR_TYPES: dict[str, tuple[str, str, str]] = {
     "invalid_value": ("WorkflowSyntaxError", PARSING, "A"),
     "invalid_selector": ("WorkflowSyntaxError", PARSING, "A"),
     "unknown_block_type": ("WorkflowSyntaxError", PARSING, "A"),
+    "disabled_block": ("WorkflowSyntaxError", PARSING, "A"),
     "invalid_version": ("WorkflowDefinitionError", ENGINE, "B"),
     "unsupported_version": ("NotSupportedExecutionEngineError", ENGINE, "B"),
     "too_many_steps": ("WorkflowDefinitionError", PARSING, "B"),

@@ -7,7 +7,7 @@ the wiring stage).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,10 +95,13 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
             issues.error("missing_property", "The step has no `type`.", at, step=raw.name, property="type")
             continue
         spec = catalog.resolve(type_)
+        if spec is None and type_ in catalog.disabled:
+            _disabled_error(raw, catalog.disabled[type_], catalog, issues)
+            continue
         if spec is None:
             issues.error(
                 "unknown_block_type",
-                f"Step `{raw.name}` uses unknown block type {type_!r}.",
+                f"Step {raw.label} uses unknown block type {type_!r}.",
                 at,
                 step=raw.name,
                 property="type",
@@ -111,7 +114,7 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
             message = spec.deprecation_message or f"{spec.type_identifier} is deprecated."
             issues.warning(
                 "deprecated_block",
-                f"Step `{raw.name}`: {message}{sunset}{replacement}",
+                f"Step {raw.label}: {message}{sunset}{replacement}",
                 at,
                 step=raw.name,
                 details={"replacement": spec.replacement or None, "sunset_date": spec.sunset_date or None},
@@ -119,13 +122,40 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
         if not spec.executable:
             issues.warning(
                 "not_executable",
-                f"Step `{raw.name}` uses {spec.type_identifier}, which is registered here but has no "
+                f"Step {raw.label} uses {spec.type_identifier}, which is registered here but has no "
                 "implementation that runs it; the workflow validates but cannot run here.",
                 at,
                 step=raw.name,
             )
         resolved.append(_resolve_properties(raw, spec, issues))
     return resolved
+
+
+def _disabled_error(raw: RawStep, spec: BlockSpec, catalog: CatalogSnapshot, issues: IssueList) -> None:
+    replacement = catalog.replacement_of(spec)
+    instead = f" Use {replacement.type_identifier} instead." if replacement else ""
+    issues.error(
+        "disabled_block",
+        f"Step {raw.label} uses {spec.type_identifier}, which is disabled.{instead}",
+        f"/steps/{raw.index}/type",
+        step=raw.name,
+        property="type",
+        details={"replacement": replacement.type_identifier if replacement else None},
+    )
+
+
+def inputs_named_in(value: Any) -> Iterator[str]:
+    """Names of the inputs that selectors anywhere in `value` point at."""
+    if isinstance(value, str):
+        selector = parse_selector(value) if value.startswith("$inputs.") else None
+        if selector is not None:
+            yield selector.name
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from inputs_named_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from inputs_named_in(item)
 
 
 def _resolve_properties(raw: RawStep, spec: BlockSpec, issues: IssueList) -> ResolvedStep:
@@ -144,7 +174,7 @@ def _resolve_properties(raw: RawStep, spec: BlockSpec, issues: IssueList) -> Res
             if prop.required:
                 issues.error(
                     "missing_property",
-                    f"Step `{raw.name}` needs `{name}`.",
+                    f"Step {raw.label} needs `{name}`.",
                     pointer("steps", raw.index, name),
                     step=raw.name,
                     property=name,
@@ -180,7 +210,7 @@ def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any,
     elif isinstance(value, str) and parse_selector(value) is not None:
         issues.error(
             "invalid_value",
-            f"`{prop.name}` of step `{step.raw.name}` takes a literal value, not a selector.",
+            f"`{prop.name}` of step {step.raw.label} takes a literal value, not a selector.",
             at,
             step=step.raw.name,
             property=prop.name,
@@ -191,7 +221,7 @@ def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any,
     if problem is not None:
         issues.error(
             "invalid_value",
-            f"`{prop.name}` of step `{step.raw.name}` {problem}.",
+            f"`{prop.name}` of step {step.raw.label} {problem}.",
             at,
             step=step.raw.name,
             property=prop.name,
@@ -208,7 +238,7 @@ def _bind(
     if selector is None:
         issues.error(
             "invalid_selector",
-            f"{value!r} in `{prop.name}` of step `{step.raw.name}` is not a selector; use `$inputs.name`, "
+            f"{value!r} in `{prop.name}` of step {step.raw.label} is not a selector; use `$inputs.name`, "
             "`$steps.step.output`" + (" or `$steps.step`" if prop.takes_step_selector else "") + ".",
             at,
             step=step.raw.name,
@@ -222,7 +252,7 @@ def _bind(
         else:
             issues.error(
                 "invalid_selector",
-                f"`{prop.name}` of step `{step.raw.name}` needs a step output (`$steps.{selector.name}.<output>`), "
+                f"`{prop.name}` of step {step.raw.label} needs a step output (`$steps.{selector.name}.<output>`), "
                 f"not the step `{value}` itself.",
                 at,
                 step=step.raw.name,
@@ -233,7 +263,7 @@ def _bind(
     if not _takes_reference(prop):
         issues.error(
             "invalid_selector",
-            f"`{prop.name}` of step `{step.raw.name}` takes step selectors (`$steps.step`), not {value!r}.",
+            f"`{prop.name}` of step {step.raw.label} takes step selectors (`$steps.step`), not {value!r}.",
             at,
             step=step.raw.name,
             property=prop.name,

@@ -36,12 +36,14 @@ def wire(
     steps: list[ResolvedStep],
     unresolved_names: set[str],
     issues: IssueList,
+    also_used: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Check every selector's target and kinds; return data and control predecessors per step."""
+    """Check every selector's target and kinds; return data and control predecessors per step.
+    Inputs in `also_used` count as used (named by steps that could not be resolved)."""
     inputs = {i.name: i for i in parsed.inputs}
     by_name = {s.raw.name: s for s in steps if s.raw.name}
     all_step_names = set(by_name) | unresolved_names
-    used_inputs: set[str] = set()
+    used_inputs: set[str] = set(also_used)
     data_preds: dict[str, set[str]] = {s.name: set() for s in steps}
     control_preds: dict[str, set[str]] = {s.name: set() for s in steps}
 
@@ -55,7 +57,7 @@ def wire(
                 if target_input is None:
                     issues.error(
                         "unknown_input",
-                        f"`{binding.property}` of step `{step.raw.name}` refers to `{selector.raw}`, "
+                        f"`{binding.property}` of step {step.raw.label} refers to `{selector.raw}`, "
                         "but the workflow has no such input.",
                         binding.pointer,
                         suggestions=suggest(selector.name, inputs),
@@ -63,12 +65,12 @@ def wire(
                     )
                     continue
                 used_inputs.add(selector.name)
-                _check_kinds(issues, prop, binding, target_input.kinds, True, fields)
+                _check_kinds(issues, prop, binding, target_input.kinds, True, fields, step.raw.label)
                 continue
             if selector.name == step.raw.name:
                 issues.error(
                     "cycle",
-                    f"Step `{step.raw.name}` refers to its own output in `{binding.property}`.",
+                    f"Step {step.raw.label} refers to its own output in `{binding.property}`.",
                     binding.pointer,
                     details={"steps": [step.raw.name]},
                     **fields,
@@ -79,7 +81,7 @@ def wire(
                 if selector.name not in all_step_names:
                     issues.error(
                         "unknown_step",
-                        f"`{binding.property}` of step `{step.raw.name}` refers to step `{selector.name}`, "
+                        f"`{binding.property}` of step {step.raw.label} refers to step `{selector.name}`, "
                         "which does not exist.",
                         binding.pointer,
                         suggestions=suggest(selector.name, all_step_names - {step.raw.name}),
@@ -99,18 +101,18 @@ def wire(
             if output is None:
                 issues.error(
                     "unknown_output",
-                    f"Step `{target.raw.name}` ({target.spec.type_identifier}) has no output `{selector.output}`.",
+                    f"Step {target.raw.label} ({target.spec.type_identifier}) has no output `{selector.output}`.",
                     binding.pointer,
                     suggestions=suggest(selector.output or "", [o.name for o in target.spec.outputs]),
                     **fields,
                 )
                 continue
-            _check_kinds(issues, prop, binding, output.kinds, False, fields)
+            _check_kinds(issues, prop, binding, output.kinds, False, fields, step.raw.label)
         for target_name, at in step.flow_targets:
             if target_name not in all_step_names:
                 issues.error(
                     "unknown_step",
-                    f"Step `{step.raw.name}` controls step `{target_name}`, which does not exist.",
+                    f"Step {step.raw.label} controls step `{target_name}`, which does not exist.",
                     at,
                     step=step.raw.name,
                     selector=f"$steps.{target_name}",
@@ -148,7 +150,7 @@ def wire(
         if not selector.is_wildcard and target.spec.output(selector.output or "") is None:
             issues.error(
                 "unknown_output",
-                f"Output `{out.name}` refers to `{selector.raw}`, but step `{target.raw.name}` has no output "
+                f"Output `{out.name}` refers to `{selector.raw}`, but step {target.raw.label} has no output "
                 f"`{selector.output}`.",
                 at,
                 suggestions=suggest(selector.output or "", [o.name for o in target.spec.outputs]),
@@ -173,13 +175,14 @@ def _check_kinds(
     actual: tuple[str, ...],
     from_input: bool,
     fields: dict[str, str | None],
+    step_label: str,
 ) -> None:
     expected = _expected_kinds(prop, from_input)
     if expected is None:
         source = "workflow inputs" if from_input else "step outputs"
         issues.error(
             "invalid_selector",
-            f"`{binding.property}` of step `{fields['step']}` does not accept {source}.",
+            f"`{binding.property}` of step {step_label} does not accept {source}.",
             binding.pointer,
             **fields,
         )
@@ -187,7 +190,7 @@ def _check_kinds(
     if not kinds_compatible(expected, actual):
         issues.error(
             "kind_mismatch",
-            f"`{binding.property}` of step `{fields['step']}` accepts {_names(expected)}, but "
+            f"`{binding.property}` of step {step_label} accepts {_names(expected)}, but "
             f"`{binding.selector.raw}` is {_names(actual)}.",
             binding.pointer,
             details={"expected_kinds": list(expected), "actual_kinds": list(actual)},
@@ -262,7 +265,7 @@ def plan_steps(
                 if batch_properties and binding.property not in batch_properties:
                     issues.error(
                         "batch_into_scalar",
-                        f"`{binding.property}` of step `{step.raw.name}` takes one value for the whole batch, "
+                        f"`{binding.property}` of step {step.raw.label} takes one value for the whole batch, "
                         f"but `{selector.raw}` gives one value per image.",
                         binding.pointer,
                         step=step.raw.name,
@@ -272,7 +275,7 @@ def plan_steps(
         if input_dims and max(input_dims) - min(input_dims) > 1:
             issues.error(
                 "dimensionality",
-                f"Inputs of step `{step.raw.name}` come at nesting levels that differ by more than one "
+                f"Inputs of step {step.raw.label} come at nesting levels that differ by more than one "
                 f"({', '.join(map(str, sorted(set(input_dims))))}).",
                 pointer("steps", step.raw.index),
                 step=step.raw.name,

@@ -18,7 +18,7 @@ from blocks.catalog import BUILTIN_BY_IDENTIFIER
 from blocks.connections import BlockConnectionsIndex, build_connections
 from blocks.spec import BlockSpec, CatalogSnapshot
 from registry.api.errors import NotFoundError
-from registry.models import CATALOG_STATES_VALUES, BlockVersion, Kind, Source
+from registry.models import CATALOG_STATES_VALUES, BlockVersion, Kind, Source, State
 from registry.models import CatalogSnapshot as SnapshotRow
 
 SUGGESTIONS = 5
@@ -74,6 +74,13 @@ def catalog_block_specs() -> Iterator[BlockSpec]:
         yield block_spec_from_row(row)
 
 
+def disabled_block_specs() -> Iterator[BlockSpec]:
+    """Disabled block versions: the compiler names them (and their replacement) in its errors."""
+    rows = BlockVersion.objects.filter(state=State.DISABLED).select_related("block_type")
+    for row in rows.order_by("type_identifier"):
+        yield block_spec_from_row(row)
+
+
 def published_snapshot() -> PublishedSnapshot | None:
     global _cached
     key = _latest_key()
@@ -94,7 +101,9 @@ def published_snapshot() -> PublishedSnapshot | None:
             graph_json=row.graph_json.encode("utf-8"),
             describe_json=row.describe_json.encode("utf-8"),
             definition_schema_json=row.definition_schema_json.encode("utf-8"),
-            catalog=CatalogSnapshot.build(specs, version=f"catalog-{row.version}"),
+            catalog=CatalogSnapshot.build(
+                specs, version=f"catalog-{row.version}", disabled=list(disabled_block_specs())
+            ),
             graph=build_connections(specs),
         )
         # The catalog is hundreds of thousands of long-lived objects; moving them out of the

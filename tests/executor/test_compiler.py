@@ -416,3 +416,55 @@ def test_roboflow_error_shapes(catalog):
     mismatch = classification_workflow(confidence="$inputs.image")
     status, body = roboflow_error(compile_workflow(mismatch, catalog), mismatch)
     assert (status, body["error_type"], "blocks_errors" in body) == (400, "ReferenceTypeError", False)
+
+
+def test_no_outputs_is_a_warning(catalog):
+    definition = classification_workflow()
+    definition["outputs"] = []
+    result = compile_workflow(definition, catalog)
+    assert result.valid
+    assert [(w.code, w.pointer, w.message) for w in result.warnings] == [
+        ("no_outputs", "/outputs", "The workflow has no outputs, so a run returns nothing.")
+    ]
+
+
+def test_disabled_version_is_named_with_its_replacement(catalog):
+    import dataclasses
+
+    specs = dict(catalog.blocks)
+    disabled = dataclasses.replace(specs.pop(CLASSIFIER), state="disabled")
+    v3 = "roboflow_core/roboflow_classification_model@v3"
+    specs[v3] = dataclasses.replace(specs[v3], is_default=True)
+    without_v2 = CatalogSnapshot.build(list(specs.values()), version="v2-disabled", disabled=[disabled])
+    result = compile_workflow(classification_workflow(), without_v2)
+    assert [issue.as_dict() for issue in result.errors] == [
+        {
+            "code": "disabled_block",
+            "message": f"Step `classifier` uses {CLASSIFIER}, which is disabled. Use {v3} instead.",
+            "pointer": "/steps/0/type",
+            "step": "classifier",
+            "property": "type",
+            "selector": None,
+            "suggestions": [],
+            "replacement": v3,
+        }
+    ]
+    # The step's inputs are used: no warning says otherwise.
+    assert result.warnings == ()
+    # A declared replacement wins over the family's default.
+    pointed = dataclasses.replace(disabled, replacement="roboflow_core/roboflow_classification_model@v1")
+    declared = CatalogSnapshot.build(list(specs.values()), version="v2-pointed", disabled=[pointed])
+    [error] = compile_workflow(classification_workflow(), declared).errors
+    assert error.details == {"replacement": "roboflow_core/roboflow_classification_model@v1"}
+
+
+def test_a_step_without_a_name_is_named_by_its_index(catalog):
+    definition = with_steps(
+        classification_workflow(), {"type": CLASSIFIER, "images": "$inputs.image", "confidence": 3}
+    )
+    result = compile_workflow(definition, catalog)
+    assert [(e.code, e.step, e.message) for e in result.errors] == [
+        ("missing_property", None, "The step has no `name`."),
+        ("missing_property", None, "Step #1 needs `model_id`."),
+        ("invalid_value", None, "`confidence` of step #1 must be less than or equal to 1.0."),
+    ]

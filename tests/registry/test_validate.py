@@ -118,3 +118,30 @@ def test_no_definition_gets_a_500(api, specification: Any) -> None:
         assert set(native.json()) == {"valid", "errors", "warnings"}
     roboflow = api.generic("POST", "/workflows/validate", json.dumps(specification), content_type="application/json")
     assert roboflow.status_code in {200, 400}
+
+
+def test_disabled_version_names_its_replacement(api, staff_api):
+    v3 = "roboflow_core/roboflow_classification_model@v3"
+    disabled = staff_api.post(f"/api/v1/blocks/{v3}/state/", {"action": "disable"}, format="json")
+    assert disabled.status_code == 200
+    definition = classification_workflow(type=v3, confidence=None)
+    definition["inputs"] = definition["inputs"][:2]
+    body = api.post("/api/v1/workflows/validate/", {"specification": definition}, format="json").json()
+    # v3 was the default: with none left, the family's newest version replaces it.
+    assert body == {
+        "valid": False,
+        "errors": [
+            {
+                "code": "disabled_block",
+                "message": f"Step `classifier` uses {v3}, which is disabled. "
+                "Use roboflow_core/roboflow_classification_model@v2 instead.",
+                "pointer": "/steps/0/type",
+                "step": "classifier",
+                "property": "type",
+                "selector": None,
+                "suggestions": [],
+                "replacement": "roboflow_core/roboflow_classification_model@v2",
+            }
+        ],
+        "warnings": [],
+    }

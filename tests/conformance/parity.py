@@ -1,0 +1,32 @@
+"""How two answers to `POST /workflows/validate` are compared, and which differences are deliberate.
+
+Compared: the status, `error_type`, and `blocks_errors` as (block_id, block_type, property_name) in
+any order. Messages are not compared: ours are our own words.
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+Outcome = tuple[int, str | None, tuple[tuple[Any, ...], ...]]
+
+# label predicate -> why we answer differently on purpose (also listed in the README).
+DELIBERATE: dict[str, tuple[Callable[[str, Outcome, Outcome], bool], str]] = {}
+
+
+def outcome(status: int, body: Any) -> Outcome:
+    body = body if isinstance(body, dict) else {}
+    blocks = sorted(
+        (json.dumps(e.get("block_id")), json.dumps(e.get("block_type")), json.dumps(e.get("property_name")))
+        for e in body.get("blocks_errors") or []
+    )
+    return status, body.get("error_type"), tuple(tuple(b) for b in blocks)
+
+
+def deliberate_reason(label: str, ours: Outcome, theirs: Outcome) -> str | None:
+    for name, (applies, reason) in DELIBERATE.items():
+        if applies(label, ours, theirs):
+            return f"{name}: {reason}"
+    return None
+
+
