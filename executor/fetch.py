@@ -16,6 +16,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
@@ -82,7 +83,7 @@ def _cut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-def fetch_url(url: str, limits: FetchLimits) -> bytes:
+def _split_checked(url: str) -> tuple[SplitResult, int]:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise FetchError("Image URLs must be http or https.", code="url_not_allowed")
@@ -90,8 +91,21 @@ def fetch_url(url: str, limits: FetchLimits) -> bytes:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
         raise FetchError("The image URL has an invalid port.", code="invalid_image") from exc
+    return parts, port
+
+
+def check_url(url: str, *, allow_private: bool) -> None:
+    """The checks a fetch makes before it connects, for a URL that is stored now and fetched later."""
+    parts, port = _split_checked(url)
+    resolve_checked(parts.hostname or "", port, allow_private=allow_private)
+
+
+@contextlib.contextmanager
+def _checked_connection(url: str, limits: FetchLimits) -> Iterator[tuple[socket.socket, SplitResult, float]]:
+    """A socket to a checked address of the URL's host, cut when the deadline passes."""
+    parts, port = _split_checked(url)
     deadline = time.monotonic() + limits.timeout_s
-    targets = resolve_checked(parts.hostname, port, allow_private=limits.allow_private)
+    targets = resolve_checked(parts.hostname or "", port, allow_private=limits.allow_private)
     sock = _connect(targets, deadline)
     watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _cut, args=(sock,))
     watchdog.daemon = True
@@ -99,7 +113,7 @@ def fetch_url(url: str, limits: FetchLimits) -> bytes:
     try:
         if parts.scheme == "https":
             sock = ssl.create_default_context().wrap_socket(sock, server_hostname=parts.hostname)
-        return _get(sock, parts, limits, deadline)
+        yield sock, parts, deadline
     except FetchError:
         raise
     except (OSError, http.client.HTTPException) as exc:
@@ -111,12 +125,41 @@ def fetch_url(url: str, limits: FetchLimits) -> bytes:
         sock.close()
 
 
-def _get(sock: socket.socket, parts: SplitResult, limits: FetchLimits, deadline: float) -> bytes:
+def fetch_url(url: str, limits: FetchLimits) -> bytes:
+    with _checked_connection(url, limits) as (sock, parts, deadline):
+        return _get(sock, parts, limits, deadline)
+
+
+def post_json(url: str, body: bytes, limits: FetchLimits) -> int:
+    """POST a JSON body under the same rules as a fetch (webhooks); returns the answer's status."""
+    with _checked_connection(url, limits) as (sock, parts, _):
+        connection = _connection_on(sock, parts)
+        headers = {"Host": _host_header(parts), "User-Agent": USER_AGENT, "Content-Type": "application/json"}
+        connection.request("POST", _target(parts), body=body, headers=headers)
+        response = connection.getresponse()
+        response.close()
+        connection.close()
+        return int(response.status)
+
+
+def _connection_on(sock: socket.socket, parts: SplitResult) -> http.client.HTTPConnection:
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port)
     connection.sock = sock
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    host = parts.netloc.rpartition("@")[2]
-    connection.request("GET", target, headers={"Host": host, "User-Agent": USER_AGENT, "Accept": "image/*"})
+    return connection
+
+
+def _target(parts: SplitResult) -> str:
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _host_header(parts: SplitResult) -> str:
+    return parts.netloc.rpartition("@")[2]
+
+
+def _get(sock: socket.socket, parts: SplitResult, limits: FetchLimits, deadline: float) -> bytes:
+    connection = _connection_on(sock, parts)
+    headers = {"Host": _host_header(parts), "User-Agent": USER_AGENT, "Accept": "image/*"}
+    connection.request("GET", _target(parts), headers=headers)
     response = connection.getresponse()
     try:
         return _read_body(response, limits, deadline)

@@ -62,10 +62,8 @@ def main() -> int:
                     "--without-heartbeat",
                 ]
             )
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "--bind", args.address]
-            + ["config.wsgi:application"]
-        )
+        gunicorn = [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "--bind", args.address]
+        server = subprocess.Popen([*gunicorn, "config.wsgi:application"])
         return server.wait()
     except KeyboardInterrupt:
         return 130

@@ -10,7 +10,6 @@ from registry.models.catalog import (
     Source,
     State,
 )
-from registry.models.lifecycle import AuditAction, AuditRecord, CompatibilityPolicy
 from registry.models.jobs import (
     FINISHED_JOB_STATUSES,
     Job,
@@ -20,6 +19,7 @@ from registry.models.jobs import (
     JobSource,
     JobStatus,
 )
+from registry.models.lifecycle import AuditAction, AuditRecord, CompatibilityPolicy
 from registry.models.runs import ActiveLearningDatapoint, LocalModel, Run, RunStatus
 from registry.models.workflows import Workflow, WorkflowRevision
 

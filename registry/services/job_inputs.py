@@ -20,8 +20,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from executor.images import ImageError, ImageLimits
-from executor.images import _check_host as check_url_host
+from executor.fetch import FetchError, check_url
 from registry.api.errors import ApiError, PayloadTooLargeError
 from registry.execution import image_limits
 
@@ -141,8 +140,8 @@ def url_sources(urls: list[str]) -> list[ItemSource]:
         if not url.startswith(("http://", "https://")):
             raise _input_error("Image URLs must be http or https.", code="url_not_allowed", path=f"/urls/{index}")
         try:
-            check_url_host(url, limits)
-        except ImageError as exc:
+            check_url(url, allow_private=limits.allow_private_urls)
+        except FetchError as exc:
             # A host that does not resolve may come back; only a refused address is final.
             if exc.code == "url_not_allowed":
                 raise _input_error(exc.message, code=exc.code, path=f"/urls/{index}") from exc
@@ -150,10 +149,9 @@ def url_sources(urls: list[str]) -> list[ItemSource]:
 
 
 def webhook_check(url: str) -> None:
-    limits = ImageLimits(allow_private_urls=settings.BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS)
     try:
-        check_url_host(url, limits)
-    except ImageError as exc:
+        check_url(url, allow_private=settings.BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS)
+    except FetchError as exc:
         message = exc.message.replace("Image URLs", "Webhook URLs").replace("image host", "webhook host")
         raise _input_error(message, code="webhook_not_allowed", path="/webhook") from exc
 

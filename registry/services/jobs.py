@@ -21,7 +21,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from executor.plan import ExecutionPlan
 from registry.api.errors import ApiError, ConflictError
-from registry.execution import run_context
+from registry.execution import run_context, run_deadline
 from registry.models import (
     FINISHED_JOB_STATUSES,
     Job,
@@ -176,7 +176,6 @@ def job_chunk_run(*, job_id: int, item_ids: list[int], final_attempt: bool, work
     retry: list[int] = []
     compiled = workflow_compile(job.revision.definition)
     plan = compiled.plan if compiled.valid else None
-    context = run_context(None)
     for item in items:
         if _cancelled(job_id):
             return []
@@ -186,6 +185,8 @@ def job_chunk_run(*, job_id: int, item_ids: list[int], final_attempt: bool, work
                 error={"code": "lockfile_mismatch", "message": "The workflow's blocks changed.", "step": None},
             )
         else:
+            # Each item gets the budget of a single run, as if it had been sent on its own.
+            context = run_context(None, deadline=run_deadline())
             outcome = job_item_run(job=job, item=item, plan=plan, context=context)
         if outcome.retryable and not final_attempt:
             retry.append(item.pk)

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.errors import ApiError
-from registry.api.limits import LimitedUploadHandler
 from registry.api.intake import StrictJSONField, json_field_loads
+from registry.api.limits import LimitedUploadHandler
 from registry.models import Workflow
 from registry.selectors.runs import local_model_list, run_get, run_summary, workflow_run_list
 from registry.selectors.workflows import workflow_get
