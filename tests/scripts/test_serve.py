@@ -96,5 +96,5 @@ def test_make_run_runs_jobs_with_no_broker(tmp_path):
     output = (tmp_path / "serve.log").read_text()
     assert "a Celery worker runs beside the web server" in output
     # The worker and the web server stopped with it: nothing of the session is left running.
-    leftover = subprocess.run(["pgrep", "-s", str(serve.pid)], capture_output=True, text=True, check=False)
+    leftover = subprocess.run(["pgrep", "-a", "-s", str(serve.pid)], capture_output=True, text=True, check=False)
     assert leftover.stdout == ""
