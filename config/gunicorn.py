@@ -18,7 +18,8 @@ if not os.environ.get("WEB_CONCURRENCY"):
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
-accesslog = "-"
+# GUNICORN_ACCESS_LOG="" turns the access log off (benchmarks); "-" is stdout.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 # The path without its query string: Roboflow's routes accept `?api_key=`, which must not be logged.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
