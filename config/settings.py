@@ -213,3 +213,11 @@ if _env_bool("BLOCKWISE_BEHIND_PROXY", False):
     USE_X_FORWARDED_HOST = True
 # /healthz checks the job broker only when one is configured.
 BLOCKWISE_HEALTH_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+
+# SQLite (the embedded default): a write-ahead log, synced at checkpoints rather than on every commit,
+# so recording a run costs well under a millisecond instead of a disk flush (~18 ms, bench_serving).
+# The database stays consistent; a power cut may lose the last moments of writes.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
