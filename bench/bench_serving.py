@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import statistics
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -275,15 +276,8 @@ def memory(database: Path) -> None:
         report("  (peak before it)", before, "MB", "-", timed=False)
 
 
-def main() -> None:
-    database = use_temporary_database()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("sync_blocks", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
+def speed_and_load(database: Path) -> None:
     images = jpeg_values(COUNT)
-    seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "30"))
     with ExitStack() as stack:
         model_url = stack.enter_context(model_server(0.0))
         _, port, _ = stack.enter_context(live_server(database, ROBOFLOW_API_URL=model_url))
@@ -294,9 +288,24 @@ def main() -> None:
         except (RuntimeError, OSError) as exc:
             print(f"Roboflow Inference 1.8.3 could not be started here, its figures are left out: {exc}")
         speed(ours, roboflow, model_url, images)
-        load(ours, images, seconds)
-    local_model()
-    memory(database)
+        load(ours, images, float(os.environ.get("BENCH_LOAD_SECONDS", "30")))
+
+
+def main() -> None:
+    """All sections, or those named on the command line: speed, local, memory."""
+    sections = set(sys.argv[1:]) or {"speed", "local", "memory"}
+    database = use_temporary_database()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("sync_blocks", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    if "speed" in sections:
+        speed_and_load(database)
+    if "local" in sections:
+        local_model()
+    if "memory" in sections:
+        memory(database)
 
 
 if __name__ == "__main__":

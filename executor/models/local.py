@@ -45,7 +45,7 @@ class LocalModelInfo:
 
 
 def _prepared(image: WorkflowImage, size: tuple[int, int]) -> NDArray[np.float32]:
-    return np.asarray(Image.fromarray(image.pixels).resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
+    return np.asarray(image.rgb_image().resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
 
 
 class OnnxClassifier:
