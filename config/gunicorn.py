@@ -25,3 +25,6 @@ access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 # Load the app once in the master so a bad configuration (no secret key) stops the start at once.
 preload_app = True
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), which every
+# gunicorn on the machine would share; nothing here uses it.
+control_socket_disable = True
