@@ -6,14 +6,14 @@ of time for clients that accept it), so a warm read never serialises the catalog
 
 from __future__ import annotations
 
-import io
 import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from registry.api.limits import read_limited
+from registry.api.errors import ApiError
+from registry.api.limits import check_declared_length, read_limited
 from registry.api.responses import stored_json_response
 from registry.selectors.catalog import published_snapshot
 
@@ -36,8 +36,15 @@ def _engine_version_supported(requested: object) -> bool:
 @require_http_methods(["GET", "POST"])
 def blocks_describe(request: HttpRequest) -> HttpResponse:
     requested_version: object = None
-    if request.method == "POST" and request.body:
-        body = parse_json_or_none(read_limited(io.BytesIO(request.body), DESCRIBE_BODY_LIMIT))
+    raw = b""
+    if request.method == "POST":
+        try:
+            check_declared_length(request.META, DESCRIBE_BODY_LIMIT)
+            raw = read_limited(request, DESCRIBE_BODY_LIMIT)
+        except ApiError as exc:
+            return _message(exc.status_code, exc.message)
+    if raw:
+        body = parse_json_or_none(raw)
         if not isinstance(body, dict):
             return _message(422, "The request body must be a JSON object.")
         if body.get("dynamic_blocks_definitions"):
