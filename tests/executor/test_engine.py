@@ -285,7 +285,7 @@ def test_a_run_past_its_deadline_starts_no_further_step(catalog, context):
 def test_local_batches_are_scored_in_runs_of_the_configured_size(catalog, monkeypatch):
     import onnxruntime
 
-    calls = []
+    calls: list[int] = []
     real_run = onnxruntime.InferenceSession.run
 
     def counting_run(self, outputs, feeds, *args, **kwargs):
@@ -296,9 +296,9 @@ def test_local_batches_are_scored_in_runs_of_the_configured_size(catalog, monkey
     colours = ["red", "green", "blue", "yellow", "red"]
     plan = compiled(demo_workflow(), catalog)
     results = {}
+    info = demo_info()
     for size in (2, 64):
-        info = demo_info()
-        router = ModelRouter(lambda model_id, info=info: info, batch_size=size)
+        router = ModelRouter(lambda model_id: info, batch_size=size)
         images = [image_of(c, seed=i, parent_id=f"image.[{i}]") for i, c in enumerate(colours)]
         outputs = run_plan(plan, {"image": images}, RunContext(model_port=router)).outputs
         results[size] = [{**o["predictions"], "inference_id": None} for o in outputs]
