@@ -125,6 +125,7 @@ def model_router() -> ModelRouter:
                 remote=remote.classify,
                 on_local_prediction=keep_for_active_learning,
                 on_close=remote.close,
+                batch_size=settings.BLOCKWISE_LOCAL_MODEL_BATCH_SIZE,
             )
             _router = (config, router)
         return _router[1]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -11,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from executor.compiler.roboflow import PARSING, roboflow_error
 from registry.api.errors import ApiError
-from registry.api.limits import parse_json_bytes, read_limited
+from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.selectors.workflows import workflow_compile
 
 
@@ -35,7 +33,9 @@ def syntax_error(message: str) -> JsonResponse:
 @require_POST
 def workflow_validate(request: HttpRequest) -> JsonResponse:
     try:
-        definition = parse_json_bytes(read_limited(io.BytesIO(request.body), settings.BLOCKWISE_MAX_BODY_BYTES))
+        # From the stream, not `request.body`: an over-size body is a JSON 413 before it is buffered.
+        check_declared_length(request.META, settings.BLOCKWISE_MAX_BODY_BYTES)
+        definition = parse_json_bytes(read_limited(request, settings.BLOCKWISE_MAX_BODY_BYTES))
     except ApiError as exc:
         if exc.status_code == 413:
             return JsonResponse({"message": exc.message}, status=413)
