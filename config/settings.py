@@ -213,3 +213,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# Several machines share files through S3-compatible storage (README: "Batch jobs"): needs
+# `django-storages[s3]`; credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID, ...).
+if os.environ.get("BLOCKWISE_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["BLOCKWISE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("BLOCKWISE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("BLOCKWISE_S3_REGION") or None,
+            "file_overwrite": False,
+        },
+    }
