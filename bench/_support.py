@@ -62,12 +62,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, float]]:
-    """Start gunicorn on the benchmark database; yields the process, its port and seconds to first answer."""
+def live_server(
+    database: Path | str, *, processes: int = 1, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], int, float]]:
+    """Start gunicorn on the benchmark database (a SQLite file or a URL) with `processes` workers;
+    yields the process, its port and seconds to first answer."""
     import urllib.request
 
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    env = {**os.environ, **(env or {}), "DATABASE_URL": url}
     start = time.perf_counter()
     process = subprocess.Popen(
         [
@@ -78,7 +82,7 @@ def live_server(database: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, 
             "-b",
             f"127.0.0.1:{port}",
             "-w",
-            "1",
+            str(processes),
             "--log-level",
             "warning",
         ],

@@ -15,8 +15,6 @@ import argparse
 import base64
 import io
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -28,7 +26,7 @@ from typing import Any
 import numpy as np
 import requests
 
-from bench._support import REPO_DIR, free_port, resident_mb
+from bench._support import live_server, resident_mb
 from bench.bench_models import model_server
 
 COLOURS = ("red", "green", "blue")
@@ -102,39 +100,6 @@ def job_rate(workflow: Any, folder: Path, parameters: dict[str, Any]) -> float:
     assert job.status == "succeeded", job.status
     assert job.finished_at is not None
     return job.total / (job.finished_at.timestamp() - start)
-
-
-@contextmanager
-def web_server(processes: int, env: dict[str, str]) -> Iterator[str]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi",
-        "-b",
-        f"127.0.0.1:{port}",
-        "-w",
-        str(processes),
-        "--log-level",
-        "warning",
-    ]
-    process = subprocess.Popen(command, cwd=REPO_DIR, env={**os.environ, **env})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"{url}/workflows/execution_engine/versions", timeout=5)
-                break
-            except (requests.ConnectionError, requests.Timeout):
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def synchronous_rate(url: str, specification: dict[str, Any], images: list[bytes], concurrency: int) -> float:
@@ -218,8 +183,8 @@ def main() -> None:
                 line(f"job, {label}: speed-up 1 -> 2 workers", speedup, "x", ">= 1.7" if "server" in label else "")
 
         for count in [count for count in counts if count <= 2]:
-            with web_server(count, env) as url:
-                sync = synchronous_rate(url, remote_spec, images, count)
+            with live_server(env["DATABASE_URL"], processes=count, env=env) as (_, port, _):
+                sync = synchronous_rate(f"http://127.0.0.1:{port}", remote_spec, images, count)
             ratio = job_rates[("instant Roboflow-compatible server", count)] / sync
             line(f"synchronous /workflows/run, concurrency {count}: images/s", sync, "img/s")
             line(f"queue overhead: job / synchronous at concurrency {count}", ratio, "x", ">= 0.8")

@@ -104,7 +104,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # WhiteNoise warns about a missing root on every start before the first collectstatic.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
