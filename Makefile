@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 EDITOR_DIR := frontend/editor
 EDITOR_BUILD := frontend/static/frontend/editor/index.html
+ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: run test setup venv editor migrate checks pytest vitest browser serve worker
 
@@ -12,7 +13,7 @@ run: setup
 	$(PY) manage.py sync_blocks
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py seed_demo
-	$(PY) -m scripts.serve --address 127.0.0.1:8000
+	$(PY) -m scripts.serve --address $(ADDRESS)
 
 # A batch-job worker for CELERY_BROKER_URL (Redis), on this machine or any other that shares the
 # database and the file storage. WORKER_ARGS passes options on, e.g. WORKER_ARGS="--concurrency 4".
