@@ -71,12 +71,15 @@ def _image_input(plan: ExecutionPlan) -> str:
     raise ApiError("The workflow has no image input to give the job's images to.", code="no_image_input")
 
 
-def _check_parameters(parameters: dict[str, Any], image_input: str) -> None:
-    if image_input in parameters:
+def _check_parameters(parameters: dict[str, Any], plan: ExecutionPlan, image_input: str) -> None:
+    """Every parameter names an input of the workflow other than the image input."""
+    names = {item.name for item in plan.inputs} - {image_input}
+    wrong = sorted(set(parameters) - names)
+    if wrong:
         raise ApiError(
-            f"`{image_input}` is the image input; each image of the job goes there.",
-            code="invalid",
-            details=[{"path": f"/parameters/{image_input}", "code": "invalid", "message": "the image input"}],
+            "Parameters must name inputs of the workflow other than the image input, which each image fills.",
+            code="unknown_parameter",
+            details=[{"path": f"/parameters/{name}", "code": "unknown_parameter", "message": name} for name in wrong],
         )
 
 
@@ -103,7 +106,7 @@ def job_create(
         )
     image_input = _image_input(plan)
     parameters = parameters or {}
-    _check_parameters(parameters, image_input)
+    _check_parameters(parameters, plan, image_input)
     if webhook:
         webhook_check(webhook)
     archive: zipfile.ZipFile | None = None
