@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The embedded arrangement from a fresh clone: `make run` with no broker and nothing else running,
-# then a zip job over HTTP must finish. Usage: scripts/check_fresh_clone.sh [PORT]  (takes minutes:
+# then a zip job over HTTP must finish. Usage: scripts/check_fresh_clone.sh [PORT] (a free one by default)  (takes minutes:
 # the clone installs its own virtualenv and editor build).
 set -euo pipefail
-port="${1:-8765}"
+port="${1:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is in use" >&2; exit 1; fi
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 git clone -q "$repo" "$work/blockwise"
