@@ -20,10 +20,11 @@ run: setup
 worker: venv
 	$(BIN)/celery -A config worker -l info $(WORKER_ARGS)
 
-# Only the production server, for a checkout already set up (HOST, PORT, WEB_CONCURRENCY, DATABASE_URL):
+# Only the production server, for a checkout already set up (HOST, PORT, WEB_CONCURRENCY, DATABASE_URL,
+# or ADDRESS=host:port):
 # gunicorn, and beside it a Celery worker when no CELERY_BROKER_URL is set (see scripts/serve.py).
 serve:
-	exec $(PY) -m scripts.serve
+	exec $(PY) -m scripts.serve $(if $(ADDRESS),--address $(ADDRESS))
 
 # The auto-reloading development server, with DEBUG on, for people changing the code.
 dev: setup

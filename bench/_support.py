@@ -61,16 +61,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database: Path, **env: str) -> Iterator[tuple[subprocess.Popen[bytes], int, float]]:
-    """Start the server as `make serve` does (gunicorn, config/gunicorn.py) on the benchmark database;
-    yields the process, its port and seconds to first answer. `env` adds settings (e.g. model URLs)."""
+def live_server(
+    database: Path | str, *, processes: int = 1, env: dict[str, str] | None = None, **settings_env: str
+) -> Iterator[tuple[subprocess.Popen[bytes], int, float]]:
+    """Start the server as `make serve` does (gunicorn, config/gunicorn.py) with `processes` workers on the
+    benchmark database (a SQLite file or a URL); yields the process, its port and seconds to first answer.
+    `env` and keyword arguments add settings (e.g. model URLs)."""
     import urllib.request
 
     port = free_port()
     settings = {
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
         "HOST": "127.0.0.1",
         "PORT": str(port),
+        "WEB_CONCURRENCY": str(processes),
         "GUNICORN_ACCESS_LOG": "",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 30),
     }
@@ -78,7 +82,7 @@ def live_server(database: Path, **env: str) -> Iterator[tuple[subprocess.Popen[b
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application"],
         cwd=REPO_DIR,
-        env={**os.environ, **settings, **env},
+        env={**os.environ, **settings, **(env or {}), **settings_env},
         stderr=subprocess.DEVNULL,
     )
     try:

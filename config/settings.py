@@ -124,7 +124,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # WhiteNoise warns about a missing root on every start before the first collectstatic.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -279,4 +279,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": _env_float("BLOCKWISE_SQLITE_BUSY_TIMEOUT_S", 30.0),
         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    }
+# Several machines share files through S3-compatible storage (README: "Batch jobs"): needs
+# `django-storages[s3]`; credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID, ...).
+if os.environ.get("BLOCKWISE_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["BLOCKWISE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("BLOCKWISE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("BLOCKWISE_S3_REGION") or None,
+            "file_overwrite": False,
+        },
     }

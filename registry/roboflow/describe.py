@@ -6,7 +6,6 @@ of time for clients that accept it), so a warm read never serialises the catalog
 
 from __future__ import annotations
 
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods

@@ -51,8 +51,20 @@ class Worker:
     def start(self) -> Worker:
         handle = self.log.open("wb")
         self.process = subprocess.Popen(
-            [str(CELERY), "-A", "config", "worker", "--pool=solo", "-n", self.hostname, "-l", "info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            [
+                str(CELERY),
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "-n",
+                self.hostname,
+                "-l",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
             cwd=REPO_DIR,
             env=self.env,
             stdout=handle,
