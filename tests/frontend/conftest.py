@@ -151,3 +151,75 @@ def editor(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> It
     yield Editor(page, live_server.url, folder)
     context.close()
     connections.close_all()
+
+
+def demo_definition(step: str = "classifier", **step_overrides: Any) -> dict[str, Any]:
+    """An image classified by the local demo model; its predictions are the one output."""
+    body = {"type": CLASSIFIER, "name": step, "images": "$inputs.image", "model_id": "demo-shapes/1"}
+    return {
+        "version": "1.0",
+        "inputs": [{"type": "WorkflowImage", "name": "image"}],
+        "steps": [{**body, **step_overrides}],
+        "outputs": [{"type": "JsonField", "name": "predictions", "selector": f"$steps.{step}.predictions"}],
+    }
+
+
+def saved_workflow(name: str, definition: dict[str, Any], *, revisions: int = 1) -> int:
+    """A workflow of the test user's with `revisions` revisions; returns its id."""
+    from django.contrib.auth import get_user_model
+
+    from registry.services.workflows import workflow_create, workflow_save
+
+    owner = get_user_model().objects.get(username=USER)
+    workflow = workflow_create(owner=owner, name=name, specification=definition)
+    for number in range(1, revisions):
+        workflow = workflow_save(workflow=workflow, user=owner, base_revision=number, specification=definition)
+    connections.close_all()
+    return int(workflow.pk)
+
+
+def sample_image(folder: Path, colour: str = "green") -> Path:
+    import numpy as np
+
+    from scripts.train_demo_model import draw_sample
+
+    path = folder / f"{colour}.png"
+    draw_sample(colour, np.random.default_rng(5)).save(path)
+    return path
+
+
+def boxes_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def node_boxes(page: Any) -> list[dict[str, float]]:
+    boxes: list[dict[str, float]] = [n.bounding_box() for n in page.locator(".react-flow__node").all()]
+    return boxes
+
+
+# Elements (other than wire handles, which sit on the border by design) that stick out of their node,
+# palette item or panel.
+SPILLS = """() => {
+  const out = [];
+  for (const box of document.querySelectorAll('.node, .palette-item, .side, .toolbar, .status')) {
+    const outer = box.getBoundingClientRect();
+    for (const el of box.querySelectorAll('*')) {
+      if (el.closest('.react-flow__handle')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width && (r.right > outer.right + 1 || r.left < outer.left - 1)) out.push(el.outerHTML.slice(0, 80));
+    }
+  }
+  return out;
+}"""
+
+
+def flow_position(page: Any, node_id: str) -> dict[str, int]:
+    """A node's place on the canvas in flow coordinates (its transform, rounded as saved), whatever the zoom."""
+    transform: str = page.locator(f'.react-flow__node[data-id="{node_id}"]').evaluate("el => el.style.transform")
+    x, y = (float(v) for v in transform.removeprefix("translate(").removesuffix(")").replace("px", "").split(","))
+    return {"x": round(x), "y": round(y)}
