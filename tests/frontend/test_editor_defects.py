@@ -123,7 +123,7 @@ def test_open_resets_the_side_panel_and_restore_works(editor, tmp_path):
     editor.node("classifier").wait_for()
     run = page.get_by_role("region", name="Run")
     run.get_by_label("image", exact=True).set_input_files(str(sample_image(tmp_path)))
-    run.get_by_role("button", name="Run").click()
+    run.get_by_role("button", name="Run", exact=True).click()
     page.get_by_test_id("run-top").wait_for()
     editor.wait_text("revisions", "Revisions\nr3 editor-user\nr2 editor-user\nRestore\nr1 editor-user created\nRestore")
     editor.shot("first-with-results")
@@ -268,7 +268,7 @@ def test_inputs_parameters_and_outputs_are_configured_and_a_parameter_default_ru
     run = page.get_by_role("region", name="Run")
     assert run.get_by_label("threshold", exact=True).input_value() == "0.3"
     run.get_by_label("image", exact=True).set_input_files(str(sample_image(tmp_path)))
-    run.get_by_role("button", name="Run").click()
+    run.get_by_role("button", name="Run", exact=True).click()
     editor.wait_message("Run finished.")
     assert page.get_by_test_id("run-top").inner_text() == "green"
     editor.shot("ran-with-default")
