@@ -7,7 +7,7 @@ import { useCallback, useEffect } from "react";
 import { addBlock, connect, producedKinds } from "../actions/editing";
 import { autoLayout } from "../layout";
 import { useCatalog } from "../store/catalog";
-import { beginGesture, endGesture, useDocument, type FlowNode } from "../store/document";
+import { beginGesture, endGesture, isDirty, signatureOf, useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
 import { nodeTypes, useWireDrag } from "./nodes";
 
@@ -15,10 +15,14 @@ export async function runAutoLayout(options: { track: boolean }): Promise<void> 
   const { nodes, edges } = useDocument.getState();
   const positions = await autoLayout(nodes, edges);
   const history = useDocument.temporal.getState();
-  // Laying out a freshly opened document is not an edit anyone would undo.
+  // Laying out a freshly opened document is not an edit anyone would undo, nor an unsaved change.
+  const wasClean = !isDirty(useDocument.getState());
   if (!options.track) history.pause();
   useDocument.getState().setPositions(positions);
-  if (!options.track) history.resume();
+  if (!options.track) {
+    history.resume();
+    if (wasClean) useDocument.setState((s) => ({ savedSignature: signatureOf(s) }));
+  }
 }
 
 function EmptyHint() {
@@ -81,10 +85,6 @@ export function Canvas() {
         const summary = useCatalog.getState().blocks.find((b) => b.type_identifier === identifier);
         if (summary) void addBlock(summary, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
       }}
-      onDoubleClick={(e) => {
-        if (!(e.target instanceof Element) || !e.target.classList.contains("react-flow__pane")) return;
-        show({ type: "quickAdd", at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), screen: { x: e.clientX, y: e.clientY }, from: null });
-      }}
     >
       <ReactFlow
         nodes={nodes}
@@ -111,6 +111,11 @@ export function Canvas() {
         onEdgeContextMenu={(e, edge) => {
           e.preventDefault();
           show({ type: "menu", screen: { x: e.clientX, y: e.clientY }, target: { edge: edge.id } });
+        }}
+        onPaneClick={(e) => {
+          // The second click of a double-click on empty canvas: search for a block to add there.
+          if (e.detail !== 2) return;
+          show({ type: "quickAdd", at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), screen: { x: e.clientX, y: e.clientY }, from: null });
         }}
         onPaneContextMenu={(e) => {
           e.preventDefault();
