@@ -197,14 +197,16 @@ def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any,
                 if isinstance(item, str) and item.startswith("$"):
                     _bind(step, prop, pointer("steps", step.raw.index, key, index), item, index, issues)
             step.literals[prop.name] = value
-            if not prop.accepts_literals:
-                return
             value = [item for item in value if not (isinstance(item, str) and item.startswith("$"))]
+            if not prop.accepts_literals:
+                _refuse_literals(step, prop, at, value, issues)
+                return
         elif prop.is_dict_element and isinstance(value, Mapping):
             for item_key, item in value.items():
                 if isinstance(item, str) and item.startswith("$"):
                     _bind(step, prop, pointer("steps", step.raw.index, key, item_key), item, str(item_key), issues)
             step.literals[prop.name] = dict(value)
+            _refuse_literals(step, prop, at, [v for v in value.values() if not str(v).startswith("$")], issues)
             return
     elif isinstance(value, str) and parse_selector(value) is not None:
         issues.error(
@@ -228,6 +230,18 @@ def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any,
         return
     if prop.name not in step.literals:
         step.literals[prop.name] = value
+
+
+def _refuse_literals(step: ResolvedStep, prop: PropertySpec, at: str, literals: list[Any], issues: IssueList) -> None:
+    """Items of a list or dict property that takes only selectors must all be selectors."""
+    if literals:
+        issues.error(
+            "invalid_value",
+            f"`{prop.name}` of step {step.raw.label} takes selectors only, not {literals[0]!r}.",
+            at,
+            step=step.raw.name,
+            property=prop.name,
+        )
 
 
 def _bind(

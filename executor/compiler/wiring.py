@@ -67,15 +67,6 @@ def wire(
                 used_inputs.add(selector.name)
                 _check_kinds(issues, prop, binding, target_input.kinds, True, fields, step.raw.label)
                 continue
-            if selector.name == step.raw.name:
-                issues.error(
-                    "cycle",
-                    f"Step {step.raw.label} refers to its own output in `{binding.property}`.",
-                    binding.pointer,
-                    details={"steps": [step.raw.name]},
-                    **fields,
-                )
-                continue
             target = by_name.get(selector.name)
             if target is None:
                 if selector.name not in all_step_names:
@@ -91,7 +82,7 @@ def wire(
             data_preds[step.name].add(target.name)
             if selector.is_wildcard:
                 issues.error(
-                    "invalid_selector",
+                    "unknown_output",
                     f"`{selector.raw}` (all outputs) can only be used in the workflow's outputs.",
                     binding.pointer,
                     **fields,
