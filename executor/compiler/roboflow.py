@@ -185,10 +185,7 @@ def _block_error(issue: WorkflowIssue, definition: Mapping[str, Any]) -> dict[st
         return None
     step, _ = located
     # Roboflow names the first of the step's text fields that contains the missing reference.
-    missing = issue.selector or ""
-    if issue.code == "unknown_output":
-        missing = missing.rsplit(".", 1)[-1]
-    elif issue.code == "unknown_step":
-        missing = ".".join(missing.split(".")[:2])
+    selector = issue.selector or ""
+    missing = selector.rsplit(".", 1)[-1] if issue.code == "unknown_output" else ".".join(selector.split(".")[:2])
     property_name = next((key for key, value in step.items() if isinstance(value, str) and missing in value), None)
     return _entry(step.get("name"), step.get("type"), property_name, issue.message)

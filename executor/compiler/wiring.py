@@ -99,6 +99,9 @@ def wire(
                 )
                 continue
             _check_kinds(issues, prop, binding, output.kinds, False, fields, step.raw.label)
+        for property_name, at, text in step.loose_references:
+            _wire_loose(issues, step, property_name, at, text, inputs, by_name, all_step_names, control_preds)
+            used_inputs.update(name[len("$inputs.") :] for name in [text] if name.startswith("$inputs."))
         for target_name, at in step.flow_targets:
             if target_name not in all_step_names:
                 issues.error(
@@ -157,6 +160,68 @@ def wire(
                 property=item.name,
             )
     return data_preds, control_preds
+
+
+def _wire_loose(
+    issues: IssueList,
+    step: ResolvedStep,
+    property_name: str,
+    at: str,
+    text: str,
+    inputs: Mapping[str, InputPlan],
+    by_name: Mapping[str, ResolvedStep],
+    all_step_names: set[str],
+    control_preds: dict[str, set[str]],
+) -> None:
+    """A `$` text that is no selector of ours, resolved as Roboflow's graph stage does: by the node
+    its first two parts name, then as a step, an input or a step output."""
+    fields = {"step": step.raw.name, "property": property_name, "selector": text}
+    parts = text.split(".")
+    source, name = parts[0], parts[1] if len(parts) > 1 else ""
+    known = (source == "$inputs" and name in inputs) or (source == "$steps" and name in all_step_names)
+    if not known:
+        code = "unknown_input" if text.startswith("$inputs") else "unknown_step"
+        message = f"`{property_name}` of step {step.raw.label} refers to `{text}`: no such input or step."
+        issues.error(code, message, at, **fields)
+        return
+    prop = step.spec.properties[property_name]
+    if source == "$steps" and len(parts) == 2:
+        if prop.takes_step_selector:
+            if name in control_preds:
+                control_preds[name].add(step.name)
+        else:
+            issues.error(
+                "not_flow_control",
+                f"`{property_name}` of step {step.raw.label} takes data, not the step `{text}` itself.",
+                at,
+                **fields,
+            )
+        return
+    if source == "$inputs":
+        actual = inputs[name].kinds
+    else:
+        target = by_name.get(name)
+        output = target.spec.output(parts[-1]) if target else None
+        if output is None:
+            issues.error(
+                "unknown_output",
+                f"`{property_name}` of step {step.raw.label} refers to `{text}`, but step `{name}` has no output "
+                f"`{parts[-1]}`.",
+                at,
+                **fields,
+            )
+            return
+        actual = output.kinds
+    # A step selector (flow control) carries no data, so it accepts no kind.
+    expected = tuple(dict.fromkeys(k for ref in prop.references if ref.selected_element != "step" for k in ref.kinds))
+    if not kinds_compatible(expected, actual):
+        issues.error(
+            "kind_mismatch",
+            f"`{property_name}` of step {step.raw.label} accepts {_names(expected)}, but `{text}` is {_names(actual)}.",
+            at,
+            details={"expected_kinds": list(expected), "actual_kinds": list(actual)},
+            **fields,
+        )
 
 
 def _check_kinds(

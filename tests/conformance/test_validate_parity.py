@@ -19,7 +19,7 @@ from tests.conftest import load_roboflow_describe
 
 pytestmark = pytest.mark.django_db
 
-UNEXPLAINED_LIMIT = 33
+UNEXPLAINED_LIMIT = 3
 
 def test_validation_agrees_with_roboflow(client, capsys):
     # The registry's catalog, as `make run` serves it: our built-ins and Roboflow's blocks imported.
