@@ -184,8 +184,10 @@ def _block_error(issue: WorkflowIssue, definition: Mapping[str, Any]) -> dict[st
     if located is None or issue.code in {"cycle", "batch_dimensionality", "not_flow_control"}:
         return None
     step, _ = located
-    # Roboflow names the first of the step's text fields that contains the missing reference.
-    selector = issue.selector or ""
-    missing = selector.rsplit(".", 1)[-1] if issue.code == "unknown_output" else ".".join(selector.split(".")[:2])
-    property_name = next((key for key, value in step.items() if isinstance(value, str) and missing in value), None)
+    property_name = issue.property
+    if issue.code in {"unknown_input", "unknown_step", "unknown_output"}:
+        # Roboflow names the first of the step's text fields that contains the missing reference.
+        selector = issue.selector or ""
+        missing = selector.rsplit(".", 1)[-1] if issue.code == "unknown_output" else ".".join(selector.split(".")[:2])
+        property_name = next((key for key, value in step.items() if isinstance(value, str) and missing in value), None)
     return _entry(step.get("name"), step.get("type"), property_name, issue.message)

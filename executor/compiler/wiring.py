@@ -291,6 +291,26 @@ def order_steps(
     return None
 
 
+def _check_offsets(step: ResolvedStep, dims: dict[str, int], issues: IssueList) -> None:
+    """A block that declares input offsets expects each batch input at the reference property's
+    dimensionality plus the difference of their offsets; the first that is not, is reported."""
+    offsets = step.spec.input_dimensionality_offsets
+    reference = step.spec.dimensionality_reference_property or ""
+    for property_name, actual in dims.items():
+        expected = offsets.get(property_name, 0) - offsets.get(reference, 0) + dims[reference]
+        if actual != expected:
+            issues.error(
+                "dimensionality",
+                f"`{property_name}` of step {step.raw.label} gets data nested {actual} deep where the block "
+                f"expects {expected} (one level deeper than `{reference}` for each level of offset).",
+                pointer("steps", step.raw.index, property_name),
+                step=step.raw.name,
+                property=property_name,
+                details={"dimensionalities": [actual, expected]},
+            )
+            return
+
+
 def plan_steps(
     parsed: ParsedDefinition,
     steps: list[ResolvedStep],
@@ -309,6 +329,7 @@ def plan_steps(
         step = by_name[name]
         batch_properties = step.spec.batch_properties
         input_dims: list[int] = []
+        dims_by_property: dict[str, int] = {}
         for binding in step.bindings:
             selector = binding.selector
             if selector.source == "input":
@@ -318,6 +339,7 @@ def plan_steps(
                 dim = dimensionality.get(selector.name, 0)
             if dim > 0:
                 input_dims.append(dim)
+                dims_by_property.setdefault(binding.property, dim)
                 if batch_properties and binding.property not in batch_properties:
                     issues.error(
                         "batch_into_scalar",
@@ -328,7 +350,10 @@ def plan_steps(
                         property=binding.property,
                         selector=selector.raw,
                     )
-        if input_dims and max(input_dims) - min(input_dims) > 1:
+        reference = step.spec.dimensionality_reference_property
+        if reference in dims_by_property:
+            _check_offsets(step, dims_by_property, issues)
+        elif input_dims and max(input_dims) - min(input_dims) > 1:
             issues.error(
                 "dimensionality",
                 f"Inputs of step {step.raw.label} come at nesting levels that differ by more than one "
@@ -337,7 +362,9 @@ def plan_steps(
                 step=step.raw.name,
                 details={"dimensionalities": sorted(set(input_dims))},
             )
-        if input_dims:
+        if reference in dims_by_property:
+            own = dims_by_property[reference] + step.spec.output_dimensionality_offset
+        elif input_dims:
             own = max(input_dims) + step.spec.output_dimensionality_offset
         else:
             # A step fed only by flow control takes its controller's lineage (EE 1.8).

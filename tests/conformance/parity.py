@@ -19,6 +19,12 @@ DELIBERATE: dict[str, tuple[Callable[[str, Outcome, Outcome], bool], str]] = {
         "a string, `steps` that is a number, an output selecting a step itself); the definition is at "
         "fault, so we answer 400.",
     ),
+    "cross-field checks in block code": (
+        lambda label, ours, theirs: label.endswith("/custom_confidence:null") and ours[0] == 200,
+        "v3 classification's `custom_confidence: null` with `confidence_mode: custom` is refused by a "
+        "validator written in Roboflow's block code, not by its schema; our compiler validates every step "
+        "(imported ones too) from its block's JSON Schema, which carries no such rule.",
+    ),
 }
 
 
