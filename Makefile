@@ -6,7 +6,7 @@ PY := $(BIN)/python
 EDITOR_DIR := frontend/editor
 EDITOR_BUILD := frontend/static/frontend/editor/index.html
 
-.PHONY: run test setup venv editor migrate checks pytest vitest browser serve roboflow-env conformance
+.PHONY: run test setup venv dev editor migrate checks pytest vitest browser serve roboflow-env conformance
 
 run: setup
 	$(PY) manage.py sync_blocks
@@ -17,12 +17,20 @@ run: setup
 setup: venv editor migrate
 
 # The stamp is newer than the requirement files once they are installed, so an unchanged pin is a no-op.
-$(VENV)/.stamp: requirements.txt requirements-dev.txt constraints.txt
+# Runtime dependencies only: `make run` installs no test tools.
+$(VENV)/.stamp: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
 venv: $(VENV)/.stamp
+
+# Checks and tests: the development tools, and Roboflow's client for the conformance tests.
+$(VENV)/.dev-stamp: $(VENV)/.stamp requirements-dev.txt requirements-conformance.txt constraints.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt -r requirements-conformance.txt -c constraints.txt
+	touch $@
+
+dev: $(VENV)/.dev-stamp
 
 editor: venv
 	@if [ -f $(EDITOR_DIR)/package.json ]; then \
@@ -33,7 +41,7 @@ migrate: venv
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 
-checks: venv
+checks: dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
@@ -47,8 +55,9 @@ browser:
 vitest: editor
 	@if [ -f $(EDITOR_DIR)/package.json ]; then cd $(EDITOR_DIR) && npm run --silent test; fi
 
-pytest: setup browser roboflow-env
-	$(BIN)/pytest -q
+# Coverage of our packages is measured on every run and printed with the results.
+pytest: setup dev browser roboflow-env
+	$(BIN)/pytest -q --cov --cov-report=term:skip-covered
 
 test: setup checks vitest pytest
 
@@ -60,5 +69,5 @@ roboflow-env:
 
 # Differential test of /workflows/validate against Roboflow's own code; prints the agreement rate
 # and every disagreement.
-conformance: setup roboflow-env
+conformance: setup dev roboflow-env
 	$(BIN)/pytest tests/conformance/test_validate_parity.py -q
