@@ -27,13 +27,12 @@ _TYPE_NAMES = {
 }
 
 
+# Roboflow validates manifests with pydantic in lax mode, where true and false are numbers too.
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, int | float)
 
 
 def _is_integer(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
     return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 
