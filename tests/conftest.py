@@ -49,3 +49,11 @@ def _models_stay_local(settings):
     settings.ROBOFLOW_INFERENCE_URL = ""
     settings.ROBOFLOW_API_KEY = ""
     settings.BLOCKWISE_MODEL_RETRIES = 0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit and sign-in lockout counts live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from executor.compiler.roboflow import PARSING, roboflow_error
 from registry.api.errors import ApiError
 from registry.api.limits import parse_json_bytes, read_limited
+from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
+from registry.roboflow.callers import roboflow_caller
 from registry.selectors.workflows import workflow_compile
 
 
@@ -31,9 +33,19 @@ def syntax_error(message: str) -> JsonResponse:
     )
 
 
+def _signed_in(request: HttpRequest) -> bool:
+    try:
+        return roboflow_caller(request, {"api_key": request.GET.get("api_key")}).user is not None
+    except ApiError:
+        return False
+
+
 @csrf_exempt
 @require_POST
 def workflow_validate(request: HttpRequest) -> JsonResponse:
+    throttled = roboflow_throttled(request, AnonymousValidateThrottle(), signed_in=_signed_in(request))
+    if throttled is not None:
+        return throttled
     try:
         definition = parse_json_bytes(read_limited(io.BytesIO(request.body), settings.BLOCKWISE_MAX_BODY_BYTES))
     except ApiError as exc:

@@ -150,7 +150,7 @@ def run_start(
         raise RunFailedError(message, code="not_executable", status_code=400, run=run, details=[error])
     try:
         loaded, images = _load_images(plan, inputs)
-        result = run_plan(plan, loaded, run_context(api_key), excluded_fields=excluded_fields)
+        result = run_plan(plan, loaded, run_context(api_key, user=context["user"]), excluded_fields=excluded_fields)
     except ImageError as exc:
         error = {"code": exc.code, "message": exc.message, "step": None, "property": None}
         run = _record(status=RunStatus.FAILED, error=error, **context)

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from registry.api.errors import ApiError
 from registry.api.intake import StrictJSONField, json_field_loads
+from registry.api.throttles import AnonymousRunThrottle
 from registry.models import Workflow
 from registry.selectors.runs import local_model_list, run_get, run_summary
 from registry.selectors.workflows import workflow_get
@@ -74,6 +75,7 @@ def _run_request(request: Request) -> dict[str, Any]:
 
 
 class RunListApi(APIView):
+    throttle_classes = [AnonymousRunThrottle]
     max_body_bytes = settings.BLOCKWISE_MAX_RUN_BODY_BYTES
 
     @extend_schema(request=RunInputSerializer, responses={201: RUN})
@@ -100,6 +102,7 @@ class RunListApi(APIView):
 
 
 class WorkflowRunApi(APIView):
+    throttle_classes = [AnonymousRunThrottle]
     max_body_bytes = settings.BLOCKWISE_MAX_RUN_BODY_BYTES
 
     @extend_schema(request=RunInputSerializer, responses={201: RUN})
