@@ -292,3 +292,17 @@ if os.environ.get("BLOCKWISE_S3_BUCKET"):
             "file_overwrite": False,
         },
     }
+
+# Hardening: what anonymous callers may do. The server's Roboflow key serves signed-in callers only
+# unless this is set; images kept for active learning need sign-in and count against a quota.
+BLOCKWISE_ANONYMOUS_USES_SERVER_KEY = _env_bool("BLOCKWISE_ANONYMOUS_USES_SERVER_KEY", False)
+BLOCKWISE_ACTIVE_LEARNING_QUOTA = _env_int("BLOCKWISE_ACTIVE_LEARNING_QUOTA", 1000)
+
+# Hardening: rate limits (registry/api/throttles.py), "N/second|minute|hour|day"; empty means none.
+BLOCKWISE_THROTTLE_RATES = {
+    "sign_in": os.environ.get("BLOCKWISE_THROTTLE_SIGN_IN", "20/minute") or None,
+    "anonymous_validate": os.environ.get("BLOCKWISE_THROTTLE_ANONYMOUS_VALIDATE", "300/minute") or None,
+    "anonymous_run": os.environ.get("BLOCKWISE_THROTTLE_ANONYMOUS_RUN", "60/minute") or None,
+}
+BLOCKWISE_LOGIN_LOCKOUT_FAILURES = _env_int("BLOCKWISE_LOGIN_LOCKOUT_FAILURES", 10)
+BLOCKWISE_LOGIN_LOCKOUT_S = _env_int("BLOCKWISE_LOGIN_LOCKOUT_S", 900)

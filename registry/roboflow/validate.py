@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from executor.compiler.roboflow import PARSING, roboflow_error
 from registry.api.errors import ApiError
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
+from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
+from registry.roboflow.callers import roboflow_caller
 from registry.selectors.workflows import workflow_compile
 
 
@@ -29,9 +31,19 @@ def syntax_error(message: str) -> JsonResponse:
     )
 
 
+def _signed_in(request: HttpRequest) -> bool:
+    try:
+        return roboflow_caller(request, {"api_key": request.GET.get("api_key")}).user is not None
+    except ApiError:
+        return False
+
+
 @csrf_exempt
 @require_POST
 def workflow_validate(request: HttpRequest) -> JsonResponse:
+    throttled = roboflow_throttled(request, AnonymousValidateThrottle(), signed_in=_signed_in(request))
+    if throttled is not None:
+        return throttled
     try:
         # From the stream, not `request.body`: an over-size body is a JSON 413 before it is buffered.
         check_declared_length(request.META, settings.BLOCKWISE_MAX_BODY_BYTES)

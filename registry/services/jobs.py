@@ -197,7 +197,10 @@ def job_chunk_run(*, job_id: int, item_ids: list[int], final_attempt: bool, work
     answers: list[tuple[JobItem, ItemOutcome]] = []
     flushed = time.monotonic()
     for item in items:
-        outcome = _lockfile_mismatch() if plan is None else job_item_run(job=job, item=item, plan=plan, context=_item_context())
+        if plan is None:
+            outcome = _lockfile_mismatch()
+        else:
+            outcome = job_item_run(job=job, item=item, plan=plan, context=_item_context())
         if outcome.retryable and not final_attempt:
             retry.append(item.pk)
         else:

@@ -8,8 +8,8 @@ from django.db import connections
 from registry.models import Workflow
 from tests.frontend.conftest import (
     CLASSIFIER,
-    STEP,
     SPILLS,
+    STEP,
     boxes_overlap,
     demo_definition,
     flow_position,

@@ -11,11 +11,13 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from registry.api.errors import ApiError
 from registry.api.intake import StrictJSONField, json_field_loads
 from registry.api.limits import LimitedUploadHandler
+from registry.api.throttles import AnonymousRunThrottle
 from registry.models import Workflow
 from registry.selectors.runs import local_model_list, run_get, run_summary, workflow_run_list
 from registry.selectors.workflows import workflow_get
@@ -77,6 +79,10 @@ def _run_request(request: Request) -> dict[str, Any]:
 
 class _RunStartApi(APIView):
     """Run requests carry images: a larger JSON body, and multipart files checked while they stream in."""
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Starting runs is what costs: reads (a workflow's run history) are not counted.
+        return [AnonymousRunThrottle()] if self.request.method == "POST" else []
 
     @property
     def max_body_bytes(self) -> int:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from registry.api.errors import ApiError
 from registry.api.intake import StrictJSONField
 from registry.api.limits import require_object
+from registry.api.throttles import AnonymousValidateThrottle
 from registry.api.workflows.serializers import (
     RevisionDetailSerializer,
     RevisionListSerializer,
@@ -47,6 +48,8 @@ class WorkflowIssueSerializer(serializers.Serializer[Any]):
 
 
 class WorkflowValidateApi(APIView):
+    throttle_classes = [AnonymousValidateThrottle]
+
     @extend_schema(
         request=ValidateInputSerializer,
         responses=inline_serializer(
