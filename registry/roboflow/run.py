@@ -55,7 +55,9 @@ def _failed(exc: RunFailedError) -> JsonResponse:
         status, body = roboflow_error(exc.compilation, exc.specification)
         return JsonResponse(body, status=status)
     if exc.result is None:
-        return _error(exc.message, "RuntimeInputError", RUNTIME_CONTEXT, exc.status_code)
+        # Roboflow answers every refused input with 400; only a request over our size limits stays 413.
+        status = 413 if exc.status_code == 413 else 400
+        return _error(exc.message, "RuntimeInputError", RUNTIME_CONTEXT, status)
     if _partial(exc):
         # Some images failed at the model, others did not: the outputs that exist, and what failed.
         return JsonResponse({"outputs": exc.result.outputs, "errors": [e.as_dict() for e in exc.result.errors]})

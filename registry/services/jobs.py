@@ -173,9 +173,10 @@ def _lockfile_mismatch() -> ItemOutcome:
     return ItemOutcome(status=JobItemStatus.FAILED, error=error)
 
 
-def _item_context() -> RunContext:
-    """Each item gets the budget of a single run, as if it had been sent on its own."""
-    return run_context(None, deadline=run_deadline())
+def _item_context(job: Job) -> RunContext:
+    """Each item gets the budget of a single run, as if its owner had sent it on its own (so the
+    server's Roboflow key and active learning serve the job's signed-in owner)."""
+    return run_context(None, deadline=run_deadline(), user=job.user)
 
 
 def job_chunk_run(*, job_id: int, item_ids: list[int], final_attempt: bool, worker: str = "") -> list[int]:
@@ -185,7 +186,7 @@ def job_chunk_run(*, job_id: int, item_ids: list[int], final_attempt: bool, work
     images, and progress stays live), so a worker lost mid-chunk keeps what it wrote. The job is
     checked for a cancel at each write. On the final attempt retryable failures are written too.
     """
-    job = Job.objects.select_related("revision").filter(pk=job_id).first()
+    job = Job.objects.select_related("revision", "user").filter(pk=job_id).first()
     if job is None or job.status in FINISHED_JOB_STATUSES:
         return []
     Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING, started_at=timezone.now())
@@ -200,7 +201,7 @@ def job_chunk_run(*, job_id: int, item_ids: list[int], final_attempt: bool, work
         if plan is None:
             outcome = _lockfile_mismatch()
         else:
-            outcome = job_item_run(job=job, item=item, plan=plan, context=_item_context())
+            outcome = job_item_run(job=job, item=item, plan=plan, context=_item_context(job))
         if outcome.retryable and not final_attempt:
             retry.append(item.pk)
         else:
