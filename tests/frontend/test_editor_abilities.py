@@ -104,7 +104,11 @@ def test_editing_select_copy_paste_duplicate_rename_undo_redo_and_shortcuts(edit
 
     page.keyboard.press("?")
     shortcuts = page.get_by_role("dialog", name="Keyboard shortcuts")
-    assert shortcuts.locator("th").all_inner_texts()[:3] == ["Click, Shift+click, drag on the canvas", "Ctrl+A", "Delete / Backspace"]
+    assert shortcuts.locator("th").all_inner_texts()[:3] == [
+        "Click, Shift+click, drag on the canvas",
+        "Ctrl+A",
+        "Delete / Backspace",
+    ]
     editor.shot("shortcuts")
     shortcuts.get_by_role("button", name="Close").click()
 
@@ -248,7 +252,12 @@ def test_inputs_and_outputs_are_added_renamed_and_removed_and_selectors_follow(e
     assert definition["inputs"] == [{"type": "WorkflowImage", "name": "photo"}]
     assert definition["steps"] == [{"type": CLASSIFIER, "name": "classifier", "images": "$inputs.photo"}]
     assert definition["outputs"] == [
-        {"type": "JsonField", "name": "output", "selector": "$steps.classifier.predictions", "coordinates_system": "parent"}
+        {
+            "type": "JsonField",
+            "name": "output",
+            "selector": "$steps.classifier.predictions",
+            "coordinates_system": "parent",
+        }
     ]
     editor.shot("exported")
 
@@ -267,7 +276,9 @@ def test_bindings_offer_fitting_sources_known_models_and_version_changes(editor)
         "$inputs.image (gives image; takes float_zero_to_one)",
         "$inputs.threshold",
     ]
-    assert source.locator("option[disabled]").all_inner_texts() == ["$inputs.image (gives image; takes float_zero_to_one)"]
+    assert source.locator("option[disabled]").all_inner_texts() == [
+        "$inputs.image (gives image; takes float_zero_to_one)"
+    ]
     source.select_option(label="$inputs.threshold")
     assert editor.edges() == 3
     editor.shot("bound-to-parameter")

@@ -207,7 +207,13 @@ def test_positions_are_saved_layout_has_no_overlaps_and_added_blocks_never_stack
     editor.shot("reloaded-in-place")
     layout = Workflow.objects.get(name="layout").revisions.get().layout
     connections.close_all()
-    assert set(layout) == {"inputs/image", "steps/classifier", "outputs/predictions", "outputs/model", "outputs/everything"}
+    assert set(layout) == {
+        "inputs/image",
+        "steps/classifier",
+        "outputs/predictions",
+        "outputs/model",
+        "outputs/everything",
+    }
     assert layout["steps/classifier"] == moved
 
     editor.button("Auto layout").click()
@@ -228,7 +234,10 @@ def test_positions_are_saved_layout_has_no_overlaps_and_added_blocks_never_stack
         search.fill("property definition")
         page.get_by_role("option", name="Property Definition v1").click()
     page.wait_for_timeout(300)
-    first, second = editor.node("property_definition").bounding_box(), editor.node("property_definition_2").bounding_box()
+    first, second = (
+        editor.node("property_definition").bounding_box(),
+        editor.node("property_definition_2").bounding_box(),
+    )
     assert not boxes_overlap(first, second)
     editor.shot("double-click-twice")
 
@@ -262,7 +271,9 @@ def test_inputs_parameters_and_outputs_are_configured_and_a_parameter_default_ru
     editor.wait_status("valid")
 
     editor.node("classifier").click()
-    assert inspector.get_by_label("confidence", exact=True).locator("option:checked").inner_text() == "$inputs.threshold"
+    assert (
+        inspector.get_by_label("confidence", exact=True).locator("option:checked").inner_text() == "$inputs.threshold"
+    )
     editor.shot("wired-to-renamed-parameter")
 
     run = page.get_by_role("region", name="Run")
