@@ -10,9 +10,12 @@ Debian's chromium).
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import statistics
 import time
+
+from playwright.sync_api import FilePayload
 
 from bench._support import ROBOFLOW_DESCRIBE, live_server, report, use_temporary_database
 from bench.bench_compile import chain
@@ -83,9 +86,12 @@ def main() -> None:
         start = time.perf_counter()
         with page.expect_file_chooser() as chooser:
             page.get_by_role("button", name="Import", exact=True).click()
-        chooser.value.set_files(
-            files=[{"name": "chain.json", "mimeType": "application/json", "buffer": json.dumps(definition).encode()}]
-        )
+        payload: FilePayload = {
+            "name": "chain.json",
+            "mimeType": "application/json",
+            "buffer": json.dumps(definition).encode(),
+        }
+        chooser.value.set_files(files=[payload])
         page.wait_for_function("document.querySelector('[data-testid=canvas]').dataset.layouts === '1'", timeout=60000)
         elapsed = (time.perf_counter() - start) * 1000
         report("import 200 steps and lay them out (elk)", elapsed, "ms", "<= 1500", timed=False)
@@ -113,14 +119,18 @@ def main() -> None:
             page.wait_for_timeout(50)
         in_view = page.locator(".react-flow__node").count()
         page.evaluate("""() => { window.__frames = []; window.__sampling = true;
-            const tick = (t) => { if (!window.__sampling) return; window.__frames.push(t); requestAnimationFrame(tick); };
+            const tick = (t) => {
+              if (!window.__sampling) return;
+              window.__frames.push(t);
+              requestAnimationFrame(tick);
+            };
             requestAnimationFrame(tick); }""")
         page.mouse.down()
         for step in range(120):
             page.mouse.move(centre[0] - (step % 60) * 6, centre[1] + (step % 20) * 3)
         page.mouse.up()
         frames = page.evaluate("window.__sampling = false, window.__frames")
-        gaps = sorted(b - a for a, b in zip(frames, frames[1:], strict=False))
+        gaps = sorted(b - a for a, b in itertools.pairwise(frames))
         report(
             f"pan 200 steps ({in_view} nodes in view): median frame",
             statistics.median(gaps),

@@ -11,6 +11,7 @@ from tests.frontend.conftest import (
     CLASSIFIER,
     SPILLS,
     STEP,
+    DialogAnswers,
     boxes_overlap,
     demo_definition,
     flow_position,
@@ -204,11 +205,11 @@ def test_documents_new_open_import_export_save_save_as_rename_and_unsaved_marker
 
     # Leaving with unsaved changes warns.
     page.get_by_test_id("add-output").click()
-    warned = []
-    page.on("dialog", lambda d: (warned.append(d.type), d.accept()))
+    warned = DialogAnswers()
+    page.on("dialog", warned)
     page.close(run_before_unload=True)
     page.wait_for_event("close")
-    assert warned == ["beforeunload"]
+    assert [kind for kind, _ in warned.seen] == ["beforeunload"]
 
 
 def test_inputs_and_outputs_are_added_renamed_and_removed_and_selectors_follow(editor, tmp_path):

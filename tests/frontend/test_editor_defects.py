@@ -8,8 +8,9 @@ from django.db import connections
 from registry.models import Workflow
 from tests.frontend.conftest import (
     CLASSIFIER,
-    STEP,
     SPILLS,
+    STEP,
+    DialogAnswers,
     boxes_overlap,
     demo_definition,
     flow_position,
@@ -82,10 +83,10 @@ def test_import_opens_a_new_document_and_new_starts_one(editor):
     connections.close_all()
     editor.shot("imported-as-new")
 
-    asked = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    asked = DialogAnswers()
+    page.once("dialog", asked)
     editor.button("New").click()
-    assert asked == ["The open workflow has unsaved changes. Discard them?"]
+    assert asked.seen == [("confirm", "The open workflow has unsaved changes. Discard them?")]
     assert page.locator(".react-flow__node").count() == 0
     assert page.get_by_label("Workflow name").input_value() == "Untitled workflow"
     editor.shot("new-document")
