@@ -121,6 +121,12 @@ class Editor:
         dialog.get_by_role("button", name="Sign in").click()
         self.page.get_by_test_id("signed-in").wait_for()
 
+    def rename_selected(self, name: str) -> None:
+        """Types a new name into the inspector's name field and presses Enter."""
+        field = self.page.get_by_role("complementary", name="Inspector").get_by_label("name", exact=True)
+        field.fill(name)
+        field.press("Enter")
+
     def edges(self) -> int:
         count: int = self.page.locator(".react-flow__edge").count()
         return count

@@ -225,14 +225,10 @@ def test_inputs_and_outputs_are_added_renamed_and_removed_and_selectors_follow(e
     editor.wire(f"handle-out-{STEP}-predictions", "handle-in-output-output")
 
     editor.node("image").click()
-    name = inspector.get_by_label("name", exact=True)
-    name.fill("photo")
-    name.press("Enter")
+    editor.rename_selected("photo")
     editor.node("photo").wait_for()
     editor.node(STEP).click()
-    name = inspector.get_by_label("name", exact=True)
-    name.fill("classifier")
-    name.press("Enter")
+    editor.rename_selected("classifier")
     editor.node("classifier").wait_for()
     page.get_by_test_id("node-output-output").click()
     assert inspector.get_by_label("selector", exact=True).locator("option:checked").inner_text() == (
