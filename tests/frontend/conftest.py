@@ -53,8 +53,12 @@ class Editor:
         self.base_url = base_url
         self.folder = folder
         self.console_errors: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        page.on("console", self._console)
         self.stage = 0
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
 
     def goto(self, path: str = "/") -> None:
         self.page.goto(self.base_url + path)
@@ -116,6 +120,12 @@ class Editor:
         dialog.get_by_label("Password").fill(password)
         dialog.get_by_role("button", name="Sign in").click()
         self.page.get_by_test_id("signed-in").wait_for()
+
+    def rename_selected(self, name: str) -> None:
+        """Types a new name into the inspector's name field and presses Enter."""
+        field = self.page.get_by_role("complementary", name="Inspector").get_by_label("name", exact=True)
+        field.fill(name)
+        field.press("Enter")
 
     def edges(self) -> int:
         count: int = self.page.locator(".react-flow__edge").count()
@@ -223,3 +233,14 @@ def flow_position(page: Any, node_id: str) -> dict[str, int]:
     transform: str = page.locator(f'.react-flow__node[data-id="{node_id}"]').evaluate("el => el.style.transform")
     x, y = (float(v) for v in transform.removeprefix("translate(").removesuffix(")").replace("px", "").split(","))
     return {"x": round(x), "y": round(y)}
+
+
+class DialogAnswers:
+    """Answers the page's dialogs (confirm, beforeunload) with yes, noting each one's type and message."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+
+    def __call__(self, dialog: Any) -> None:
+        self.seen.append((dialog.type, dialog.message))
+        dialog.accept()

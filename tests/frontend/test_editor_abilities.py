@@ -11,6 +11,7 @@ from tests.frontend.conftest import (
     CLASSIFIER,
     SPILLS,
     STEP,
+    DialogAnswers,
     boxes_overlap,
     demo_definition,
     flow_position,
@@ -104,7 +105,11 @@ def test_editing_select_copy_paste_duplicate_rename_undo_redo_and_shortcuts(edit
 
     page.keyboard.press("?")
     shortcuts = page.get_by_role("dialog", name="Keyboard shortcuts")
-    assert shortcuts.locator("th").all_inner_texts()[:3] == ["Click, Shift+click, drag on the canvas", "Ctrl+A", "Delete / Backspace"]
+    assert shortcuts.locator("th").all_inner_texts()[:3] == [
+        "Click, Shift+click, drag on the canvas",
+        "Ctrl+A",
+        "Delete / Backspace",
+    ]
     editor.shot("shortcuts")
     shortcuts.get_by_role("button", name="Close").click()
 
@@ -200,11 +205,11 @@ def test_documents_new_open_import_export_save_save_as_rename_and_unsaved_marker
 
     # Leaving with unsaved changes warns.
     page.get_by_test_id("add-output").click()
-    warned = []
-    page.on("dialog", lambda d: (warned.append(d.type), d.accept()))
+    warned = DialogAnswers()
+    page.on("dialog", warned)
     page.close(run_before_unload=True)
     page.wait_for_event("close")
-    assert warned == ["beforeunload"]
+    assert [kind for kind, _ in warned.seen] == ["beforeunload"]
 
 
 def test_inputs_and_outputs_are_added_renamed_and_removed_and_selectors_follow(editor, tmp_path):
@@ -220,14 +225,10 @@ def test_inputs_and_outputs_are_added_renamed_and_removed_and_selectors_follow(e
     editor.wire(f"handle-out-{STEP}-predictions", "handle-in-output-output")
 
     editor.node("image").click()
-    name = inspector.get_by_label("name", exact=True)
-    name.fill("photo")
-    name.press("Enter")
+    editor.rename_selected("photo")
     editor.node("photo").wait_for()
     editor.node(STEP).click()
-    name = inspector.get_by_label("name", exact=True)
-    name.fill("classifier")
-    name.press("Enter")
+    editor.rename_selected("classifier")
     editor.node("classifier").wait_for()
     page.get_by_test_id("node-output-output").click()
     assert inspector.get_by_label("selector", exact=True).locator("option:checked").inner_text() == (
@@ -248,7 +249,12 @@ def test_inputs_and_outputs_are_added_renamed_and_removed_and_selectors_follow(e
     assert definition["inputs"] == [{"type": "WorkflowImage", "name": "photo"}]
     assert definition["steps"] == [{"type": CLASSIFIER, "name": "classifier", "images": "$inputs.photo"}]
     assert definition["outputs"] == [
-        {"type": "JsonField", "name": "output", "selector": "$steps.classifier.predictions", "coordinates_system": "parent"}
+        {
+            "type": "JsonField",
+            "name": "output",
+            "selector": "$steps.classifier.predictions",
+            "coordinates_system": "parent",
+        }
     ]
     editor.shot("exported")
 
@@ -267,7 +273,9 @@ def test_bindings_offer_fitting_sources_known_models_and_version_changes(editor)
         "$inputs.image (gives image; takes float_zero_to_one)",
         "$inputs.threshold",
     ]
-    assert source.locator("option[disabled]").all_inner_texts() == ["$inputs.image (gives image; takes float_zero_to_one)"]
+    assert source.locator("option[disabled]").all_inner_texts() == [
+        "$inputs.image (gives image; takes float_zero_to_one)"
+    ]
     source.select_option(label="$inputs.threshold")
     assert editor.edges() == 3
     editor.shot("bound-to-parameter")

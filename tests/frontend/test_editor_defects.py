@@ -10,6 +10,7 @@ from tests.frontend.conftest import (
     CLASSIFIER,
     SPILLS,
     STEP,
+    DialogAnswers,
     boxes_overlap,
     demo_definition,
     flow_position,
@@ -82,10 +83,10 @@ def test_import_opens_a_new_document_and_new_starts_one(editor):
     connections.close_all()
     editor.shot("imported-as-new")
 
-    asked = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    asked = DialogAnswers()
+    page.once("dialog", asked)
     editor.button("New").click()
-    assert asked == ["The open workflow has unsaved changes. Discard them?"]
+    assert asked.seen == [("confirm", "The open workflow has unsaved changes. Discard them?")]
     assert page.locator(".react-flow__node").count() == 0
     assert page.get_by_label("Workflow name").input_value() == "Untitled workflow"
     editor.shot("new-document")
@@ -207,7 +208,13 @@ def test_positions_are_saved_layout_has_no_overlaps_and_added_blocks_never_stack
     editor.shot("reloaded-in-place")
     layout = Workflow.objects.get(name="layout").revisions.get().layout
     connections.close_all()
-    assert set(layout) == {"inputs/image", "steps/classifier", "outputs/predictions", "outputs/model", "outputs/everything"}
+    assert set(layout) == {
+        "inputs/image",
+        "steps/classifier",
+        "outputs/predictions",
+        "outputs/model",
+        "outputs/everything",
+    }
     assert layout["steps/classifier"] == moved
 
     editor.button("Auto layout").click()
@@ -228,7 +235,10 @@ def test_positions_are_saved_layout_has_no_overlaps_and_added_blocks_never_stack
         search.fill("property definition")
         page.get_by_role("option", name="Property Definition v1").click()
     page.wait_for_timeout(300)
-    first, second = editor.node("property_definition").bounding_box(), editor.node("property_definition_2").bounding_box()
+    first, second = (
+        editor.node("property_definition").bounding_box(),
+        editor.node("property_definition_2").bounding_box(),
+    )
     assert not boxes_overlap(first, second)
     editor.shot("double-click-twice")
 
@@ -246,23 +256,21 @@ def test_inputs_parameters_and_outputs_are_configured_and_a_parameter_default_ru
     inspector = page.get_by_role("complementary", name="Inspector")
     inspector.get_by_label("kind", exact=True).select_option("float_zero_to_one")
     inspector.get_by_label("default_value", exact=True).fill("0.3")
-    name = inspector.get_by_label("name", exact=True)
-    name.fill("threshold")
-    name.press("Enter")
+    editor.rename_selected("threshold")
     editor.node("threshold").wait_for()
     editor.shot("parameter-configured")
 
     page.get_by_test_id("node-output-output").click()
     inspector.get_by_label("selector", exact=True).select_option(label="$steps.classifier.predictions")
     inspector.get_by_label("coordinates_system", exact=True).select_option("own")
-    name = inspector.get_by_label("name", exact=True)
-    name.fill("top")
-    name.press("Enter")
+    editor.rename_selected("top")
     page.get_by_test_id("node-output-top").wait_for()
     editor.wait_status("valid")
 
     editor.node("classifier").click()
-    assert inspector.get_by_label("confidence", exact=True).locator("option:checked").inner_text() == "$inputs.threshold"
+    assert (
+        inspector.get_by_label("confidence", exact=True).locator("option:checked").inner_text() == "$inputs.threshold"
+    )
     editor.shot("wired-to-renamed-parameter")
 
     run = page.get_by_role("region", name="Run")
