@@ -144,6 +144,7 @@ def main() -> None:
     from registry.services.workflows import workflow_create
     from tests.executor.conftest import classification_workflow
     from tests.registry.conftest import make_user
+    from tests.support.workers import redis_forget
 
     celery_app.conf.update(broker_url=args.redis, task_default_queue=env["BLOCKWISE_CELERY_QUEUE"])
     call_command("migrate", verbosity=0)
@@ -206,6 +207,7 @@ def main() -> None:
             "kB",
             "~0 (flat)",
         )
+    redis_forget(env["BLOCKWISE_CELERY_QUEUE"])
 
 
 if __name__ == "__main__":

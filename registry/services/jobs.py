@@ -117,8 +117,10 @@ def job_create(
         source, sources = JobSource.URLS, url_sources(urls)
     elif folder is not None:
         source, sources = JobSource.FOLDER, folder_sources(folder)
-    else:
+    elif files is not None:
         source = JobSource.FILES
+    else:
+        raise ApiError("Give the job's images: a zip, URLs, a folder or files.", code="no_images")
     with transaction.atomic():
         job = Job.objects.create(
             user=user,

@@ -198,3 +198,13 @@ def test_a_running_job_cannot_be_retried(alice_api, url):
     job_id = alice_api.post(url, {"images": zip_of({"a.png": png("red")})}, format="multipart").json()["id"]
     response = alice_api.post(f"/api/v1/jobs/{job_id}/retry/")
     assert (response.status_code, response.json()["code"]) == (409, "job_not_finished")
+
+
+def test_a_job_with_no_source_is_refused(alice, demo_workflow):
+    from registry.api.errors import ApiError
+    from registry.services.jobs import job_create
+
+    with pytest.raises(ApiError) as raised:
+        job_create(user=alice, workflow=demo_workflow)
+    assert raised.value.code == "no_images"
+    assert Job.objects.count() == 0
