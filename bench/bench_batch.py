@@ -150,7 +150,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("sync_blocks", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
-    owner = make_user("bench")
+    owner = make_user(f"bench-{os.getpid()}")  # a user of its own: --database-url may hold earlier runs
     demo = workflow_create(owner=owner, name="demo", specification=demo_specification())
     remote_spec = classification_workflow()
     remote = workflow_create(owner=owner, name="remote", specification=remote_spec)
