@@ -144,12 +144,13 @@ def main() -> None:
     from registry.services.workflows import workflow_create
     from tests.executor.conftest import classification_workflow
     from tests.registry.conftest import make_user
+    from tests.support.workers import redis_forget
 
     celery_app.conf.update(broker_url=args.redis, task_default_queue=env["BLOCKWISE_CELERY_QUEUE"])
     call_command("migrate", verbosity=0)
     call_command("sync_blocks", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
-    owner = make_user("bench")
+    owner = make_user(f"bench-{os.getpid()}")  # a user of its own: --database-url may hold earlier runs
     demo = workflow_create(owner=owner, name="demo", specification=demo_specification())
     remote_spec = classification_workflow()
     remote = workflow_create(owner=owner, name="remote", specification=remote_spec)
@@ -206,6 +207,7 @@ def main() -> None:
             "kB",
             "~0 (flat)",
         )
+    redis_forget(env["BLOCKWISE_CELERY_QUEUE"])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ that already have a result are skipped, and every delivery counts in the items' 
 
 from __future__ import annotations
 
+import logging
 import time
 import zipfile
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from config.celery import app as celery_app
 from executor.engine import RunContext
@@ -46,6 +48,8 @@ from registry.services.job_inputs import (
     zip_open,
 )
 from registry.services.job_items import ItemOutcome, job_item_run, job_results_write
+
+logger = logging.getLogger(__name__)
 
 IMAGE_INPUT_TYPES = frozenset({"WorkflowImage"})
 # How often a worker writes the answers it has and looks for a cancel.
@@ -118,8 +122,10 @@ def job_create(
         source, sources = JobSource.URLS, url_sources(urls)
     elif folder is not None:
         source, sources = JobSource.FOLDER, folder_sources(folder)
-    else:
+    elif files is not None:
         source = JobSource.FILES
+    else:
+        raise ApiError("Give the job's images: a zip, URLs, a folder or files.", code="no_images")
     with transaction.atomic():
         job = Job.objects.create(
             user=user,
@@ -146,10 +152,31 @@ def job_create(
 
 
 def _enqueue_after(job_id: int) -> Callable[[], None]:
+    """Send the chunks once the job is committed; if the broker cannot take them, the unsent images
+    fail with `queue_unavailable` (a retry sends them again) and the request answers 503."""
+
     def enqueue() -> None:
-        job_enqueue(job_id=job_id)
+        try:
+            job_enqueue(job_id=job_id)
+        except (KombuOperationalError, OSError) as exc:
+            logger.warning("The job queue refused job %s: %s", job_id, exc)
+            _fail_unanswered(job_id)
+            raise ApiError(
+                "The job queue is unavailable; the job is recorded as failed and can be retried.",
+                code="queue_unavailable",
+                status_code=503,
+                extra={"job": job_id},
+            ) from exc
 
     return enqueue
+
+
+def _fail_unanswered(job_id: int) -> None:
+    error = {"code": "queue_unavailable", "message": "The job queue was unavailable.", "step": None}
+    outcome = ItemOutcome(status=JobItemStatus.FAILED, error=error)
+    pending = JobItem.objects.filter(job_id=job_id, result__isnull=True)
+    job_results_write(answers=[(item, outcome) for item in pending])
+    job_finish_if_done(job_id=job_id)
 
 
 def job_enqueue(*, job_id: int) -> int:
@@ -235,7 +262,16 @@ def job_finish_if_done(*, job_id: int) -> bool:
 
 def _webhook_after(job_id: int) -> None:
     if Job.objects.filter(pk=job_id).exclude(webhook="").exists():
-        transaction.on_commit(lambda: celery_app.send_task(WEBHOOK_TASK, args=(job_id,)))
+        transaction.on_commit(lambda: _webhook_send(job_id))
+
+
+def _webhook_send(job_id: int) -> None:
+    try:
+        celery_app.send_task(WEBHOOK_TASK, args=(job_id,))
+    except (KombuOperationalError, OSError) as exc:
+        # The job's outcome stands without it; the failed delivery is what the job records.
+        logger.warning("The webhook of job %s could not be queued: %s", job_id, exc)
+        Job.objects.filter(pk=job_id).update(webhook_result={"error": "queue_unavailable"})
 
 
 @transaction.atomic
