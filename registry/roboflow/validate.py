@@ -9,26 +9,14 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from executor.compiler.roboflow import PARSING, roboflow_error
+from executor.compiler.roboflow import roboflow_error, syntax_error_body
 from registry.api.errors import ApiError
 from registry.api.limits import parse_json_bytes, read_limited
 from registry.selectors.workflows import workflow_compile
 
 
 def syntax_error(message: str) -> JsonResponse:
-    return JsonResponse(
-        {
-            "message": message,
-            "error_type": "WorkflowSyntaxError",
-            "context": PARSING,
-            "inner_error_type": None,
-            "inner_error_message": None,
-            "blocks_errors": [],
-            "python_blocks_output_streams": None,
-            "python_blocks_debug_traces": None,
-        },
-        status=400,
-    )
+    return JsonResponse(syntax_error_body(message), status=400)
 
 
 @csrf_exempt
