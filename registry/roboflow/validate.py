@@ -28,6 +28,10 @@ def workflow_validate(request: HttpRequest) -> JsonResponse:
         if exc.status_code == 413:
             return JsonResponse({"message": exc.message}, status=413)
         return syntax_error(exc.message)
+    if not isinstance(definition, dict):
+        # FastAPI refuses such a body before Roboflow's route runs.
+        detail = {"type": "dict_type", "loc": ["body"], "msg": "Input should be a valid dictionary"}
+        return JsonResponse({"detail": [detail]}, status=422)
     result = workflow_compile(definition)
     if result.valid:
         return JsonResponse({"status": "ok"})
