@@ -90,8 +90,11 @@ def roboflow_error(result: CompilationResult, definition: object) -> tuple[int, 
         return 400, error_body(message, "InnerWorkflowInvalidStepEntryError", COMPOSITION)
     (rank, error_type, context, shape), first = next((s, i) for s, i in staged if s[0] == first_rank)
     if rank == SYNTAX:
-        blocks_errors = _syntax_blocks_errors([i for s, i in staged if s[0] == SYNTAX], raw)
-        return 400, error_body(first.message, error_type, context, blocks_errors)
+        syntax = [i for s, i in staged if s[0] == SYNTAX]
+        body = error_body(first.message, error_type, context, _syntax_blocks_errors(syntax, raw))
+        # Like pydantic's report upstream, the inner message lists every problem of the stage.
+        body["inner_error_message"] = "; ".join(issue.message for issue in syntax[1:]) or None
+        return 400, body
     # Past parsing, Roboflow raises at the first problem: only it is reported.
     entry_of_first = _first_block_error(first, raw)
     blocks = ([entry_of_first] if entry_of_first else []) if shape == "A" else None
