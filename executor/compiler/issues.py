@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from blocks.json_pointer import pointer
+from blocks.json_pointer import pointer, pointer_parts
 
-__all__ = ["IssueList", "WorkflowIssue", "pointer", "suggest"]
+__all__ = ["IssueList", "WorkflowIssue", "pointer", "pointer_parts", "suggest"]
 
 MAX_SUGGESTIONS = 5
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from executor.compiler import CompilationResult
-from executor.compiler.issues import WorkflowIssue
+from executor.compiler.issues import WorkflowIssue, pointer_parts
 
 PARSING = "workflow_compilation | workflow_definition_parsing"
 SPECIFICATION = "workflow_compilation | specification_validation"
@@ -73,6 +73,11 @@ def stage_of(issue: WorkflowIssue) -> Stage:
     return STAGES.get(issue.code, SYNTAX_STAGE)
 
 
+def syntax_error_body(message: str) -> dict[str, Any]:
+    """A definition that could not be read at all (not JSON)."""
+    return error_body(message, "WorkflowSyntaxError", PARSING, [])
+
+
 def roboflow_error(result: CompilationResult, definition: object) -> tuple[int, dict[str, Any]]:
     """Status and body of Roboflow's error response for a failed result."""
     raw = definition if isinstance(definition, Mapping) else {}
@@ -82,26 +87,30 @@ def roboflow_error(result: CompilationResult, definition: object) -> tuple[int, 
     if entry is not None and first_rank > VERSION:
         index, type_name = entry
         message = f"Step {index} of the workflow is a {type_name}, not an object."
-        return 400, _body(message, "InnerWorkflowInvalidStepEntryError", COMPOSITION, None, [])
+        return 400, error_body(message, "InnerWorkflowInvalidStepEntryError", COMPOSITION)
     (rank, error_type, context, shape), first = next((s, i) for s, i in staged if s[0] == first_rank)
     if rank == SYNTAX:
-        blocks_errors = _syntax_blocks_errors([i for s, i in staged if s[0] == SYNTAX], raw)
-        return 400, _body(first.message, error_type, context, blocks_errors, [])
+        syntax = [i for s, i in staged if s[0] == SYNTAX]
+        body = error_body(first.message, error_type, context, _syntax_blocks_errors(syntax, raw))
+        # Like pydantic's report upstream, the inner message lists every problem of the stage.
+        body["inner_error_message"] = "; ".join(issue.message for issue in syntax[1:]) or None
+        return 400, body
     # Past parsing, Roboflow raises at the first problem: only it is reported.
-    entry_of_first = _block_error(first, raw)
+    entry_of_first = _first_block_error(first, raw)
     blocks = ([entry_of_first] if entry_of_first else []) if shape == "A" else None
-    return 400, _body(first.message, error_type, context, blocks, [])
+    return 400, error_body(first.message, error_type, context, blocks)
 
 
-def _body(
-    message: str, error_type: str, context: str, blocks_errors: list[dict[str, Any]] | None, rest: list[str]
+def error_body(
+    message: str, error_type: str, context: str, blocks_errors: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
+    """Roboflow's workflow error body: with `blocks_errors` (and the debug fields) when given."""
     body: dict[str, Any] = {
         "message": message,
         "error_type": error_type,
         "context": context,
         "inner_error_type": None,
-        "inner_error_message": "; ".join(rest) or None,
+        "inner_error_message": None,
     }
     if blocks_errors is not None:
         body["blocks_errors"] = blocks_errors
@@ -125,8 +134,8 @@ def _invalid_step_entry(definition: Mapping[str, Any]) -> tuple[int, str] | None
 _JSON_NAMES = {str: "string", int: "number", float: "number", bool: "boolean", list: "list", type(None): "null"}
 
 
-def _step_at(definition: Mapping[str, Any], pointer: str) -> tuple[dict[str, Any], list[str]] | None:
-    parts = pointer.split("/")[1:]
+def _step_at(definition: Mapping[str, Any], at: str) -> tuple[dict[str, Any], list[str]] | None:
+    parts = pointer_parts(at)
     steps = definition.get("steps")
     if len(parts) < 2 or parts[0] != "steps" or not parts[1].isdigit() or not isinstance(steps, list):
         return None
@@ -146,9 +155,9 @@ def _syntax_blocks_errors(issues: list[WorkflowIssue], definition: Mapping[str, 
         if id(step) in untyped and not about_type:
             continue
         name, type_ = step.get("name"), step.get("type")
-        property_name = None if about_type or not rest else _unescape(rest[0])
+        property_name = None if about_type or not rest else rest[0]
         key = repr((name, property_name) if property_name and name else (name, None))
-        entries.setdefault(key, _entry(name, type_, property_name, issue.message))
+        entries.setdefault(key, block_error(name, type_, property_name, issue.message))
     return list(entries.values())
 
 
@@ -162,11 +171,10 @@ def _type_missing(issue: WorkflowIssue) -> bool:
     return issue.code == "missing_property" and issue.property == "type" and issue.pointer.startswith("/steps/")
 
 
-def _unescape(part: str) -> str:
-    return part.replace("~1", "/").replace("~0", "~")
-
-
-def _entry(block_id: Any, block_type: Any, property_name: str | None, details: str) -> dict[str, Any]:
+def block_error(
+    block_id: Any, block_type: Any = None, property_name: str | None = None, details: str | None = None
+) -> dict[str, Any]:
+    """One entry of `blocks_errors`."""
     return {
         "block_id": block_id,
         "block_type": block_type,
@@ -177,9 +185,9 @@ def _entry(block_id: Any, block_type: Any, property_name: str | None, details: s
     }
 
 
-def _block_error(issue: WorkflowIssue, definition: Mapping[str, Any]) -> dict[str, Any] | None:
+def _first_block_error(issue: WorkflowIssue, definition: Mapping[str, Any]) -> dict[str, Any] | None:
     if issue.pointer.startswith("/outputs/"):
-        return _entry("$outputs", None, issue.property, issue.message)
+        return block_error("$outputs", None, issue.property, issue.message)
     located = _step_at(definition, issue.pointer)
     if located is None or issue.code in {"cycle", "batch_dimensionality", "not_flow_control"}:
         return None
@@ -190,4 +198,4 @@ def _block_error(issue: WorkflowIssue, definition: Mapping[str, Any]) -> dict[st
         selector = issue.selector or ""
         missing = selector.rsplit(".", 1)[-1] if issue.code == "unknown_output" else ".".join(selector.split(".")[:2])
         property_name = next((key for key, value in step.items() if isinstance(value, str) and missing in value), None)
-    return _entry(step.get("name"), step.get("type"), property_name, issue.message)
+    return block_error(step.get("name"), step.get("type"), property_name, issue.message)

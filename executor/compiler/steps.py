@@ -45,13 +45,6 @@ def check_literal(spec: BlockSpec, prop: PropertySpec, value: Any) -> str | None
     return problem
 
 
-def _step_pointer(index: int, key: str) -> str:
-    # The common case (a plain property name) needs no escaping; it runs for every property.
-    if "/" in key or "~" in key:
-        return pointer("steps", index, key)
-    return f"/steps/{index}/{key}"
-
-
 def _takes_reference(prop: PropertySpec) -> bool:
     cached = _reference_flags.get(id(prop))
     if cached is None or cached[0] is not prop:
@@ -94,7 +87,7 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
     resolved = []
     for raw in steps:
         type_ = raw.body.get("type")
-        at = f"/steps/{raw.index}/type"
+        at = pointer("steps", raw.index, "type")
         if not isinstance(type_, str) or not type_:
             issues.error("missing_property", "The step has no `type`.", at, step=raw.name, property="type")
             continue
@@ -141,7 +134,7 @@ def _disabled_error(raw: RawStep, spec: BlockSpec, catalog: CatalogSnapshot, iss
     issues.error(
         "disabled_block",
         f"Step {raw.label} uses {spec.type_identifier}, which is disabled.{instead}",
-        f"/steps/{raw.index}/type",
+        pointer("steps", raw.index, "type"),
         step=raw.name,
         property="type",
         details={"replacement": replacement.type_identifier if replacement else None},
@@ -192,7 +185,7 @@ def _resolve_properties(raw: RawStep, spec: BlockSpec, issues: IssueList) -> Res
 
 
 def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any, issues: IssueList) -> None:
-    at = _step_pointer(step.raw.index, key)
+    at = pointer("steps", step.raw.index, key)
     if prop.references:
         if isinstance(value, str) and value.startswith("$"):
             _bind(step, prop, at, value, None, issues)

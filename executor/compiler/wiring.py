@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from graphlib import CycleError, TopologicalSorter
 from types import MappingProxyType
 
 from blocks.spec import WILDCARD_KIND, PropertySpec
@@ -261,25 +262,12 @@ def _names(kinds: tuple[str, ...]) -> str:
 def order_steps(
     steps: list[ResolvedStep], data_preds: dict[str, set[str]], control_preds: dict[str, set[str]], issues: IssueList
 ) -> list[str] | None:
-    """A topological order (Kahn); None, with a `cycle` error naming the steps, when there is none."""
+    """A topological order; None, with a `cycle` error naming the steps of one cycle, when there is none."""
     predecessors = {name: data_preds[name] | control_preds[name] for name in data_preds}
-    successors: dict[str, list[str]] = {name: [] for name in predecessors}
-    for name, preds in predecessors.items():
-        for pred in preds:
-            successors[pred].append(name)
-    remaining = {name: len(preds) for name, preds in predecessors.items()}
-    ready = [name for name, count in remaining.items() if count == 0]
-    order: list[str] = []
-    while ready:
-        name = ready.pop()
-        order.append(name)
-        for follower in successors[name]:
-            remaining[follower] -= 1
-            if remaining[follower] == 0:
-                ready.append(follower)
-    if len(order) == len(predecessors):
-        return order
-    stuck = sorted(name for name, count in remaining.items() if count > 0)
+    try:
+        return list(TopologicalSorter(predecessors).static_order())
+    except CycleError as exc:
+        stuck = sorted(set(exc.args[1]))
     first = next(s for s in steps if s.name == stuck[0])
     issues.error(
         "cycle",

@@ -14,7 +14,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from executor.compiler.roboflow import roboflow_error
+from executor.compiler.roboflow import block_error, error_body, roboflow_error
 from registry.api.errors import ApiError
 from registry.api.intake import ascii_id
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
@@ -34,20 +34,7 @@ def _error(
     status: int,
     blocks_errors: list[Any] | None = None,
 ) -> JsonResponse:
-    body: dict[str, Any] = {
-        "message": message,
-        "error_type": error_type,
-        "context": context,
-        "inner_error_type": None,
-        "inner_error_message": None,
-    }
-    if blocks_errors is not None:
-        body |= {
-            "blocks_errors": blocks_errors,
-            "python_blocks_output_streams": None,
-            "python_blocks_debug_traces": None,
-        }
-    return JsonResponse(body, status=status)
+    return JsonResponse(error_body(message, error_type, context, blocks_errors), status=status)
 
 
 def _failed(exc: RunFailedError) -> JsonResponse:
@@ -64,24 +51,9 @@ def _failed(exc: RunFailedError) -> JsonResponse:
     step = exc.error.get("step")
     if exc.status_code >= 500:
         # A model server that is down or slow keeps its status (502/503/504); only our own faults are 500s.
-        block = {
-            "block_id": step,
-            "block_type": None,
-            "block_details": None,
-            "property_name": None,
-            "property_details": exc.message,
-            "block_traceback": None,
-        }
+        block = block_error(step, details=exc.message)
         return _error(exc.message, "StepExecutionError", STEP_CONTEXT, exc.status_code, [block])
-    block = {
-        "block_id": step,
-        "block_type": None,
-        "block_details": None,
-        "property_name": None,
-        "property_details": None,
-        "block_traceback": None,
-    }
-    return _error(exc.message, "ClientCausedStepExecutionError", STEP_CONTEXT, exc.status_code, [block])
+    return _error(exc.message, "ClientCausedStepExecutionError", STEP_CONTEXT, exc.status_code, [block_error(step)])
 
 
 def _partial(exc: RunFailedError) -> bool:

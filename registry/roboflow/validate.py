@@ -7,7 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from executor.compiler.roboflow import PARSING, roboflow_error
+from executor.compiler.roboflow import roboflow_error, syntax_error_body
 from registry.api.errors import ApiError
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
@@ -16,19 +16,7 @@ from registry.selectors.workflows import workflow_compile
 
 
 def syntax_error(message: str) -> JsonResponse:
-    return JsonResponse(
-        {
-            "message": message,
-            "error_type": "WorkflowSyntaxError",
-            "context": PARSING,
-            "inner_error_type": None,
-            "inner_error_message": None,
-            "blocks_errors": [],
-            "python_blocks_output_streams": None,
-            "python_blocks_debug_traces": None,
-        },
-        status=400,
-    )
+    return JsonResponse(syntax_error_body(message), status=400)
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -52,6 +40,10 @@ def workflow_validate(request: HttpRequest) -> JsonResponse:
         if exc.status_code == 413:
             return JsonResponse({"message": exc.message}, status=413)
         return syntax_error(exc.message)
+    if not isinstance(definition, dict):
+        # FastAPI refuses such a body before Roboflow's route runs.
+        detail = {"type": "dict_type", "loc": ["body"], "msg": "Input should be a valid dictionary"}
+        return JsonResponse({"detail": [detail]}, status=422)
     result = workflow_compile(definition)
     if result.valid:
         return JsonResponse({"status": "ok"})

@@ -90,3 +90,10 @@ def test_the_earliest_stage_wins(catalog):
     assert answer(definition, catalog)[1]["error_type"] == "WorkflowSyntaxError"
     definition["steps"][0]["confidence"] = 0.5
     assert answer(definition, catalog)[1]["error_type"] == "InvalidReferenceTargetError"
+
+
+def test_the_inner_message_lists_every_syntax_problem(catalog):
+    definition = classification_workflow(confidence=3, images=7)
+    body = answer(definition, catalog)[1]
+    assert body["message"] == "`images` of step `classifier` must be a selector."
+    assert body["inner_error_message"] == "`confidence` of step `classifier` must be less than or equal to 1.0."
