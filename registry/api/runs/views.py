@@ -7,13 +7,15 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.errors import ApiError
-from registry.api.intake import StrictJSONField, json_field_loads
+from registry.api.intake import JSONObjectField, StrictCharField, json_field_loads
+from registry.api.schema import paginated
 from registry.api.throttles import AnonymousRunThrottle
 from registry.models import Workflow
 from registry.selectors.runs import local_model_list, run_get, run_summary
@@ -37,12 +39,23 @@ RUN = inline_serializer(
 )
 
 
+# A run that fails at a model server answers with that server's status (see blocks.ports).
+MODEL_SERVER_STATUSES = (402, 502, 503, 504)
+
+
 class RunInputSerializer(serializers.Serializer[Any]):
-    specification = StrictJSONField(required=False)
-    workflow = serializers.IntegerField(required=False)
-    inputs = StrictJSONField(required=False, default=dict)
-    api_key = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    excluded_fields = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    specification = JSONObjectField(required=False)
+    workflow = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    inputs = JSONObjectField(required=False, default=dict)
+    api_key = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, max_length=500)
+    excluded_fields = serializers.ListField(
+        child=StrictCharField(max_length=200), required=False, default=list, max_length=1000
+    )
+
+
+# Documented as JSON; the same fields also come as a multipart form (JSON fields as text, images as
+# files named after their inputs), which OpenAPI cannot describe with inputs named by the workflow.
+RUN_REQUEST = {"application/json": RunInputSerializer}
 
 
 def _run_request(request: Request) -> dict[str, Any]:
@@ -76,9 +89,11 @@ def _run_request(request: Request) -> dict[str, Any]:
 
 class RunListApi(APIView):
     throttle_classes = [AnonymousRunThrottle]
+    # 404: the saved `workflow` named in the body does not exist or is not the caller's.
+    error_statuses = {"POST": (404, *MODEL_SERVER_STATUSES)}
     max_body_bytes = settings.BLOCKWISE_MAX_RUN_BODY_BYTES
 
-    @extend_schema(request=RunInputSerializer, responses={201: RUN})
+    @extend_schema(request=RUN_REQUEST, responses={201: RUN})
     def post(self, request: Request) -> Response:
         values = _run_request(request)
         workflow: Workflow | None = None
@@ -103,9 +118,10 @@ class RunListApi(APIView):
 
 class WorkflowRunApi(APIView):
     throttle_classes = [AnonymousRunThrottle]
+    error_statuses = {"POST": MODEL_SERVER_STATUSES}
     max_body_bytes = settings.BLOCKWISE_MAX_RUN_BODY_BYTES
 
-    @extend_schema(request=RunInputSerializer, responses={201: RUN})
+    @extend_schema(request=RUN_REQUEST, responses={201: RUN})
     def post(self, request: Request, workflow_id: int) -> Response:
         values = _run_request(request)
         workflow = workflow_get(user=request.user, workflow_id=workflow_id)
@@ -144,8 +160,10 @@ def _model_summary(row: Any) -> dict[str, Any]:
 
 class LocalModelListApi(APIView):
     permission_classes = [IsAdminUser]
+    # The model file is an upload: a multipart form only.
+    parser_classes = [MultiPartParser]
 
-    @extend_schema(responses=LocalModelSerializer(many=True))
+    @extend_schema(responses=paginated("PaginatedLocalModelList", LocalModelSerializer(many=True)))
     def get(self, request: Request) -> Response:
         rows = list(local_model_list())
         return Response({"count": len(rows), "results": [_model_summary(row) for row in rows]})
