@@ -175,28 +175,27 @@ class StrictJSONField(serializers.JSONField):
         return value
 
 
-@extend_schema_field({"type": "object", "additionalProperties": {}})
-class JSONObjectField(StrictJSONField):
-    """A JSON object (a workflow definition, run inputs, a manifest)."""
-
-    default_error_messages = {"not_an_object": "Must be a JSON object."}
+class _TypedJSONField(StrictJSONField):
+    expected: type = object
+    default_error_messages = {"wrong_type": "Must be a JSON {kind}."}
 
     def to_internal_value(self, data: Any) -> Any:
         value = super().to_internal_value(data)
-        if not isinstance(value, dict):
-            self.fail("not_an_object")
+        if not isinstance(value, self.expected):
+            self.fail("wrong_type", kind="object" if self.expected is dict else "array")
         return value
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {}})
+class JSONObjectField(_TypedJSONField):
+    """A JSON object (a workflow definition, run inputs, a manifest)."""
+
+    expected = dict
 
 
 @extend_schema_field({"type": "array", "items": {}})
-class JSONArrayField(StrictJSONField):
-    default_error_messages = {"not_an_array": "Must be a JSON array."}
-
-    def to_internal_value(self, data: Any) -> Any:
-        value = super().to_internal_value(data)
-        if not isinstance(value, list):
-            self.fail("not_an_array")
-        return value
+class JSONArrayField(_TypedJSONField):
+    expected = list
 
 
 class StrictCharField(serializers.CharField):

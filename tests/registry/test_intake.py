@@ -123,9 +123,7 @@ def test_form_bodies_with_json_fields_are_refused(signed_in, value):
     assert _counts() == before
 
 
-@pytest.mark.parametrize(
-    ("specification", "code"), [("null", "null"), ('"text"', "not_an_object"), ("[1]", "not_an_object")]
-)
+@pytest.mark.parametrize(("specification", "code"), [("null", "null"), ('"text"', "wrong_type"), ("[1]", "wrong_type")])
 def test_a_saved_specification_is_a_json_object(signed_in, specification, code):
     before = _counts()
     response = _post(
