@@ -73,11 +73,13 @@ def test_request_constraints_are_documented(schema):
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_nothing(tmp_path):
     server = ServerProcess(
-        database_url(connection.settings_dict, tmp_path / "schemathesis.sqlite3"), tmp_path / "server.log", **NO_LIMITS
+        database_url(connection.settings_dict, tmp_path / "schemathesis.sqlite3"),
+        tmp_path / "server.log",
+        env=NO_LIMITS,
     )
     server.start()
     try:
-        token = server.admin_session().headers["Authorization"]
+        token = str(server.admin_session().headers["Authorization"])
         command = [str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(CONFIG), "--no-color"]
         command += ["run", f"{server.url}/api/schema/", "--checks", "all", "--max-examples", str(MAX_EXAMPLES)]
         command += ["--header", f"Authorization: {token}"]

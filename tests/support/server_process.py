@@ -46,8 +46,21 @@ def _free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, database_url: str, log_path: Path, *, workers: int = 2, threads: int = 8, **env: str) -> None:
-        self.env = {**os.environ, "DATABASE_URL": database_url, "BLOCKWISE_ADMIN_PASSWORD": ADMIN_PASSWORD, **env}
+    def __init__(
+        self,
+        database_url: str,
+        log_path: Path,
+        *,
+        workers: int = 2,
+        threads: int = 8,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "BLOCKWISE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            **(env or {}),
+        }
         self.log_path = log_path
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
