@@ -306,3 +306,8 @@ BLOCKWISE_THROTTLE_RATES = {
 }
 BLOCKWISE_LOGIN_LOCKOUT_FAILURES = _env_int("BLOCKWISE_LOGIN_LOCKOUT_FAILURES", 10)
 BLOCKWISE_LOGIN_LOCKOUT_S = _env_int("BLOCKWISE_LOGIN_LOCKOUT_S", 900)
+
+# Hardening: the OpenAPI schema lists error answers and anonymous access (registry/api/schema.py).
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "registry.api.schema.BlockwiseAutoSchema"
+# Request bodies get their own components, so required text fields show `minLength: 1`.
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True

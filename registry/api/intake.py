@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.api.errors import ApiError
@@ -172,6 +173,47 @@ class StrictJSONField(serializers.JSONField):
         if value is None and not self.allow_null:
             self.fail("null")
         return value
+
+
+class _TypedJSONField(StrictJSONField):
+    expected: type = object
+    default_error_messages = {"wrong_type": "Must be a JSON {kind}."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if not isinstance(value, self.expected):
+            self.fail("wrong_type", kind="object" if self.expected is dict else "array")
+        return value
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {}})
+class JSONObjectField(_TypedJSONField):
+    """A JSON object (a workflow definition, run inputs, a manifest)."""
+
+    expected = dict
+
+
+@extend_schema_field({"type": "array", "items": {}})
+class JSONArrayField(_TypedJSONField):
+    expected = list
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as a JSON string: DRF would turn `0` or `1.5` into "0" or "1.5"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """`true` or `false` only: DRF would also take 0, 1, "yes" and "off"."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
 
 
 def ascii_id(text: str) -> int | None:

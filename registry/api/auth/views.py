@@ -22,8 +22,8 @@ from registry.api.throttles import SignInThrottle, sign_in_allowed, sign_in_fail
 
 
 class CredentialsSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(max_length=150, trim_whitespace=False)
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, max_length=1024)
 
 
 def _authenticate(request: Request) -> Any:

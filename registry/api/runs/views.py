@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,8 +16,9 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from registry.api.errors import ApiError
-from registry.api.intake import StrictJSONField, json_field_loads
+from registry.api.intake import JSONObjectField, StrictCharField, json_field_loads
 from registry.api.limits import LimitedUploadHandler
+from registry.api.schema import paginated
 from registry.api.throttles import AnonymousRunThrottle
 from registry.models import Workflow
 from registry.selectors.runs import local_model_list, run_get, run_summary, workflow_run_list
@@ -24,28 +26,41 @@ from registry.selectors.workflows import workflow_get
 from registry.services.models import local_model_register
 from registry.services.runs import run_start
 
-RUN = inline_serializer(
-    "Run",
-    {
-        "id": serializers.IntegerField(),
-        "status": serializers.ChoiceField(choices=["succeeded", "failed"]),
-        "workflow": serializers.IntegerField(allow_null=True),
-        "revision": serializers.IntegerField(allow_null=True),
-        "outputs": serializers.JSONField(),
-        "timings": serializers.JSONField(),
-        "duration_ms": serializers.FloatField(),
-        "error": serializers.JSONField(allow_null=True),
-        "created_at": serializers.DateTimeField(),
-    },
-)
+
+class RunSerializer(serializers.Serializer[Any]):
+    """The shape of a run as the API answers it (documentation only: `run_summary` builds it)."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["succeeded", "failed"])
+    workflow = serializers.IntegerField(allow_null=True)
+    revision = serializers.IntegerField(allow_null=True)
+    outputs = serializers.JSONField()
+    timings = serializers.JSONField()
+    duration_ms = serializers.FloatField()
+    error = serializers.JSONField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+RUN = RunSerializer
+
+
+# A run that fails at a model server answers with that server's status (see blocks.ports).
+MODEL_SERVER_STATUSES = (402, 502, 503, 504)
 
 
 class RunInputSerializer(serializers.Serializer[Any]):
-    specification = StrictJSONField(required=False)
-    workflow = serializers.IntegerField(required=False)
-    inputs = StrictJSONField(required=False, default=dict)
-    api_key = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    excluded_fields = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    specification = JSONObjectField(required=False)
+    workflow = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    inputs = JSONObjectField(required=False, default=dict)
+    api_key = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, max_length=500)
+    excluded_fields = serializers.ListField(
+        child=StrictCharField(max_length=200), required=False, default=list, max_length=1000
+    )
+
+
+# Documented as JSON; the same fields also come as a multipart form (JSON fields as text, images as
+# files named after their inputs), which OpenAPI cannot describe with inputs named by the workflow.
+RUN_REQUEST = {"application/json": RunInputSerializer}
 
 
 def _run_request(request: Request) -> dict[str, Any]:
@@ -97,7 +112,10 @@ class _RunStartApi(APIView):
 
 
 class RunListApi(_RunStartApi):
-    @extend_schema(request=RunInputSerializer, responses={201: RUN})
+    # 404: the saved `workflow` named in the body does not exist or is not the caller's.
+    error_statuses = {"POST": (404, *MODEL_SERVER_STATUSES)}
+
+    @extend_schema(request=RUN_REQUEST, responses={201: RUN})
     def post(self, request: Request) -> Response:
         values = _run_request(request)
         workflow: Workflow | None = None
@@ -121,12 +139,14 @@ class RunListApi(_RunStartApi):
 
 
 class WorkflowRunApi(_RunStartApi):
-    @extend_schema(responses={200: RUN})
+    error_statuses = {"POST": MODEL_SERVER_STATUSES}
+
+    @extend_schema(responses=paginated("PaginatedRunList", RunSerializer(many=True)))
     def get(self, request: Request, workflow_id: int) -> Response:
         runs = workflow_run_list(workflow=workflow_get(user=request.user, workflow_id=workflow_id))
         return Response({"count": len(runs), "results": [run_summary(run) for run in runs]})
 
-    @extend_schema(request=RunInputSerializer, responses={201: RUN})
+    @extend_schema(request=RUN_REQUEST, responses={201: RUN})
     def post(self, request: Request, workflow_id: int) -> Response:
         values = _run_request(request)
         workflow = workflow_get(user=request.user, workflow_id=workflow_id)
@@ -172,8 +192,10 @@ class AnyoneReadsStaffWrites(IsAdminUser):
 
 class LocalModelListApi(APIView):
     permission_classes = [AnyoneReadsStaffWrites]
+    # The model file is an upload: a multipart form only.
+    parser_classes = [MultiPartParser]
 
-    @extend_schema(responses=LocalModelSerializer(many=True))
+    @extend_schema(responses=paginated("PaginatedLocalModelList", LocalModelSerializer(many=True)))
     def get(self, request: Request) -> Response:
         rows = list(local_model_list())
         return Response({"count": len(rows), "results": [_model_summary(row) for row in rows]})
