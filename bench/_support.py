@@ -62,7 +62,12 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(
-    database: Path | str, *, processes: int = 1, env: dict[str, str] | None = None, **settings_env: str
+    database: Path | str,
+    *,
+    processes: int = 1,
+    env: dict[str, str] | None = None,
+    app: str = "config.wsgi:application",
+    **settings_env: str,
 ) -> Iterator[tuple[subprocess.Popen[bytes], int, float]]:
     """Start the server as `make serve` does (gunicorn, config/gunicorn.py) with `processes` workers on the
     benchmark database (a SQLite file or a URL); yields the process, its port and seconds to first answer.
@@ -80,7 +85,7 @@ def live_server(
     }
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application"],
+        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", app],
         cwd=REPO_DIR,
         env={**os.environ, **settings, **(env or {}), **settings_env},
         stderr=subprocess.DEVNULL,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pybase64
 from numpy.typing import NDArray
 from PIL import Image, UnidentifiedImageError
 
@@ -112,9 +113,14 @@ def _from_base64(text: str, *, parent_id: str, limits: ImageLimits) -> WorkflowI
     if len(text) * 3 // 4 > limits.max_bytes:
         raise ImageError(f"The image is larger than the limit of {limits.max_bytes} bytes.", code="image_too_large")
     try:
-        data = base64.b64decode(text, validate=False)
-    except (binascii.Error, ValueError) as exc:
-        raise ImageError("The image is not valid base64.", code="invalid_image") from exc
+        # pybase64 (SIMD) decodes strictly valid text some 50 times faster than the standard library,
+        # whose lenient decoding (characters outside the alphabet skipped) serves everything else.
+        data = pybase64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        try:
+            data = base64.b64decode(text, validate=False)
+        except (binascii.Error, ValueError) as exc:
+            raise ImageError("The image is not valid base64.", code="invalid_image") from exc
     # The text can be forwarded as it came only when it is exactly the canonical encoding of the bytes.
     canonical = len(text) == 4 * ((len(data) + 2) // 3)
     return decode_image(data, parent_id=parent_id, limits=limits, base64_text=text if canonical else None)

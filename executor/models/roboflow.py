@@ -1,8 +1,13 @@
 """Roboflow model backends: the hosted API (v0) and a self-hosted Inference server (v1).
 
-One pooled `requests.Session` whose keep-alive connections every run reuses; a timeout on every
-call, never past the run's deadline; each call (one step of one run) gets its own bounded set of
-threads, so a slow model server stalls only the runs that use it. Retries are urllib3's `Retry`:
+One urllib3 pool whose keep-alive connections every run reuses. urllib3 is what `requests` drives
+underneath; it is called directly because `requests`' own layers (sessions, cookies, hooks, look-ups
+in the environment on every call) cost about three times the CPU of the call itself, and a 64-image
+batch against a fast model server waits on exactly that (bench_serving). Proxies named in the
+environment apply as `requests` applies them, looked up once per model server; certificates are
+certifi's, as there. Redirects are not followed: an image and its key are never re-posted elsewhere.
+A timeout on every call, never past the run's deadline; each call (one step of one run) gets its
+own bounded set of threads, so a slow model server stalls only the runs that use it. Retries are urllib3's `Retry`:
 429, 5xx and connection errors, with exponential backoff, honouring `Retry-After` (capped).
 Answers are streamed and refused past `max_response_bytes`. Failures are mapped in one place
 (`_raise_for`) to the `blocks.ports` errors: 401/403 bad key, 402 no credits, 404 unknown model,
@@ -16,14 +21,18 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
-import requests
-from requests.adapters import HTTPAdapter
+import urllib3
+from requests.utils import DEFAULT_CA_BUNDLE_PATH, get_environ_proxies, requote_uri, select_proxy
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError, NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.util.retry import Retry
 
 from blocks.images import WorkflowImage
@@ -98,8 +107,7 @@ def _raise_for(status: int, model_id: str) -> None:
 class RoboflowClient:
     def __init__(self, config: RemoteConfig) -> None:
         self.config = config
-        self._session = requests.Session()
-        retry = _Retry(
+        self._retry = _Retry(
             total=config.retries,
             connect=config.retries,
             read=False,
@@ -111,12 +119,33 @@ class RoboflowClient:
             respect_retry_after_header=True,
             raise_on_status=False,
         )
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(config.pool_size, 1), max_retries=retry)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        self._pools: dict[str, urllib3.PoolManager] = {}
+        self._pools_lock = threading.Lock()
+
+    def _pool(self, url: str) -> urllib3.PoolManager:
+        """The pool for `url`'s server: direct, or through the proxy the environment names for it."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        pool = self._pools.get(origin)
+        if pool is None:
+            proxy = select_proxy(origin, get_environ_proxies(origin))
+            options: dict[str, Any] = {
+                "num_pools": 4,
+                "maxsize": max(self.config.pool_size, 1),
+                "ca_certs": DEFAULT_CA_BUNDLE_PATH,
+            }
+            with self._pools_lock:
+                pool = self._pools.get(origin)
+                if pool is None:
+                    pool = urllib3.ProxyManager(proxy, **options) if proxy else urllib3.PoolManager(**options)
+                    self._pools[origin] = pool
+        return pool
 
     def close(self) -> None:
-        self._session.close()
+        with self._pools_lock:
+            for pool in self._pools.values():
+                pool.clear()
+            self._pools.clear()
 
     def classify(
         self, request: ClassificationRequest, images: Sequence[WorkflowImage], *, deadline: float | None = None
@@ -150,7 +179,11 @@ class RoboflowClient:
                 "source": SOURCE,
                 "visualize_predictions": False,
             }
-            parsed = self._post(request.model_id, url, deadline, json=body, headers=headers)
+            # Serialised as `requests` does for `json=`.
+            encoded = json.dumps(body, allow_nan=False).encode("utf-8")
+            parsed = self._post(
+                request.model_id, url, deadline, body=encoded, headers={**headers, "Content-Type": "application/json"}
+            )
         else:
             parts = request.model_id.split("/")
             if len(parts) != 2 or not all(parts):
@@ -169,7 +202,7 @@ class RoboflowClient:
                 request.model_id,
                 url,
                 deadline,
-                data=payload,
+                body=payload.encode("latin-1"),
                 params=params,
                 headers={**headers, "Content-Type": "application/json"},
             )
@@ -187,30 +220,65 @@ class RoboflowClient:
             raise ModelTimeoutError(f"The run ran out of time before {model_id} could be asked.")
         return min(self.config.timeout_s, remaining)
 
-    def _post(self, model_id: str, url: str, deadline: float | None, **kwargs: Any) -> Any:
+    def _post(
+        self,
+        model_id: str,
+        url: str,
+        deadline: float | None,
+        *,
+        body: bytes,
+        headers: dict[str, str],
+        params: dict[str, Any] | None = None,
+    ) -> Any:
         timeout = self._timeout(model_id, deadline)
+        if params:
+            # As `requests` sends them: no None values, form-encoded, the URL requoted.
+            url = f"{url}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+        url = requote_uri(url)
         try:
-            with self._session.post(url, timeout=timeout, stream=True, **kwargs) as response:
-                if response.status_code != 200:
-                    _raise_for(response.status_code, model_id)
-                body = self._read_capped(response, model_id)
-        except requests.Timeout as exc:
+            response = self._pool(url).urlopen(
+                "POST",
+                url,
+                body=body,
+                headers=headers,
+                timeout=timeout,
+                retries=self._retry,
+                redirect=False,
+                preload_content=False,
+            )
+        except MaxRetryError as exc:
+            # urllib3 counts a refused connection as a connect timeout too; `requests` tells them apart.
+            if isinstance(exc.reason, ConnectTimeoutError) and not isinstance(exc.reason, NewConnectionError):
+                raise ModelTimeoutError(f"Roboflow did not answer within {timeout:g} s for {model_id}.") from exc
+            raise ModelUnavailableError(f"Roboflow could not be reached to run {model_id}.") from exc
+        except Urllib3TimeoutError as exc:
             raise ModelTimeoutError(f"Roboflow did not answer within {timeout:g} s for {model_id}.") from exc
-        except requests.RequestException as exc:
+        except HTTPError as exc:
             raise ModelUnavailableError(f"Roboflow could not be reached to run {model_id}.") from exc
         try:
-            return json.loads(body)
+            if response.status != 200:
+                _raise_for(response.status, model_id)
+            answer = self._read_capped(response, model_id)
+        except HTTPError as exc:
+            # Failing part-way through the answer, a timeout included, is a broken connection.
+            raise ModelUnavailableError(f"Roboflow could not be reached to run {model_id}.") from exc
+        finally:
+            # A fully read answer has already given its connection back; anything else is closed.
+            response.close()
+            response.release_conn()
+        try:
+            return json.loads(answer)
         except ValueError as exc:
             raise ModelResponseError(f"Roboflow's answer for {model_id} was not JSON.") from exc
 
-    def _read_capped(self, response: requests.Response, model_id: str) -> bytes:
+    def _read_capped(self, response: urllib3.BaseHTTPResponse, model_id: str) -> bytes:
         limit = self.config.max_response_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             raise ModelResponseError(f"Roboflow's answer for {model_id} is larger than {limit} bytes.")
         chunks: list[bytes] = []
         received = 0
-        for chunk in response.iter_content(chunk_size=65536):
+        for chunk in response.stream(65536):
             received += len(chunk)
             if received > limit:
                 raise ModelResponseError(f"Roboflow's answer for {model_id} is larger than {limit} bytes.")

@@ -149,6 +149,24 @@ def test_canonical_base64_is_forwarded_as_it_came():
     assert load_image(wrapped, parent_id="image", limits=LIMITS).transport_base64() == text
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[:40] + "\n" + text[40:],  # MIME line breaks
+        lambda text: text[:8] + " " + text[8:],  # a space
+        lambda text: text[:8] + "-_" + text[8:],  # characters outside the alphabet
+        lambda text: text + "==",  # surplus padding
+    ],
+)
+def test_lenient_base64_decodes_as_the_standard_library_does(damage):
+    # Strictly valid text takes the fast decoder; anything else the standard library's lenient one.
+    data = jpeg_bytes()
+    text = damage(base64.b64encode(data).decode())
+    image = load_image(text, parent_id="image", limits=LIMITS)
+    assert image.encoded == base64.b64decode(text) == data
+    assert image.transport_base64() == base64.b64encode(data).decode()
+
+
 def test_images_per_request_are_counted_before_anything_is_read():
     limits = ImageLimits(max_images=2)
     with pytest.raises(ImageError) as error:

@@ -2,6 +2,7 @@
 
 import io
 import logging
+import socket
 import threading
 import time
 
@@ -195,3 +196,24 @@ def test_a_slow_model_does_not_stall_other_runs(model_server):
     assert [r["top"] for r in results] == ["red"] * 4
     assert model_server.state.in_flight >= 4
     stalled.join()
+
+
+def test_a_proxy_from_the_environment_carries_the_calls(model_server, monkeypatch):
+    # The test server stands in for the proxy: it reads the path from the absolute URL it is sent.
+    # The model server's own name (reserved, never resolved) is only ever named to the proxy.
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", model_server.url)
+    real_getaddrinfo = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        if host != "127.0.0.1":
+            raise socket.gaierror(socket.EAI_NONAME, "only 127.0.0.1 in tests")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+    remote = RoboflowClient(RemoteConfig(hosted_url="http://models.roboflow.test", timeout_s=2.0, retries=0))
+    [result] = remote.classify(request(), [jpeg()])
+    assert result["top"] == "red"
+    [sent] = model_server.state.requests
+    assert (sent.path, sent.headers["Host"]) == ("/shapes/3", "models.roboflow.test")
