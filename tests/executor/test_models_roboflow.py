@@ -214,6 +214,7 @@ def test_a_proxy_from_the_environment_carries_the_calls(model_server, monkeypatc
     monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
     remote = RoboflowClient(RemoteConfig(hosted_url="http://models.roboflow.test", timeout_s=2.0, retries=0))
     [result] = remote.classify(request(), [jpeg()])
+    assert isinstance(result, dict)
     assert result["top"] == "red"
     [sent] = model_server.state.requests
     assert (sent.path, sent.headers["Host"]) == ("/shapes/3", "models.roboflow.test")
