@@ -9,26 +9,10 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from executor.compiler.roboflow import PARSING, roboflow_error
-from registry.api.errors import ApiError
+from blocks.errors import DomainError, PayloadTooLargeError
 from registry.api.limits import parse_json_bytes, read_limited
+from registry.roboflow.errors import compilation_failed, refusal, syntax_error
 from registry.selectors.workflows import workflow_compile
-
-
-def syntax_error(message: str) -> JsonResponse:
-    return JsonResponse(
-        {
-            "message": message,
-            "error_type": "WorkflowSyntaxError",
-            "context": PARSING,
-            "inner_error_type": None,
-            "inner_error_message": None,
-            "blocks_errors": [],
-            "python_blocks_output_streams": None,
-            "python_blocks_debug_traces": None,
-        },
-        status=400,
-    )
 
 
 @csrf_exempt
@@ -36,12 +20,11 @@ def syntax_error(message: str) -> JsonResponse:
 def workflow_validate(request: HttpRequest) -> JsonResponse:
     try:
         definition = parse_json_bytes(read_limited(io.BytesIO(request.body), settings.BLOCKWISE_MAX_BODY_BYTES))
-    except ApiError as exc:
-        if exc.status_code == 413:
-            return JsonResponse({"message": exc.message}, status=413)
+    except PayloadTooLargeError as exc:
+        return refusal(exc)
+    except DomainError as exc:
         return syntax_error(exc.message)
     result = workflow_compile(definition)
     if result.valid:
         return JsonResponse({"status": "ok"})
-    status, body = roboflow_error(result, definition)
-    return JsonResponse(body, status=status)
+    return compilation_failed(result, definition)

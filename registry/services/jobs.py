@@ -18,9 +18,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from blocks.errors import ConflictError, DomainError
 from config.celery import app as celery_app
 from executor.plan import ExecutionPlan
-from registry.api.errors import ApiError, ConflictError
 from registry.execution import run_context, run_deadline
 from registry.models import (
     FINISHED_JOB_STATUSES,
@@ -53,7 +53,7 @@ WEBHOOK_TASK = "registry.tasks.job_webhook_task"
 def _plan(revision: WorkflowRevision) -> ExecutionPlan:
     compiled = workflow_compile(revision.definition)
     if not compiled.valid or compiled.plan is None:
-        raise ApiError(
+        raise DomainError(
             "The workflow's current revision is not valid.",
             code="invalid_workflow",
             details=[issue.as_dict() for issue in compiled.errors],
@@ -65,12 +65,12 @@ def _image_input(plan: ExecutionPlan) -> str:
     for item in plan.inputs:
         if item.type in IMAGE_INPUT_TYPES:
             return item.name
-    raise ApiError("The workflow has no image input to give the job's images to.", code="no_image_input")
+    raise DomainError("The workflow has no image input to give the job's images to.", code="no_image_input")
 
 
 def _check_parameters(parameters: dict[str, Any], image_input: str) -> None:
     if image_input in parameters:
-        raise ApiError(
+        raise DomainError(
             f"`{image_input}` is the image input; each image of the job goes there.",
             code="invalid",
             details=[{"path": f"/parameters/{image_input}", "code": "invalid", "message": "the image input"}],
@@ -91,7 +91,7 @@ def job_create(
     """Start a job on the workflow's current revision over exactly one of the sources."""
     revision = workflow.revisions.filter(number=workflow.revision).first()
     if revision is None:
-        raise ApiError("The workflow has no saved revision.", code="invalid_workflow")
+        raise DomainError("The workflow has no saved revision.", code="invalid_workflow")
     plan = _plan(revision)
     if plan.lockfile() != revision.lockfile:
         raise ConflictError(

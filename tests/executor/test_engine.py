@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from blocks.ports import NoModelConfiguredError
 from executor.compiler import compile_workflow
 from executor.engine import RunContext, RuntimeInputError, run_plan
 from executor.images import ImageLimits, decode_image, load_image
@@ -197,7 +198,7 @@ def test_an_unknown_model_fails_the_step_clearly(catalog, context):
     )
     assert not result.succeeded
     [error] = result.errors
-    assert (error.step, error.code, error.status_code) == ("classifier", "no_model", 400)
+    assert (error.step, error.code, type(error.cause)) == ("classifier", "no_model", NoModelConfiguredError)
     assert error.message == (
         "No local model is registered under 'someone/9', and no Roboflow API key was given to run it on Roboflow."
     )
