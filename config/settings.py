@@ -21,7 +21,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Typed reads of the environment; a variable that is not set takes the default written beside it.
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+DEBUG: bool = env.bool("DJANGO_DEBUG", default=False)
 # The key signs sessions: DJANGO_SECRET_KEY, else the file `make run` writes once (never committed).
 # Only the development server (DJANGO_DEBUG=1) may fall back to a fixed key.
 SECRET_KEY_FILE = Path(os.environ.get("BLOCKWISE_SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
@@ -34,10 +34,10 @@ if not SECRET_KEY:
             f"No secret key: set DJANGO_SECRET_KEY, or run `make run` once to write {SECRET_KEY_FILE}."
         )
     SECRET_KEY = "blockwise-development-only-secret-key"
-ALLOWED_HOSTS = env.list(
+ALLOWED_HOSTS: list[str] = env.list(
     "DJANGO_ALLOWED_HOSTS", cast=str.strip, default=["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", cast=str.strip, default=[])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", cast=str.strip, default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -118,8 +118,8 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Request bodies: the API limit is enforced by our own parser so that it answers 413.
-BLOCKWISE_MAX_BODY_BYTES = env.int("BLOCKWISE_MAX_BODY_BYTES", default=1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("BLOCKWISE_MAX_UPLOAD_BYTES", default=64 * 1024 * 1024)
+BLOCKWISE_MAX_BODY_BYTES: int = env.int("BLOCKWISE_MAX_BODY_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE: int = env.int("BLOCKWISE_MAX_UPLOAD_BYTES", default=64 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -159,22 +159,22 @@ LOGGING = {
 }
 
 # Workflows and execution.
-BLOCKWISE_MAX_STEPS = env.int("BLOCKWISE_MAX_STEPS", default=1000)
-BLOCKWISE_MODEL_CONCURRENCY = env.int("BLOCKWISE_MODEL_CONCURRENCY", default=8)
-BLOCKWISE_MODEL_TIMEOUT_S = env.float("BLOCKWISE_MODEL_TIMEOUT_S", default=30.0)
-BLOCKWISE_MODEL_RETRIES = env.int("BLOCKWISE_MODEL_RETRIES", default=3)
-BLOCKWISE_MAX_IMAGE_BYTES = env.int("BLOCKWISE_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
+BLOCKWISE_MAX_STEPS: int = env.int("BLOCKWISE_MAX_STEPS", default=1000)
+BLOCKWISE_MODEL_CONCURRENCY: int = env.int("BLOCKWISE_MODEL_CONCURRENCY", default=8)
+BLOCKWISE_MODEL_TIMEOUT_S: float = env.float("BLOCKWISE_MODEL_TIMEOUT_S", default=30.0)
+BLOCKWISE_MODEL_RETRIES: int = env.int("BLOCKWISE_MODEL_RETRIES", default=3)
+BLOCKWISE_MAX_IMAGE_BYTES: int = env.int("BLOCKWISE_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
 # Run requests carry base64 images: room for a few images at the image limit.
-BLOCKWISE_MAX_RUN_BODY_BYTES = env.int("BLOCKWISE_MAX_RUN_BODY_BYTES", default=64 * 1024 * 1024)
-BLOCKWISE_MAX_IMAGE_PIXELS = env.int("BLOCKWISE_MAX_IMAGE_PIXELS", default=40_000_000)
-BLOCKWISE_IMAGE_URL_TIMEOUT_S = env.float("BLOCKWISE_IMAGE_URL_TIMEOUT_S", default=10.0)
-BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS = env.bool("BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS", default=False)
+BLOCKWISE_MAX_RUN_BODY_BYTES: int = env.int("BLOCKWISE_MAX_RUN_BODY_BYTES", default=64 * 1024 * 1024)
+BLOCKWISE_MAX_IMAGE_PIXELS: int = env.int("BLOCKWISE_MAX_IMAGE_PIXELS", default=40_000_000)
+BLOCKWISE_IMAGE_URL_TIMEOUT_S: float = env.float("BLOCKWISE_IMAGE_URL_TIMEOUT_S", default=10.0)
+BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS: bool = env.bool("BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS", default=False)
 # Per run request: images, pixels of all images together (about 3 bytes each once decoded), answers
 # of model servers, and the wall-clock time a run may take (image fetches included).
-BLOCKWISE_MAX_IMAGES_PER_REQUEST = env.int("BLOCKWISE_MAX_IMAGES_PER_REQUEST", default=128)
-BLOCKWISE_MAX_REQUEST_PIXELS = env.int("BLOCKWISE_MAX_REQUEST_PIXELS", default=100_000_000)
-BLOCKWISE_MAX_MODEL_RESPONSE_BYTES = env.int("BLOCKWISE_MAX_MODEL_RESPONSE_BYTES", default=4 * 1024 * 1024)
-BLOCKWISE_RUN_TIMEOUT_S = env.float("BLOCKWISE_RUN_TIMEOUT_S", default=60.0)
+BLOCKWISE_MAX_IMAGES_PER_REQUEST: int = env.int("BLOCKWISE_MAX_IMAGES_PER_REQUEST", default=128)
+BLOCKWISE_MAX_REQUEST_PIXELS: int = env.int("BLOCKWISE_MAX_REQUEST_PIXELS", default=100_000_000)
+BLOCKWISE_MAX_MODEL_RESPONSE_BYTES: int = env.int("BLOCKWISE_MAX_MODEL_RESPONSE_BYTES", default=4 * 1024 * 1024)
+BLOCKWISE_RUN_TIMEOUT_S: float = env.float("BLOCKWISE_RUN_TIMEOUT_S", default=60.0)
 ROBOFLOW_API_KEY = os.environ.get("ROBOFLOW_API_KEY", "")
 ROBOFLOW_API_URL = os.environ.get("ROBOFLOW_API_URL", "https://classify.roboflow.com")
 ROBOFLOW_INFERENCE_URL = os.environ.get("ROBOFLOW_INFERENCE_URL", "")
@@ -188,10 +188,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-BLOCKWISE_HTTPS = env.bool("BLOCKWISE_HTTPS", default=False)
+BLOCKWISE_HTTPS: bool = env.bool("BLOCKWISE_HTTPS", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BLOCKWISE_HTTPS
 SECURE_SSL_REDIRECT = BLOCKWISE_HTTPS and env.bool("BLOCKWISE_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS = env.int("BLOCKWISE_HSTS_SECONDS", default=31_536_000 if BLOCKWISE_HTTPS else 0)
+SECURE_HSTS_SECONDS: int = env.int("BLOCKWISE_HSTS_SECONDS", default=31_536_000 if BLOCKWISE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 if env.bool("BLOCKWISE_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -232,21 +232,21 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Folders on the server that jobs may read (separated by the OS path separator, ":" on Linux).
 BLOCKWISE_BATCH_ROOTS = [Path(p) for p in os.environ.get("BLOCKWISE_BATCH_ROOTS", "").split(os.pathsep) if p]
-BLOCKWISE_BATCH_CHUNK_SIZE = env.int("BLOCKWISE_BATCH_CHUNK_SIZE", default=10)
-BLOCKWISE_BATCH_MAX_FILES = env.int("BLOCKWISE_BATCH_MAX_FILES", default=10_000)
-BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES = env.int("BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES", default=2 * 1024**3)
-BLOCKWISE_BATCH_MAX_UPLOAD_BYTES = env.int("BLOCKWISE_BATCH_MAX_UPLOAD_BYTES", default=1024**3)
+BLOCKWISE_BATCH_CHUNK_SIZE: int = env.int("BLOCKWISE_BATCH_CHUNK_SIZE", default=10)
+BLOCKWISE_BATCH_MAX_FILES: int = env.int("BLOCKWISE_BATCH_MAX_FILES", default=10_000)
+BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES: int = env.int("BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES", default=2 * 1024**3)
+BLOCKWISE_BATCH_MAX_UPLOAD_BYTES: int = env.int("BLOCKWISE_BATCH_MAX_UPLOAD_BYTES", default=1024**3)
 # Items failing with a model timeout, 429 or 5xx are tried again this many times, with backoff.
-BLOCKWISE_BATCH_ITEM_RETRIES = env.int("BLOCKWISE_BATCH_ITEM_RETRIES", default=3)
-BLOCKWISE_BATCH_RETRY_BACKOFF_S = env.float("BLOCKWISE_BATCH_RETRY_BACKOFF_S", default=2.0)
-BLOCKWISE_WEBHOOK_TIMEOUT_S = env.float("BLOCKWISE_WEBHOOK_TIMEOUT_S", default=10.0)
+BLOCKWISE_BATCH_ITEM_RETRIES: int = env.int("BLOCKWISE_BATCH_ITEM_RETRIES", default=3)
+BLOCKWISE_BATCH_RETRY_BACKOFF_S: float = env.float("BLOCKWISE_BATCH_RETRY_BACKOFF_S", default=2.0)
+BLOCKWISE_WEBHOOK_TIMEOUT_S: float = env.float("BLOCKWISE_WEBHOOK_TIMEOUT_S", default=10.0)
 # Tests only: lets webhooks reach a server on 127.0.0.1 (users may not point them at private hosts).
-BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS = env.bool("BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS", default=False)
+BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS: bool = env.bool("BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS", default=False)
 # Workers on other machines share the file storage; a test points web and worker at one folder.
 MEDIA_ROOT = Path(os.environ.get("BLOCKWISE_MEDIA_ROOT", str(MEDIA_ROOT)))
 
 # Hardening: the JSON intake (registry/api/intake.py).
-BLOCKWISE_MAX_JSON_DEPTH = env.int("BLOCKWISE_MAX_JSON_DEPTH", default=64)
+BLOCKWISE_MAX_JSON_DEPTH: int = env.int("BLOCKWISE_MAX_JSON_DEPTH", default=64)
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "registry.api.intake.RefuseNulMiddleware"
 )
