@@ -154,7 +154,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     # No API key in any log line, whichever logger wrote it (urllib3 quotes request URLs).
     "filters": {"redact_api_keys": {"()": "executor.models.roboflow.RedactApiKeys"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_api_keys"]}},
+    # One JSON object per line: time, level, logger, message (and the traceback as `exc_info`).
+    "formatters": {
+        "json": {
+            "()": "config.log_format.JsonLineFormatter",
+            "fmt": "{asctime}{levelname}{name}{message}",
+            "style": "{",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_api_keys"], "formatter": "json"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("BLOCKWISE_LOG_LEVEL", "WARNING")},
 }
 

@@ -18,6 +18,8 @@ from blocks.errors import ErrorCode
 ROOT = Path(__file__).resolve().parent.parent
 BELOW_HTTP = ["registry/services", "registry/selectors", "registry/models", "blocks", "executor"]
 CODED = ["blocks", "executor", "registry"]
+APPLICATION = ["blocks", "executor", "registry", "config", "frontend"]
+LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 # Outbound HTTP clients read the status of the reply they got (requests' `Response.status_code`).
 HTTP_REPLY_NAMES = {"response", "reply"}
 
@@ -104,6 +106,49 @@ def test_every_error_code_in_the_source_is_in_the_enum():
     assert unknown == {}
 
 
+def _is_print(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+
+
+def _is_root_logger_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "logging"
+        and node.func.attr in LOG_CALLS
+    )
+
+
+def _is_logger_not_named_after_its_module(node: ast.AST) -> bool:
+    if not (
+        isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id in {"logger", "log", "LOGGER"} for t in node.targets)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Attribute)
+        and node.value.func.attr == "getLogger"
+    ):
+        return False
+    args = node.value.args
+    return not (len(args) == 1 and isinstance(args[0], ast.Name) and args[0].id == "__name__")
+
+
+def _stray_logging(tree: ast.AST) -> list[int]:
+    """Lines that log around the module's own logger: the root logger (`logging.info(...)`), a
+    `logger` named otherwise than after its module, or `print`."""
+    checks = (_is_print, _is_root_logger_call, _is_logger_not_named_after_its_module)
+    return [getattr(node, "lineno", 0) for node in ast.walk(tree) if any(check(node) for check in checks)]
+
+
+def test_modules_log_through_their_own_logger():
+    offenders = {
+        str(path.relative_to(ROOT)): lines
+        for path in _modules(*APPLICATION)
+        if (lines := _stray_logging(ast.parse(path.read_text())))
+    }
+    assert offenders == {}
+
+
 def test_the_checks_see_what_they_are_meant_to_catch():
     source = (
         "from registry.api.errors import ApiError\n"
@@ -120,3 +165,11 @@ def test_the_checks_see_what_they_are_meant_to_catch():
     assert _status_code_mentions(tree) == [4, 5, 6]
     assert _imports_http_layer(tree) == [1, 2]
     assert sorted(_written_codes(tree)) == [(6, "made_up"), (9, "also_made_up")]
+    logs = ast.parse(
+        "logger = logging.getLogger(__name__)\n"
+        "log = logging.getLogger('blockwise')\n"
+        "logging.warning('root')\n"
+        "logger.warning('fine')\n"
+        "print('out')\n"
+    )
+    assert _stray_logging(logs) == [2, 3, 5]
