@@ -41,6 +41,8 @@ class ErrorCode(StrEnum):
     NON_FINITE_NUMBER = "non_finite_number"
     NUMBER_TOO_LARGE = "number_too_large"
     TOO_DEEP = "too_deep"
+    CSRF_FAILED = "csrf_failed"
+    LOCKED_OUT = "locked_out"
     # Findings of the compiler in a workflow definition.
     INVALID_DEFINITION = "invalid_definition"
     INVALID_VERSION = "invalid_version"
@@ -61,6 +63,8 @@ class ErrorCode(StrEnum):
     CYCLE = "cycle"
     BATCH_INTO_SCALAR = "batch_into_scalar"
     DIMENSIONALITY = "dimensionality"
+    BATCH_DIMENSIONALITY = "batch_dimensionality"
+    NOT_FLOW_CONTROL = "not_flow_control"
     NO_OUTPUTS = "no_outputs"
     TOO_MANY_STEPS = "too_many_steps"
     NOT_EXECUTABLE = "not_executable"
@@ -94,6 +98,7 @@ class ErrorCode(StrEnum):
     MODEL_UNAVAILABLE = "model_unavailable"
     MODEL_BAD_RESPONSE = "model_bad_response"
     INVALID_MODEL = "invalid_model"
+    INVALID_DATASET = "invalid_dataset"
     # The block registry and its lifecycle.
     INVALID_PAYLOAD = "invalid_payload"
     INVALID_MANIFEST = "invalid_manifest"
@@ -110,6 +115,9 @@ class ErrorCode(StrEnum):
     FAMILY_MISMATCH = "family_mismatch"
     # Batch jobs.
     NO_IMAGE_INPUT = "no_image_input"
+    UNKNOWN_PARAMETER = "unknown_parameter"
+    QUEUE_UNAVAILABLE = "queue_unavailable"
+    ITEM_FAILED = "item_failed"
     LOCKFILE_MISMATCH = "lockfile_mismatch"
     JOB_FINISHED = "job_finished"
     JOB_NOT_FINISHED = "job_not_finished"

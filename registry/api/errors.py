@@ -43,6 +43,9 @@ HTTP_STATUSES: dict[type[DomainError] | ErrorCode, int] = {
     ErrorCode.AUTHENTICATION_FAILED: status.HTTP_401_UNAUTHORIZED,
     ErrorCode.BLOCK_DISABLED: status.HTTP_409_CONFLICT,
     ErrorCode.RUN_TIMEOUT: status.HTTP_504_GATEWAY_TIMEOUT,
+    ErrorCode.QUEUE_UNAVAILABLE: status.HTTP_503_SERVICE_UNAVAILABLE,
+    ErrorCode.LOCKED_OUT: status.HTTP_429_TOO_MANY_REQUESTS,
+    ErrorCode.CSRF_FAILED: status.HTTP_403_FORBIDDEN,
     # A model backend's failure answers as Roboflow does.
     ErrorCode.MODEL_ERROR: status.HTTP_500_INTERNAL_SERVER_ERROR,
     ErrorCode.MODEL_NOT_FOUND: status.HTTP_404_NOT_FOUND,
@@ -69,6 +72,8 @@ def http_status(error: DomainError) -> int:
 class ApiError(DomainError):
     """An error the HTTP layer raises itself; it may name its own status where the code does not decide it."""
 
+    status_code: int | None = None
+
     def __init__(
         self,
         message: str,
@@ -79,7 +84,8 @@ class ApiError(DomainError):
         extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message, code=code, details=details, extra=extra)
-        self.status_code = status_code
+        if status_code is not None:
+            self.status_code = status_code
 
 
 _DRF_CODES: dict[type[Exception], str] = {
