@@ -6,7 +6,7 @@ PY := $(BIN)/python
 EDITOR_DIR := frontend/editor
 EDITOR_BUILD := frontend/static/frontend/editor/index.html
 
-.PHONY: run test setup venv editor migrate checks pytest vitest browser serve dev secret-key worker roboflow-env conformance
+.PHONY: run test setup venv dev dev-deps editor migrate checks pytest vitest browser serve secret-key worker roboflow-env conformance
 
 # Set up, then serve with gunicorn. The admin account's lines are the last before the server starts.
 run: setup
@@ -20,10 +20,11 @@ run: setup
 worker: venv
 	$(BIN)/celery -A config worker -l info $(WORKER_ARGS)
 
-# Only the production server, for a checkout already set up (HOST, PORT, WEB_CONCURRENCY, DATABASE_URL):
+# Only the production server, for a checkout already set up (HOST, PORT, WEB_CONCURRENCY, DATABASE_URL,
+# or ADDRESS=host:port):
 # gunicorn, and beside it a Celery worker when no CELERY_BROKER_URL is set (see scripts/serve.py).
 serve:
-	exec $(PY) -m scripts.serve
+	exec $(PY) -m scripts.serve $(if $(ADDRESS),--address $(ADDRESS))
 
 # The auto-reloading development server, with DEBUG on, for people changing the code.
 dev: setup
@@ -39,12 +40,20 @@ $(SECRET_KEY_FILE):
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 # The stamp is newer than the requirement files once they are installed, so an unchanged pin is a no-op.
-$(VENV)/.stamp: requirements.txt requirements-dev.txt constraints.txt
+# Runtime dependencies only: `make run` installs no test tools.
+$(VENV)/.stamp: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
 venv: $(VENV)/.stamp
+
+# Checks and tests: the development tools, and Roboflow's client for the conformance tests.
+$(VENV)/.dev-stamp: $(VENV)/.stamp requirements-dev.txt requirements-conformance.txt constraints.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt -r requirements-conformance.txt -c constraints.txt
+	touch $@
+
+dev-deps: $(VENV)/.dev-stamp
 
 editor: venv
 	@if [ -f $(EDITOR_DIR)/package.json ]; then \
@@ -55,7 +64,7 @@ migrate: venv secret-key
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 
-checks: venv
+checks: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
@@ -71,8 +80,9 @@ browser:
 vitest: editor
 	@if [ -f $(EDITOR_DIR)/package.json ]; then cd $(EDITOR_DIR) && npm run --silent test; fi
 
-pytest: setup browser roboflow-env
-	$(BIN)/pytest -q
+# Coverage of our packages is measured on every run and printed with the results.
+pytest: setup dev-deps browser roboflow-env
+	$(BIN)/pytest -q --cov --cov-report=term:skip-covered
 
 test: setup checks vitest pytest
 
@@ -84,5 +94,5 @@ roboflow-env:
 
 # Differential test of /workflows/validate against Roboflow's own code; prints the agreement rate
 # and every disagreement.
-conformance: setup roboflow-env
+conformance: setup dev-deps roboflow-env
 	$(BIN)/pytest tests/conformance/test_validate_parity.py -q

@@ -47,12 +47,11 @@ def measure_ms(action: Callable[[], object], *, repeat: int = 50, warmup: int = 
     return statistics.median(samples)
 
 
-def report(label: str, measured: float, unit: str, target: str, roboflow: str = "", *, timed: bool = True) -> None:
+def report(label: str, measured: float, unit: str, target: str, *, timed: bool = True) -> None:
+    """One figure measured in this run. Comparisons (Roboflow, a bare client) are figures of their own,
+    measured in the same run; nothing here prints a number it did not measure."""
     best = f"(best {_last_best[0]:.2f})" if timed and unit == "ms" else ""
-    line = f"{label:<44} {measured:>9.2f} {unit:<3} {best:<14} target {target:<8}"
-    if roboflow:
-        line += f" Roboflow 1.8.3: {roboflow}"
-    print(line, flush=True)
+    print(f"{label:<52} {measured:>9.2f} {unit:<3} {best:<14} target {target}", flush=True)
 
 
 def free_port() -> int:
@@ -62,31 +61,32 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, float]]:
-    """Start gunicorn on the benchmark database; yields the process, its port and seconds to first answer."""
+def live_server(
+    database: Path | str, *, processes: int = 1, env: dict[str, str] | None = None, **settings_env: str
+) -> Iterator[tuple[subprocess.Popen[bytes], int, float]]:
+    """Start the server as `make serve` does (gunicorn, config/gunicorn.py) with `processes` workers on the
+    benchmark database (a SQLite file or a URL); yields the process, its port and seconds to first answer.
+    `env` and keyword arguments add settings (e.g. model URLs)."""
     import urllib.request
 
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    settings = {
+        "DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(processes),
+        "GUNICORN_ACCESS_LOG": "",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 30),
+    }
     start = time.perf_counter()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "1",
-            "--log-level",
-            "warning",
-        ],
+        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application"],
         cwd=REPO_DIR,
-        env=env,
+        env={**os.environ, **settings, **(env or {}), **settings_env},
+        stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = start + 30
+        deadline = start + 60
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/workflows/execution_engine/versions", timeout=1):
@@ -98,7 +98,19 @@ def live_server(database: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, 
         yield process, port, time.perf_counter() - start
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=30)
+
+
+def peak_mb(pid: int) -> float:
+    """The largest peak resident memory (VmHWM) among a gunicorn master's workers, in MB."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = [int(p) for p in children.read_text().split()] if children.exists() else [pid]
+    peaks = []
+    for one in pids:
+        for line in Path(f"/proc/{one}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks)
 
 
 def resident_mb(pid: int) -> float:

@@ -108,6 +108,20 @@ class WorkflowImage:
     def height(self) -> int:
         return self._size[1] if self._size is not None else int(self.pixels.shape[0])
 
+    def rgb_image(self) -> Image.Image:
+        """The pixels as a Pillow RGB image. When nothing has decoded the image yet, it is read straight
+        from the original bytes and not kept: a model that only needs a small resized copy does not
+        hold the full-size pixels for the rest of the run."""
+        if self._pixels is None and self.encoded is not None and self.encoding in {"jpeg", "png"}:
+            try:
+                opened = Image.open(io.BytesIO(self.encoded))
+                opened.load()
+                # An RGB file is used as decoded: converting would copy the full-size pixels once more.
+                return opened if opened.mode == "RGB" else opened.convert("RGB")
+            except (OSError, SyntaxError, ValueError):
+                pass  # the decoder below reports the damage with its own error
+        return Image.fromarray(self.pixels)
+
     def with_pixels(self, pixels: NDArray[np.uint8]) -> WorkflowImage:
         """The same image (same lineage) with transformed pixels; the original bytes no longer apply."""
         return WorkflowImage(

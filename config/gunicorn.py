@@ -18,9 +18,13 @@ if not os.environ.get("WEB_CONCURRENCY"):
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
-accesslog = "-"
+# GUNICORN_ACCESS_LOG="" turns the access log off (benchmarks); "-" is stdout.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 # The path without its query string: Roboflow's routes accept `?api_key=`, which must not be logged.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 # Load the app once in the master so a bad configuration (no secret key) stops the start at once.
 preload_app = True
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), which every
+# gunicorn on the machine would share; nothing here uses it.
+control_socket_disable = True

@@ -22,3 +22,6 @@ urlpatterns = [
     # Roboflow's routes come last: `/{workspace}/workflows/{id}` would shadow anything after it.
     path("", include("registry.roboflow.urls")),
 ]
+
+# Unmatched URLs under /api/ answer in the API's error shape.
+handler404 = "registry.api.errors.page_not_found"

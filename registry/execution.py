@@ -7,23 +7,25 @@ objects they take. The router is built once per process so ONNX sessions are loa
 from __future__ import annotations
 
 import functools
-import io
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.contrib.auth.models import User
 from django.db import connection
 
 from blocks.images import WorkflowImage
+from blocks.ports import ClassificationModelPort, ClassificationRequest, ModelError
 from executor.engine import STEP_THREAD_PREFIX, RunContext
 from executor.images import ImageLimits
 from executor.models.local import LocalModelInfo, ModelRouter
 from executor.models.roboflow import RemoteConfig, RoboflowClient
-from registry.models import ActiveLearningDatapoint, LocalModel
+from registry.active_learning import ActiveLearningKeeper
+from registry.models import LocalModel
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -86,17 +88,25 @@ def local_model_lookup(model_id: str) -> LocalModelInfo | None:
     return _local_models.get(model_id)
 
 
-@_closes_worker_connection
-def keep_for_active_learning(
-    model_id: str, image: WorkflowImage, prediction: dict[str, Any], target_dataset: str | None
-) -> None:
-    """Store an image a local model classified, in the target dataset (default: the model's project)."""
-    dataset = target_dataset or model_id.split("/", maxsplit=1)[0]
-    buffer = io.BytesIO(image.jpeg_bytes())
-    datapoint = ActiveLearningDatapoint(dataset=dataset, model_id=model_id, prediction=prediction)
-    datapoint.image.save(
-        f"{dataset}-{prediction.get('inference_id', 'image')}.jpg", ContentFile(buffer.getvalue()), save=True
-    )
+class RunModelPort:
+    """The model port of one run: the shared router, plus keeping images for active learning on
+    behalf of the run's caller (who must be signed in, within a quota)."""
+
+    def __init__(self, port: ClassificationModelPort, keeper: ActiveLearningKeeper) -> None:
+        self._router = port
+        self._keeper = keeper
+
+    def classify(
+        self, request: ClassificationRequest, images: Sequence[WorkflowImage]
+    ) -> list[dict[str, Any] | ModelError]:
+        if request.disable_active_learning or local_model_lookup(request.model_id) is None:
+            # Remote models keep images on the model server's side, as the request asks.
+            return self._router.classify(request, images)
+        dataset = self._keeper.dataset(request.model_id, request.active_learning_target_dataset)
+        responses = self._router.classify(replace(request, disable_active_learning=True), images)
+        kept = [(image, r) for image, r in zip(images, responses, strict=True) if not isinstance(r, ModelError)]
+        _closes_worker_connection(self._keeper.keep)(request.model_id, dataset, kept)
+        return responses
 
 
 def remote_config() -> RemoteConfig:
@@ -120,11 +130,12 @@ def model_router() -> ModelRouter:
             if _router is not None:
                 _router[1].close()
             remote = RoboflowClient(config)
+            # Images are kept for active learning per run (who asked decides), in `RunModelPort`.
             router = ModelRouter(
                 local_model_lookup,
                 remote=remote.classify,
-                on_local_prediction=keep_for_active_learning,
                 on_close=remote.close,
+                batch_size=settings.BLOCKWISE_LOCAL_MODEL_BATCH_SIZE,
             )
             _router = (config, router)
         return _router[1]
@@ -135,11 +146,14 @@ def run_deadline() -> float:
     return time.monotonic() + settings.BLOCKWISE_RUN_TIMEOUT_S
 
 
-def run_context(api_key: str | None, *, deadline: float) -> RunContext:
+def run_context(api_key: str | None, *, deadline: float, user: User | None = None) -> RunContext:
+    """The engine's context for one run. The server's own Roboflow key serves signed-in callers, and
+    anonymous ones only where `BLOCKWISE_ANONYMOUS_USES_SERVER_KEY` allows it."""
     refresh_local_models()
+    server_key = settings.ROBOFLOW_API_KEY if user is not None or settings.BLOCKWISE_ANONYMOUS_USES_SERVER_KEY else ""
     return RunContext(
-        model_port=model_router().for_run(deadline=deadline),
-        api_key=api_key or settings.ROBOFLOW_API_KEY or None,
+        model_port=RunModelPort(model_router().for_run(deadline=deadline), ActiveLearningKeeper(user)),
+        api_key=api_key or server_key or None,
         max_concurrent_steps=settings.BLOCKWISE_MODEL_CONCURRENCY,
         deadline=deadline,
     )

@@ -21,7 +21,8 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
         return
     process.terminate()
     try:
-        process.wait(timeout=15)
+        # Longer than gunicorn's graceful_timeout, so its master stops its workers before it exits.
+        process.wait(timeout=40)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

@@ -9,9 +9,9 @@ from types import MappingProxyType
 from typing import Any
 
 from blocks.errors import ErrorCode
-from blocks.json_pointer import pointer
+from blocks.json_pointer import pointer, pointer_parts
 
-__all__ = ["IssueList", "WorkflowIssue", "pointer", "suggest"]
+__all__ = ["IssueList", "WorkflowIssue", "pointer", "pointer_parts", "suggest"]
 
 MAX_SUGGESTIONS = 5
 

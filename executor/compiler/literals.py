@@ -5,6 +5,12 @@ as long as their catalog), so validating a step is a few function calls, not a s
 supported keywords are those block schemas use: type, enum, const, bounds, anyOf/oneOf, items,
 additionalProperties, properties/required, minItems/maxItems, pattern and `$ref` into `$defs`.
 Selector branches (``reference: true``) never match a literal.
+
+Why not the `jsonschema` package: measured on this machine (median of 5), checking the 500 literal
+`operations` of a 500-step property chain (tests' `chain_workflow(500)`) takes 9.7 ms here and
+1,516 ms with `jsonschema.Draft202012Validator` (validators built once per property), and a 1,000-step
+limit makes that the compile time of one request. Roboflow also reads values in pydantic's lax
+mode (true is a number), which plain JSON Schema does not.
 """
 
 from __future__ import annotations
@@ -27,13 +33,12 @@ _TYPE_NAMES = {
 }
 
 
+# Roboflow validates manifests with pydantic in lax mode, where true and false are numbers too.
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, int | float)
 
 
 def _is_integer(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
     return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 

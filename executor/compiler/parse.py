@@ -7,11 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion, Version
+
 from blocks.spec import INPUT_SELECTOR_PATTERN, STEP_OUTPUT_SELECTOR_PATTERN
 from executor.compiler.issues import IssueList, pointer
 from executor.plan import InputPlan, InputType, OutputPlan, Selector
 
-SUPPORTED_MAJOR = 1
+# The engine version we implement, as `/workflows/execution_engine/versions` announces it.
+ENGINE_VERSION = Version("1.15.0")
 INPUT_TYPES: dict[str, tuple[InputType, tuple[str, ...], int]] = {
     # type or alias -> (canonical type, default kinds, default dimensionality)
     "WorkflowImage": ("WorkflowImage", ("image",), 1),
@@ -24,7 +28,6 @@ INPUT_TYPES: dict[str, tuple[InputType, tuple[str, ...], int]] = {
 _INPUT_RE = re.compile(INPUT_SELECTOR_PATTERN)
 _STEP_OUTPUT_RE = re.compile(STEP_OUTPUT_SELECTOR_PATTERN)
 _STEP_RE = re.compile(r"^\$steps\.([A-Za-z_0-9\-]+)$")
-_VERSION_RE = re.compile(r"^\s*(\d+)(\.\d+){0,2}\s*$")
 
 
 def parse_selector(value: str) -> Selector | None:
@@ -37,6 +40,24 @@ def parse_selector(value: str) -> Selector | None:
     match = _STEP_RE.match(value)
     if match:
         return Selector(raw=value, source="step", name=match.group(1))
+    return None
+
+
+COORDINATES_SYSTEMS = ("own", "parent")
+
+
+def lax_int(value: Any) -> int | None:
+    """The whole number a JSON value stands for, as Roboflow's models read it (pydantic's lax mode:
+    booleans, integral floats and numeric strings count), or None."""
+    if isinstance(value, bool | int):
+        return int(value)
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
     return None
 
 
@@ -75,25 +96,13 @@ def parse_definition(definition: object, issues: IssueList, *, max_steps: int) -
     if not isinstance(definition, Mapping):
         issues.error("invalid_definition", "A workflow definition is a JSON object.", "")
         return None
+    _check_version(definition.get("version"), issues)
     for key, kind in (("version", str), ("inputs", list), ("steps", list), ("outputs", list)):
         if key not in definition:
             issues.error("missing_field", f"The definition has no `{key}`.", pointer(key), property=key)
-        elif not isinstance(definition[key], kind):
+        elif not isinstance(definition[key], kind) and not (key == "version" and definition[key]):
             wanted = "a string" if kind is str else "a list"
             issues.error("invalid_value", f"`{key}` must be {wanted}.", pointer(key), property=key)
-    version = definition.get("version")
-    if isinstance(version, str):
-        match = _VERSION_RE.match(version)
-        if match is None:
-            issues.error(
-                "invalid_version", f'`version` {version!r} is not a version number like "1.0".', pointer("version")
-            )
-        elif int(match.group(1)) != SUPPORTED_MAJOR:
-            issues.error(
-                "unsupported_version",
-                f"Execution engine version {version} is not supported; this server runs 1.x workflows.",
-                pointer("version"),
-            )
     steps = definition.get("steps")
     if isinstance(steps, list) and len(steps) > max_steps:
         issues.error(
@@ -112,6 +121,27 @@ def parse_definition(definition: object, issues: IssueList, *, max_steps: int) -
     _check_unique(issues, "step", "steps", [(s.name, s.index) for s in raw_steps if s.name])
     _check_unique(issues, "output", "outputs", [(o.name, n) for n, o in enumerate(outputs)])
     return ParsedDefinition(inputs=tuple(inputs), steps=tuple(raw_steps), outputs=tuple(outputs))
+
+
+def _check_version(version: object, issues: IssueList) -> None:
+    """Roboflow picks the engine before it parses anything: a version that is there must be a
+    PEP 440 version whose major release the engine serves, no newer than the engine."""
+    if not version:
+        return
+    try:
+        requested = Version(version) if isinstance(version, str) else None
+    except InvalidVersion:
+        requested = None
+    if requested is None:
+        issues.error(
+            "invalid_version", f"`version` {version!r} is not a version number like \"1.0\".", pointer("version")
+        )
+    elif ENGINE_VERSION not in SpecifierSet(f">={requested},<{requested.major + 1}.0.0"):
+        issues.error(
+            "unsupported_version",
+            f"Execution engine version {version} is not supported; this server runs {ENGINE_VERSION}.",
+            pointer("version"),
+        )
 
 
 def _parse_inputs(value: Any, issues: IssueList) -> list[InputPlan]:
@@ -145,16 +175,24 @@ def _parse_inputs(value: Any, issues: IssueList) -> list[InputPlan]:
                 )
             elif declared:
                 kinds = declared
-        if canonical == "WorkflowBatchInput" and "dimensionality" in item:
-            declared_dim = item["dimensionality"]
-            if not isinstance(declared_dim, int) or isinstance(declared_dim, bool) or declared_dim < 1:
+        if "dimensionality" in item:
+            declared_dim = lax_int(item["dimensionality"])
+            if declared_dim is None or (canonical != "WorkflowBatchInput" and declared_dim != dimensionality):
+                wanted = "a whole number" if canonical == "WorkflowBatchInput" else str(dimensionality)
                 issues.error(
-                    "dimensionality",
+                    "invalid_value",
+                    f"The dimensionality of input `{name}` must be {wanted}.",
+                    pointer("inputs", index, "dimensionality"),
+                    property="dimensionality",
+                )
+                continue
+            if declared_dim < 1:
+                issues.error(
+                    "batch_dimensionality",
                     f"Batch input `{name}` needs a dimensionality of 1 or more.",
                     pointer("inputs", index, "dimensionality"),
                 )
-            else:
-                dimensionality = declared_dim
+            dimensionality = declared_dim
         inputs.append(
             InputPlan(
                 name=name,
@@ -195,12 +233,24 @@ def _parse_outputs(value: Any, issues: IssueList) -> list[OutputPlan]:
         if not isinstance(name, str) or not name:
             issues.error("missing_property", "The output has no `name`.", pointer("outputs", index, "name"))
             continue
+        if item.get("type") != "JsonField":
+            code = "missing_property" if "type" not in item else "invalid_value"
+            issues.error(code, f'Output `{name}` needs `"type": "JsonField"`.', pointer("outputs", index, "type"))
+            continue
+        if item.get("coordinates_system", "parent") not in COORDINATES_SYSTEMS:
+            issues.error(
+                "invalid_value",
+                f"`coordinates_system` of output `{name}` must be one of {', '.join(COORDINATES_SYSTEMS)}.",
+                pointer("outputs", index, "coordinates_system"),
+            )
+            continue
         selector = parse_selector(raw) if isinstance(raw, str) else None
         if selector is None or (selector.source == "step" and selector.output is None):
             issues.error(
                 "invalid_selector",
                 f"Output `{name}` needs a selector like `$steps.step.output`, `$steps.step.*` or `$inputs.name`.",
                 pointer("outputs", index, "selector"),
+                property=name,
                 selector=raw if isinstance(raw, str) else None,
             )
             continue

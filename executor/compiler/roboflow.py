@@ -1,95 +1,201 @@
 """A failed compilation as Roboflow's error response (spec section 5.4), for the compatible routes.
 
-Upstream stops at its first error, so the first error in stage order picks the error type. Two
-deliberate differences: every user mistake is a 400 (upstream answers 500 for some), and
-`inner_error_type` / `inner_error_message` are real nulls instead of the string "None".
+Our compiler reports every problem it finds; Roboflow stops at the first stage that fails, so the
+answer is built from the problems of the earliest failing stage, in Roboflow's stage order: engine
+version, step entries, syntax (pydantic), names, graph (inputs, then each step's selectors, then the
+outputs), cycles, batch and dimensionality. `blocks_errors` follow Roboflow's rules: syntax errors
+name the step by its index in the raw definition (`block_id` null when it has no name), other
+stages report the one problem that stopped them. `make conformance` checks all this against
+Roboflow itself. Deliberate differences: every user mistake is a 400 (upstream answers 500 for
+some, and crashes on others), and `inner_error_type` / `inner_error_message` are real nulls
+instead of the string "None".
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from executor.compiler import CompilationResult
-from executor.compiler.issues import WorkflowIssue
+from executor.compiler.issues import WorkflowIssue, pointer_parts
 
 PARSING = "workflow_compilation | workflow_definition_parsing"
 SPECIFICATION = "workflow_compilation | specification_validation"
 ENGINE = "workflow_compilation | engine_initialisation"
+COMPOSITION = "workflow_compilation | inner_workflow | composition"
 GRAPH = "workflow_compilation | execution_graph_construction"
 DIMENSIONALITY = "workflow_compilation | execution_graph_construction | denoting_step_inputs_dimensionality"
 
-# code -> (error_type, context, format): "A" carries blocks_errors, "B" does not.
-ERROR_TYPES: dict[str, tuple[str, str, str]] = {
-    "invalid_definition": ("WorkflowSyntaxError", PARSING, "A"),
-    "missing_field": ("WorkflowSyntaxError", PARSING, "A"),
-    "missing_property": ("WorkflowSyntaxError", PARSING, "A"),
-    "invalid_value": ("WorkflowSyntaxError", PARSING, "A"),
-    "invalid_selector": ("WorkflowSyntaxError", PARSING, "A"),
-    "unknown_block_type": ("WorkflowSyntaxError", PARSING, "A"),
-    "disabled_block": ("WorkflowSyntaxError", PARSING, "A"),
-    "invalid_version": ("WorkflowDefinitionError", ENGINE, "B"),
-    "unsupported_version": ("NotSupportedExecutionEngineError", ENGINE, "B"),
-    "too_many_steps": ("WorkflowDefinitionError", PARSING, "B"),
-    "duplicate_name": ("DuplicatedNameError", SPECIFICATION, "B"),
-    "unknown_input": ("InvalidReferenceTargetError", GRAPH, "A"),
-    "unknown_step": ("InvalidReferenceTargetError", GRAPH, "A"),
-    "unknown_output": ("InvalidReferenceTargetError", GRAPH, "A"),
-    "kind_mismatch": ("ReferenceTypeError", GRAPH, "B"),
-    "cycle": ("ExecutionGraphStructureError", GRAPH, "A"),
-    "batch_into_scalar": ("ExecutionGraphStructureError", GRAPH, "A"),
-    "dimensionality": ("StepInputDimensionalityError", DIMENSIONALITY, "A"),
-}
-DEFAULT_ERROR = ("WorkflowDefinitionError", PARSING, "B")
+# Stages in Roboflow's order; the graph stage walks inputs, then steps, then outputs.
+VERSION, ENTRIES, SYNTAX, NAMES, GRAPH_INPUTS, GRAPH_STEPS, GRAPH_OUTPUTS, CYCLES, BATCHES = range(9)
 
+Stage = tuple[int, str, str, str]  # (rank, error_type, context, "A" with blocks_errors or "B" without)
 
-def _block_error(issue: WorkflowIssue, step_types: dict[str, str]) -> dict[str, Any]:
-    in_outputs = issue.pointer.startswith("/outputs/")
-    return {
-        "block_id": "$outputs" if in_outputs else issue.step,
-        "block_type": None if in_outputs else step_types.get(issue.step or ""),
-        "block_details": None,
-        "property_name": issue.property if issue.property != "type" else None,
-        "property_details": issue.message,
-        "block_traceback": None,
+SYNTAX_CODES = frozenset(
+    {
+        "invalid_definition",
+        "missing_field",
+        "missing_property",
+        "invalid_value",
+        "invalid_selector",
+        "unknown_block_type",
+        "disabled_block",
+        "too_many_steps",
     }
+)
+TYPE_CODES = frozenset({"unknown_block_type", "disabled_block"})
+STAGES: dict[str, Stage] = {
+    "invalid_version": (VERSION, "WorkflowDefinitionError", ENGINE, "B"),
+    "unsupported_version": (VERSION, "NotSupportedExecutionEngineError", ENGINE, "B"),
+    "duplicate_name": (NAMES, "DuplicatedNameError", SPECIFICATION, "B"),
+    "batch_dimensionality": (GRAPH_INPUTS, "ExecutionGraphStructureError", GRAPH, "A"),
+    "unknown_input": (GRAPH_STEPS, "InvalidReferenceTargetError", GRAPH, "A"),
+    "unknown_step": (GRAPH_STEPS, "InvalidReferenceTargetError", GRAPH, "A"),
+    "unknown_output": (GRAPH_STEPS, "ExecutionGraphStructureError", GRAPH, "A"),
+    "not_flow_control": (GRAPH_STEPS, "ExecutionGraphStructureError", GRAPH, "A"),
+    "kind_mismatch": (GRAPH_STEPS, "ReferenceTypeError", GRAPH, "B"),
+    "cycle": (CYCLES, "ExecutionGraphStructureError", GRAPH, "A"),
+    "batch_into_scalar": (BATCHES, "ExecutionGraphStructureError", GRAPH, "A"),
+    "dimensionality": (BATCHES, "StepInputDimensionalityError", DIMENSIONALITY, "A"),
+}
+SYNTAX_STAGE: Stage = (SYNTAX, "WorkflowSyntaxError", PARSING, "A")
+OUTPUT_REFERENCE: Stage = (GRAPH_OUTPUTS, "InvalidReferenceTargetError", GRAPH, "A")
+
+
+def stage_of(issue: WorkflowIssue) -> Stage:
+    if issue.pointer.startswith("/outputs/") and issue.code in {"unknown_input", "unknown_step", "unknown_output"}:
+        return OUTPUT_REFERENCE
+    if issue.code == "invalid_selector" and issue.pointer.startswith("/outputs/") and issue.selector is not None:
+        # Roboflow takes any string as an output's selector and fails when it finds no such node.
+        return OUTPUT_REFERENCE
+    if issue.code in SYNTAX_CODES:
+        return SYNTAX_STAGE
+    return STAGES.get(issue.code, SYNTAX_STAGE)
+
+
+def syntax_error_body(message: str) -> dict[str, Any]:
+    """A definition that could not be read at all (not JSON)."""
+    return error_body(message, "WorkflowSyntaxError", PARSING, [])
 
 
 def roboflow_error(result: CompilationResult, definition: object) -> tuple[int, dict[str, Any]]:
     """Status and body of Roboflow's error response for a failed result."""
-    first = result.errors[0]
-    error_type, context, shape = ERROR_TYPES.get(first.code, DEFAULT_ERROR)
-    # Upstream's step-property reference to a missing output is a graph-structure error.
-    if first.code == "unknown_output" and first.pointer.startswith("/steps/"):
-        error_type = "ExecutionGraphStructureError"
+    raw = definition if isinstance(definition, Mapping) else {}
+    entry = _invalid_step_entry(raw)
+    staged = [(stage_of(issue), issue) for issue in result.errors]
+    first_rank = min(stage[0] for stage, _ in staged)
+    if entry is not None and first_rank > VERSION:
+        index, type_name = entry
+        message = f"Step {index} of the workflow is a {type_name}, not an object."
+        return 400, error_body(message, "InnerWorkflowInvalidStepEntryError", COMPOSITION)
+    (rank, error_type, context, shape), first = next((s, i) for s, i in staged if s[0] == first_rank)
+    if rank == SYNTAX:
+        syntax = [i for s, i in staged if s[0] == SYNTAX]
+        body = error_body(first.message, error_type, context, _syntax_blocks_errors(syntax, raw))
+        # Like pydantic's report upstream, the inner message lists every problem of the stage.
+        body["inner_error_message"] = "; ".join(issue.message for issue in syntax[1:]) or None
+        return 400, body
+    # Past parsing, Roboflow raises at the first problem: only it is reported.
+    entry_of_first = _first_block_error(first, raw)
+    blocks = ([entry_of_first] if entry_of_first else []) if shape == "A" else None
+    return 400, error_body(first.message, error_type, context, blocks)
+
+
+def error_body(
+    message: str, error_type: str, context: str, blocks_errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Roboflow's workflow error body: with `blocks_errors` (and the debug fields) when given."""
     body: dict[str, Any] = {
-        "message": first.message,
+        "message": message,
         "error_type": error_type,
         "context": context,
         "inner_error_type": None,
-        "inner_error_message": "; ".join(issue.message for issue in result.errors[1:]) or None,
+        "inner_error_message": None,
     }
-    if shape == "A":
-        step_types = _step_types(definition)
-        same_type = [issue for issue in result.errors if ERROR_TYPES.get(issue.code, DEFAULT_ERROR)[0] == error_type]
-        seen: set[tuple[str | None, str | None]] = set()
-        blocks_errors = []
-        for issue in same_type:
-            if issue.step is None and not issue.pointer.startswith("/outputs/"):
-                continue
-            key = (issue.step, issue.property)
-            if key not in seen:
-                seen.add(key)
-                blocks_errors.append(_block_error(issue, step_types))
+    if blocks_errors is not None:
         body["blocks_errors"] = blocks_errors
         body["python_blocks_output_streams"] = None
         body["python_blocks_debug_traces"] = None
-    return 400, body
+    return body
 
 
-def _step_types(definition: object) -> dict[str, str]:
-    steps = definition.get("steps") if isinstance(definition, dict) else None
-    types: dict[str, str] = {}
-    for step in steps if isinstance(steps, list) else []:
-        if isinstance(step, dict) and isinstance(step.get("name"), str) and isinstance(step.get("type"), str):
-            types.setdefault(step["name"], step["type"])
-    return types
+def _invalid_step_entry(definition: Mapping[str, Any]) -> tuple[int, str] | None:
+    """Roboflow walks the steps for nested workflows before parsing: the first entry that is not an
+    object stops it (a string or an object in place of the list is walked too)."""
+    steps = definition.get("steps")
+    if not isinstance(steps, list | str | dict):
+        return None
+    for index, step in enumerate(steps):
+        if not isinstance(step, dict):
+            return index, _JSON_NAMES.get(type(step), type(step).__name__)
+    return None
+
+
+_JSON_NAMES = {str: "string", int: "number", float: "number", bool: "boolean", list: "list", type(None): "null"}
+
+
+def _step_at(definition: Mapping[str, Any], at: str) -> tuple[dict[str, Any], list[str]] | None:
+    parts = pointer_parts(at)
+    steps = definition.get("steps")
+    if len(parts) < 2 or parts[0] != "steps" or not parts[1].isdigit() or not isinstance(steps, list):
+        return None
+    index = int(parts[1])
+    step = steps[index] if index < len(steps) else None
+    return (step, parts[2:]) if isinstance(step, dict) else None
+
+
+def _syntax_blocks_errors(issues: list[WorkflowIssue], definition: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Roboflow's mapping of pydantic errors: steps only; a step whose type is missing or unknown
+    has that one error; one entry per step name and property, the first kept."""
+    located = [(issue, _step_at(definition, issue.pointer)) for issue in issues]
+    untyped = {id(step) for issue, (step, _) in _pairs(located) if issue.code in TYPE_CODES or _type_missing(issue)}
+    entries: dict[str, dict[str, Any]] = {}
+    for issue, (step, rest) in _pairs(located):
+        about_type = issue.code in TYPE_CODES or _type_missing(issue)
+        if id(step) in untyped and not about_type:
+            continue
+        name, type_ = step.get("name"), step.get("type")
+        property_name = None if about_type or not rest else rest[0]
+        key = repr((name, property_name) if property_name and name else (name, None))
+        entries.setdefault(key, block_error(name, type_, property_name, issue.message))
+    return list(entries.values())
+
+
+def _pairs(
+    located: list[tuple[WorkflowIssue, tuple[dict[str, Any], list[str]] | None]],
+) -> list[tuple[WorkflowIssue, tuple[dict[str, Any], list[str]]]]:
+    return [(issue, where) for issue, where in located if where is not None]
+
+
+def _type_missing(issue: WorkflowIssue) -> bool:
+    return issue.code == "missing_property" and issue.property == "type" and issue.pointer.startswith("/steps/")
+
+
+def block_error(
+    block_id: Any, block_type: Any = None, property_name: str | None = None, details: str | None = None
+) -> dict[str, Any]:
+    """One entry of `blocks_errors`."""
+    return {
+        "block_id": block_id,
+        "block_type": block_type,
+        "block_details": None,
+        "property_name": property_name,
+        "property_details": details,
+        "block_traceback": None,
+    }
+
+
+def _first_block_error(issue: WorkflowIssue, definition: Mapping[str, Any]) -> dict[str, Any] | None:
+    if issue.pointer.startswith("/outputs/"):
+        return block_error("$outputs", None, issue.property, issue.message)
+    located = _step_at(definition, issue.pointer)
+    if located is None or issue.code in {"cycle", "batch_dimensionality", "not_flow_control"}:
+        return None
+    step, _ = located
+    property_name = issue.property
+    if issue.code in {"unknown_input", "unknown_step", "unknown_output"}:
+        # Roboflow names the first of the step's text fields that contains the missing reference.
+        selector = issue.selector or ""
+        missing = selector.rsplit(".", 1)[-1] if issue.code == "unknown_output" else ".".join(selector.split(".")[:2])
+        property_name = next((key for key, value in step.items() if isinstance(value, str) and missing in value), None)
+    return block_error(step.get("name"), step.get("type"), property_name, issue.message)

@@ -7,6 +7,7 @@ the wiring stage).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,13 +45,6 @@ def check_literal(spec: BlockSpec, prop: PropertySpec, value: Any) -> str | None
     return problem
 
 
-def _step_pointer(index: int, key: str) -> str:
-    # The common case (a plain property name) needs no escaping; it runs for every property.
-    if "/" in key or "~" in key:
-        return pointer("steps", index, key)
-    return f"/steps/{index}/{key}"
-
-
 def _takes_reference(prop: PropertySpec) -> bool:
     cached = _reference_flags.get(id(prop))
     if cached is None or cached[0] is not prop:
@@ -80,6 +74,9 @@ class ResolvedStep:
     literals: dict[str, Any] = field(default_factory=dict)
     bindings: list[Binding] = field(default_factory=list)
     flow_targets: list[tuple[str, str]] = field(default_factory=list)  # (step name, pointer)
+    # Texts that start with `$` but are no selector of ours, in properties whose schema lets them
+    # through: Roboflow resolves them in its graph stage, and so does the wiring stage here.
+    loose_references: list[tuple[str, str, str]] = field(default_factory=list)  # (property, pointer, text)
 
     @property
     def name(self) -> str:
@@ -90,7 +87,7 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
     resolved = []
     for raw in steps:
         type_ = raw.body.get("type")
-        at = f"/steps/{raw.index}/type"
+        at = pointer("steps", raw.index, "type")
         if not isinstance(type_, str) or not type_:
             issues.error("missing_property", "The step has no `type`.", at, step=raw.name, property="type")
             continue
@@ -137,7 +134,7 @@ def _disabled_error(raw: RawStep, spec: BlockSpec, catalog: CatalogSnapshot, iss
     issues.error(
         "disabled_block",
         f"Step {raw.label} uses {spec.type_identifier}, which is disabled.{instead}",
-        f"/steps/{raw.index}/type",
+        pointer("steps", raw.index, "type"),
         step=raw.name,
         property="type",
         details={"replacement": replacement.type_identifier if replacement else None},
@@ -188,7 +185,7 @@ def _resolve_properties(raw: RawStep, spec: BlockSpec, issues: IssueList) -> Res
 
 
 def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any, issues: IssueList) -> None:
-    at = _step_pointer(step.raw.index, key)
+    at = pointer("steps", step.raw.index, key)
     if prop.references:
         if isinstance(value, str) and value.startswith("$"):
             _bind(step, prop, at, value, None, issues)
@@ -198,14 +195,16 @@ def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any,
                 if isinstance(item, str) and item.startswith("$"):
                     _bind(step, prop, pointer("steps", step.raw.index, key, index), item, index, issues)
             step.literals[prop.name] = value
-            if not prop.accepts_literals:
-                return
             value = [item for item in value if not (isinstance(item, str) and item.startswith("$"))]
+            if not prop.accepts_literals:
+                _refuse_literals(step, prop, at, value, issues)
+                return
         elif prop.is_dict_element and isinstance(value, Mapping):
             for item_key, item in value.items():
                 if isinstance(item, str) and item.startswith("$"):
                     _bind(step, prop, pointer("steps", step.raw.index, key, item_key), item, str(item_key), issues)
             step.literals[prop.name] = dict(value)
+            _refuse_literals(step, prop, at, [v for v in value.values() if not str(v).startswith("$")], issues)
             return
     elif isinstance(value, str) and parse_selector(value) is not None:
         issues.error(
@@ -231,10 +230,62 @@ def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any,
         step.literals[prop.name] = value
 
 
+def _refuse_literals(step: ResolvedStep, prop: PropertySpec, at: str, literals: list[Any], issues: IssueList) -> None:
+    """Items of a list or dict property that takes only selectors must all be selectors."""
+    if literals:
+        issues.error(
+            "invalid_value",
+            f"`{prop.name}` of step {step.raw.label} takes selectors only, not {literals[0]!r}.",
+            at,
+            step=step.raw.name,
+            property=prop.name,
+        )
+
+
+_patterns: dict[int, tuple[Mapping[str, Any], tuple[re.Pattern[str], ...]]] = {}
+
+
+def _reference_patterns(prop: PropertySpec) -> tuple[re.Pattern[str], ...]:
+    """The patterns of the property's selector branches (in lists and dicts too)."""
+    cached = _patterns.get(id(prop.schema))
+    if cached is None or cached[0] is not prop.schema:
+        found: list[re.Pattern[str]] = []
+        pending: list[Any] = [prop.schema]
+        while pending:
+            fragment = pending.pop()
+            if isinstance(fragment, Mapping):
+                if fragment.get("reference") is True and isinstance(fragment.get("pattern"), str):
+                    found.append(re.compile(fragment["pattern"]))
+                pending.extend(fragment.values())
+            elif isinstance(fragment, list):
+                pending.extend(fragment)
+        cached = (prop.schema, tuple(found))
+        _patterns[id(prop.schema)] = cached
+    return cached[1]
+
+
+def _loose(step: ResolvedStep, prop: PropertySpec, at: str, value: str, key: int | str | None) -> bool:
+    """Keep `value` for the wiring stage when the property's schema accepts it as it is."""
+    fits = any(p.search(value) for p in _reference_patterns(prop))
+    if not fits and key is None:
+        fits = check_literal(step.spec, prop, value) is None
+    if fits:
+        step.loose_references.append((prop.name, at, value))
+    return fits
+
+
 def _bind(
     step: ResolvedStep, prop: PropertySpec, at: str, value: str, key: int | str | None, issues: IssueList
 ) -> None:
     selector = parse_selector(value)
+    bare_step = selector is not None and selector.source == "step" and selector.output is None
+    misfit = (
+        selector is None
+        or (bare_step and not prop.takes_step_selector)
+        or (not bare_step and not _takes_reference(prop))
+    )
+    if misfit and _loose(step, prop, at, value, key):
+        return
     if selector is None:
         issues.error(
             "invalid_selector",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from graphlib import CycleError, TopologicalSorter
 from types import MappingProxyType
 
 from blocks.spec import WILDCARD_KIND, PropertySpec
@@ -67,15 +68,6 @@ def wire(
                 used_inputs.add(selector.name)
                 _check_kinds(issues, prop, binding, target_input.kinds, True, fields, step.raw.label)
                 continue
-            if selector.name == step.raw.name:
-                issues.error(
-                    "cycle",
-                    f"Step {step.raw.label} refers to its own output in `{binding.property}`.",
-                    binding.pointer,
-                    details={"steps": [step.raw.name]},
-                    **fields,
-                )
-                continue
             target = by_name.get(selector.name)
             if target is None:
                 if selector.name not in all_step_names:
@@ -91,7 +83,7 @@ def wire(
             data_preds[step.name].add(target.name)
             if selector.is_wildcard:
                 issues.error(
-                    "invalid_selector",
+                    "unknown_output",
                     f"`{selector.raw}` (all outputs) can only be used in the workflow's outputs.",
                     binding.pointer,
                     **fields,
@@ -108,6 +100,9 @@ def wire(
                 )
                 continue
             _check_kinds(issues, prop, binding, output.kinds, False, fields, step.raw.label)
+        for property_name, at, text in step.loose_references:
+            _wire_loose(issues, step, property_name, at, text, inputs, by_name, all_step_names, control_preds)
+            used_inputs.update(name[len("$inputs.") :] for name in [text] if name.startswith("$inputs."))
         for target_name, at in step.flow_targets:
             if target_name not in all_step_names:
                 issues.error(
@@ -168,6 +163,68 @@ def wire(
     return data_preds, control_preds
 
 
+def _wire_loose(
+    issues: IssueList,
+    step: ResolvedStep,
+    property_name: str,
+    at: str,
+    text: str,
+    inputs: Mapping[str, InputPlan],
+    by_name: Mapping[str, ResolvedStep],
+    all_step_names: set[str],
+    control_preds: dict[str, set[str]],
+) -> None:
+    """A `$` text that is no selector of ours, resolved as Roboflow's graph stage does: by the node
+    its first two parts name, then as a step, an input or a step output."""
+    fields = {"step": step.raw.name, "property": property_name, "selector": text}
+    parts = text.split(".")
+    source, name = parts[0], parts[1] if len(parts) > 1 else ""
+    known = (source == "$inputs" and name in inputs) or (source == "$steps" and name in all_step_names)
+    if not known:
+        code = "unknown_input" if text.startswith("$inputs") else "unknown_step"
+        message = f"`{property_name}` of step {step.raw.label} refers to `{text}`: no such input or step."
+        issues.error(code, message, at, **fields)
+        return
+    prop = step.spec.properties[property_name]
+    if source == "$steps" and len(parts) == 2:
+        if prop.takes_step_selector:
+            if name in control_preds:
+                control_preds[name].add(step.name)
+        else:
+            issues.error(
+                "not_flow_control",
+                f"`{property_name}` of step {step.raw.label} takes data, not the step `{text}` itself.",
+                at,
+                **fields,
+            )
+        return
+    if source == "$inputs":
+        actual = inputs[name].kinds
+    else:
+        target = by_name.get(name)
+        output = target.spec.output(parts[-1]) if target else None
+        if output is None:
+            issues.error(
+                "unknown_output",
+                f"`{property_name}` of step {step.raw.label} refers to `{text}`, but step `{name}` has no output "
+                f"`{parts[-1]}`.",
+                at,
+                **fields,
+            )
+            return
+        actual = output.kinds
+    # A step selector (flow control) carries no data, so it accepts no kind.
+    expected = tuple(dict.fromkeys(k for ref in prop.references if ref.selected_element != "step" for k in ref.kinds))
+    if not kinds_compatible(expected, actual):
+        issues.error(
+            "kind_mismatch",
+            f"`{property_name}` of step {step.raw.label} accepts {_names(expected)}, but `{text}` is {_names(actual)}.",
+            at,
+            details={"expected_kinds": list(expected), "actual_kinds": list(actual)},
+            **fields,
+        )
+
+
 def _check_kinds(
     issues: IssueList,
     prop: PropertySpec,
@@ -205,25 +262,12 @@ def _names(kinds: tuple[str, ...]) -> str:
 def order_steps(
     steps: list[ResolvedStep], data_preds: dict[str, set[str]], control_preds: dict[str, set[str]], issues: IssueList
 ) -> list[str] | None:
-    """A topological order (Kahn); None, with a `cycle` error naming the steps, when there is none."""
+    """A topological order; None, with a `cycle` error naming the steps of one cycle, when there is none."""
     predecessors = {name: data_preds[name] | control_preds[name] for name in data_preds}
-    successors: dict[str, list[str]] = {name: [] for name in predecessors}
-    for name, preds in predecessors.items():
-        for pred in preds:
-            successors[pred].append(name)
-    remaining = {name: len(preds) for name, preds in predecessors.items()}
-    ready = [name for name, count in remaining.items() if count == 0]
-    order: list[str] = []
-    while ready:
-        name = ready.pop()
-        order.append(name)
-        for follower in successors[name]:
-            remaining[follower] -= 1
-            if remaining[follower] == 0:
-                ready.append(follower)
-    if len(order) == len(predecessors):
-        return order
-    stuck = sorted(name for name, count in remaining.items() if count > 0)
+    try:
+        return list(TopologicalSorter(predecessors).static_order())
+    except CycleError as exc:
+        stuck = sorted(set(exc.args[1]))
     first = next(s for s in steps if s.name == stuck[0])
     issues.error(
         "cycle",
@@ -233,6 +277,26 @@ def order_steps(
         details={"steps": stuck},
     )
     return None
+
+
+def _check_offsets(step: ResolvedStep, dims: dict[str, int], issues: IssueList) -> None:
+    """A block that declares input offsets expects each batch input at the reference property's
+    dimensionality plus the difference of their offsets; the first that is not, is reported."""
+    offsets = step.spec.input_dimensionality_offsets
+    reference = step.spec.dimensionality_reference_property or ""
+    for property_name, actual in dims.items():
+        expected = offsets.get(property_name, 0) - offsets.get(reference, 0) + dims[reference]
+        if actual != expected:
+            issues.error(
+                "dimensionality",
+                f"`{property_name}` of step {step.raw.label} gets data nested {actual} deep where the block "
+                f"expects {expected} (one level deeper than `{reference}` for each level of offset).",
+                pointer("steps", step.raw.index, property_name),
+                step=step.raw.name,
+                property=property_name,
+                details={"dimensionalities": [actual, expected]},
+            )
+            return
 
 
 def plan_steps(
@@ -253,6 +317,7 @@ def plan_steps(
         step = by_name[name]
         batch_properties = step.spec.batch_properties
         input_dims: list[int] = []
+        dims_by_property: dict[str, int] = {}
         for binding in step.bindings:
             selector = binding.selector
             if selector.source == "input":
@@ -262,6 +327,7 @@ def plan_steps(
                 dim = dimensionality.get(selector.name, 0)
             if dim > 0:
                 input_dims.append(dim)
+                dims_by_property.setdefault(binding.property, dim)
                 if batch_properties and binding.property not in batch_properties:
                     issues.error(
                         "batch_into_scalar",
@@ -272,7 +338,10 @@ def plan_steps(
                         property=binding.property,
                         selector=selector.raw,
                     )
-        if input_dims and max(input_dims) - min(input_dims) > 1:
+        reference = step.spec.dimensionality_reference_property
+        if reference in dims_by_property:
+            _check_offsets(step, dims_by_property, issues)
+        elif input_dims and max(input_dims) - min(input_dims) > 1:
             issues.error(
                 "dimensionality",
                 f"Inputs of step {step.raw.label} come at nesting levels that differ by more than one "
@@ -281,7 +350,9 @@ def plan_steps(
                 step=step.raw.name,
                 details={"dimensionalities": sorted(set(input_dims))},
             )
-        if input_dims:
+        if reference in dims_by_property:
+            own = dims_by_property[reference] + step.spec.output_dimensionality_offset
+        elif input_dims:
             own = max(input_dims) + step.spec.output_dimensionality_offset
         else:
             # A step fed only by flow control takes its controller's lineage (EE 1.8).

@@ -45,7 +45,7 @@ class LocalModelInfo:
 
 
 def _prepared(image: WorkflowImage, size: tuple[int, int]) -> NDArray[np.float32]:
-    return np.asarray(Image.fromarray(image.pixels).resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
+    return np.asarray(image.rgb_image().resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
 
 
 class OnnxClassifier:
@@ -132,8 +132,10 @@ class ModelRouter:
         remote: RemoteClassify | None = None,
         on_local_prediction: LocalPredictionHook | None = None,
         on_close: Callable[[], None] | None = None,
+        batch_size: int = 64,
     ) -> None:
         self._lookup = lookup
+        self._batch_size = batch_size
         self._on_close = on_close
         self._remote = remote
         self._on_local_prediction = on_local_prediction
@@ -150,7 +152,7 @@ class ModelRouter:
             classifier = self._sessions.get(key)
             if classifier is None:
                 try:
-                    classifier = OnnxClassifier(info)
+                    classifier = OnnxClassifier(info, batch_size=self._batch_size)
                 except Exception as exc:  # onnxruntime raises its own exception types for bad files
                     raise ModelNotFoundError(f"The local model {info.model_id} could not be loaded.") from exc
                 self._sessions[key] = classifier

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
@@ -124,8 +125,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     # Imported here: rest_framework.views reads the parser settings, and our parser imports this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLargeError("The request body is over the size limit.")
     if isinstance(exc, DomainError):
         return Response(exc.as_body(), status=http_status(exc))
+    if isinstance(exc, SuspiciousOperation):
+        # Django's own refusals of a request (too many form fields or files, a broken multipart body).
+        refused = DomainError(str(exc), code=ErrorCode.BAD_REQUEST)
+        return Response(refused.as_body(), status=http_status(refused))
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -144,3 +151,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body = {"code": code, "message": str(exc.detail), "details": []}
     response.data = body
     return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 (a URL no route matches) in the API's shape under /api/, its HTML page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        body = {"code": "not_found", "message": "No such URL in this API.", "details": []}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)

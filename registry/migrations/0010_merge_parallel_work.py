@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
         ('registry', '0004_workflow_layout'),
         ('registry', '0006_jobs'),
         ('registry', '0007_lifecycle'),
+        ('registry', '0008_hardening'),
     ]
 
     operations = [

@@ -62,6 +62,9 @@ class ActiveLearningDatapoint(models.Model):
 
     dataset = models.CharField(max_length=200, db_index=True)
     model_id = models.CharField(max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     image = models.FileField(upload_to="active_learning/%Y/%m/%d/")
     prediction = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)

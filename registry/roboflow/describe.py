@@ -6,14 +6,12 @@ of time for clients that accept it), so a warm read never serialises the catalog
 
 from __future__ import annotations
 
-import io
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from blocks.errors import DomainError, ErrorCode
-from registry.api.limits import parse_json_bytes, read_limited
+from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.api.responses import stored_json_response
 from registry.roboflow.errors import message_response, refusal
 from registry.selectors.catalog import published_snapshot
@@ -33,11 +31,18 @@ def _engine_version_supported(requested: object) -> bool:
 @require_http_methods(["GET", "POST"])
 def blocks_describe(request: HttpRequest) -> HttpResponse:
     requested_version: object = None
-    if request.method == "POST" and request.body:
+    raw = b""
+    if request.method == "POST":
         try:
-            body = parse_json_bytes(read_limited(io.BytesIO(request.body), DESCRIBE_BODY_LIMIT))
+            check_declared_length(request.META, DESCRIBE_BODY_LIMIT)
+            raw = read_limited(request, DESCRIBE_BODY_LIMIT)
         except DomainError as exc:
-            # Malformed JSON is FastAPI's 422 upstream; our intake refusals and 413 keep their status.
+            return refusal(exc)
+    if raw:
+        try:
+            body = parse_json_bytes(raw)
+        except DomainError as exc:
+            # Malformed JSON is FastAPI's 422 upstream; our intake refusals keep their status.
             if exc.code != ErrorCode.PARSE_ERROR:
                 return refusal(exc)
             body = None

@@ -2,7 +2,9 @@
 
 Statuses come from the same table as the native API (`registry.api.errors.http_status`); what differs
 is the shape: a bare `{"message"}`, FastAPI's 422 `{"detail"}`, or Roboflow's workflow error with its
-`error_type`, `context` and, for step errors, `blocks_errors`.
+`error_type`, `context` and, for step errors, `blocks_errors`. The workflow error bodies themselves
+are built by `executor.compiler.roboflow` (`error_body`, `block_error`): the compiler's conformance
+logic needs them and the executor may not import the registry, so this module only wraps them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.http import JsonResponse
 
 from blocks.errors import DomainError
 from executor.compiler import CompilationResult
-from executor.compiler.roboflow import PARSING, roboflow_error
+from executor.compiler.roboflow import block_error, error_body, roboflow_error, syntax_error_body
 from registry.api.errors import http_status
 from registry.services.runs import RunFailedError
 
@@ -42,24 +44,11 @@ def workflow_error(
     status: int,
     blocks_errors: list[Any] | None = None,
 ) -> JsonResponse:
-    body: dict[str, Any] = {
-        "message": message,
-        "error_type": error_type,
-        "context": context,
-        "inner_error_type": None,
-        "inner_error_message": None,
-    }
-    if blocks_errors is not None:
-        body |= {
-            "blocks_errors": blocks_errors,
-            "python_blocks_output_streams": None,
-            "python_blocks_debug_traces": None,
-        }
-    return JsonResponse(body, status=status)
+    return JsonResponse(error_body(message, error_type, context, blocks_errors), status=status)
 
 
 def syntax_error(message: str) -> JsonResponse:
-    return workflow_error(message, "WorkflowSyntaxError", PARSING, 400, [])
+    return JsonResponse(syntax_error_body(message), status=400)
 
 
 def compilation_failed(result: CompilationResult, definition: object) -> JsonResponse:
@@ -72,23 +61,18 @@ def run_failed(exc: RunFailedError) -> JsonResponse:
         return compilation_failed(exc.compilation, exc.specification)
     status = http_status(exc)
     if exc.result is None:
+        # Roboflow answers every refused input with 400; only a request over our size limits stays 413.
+        status = 413 if status == 413 else 400
         return workflow_error(exc.message, "RuntimeInputError", RUNTIME_CONTEXT, status)
     if _partial(exc):
         # Some images failed at the model, others did not: the outputs that exist, and what failed.
         return JsonResponse({"outputs": exc.result.outputs, "errors": [e.as_dict() for e in exc.result.errors]})
-    block = {
-        "block_id": exc.error.get("step"),
-        "block_type": None,
-        "block_details": None,
-        "property_name": None,
-        "property_details": None,
-        "block_traceback": None,
-    }
+    step = exc.error.get("step")
     if status >= 500:
         # A model server that is down or slow keeps its status (502/503/504); only our own faults are 500s.
-        block["property_details"] = exc.message
+        block = block_error(step, details=exc.message)
         return workflow_error(exc.message, "StepExecutionError", STEP_CONTEXT, status, [block])
-    return workflow_error(exc.message, "ClientCausedStepExecutionError", STEP_CONTEXT, status, [block])
+    return workflow_error(exc.message, "ClientCausedStepExecutionError", STEP_CONTEXT, status, [block_error(step)])
 
 
 def _partial(exc: RunFailedError) -> bool:

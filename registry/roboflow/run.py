@@ -1,8 +1,8 @@
 """Roboflow's run routes: `POST /workflows/run` and `POST /{workspace}/workflows/{workflow_id}`.
 
 Requests, responses and errors have Roboflow's shapes (spec sections 4 and 5.4), so Roboflow's
-Python client runs workflows here unchanged. The key comes from `Authorization: Bearer`, else the
-body's `api_key`; it is used for the run and never stored or echoed.
+Python client runs workflows here unchanged. Who calls, and with which Roboflow key, is decided by
+`registry.roboflow.callers` (never by the session); the key is used for the run and never stored or echoed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from blocks.errors import DomainError
 from registry.api.intake import ascii_id
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
+from registry.api.throttles import AnonymousRunThrottle, roboflow_throttled
 from registry.models import Workflow
+from registry.roboflow.callers import RoboflowCaller, roboflow_caller
 from registry.roboflow.errors import message_response, missing_field, refusal, run_failed
 from registry.services.runs import RunFailedError, run_start
 
@@ -36,28 +38,30 @@ def _parse(request: HttpRequest) -> dict[str, Any] | JsonResponse:
     return body
 
 
-def _api_key(request: HttpRequest, body: dict[str, Any]) -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    key = body.get("api_key")
-    return key if isinstance(key, str) and key else None
-
-
-def _run(request: HttpRequest, body: dict[str, Any], **target: Any) -> JsonResponse:
+def _run(caller: RoboflowCaller, body: dict[str, Any], **target: Any) -> JsonResponse:
     excluded_value = body.get("excluded_fields")
     excluded = [str(f) for f in excluded_value] if isinstance(excluded_value, list) else []
     try:
         _, result = run_start(
-            user=request.user,
+            user=caller.user,
             inputs=body["inputs"],
-            api_key=_api_key(request, body),
+            api_key=caller.api_key,
             excluded_fields=excluded,
             **target,
         )
     except RunFailedError as exc:
         return run_failed(exc)
     return JsonResponse({"outputs": result.outputs})
+
+
+def _admitted(request: HttpRequest, body: dict[str, Any]) -> RoboflowCaller | JsonResponse:
+    """The caller (by token or key, never the session), or the answer refusing them."""
+    try:
+        caller = roboflow_caller(request, body)
+    except DomainError as exc:
+        return refusal(exc)
+    throttled = roboflow_throttled(request, AnonymousRunThrottle(), signed_in=caller.user is not None)
+    return throttled if throttled is not None else caller
 
 
 @csrf_exempt
@@ -68,7 +72,10 @@ def workflow_run(request: HttpRequest) -> JsonResponse:
         return body
     if "specification" not in body:
         return missing_field("specification")
-    return _run(request, body, specification=body["specification"])
+    caller = _admitted(request, body)
+    if isinstance(caller, JsonResponse):
+        return caller
+    return _run(caller, body, specification=body["specification"])
 
 
 @csrf_exempt
@@ -78,9 +85,12 @@ def saved_workflow_run(request: HttpRequest, workspace: str, workflow_id: str) -
     body = _parse(request)
     if isinstance(body, JsonResponse):
         return body
-    user = request.user
+    caller = _admitted(request, body)
+    if isinstance(caller, JsonResponse):
+        return caller
+    user = caller.user
     pk = ascii_id(workflow_id)
     workflow = Workflow.objects.filter(pk=pk).first() if pk is not None else None
-    if workflow is None or not (workflow.public or (user.is_authenticated and workflow.owner_id == user.pk)):
+    if workflow is None or not (workflow.public or (user is not None and workflow.owner_id == user.pk)):
         return message_response(404, f"Workflow {workflow_id} not found.")
-    return _run(request, body, workflow=workflow)
+    return _run(caller, body, workflow=workflow)

@@ -2,28 +2,48 @@
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from blocks.errors import DomainError, PayloadTooLargeError
-from registry.api.limits import parse_json_bytes, read_limited
-from registry.roboflow.errors import compilation_failed, refusal, syntax_error
+from blocks.errors import DomainError, ErrorCode
+from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
+from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
+from registry.roboflow.callers import roboflow_caller
+from registry.roboflow.errors import compilation_failed, missing_field, refusal, syntax_error
 from registry.selectors.workflows import workflow_compile
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    try:
+        return roboflow_caller(request, {"api_key": request.GET.get("api_key")}).user is not None
+    except DomainError:
+        return False
 
 
 @csrf_exempt
 @require_POST
 def workflow_validate(request: HttpRequest) -> JsonResponse:
+    throttled = roboflow_throttled(request, AnonymousValidateThrottle(), signed_in=_signed_in(request))
+    if throttled is not None:
+        return throttled
     try:
-        definition = parse_json_bytes(read_limited(io.BytesIO(request.body), settings.BLOCKWISE_MAX_BODY_BYTES))
-    except PayloadTooLargeError as exc:
-        return refusal(exc)
+        # From the stream, not `request.body`: an over-size body is a JSON 413 before it is buffered.
+        check_declared_length(request.META, settings.BLOCKWISE_MAX_BODY_BYTES)
+        raw = read_limited(request, settings.BLOCKWISE_MAX_BODY_BYTES)
     except DomainError as exc:
-        return syntax_error(exc.message)
+        return refusal(exc)
+    try:
+        definition = parse_json_bytes(raw)
+    except DomainError as exc:
+        if exc.code == ErrorCode.PARSE_ERROR or raw.lstrip().startswith(b"{"):
+            return syntax_error(exc.message)
+        # JSON that is not an object (a string with a NUL, a huge number): FastAPI's 422 comes first.
+        definition = None
+    if not isinstance(definition, dict):
+        # FastAPI refuses such a body before Roboflow's route runs.
+        return missing_field(msg="Input should be a valid dictionary", error_type="dict_type")
     result = workflow_compile(definition)
     if result.valid:
         return JsonResponse({"status": "ok"})

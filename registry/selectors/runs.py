@@ -27,9 +27,10 @@ def run_summary(run: Run) -> dict[str, Any]:
 
 
 def run_get(*, user: AbstractBaseUser | AnonymousUser, run_id: int) -> Run:
-    """A run of the caller's (anonymous runs are visible to anyone who has their id)."""
+    """A run of the caller's. Only its creator reads a run: an anonymous run is not readable again
+    (ids are sequential, so anyone could count through them); its answer had everything."""
     run = Run.objects.filter(pk=run_id).first()
-    if run is None or (run.user_id is not None and run.user_id != user.pk):
+    if run is None or run.user_id is None or run.user_id != user.pk:
         raise NotFoundError(f"Run {run_id} does not exist.", code="not_found")
     return run
 

@@ -63,18 +63,22 @@ def zip_open(upload: IO[bytes]) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
         raise _input_error("The upload is not a readable zip file.", code="invalid_zip", path="/images") from exc
-    members = [member for member in archive.infolist() if not member.is_dir()]
-    _check_count(len(members), "/images")
-    uncompressed = sum(member.file_size for member in members)
-    if uncompressed > settings.BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES:
+    try:
+        members = [member for member in archive.infolist() if not member.is_dir()]
+        _check_count(len(members), "/images")
+        uncompressed = sum(member.file_size for member in members)
+        if uncompressed > settings.BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES:
+            raise PayloadTooLargeError(
+                f"The zip unpacks to {uncompressed} bytes; "
+                f"the limit is {settings.BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES}.",
+                code="zip_too_large",
+                details=[{"path": "/images", "code": "zip_too_large", "message": f"{uncompressed} bytes"}],
+            )
+        for member in members:
+            _member_name(member.filename)
+    except DomainError:
         archive.close()
-        raise PayloadTooLargeError(
-            f"The zip unpacks to {uncompressed} bytes; the limit is {settings.BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES}.",
-            code="zip_too_large",
-            details=[{"path": "/images", "code": "zip_too_large", "message": f"{uncompressed} bytes"}],
-        )
-    for member in members:
-        _member_name(member.filename)
+        raise
     return archive
 
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
 
 from executor.engine import RunContext, RuntimeInputError, run_plan
 from executor.images import ImageError, load_image
@@ -97,12 +96,13 @@ def top_prediction(value: Any) -> tuple[str, float | None]:
     return "", None
 
 
-def job_result_write(*, item: JobItem, outcome: ItemOutcome, worker: str = "") -> bool:
-    """Record the item's answer unless it has one already (a redelivered chunk, a cancel); True if written."""
-    top_class, confidence = top_prediction(outcome.outputs)
-    try:
-        with transaction.atomic():
-            JobResult.objects.create(
+def job_results_write(*, answers: list[tuple[JobItem, ItemOutcome]], worker: str = "") -> None:
+    """Record answers in one insert; an item answered already (a redelivered chunk, a cancel) keeps its answer."""
+    rows = []
+    for item, outcome in answers:
+        top_class, confidence = top_prediction(outcome.outputs)
+        rows.append(
+            JobResult(
                 item=item,
                 job_id=item.job_id,
                 status=outcome.status,
@@ -112,6 +112,5 @@ def job_result_write(*, item: JobItem, outcome: ItemOutcome, worker: str = "") -
                 confidence=confidence,
                 worker=worker,
             )
-    except IntegrityError:
-        return False
-    return True
+        )
+    JobResult.objects.bulk_create(rows, ignore_conflicts=True)

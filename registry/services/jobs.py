@@ -7,6 +7,8 @@ that already have a result are skipped, and every delivery counts in the items' 
 
 from __future__ import annotations
 
+import logging
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,9 +19,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
-from blocks.errors import ConflictError, DomainError
+from blocks.errors import ConflictError, DomainError, ErrorCode
 from config.celery import app as celery_app
+from executor.engine import RunContext
 from executor.plan import ExecutionPlan
 from registry.execution import run_context, run_deadline
 from registry.models import (
@@ -43,9 +47,13 @@ from registry.services.job_inputs import (
     zip_extract,
     zip_open,
 )
-from registry.services.job_items import ItemOutcome, job_item_run, job_result_write
+from registry.services.job_items import ItemOutcome, job_item_run, job_results_write
+
+logger = logging.getLogger(__name__)
 
 IMAGE_INPUT_TYPES = frozenset({"WorkflowImage"})
+# How often a worker writes the answers it has and looks for a cancel.
+FLUSH_INTERVAL_S = 0.5
 CHUNK_TASK = "registry.tasks.job_chunk_task"
 WEBHOOK_TASK = "registry.tasks.job_webhook_task"
 
@@ -68,12 +76,15 @@ def _image_input(plan: ExecutionPlan) -> str:
     raise DomainError("The workflow has no image input to give the job's images to.", code="no_image_input")
 
 
-def _check_parameters(parameters: dict[str, Any], image_input: str) -> None:
-    if image_input in parameters:
+def _check_parameters(parameters: dict[str, Any], plan: ExecutionPlan, image_input: str) -> None:
+    """Every parameter names an input of the workflow other than the image input."""
+    names = {item.name for item in plan.inputs} - {image_input}
+    wrong = sorted(set(parameters) - names)
+    if wrong:
         raise DomainError(
-            f"`{image_input}` is the image input; each image of the job goes there.",
-            code="invalid",
-            details=[{"path": f"/parameters/{image_input}", "code": "invalid", "message": "the image input"}],
+            "Parameters must name inputs of the workflow other than the image input, which each image fills.",
+            code="unknown_parameter",
+            details=[{"path": f"/parameters/{name}", "code": "unknown_parameter", "message": name} for name in wrong],
         )
 
 
@@ -100,7 +111,7 @@ def job_create(
         )
     image_input = _image_input(plan)
     parameters = parameters or {}
-    _check_parameters(parameters, image_input)
+    _check_parameters(parameters, plan, image_input)
     if webhook:
         webhook_check(webhook)
     archive: zipfile.ZipFile | None = None
@@ -111,8 +122,10 @@ def job_create(
         source, sources = JobSource.URLS, url_sources(urls)
     elif folder is not None:
         source, sources = JobSource.FOLDER, folder_sources(folder)
-    else:
+    elif files is not None:
         source = JobSource.FILES
+    else:
+        raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code="no_images")
     with transaction.atomic():
         job = Job.objects.create(
             user=user,
@@ -139,10 +152,30 @@ def job_create(
 
 
 def _enqueue_after(job_id: int) -> Callable[[], None]:
+    """Send the chunks once the job is committed; if the broker cannot take them, the unsent images
+    fail with `queue_unavailable` (a retry sends them again) and the request answers 503."""
+
     def enqueue() -> None:
-        job_enqueue(job_id=job_id)
+        try:
+            job_enqueue(job_id=job_id)
+        except (KombuOperationalError, OSError) as exc:
+            logger.warning("The job queue refused job %s: %s", job_id, exc)
+            _fail_unanswered(job_id)
+            raise DomainError(
+                "The job queue is unavailable; the job is recorded as failed and can be retried.",
+                code=ErrorCode.QUEUE_UNAVAILABLE,
+                extra={"job": job_id},
+            ) from exc
 
     return enqueue
+
+
+def _fail_unanswered(job_id: int) -> None:
+    error = {"code": "queue_unavailable", "message": "The job queue was unavailable.", "step": None}
+    outcome = ItemOutcome(status=JobItemStatus.FAILED, error=error)
+    pending = JobItem.objects.filter(job_id=job_id, result__isnull=True)
+    job_results_write(answers=[(item, outcome) for item in pending])
+    job_finish_if_done(job_id=job_id)
 
 
 def job_enqueue(*, job_id: int) -> int:
@@ -161,37 +194,50 @@ def _cancelled(job_id: int) -> bool:
     return Job.objects.filter(pk=job_id, status=JobStatus.CANCELLED).exists()
 
 
+def _lockfile_mismatch() -> ItemOutcome:
+    error = {"code": "lockfile_mismatch", "message": "The workflow's blocks changed.", "step": None}
+    return ItemOutcome(status=JobItemStatus.FAILED, error=error)
+
+
+def _item_context(job: Job) -> RunContext:
+    """Each item gets the budget of a single run, as if its owner had sent it on its own (so the
+    server's Roboflow key and active learning serve the job's signed-in owner)."""
+    return run_context(None, deadline=run_deadline(), user=job.user)
+
+
 def job_chunk_run(*, job_id: int, item_ids: list[int], final_attempt: bool, worker: str = "") -> list[int]:
     """Run the chunk's unanswered items; returns those that failed in a way worth another try.
 
-    Not one transaction: each result is written on its own, so a worker lost mid-chunk keeps what
-    it finished. On the final attempt retryable failures are written as failures too.
+    Not one transaction: answers are written every `FLUSH_INTERVAL_S` (one insert for several
+    images, and progress stays live), so a worker lost mid-chunk keeps what it wrote. The job is
+    checked for a cancel at each write. On the final attempt retryable failures are written too.
     """
-    job = Job.objects.select_related("revision").filter(pk=job_id).first()
+    job = Job.objects.select_related("revision", "user").filter(pk=job_id).first()
     if job is None or job.status in FINISHED_JOB_STATUSES:
         return []
     Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING, started_at=timezone.now())
     items = list(JobItem.objects.filter(pk__in=item_ids, result__isnull=True).order_by("index"))
     JobItem.objects.filter(pk__in=[item.pk for item in items]).update(attempts=F("attempts") + 1, worker=worker)
-    retry: list[int] = []
     compiled = workflow_compile(job.revision.definition)
-    plan = compiled.plan if compiled.valid else None
+    plan = compiled.plan if compiled.valid and compiled.plan and compiled.plan.lockfile() == job.lockfile else None
+    retry: list[int] = []
+    answers: list[tuple[JobItem, ItemOutcome]] = []
+    flushed = time.monotonic()
     for item in items:
-        if _cancelled(job_id):
-            return []
-        if plan is None or plan.lockfile() != job.lockfile:
-            outcome = ItemOutcome(
-                status=JobItemStatus.FAILED,
-                error={"code": "lockfile_mismatch", "message": "The workflow's blocks changed.", "step": None},
-            )
+        if plan is None:
+            outcome = _lockfile_mismatch()
         else:
-            # Each item gets the budget of a single run, as if it had been sent on its own.
-            context = run_context(None, deadline=run_deadline())
-            outcome = job_item_run(job=job, item=item, plan=plan, context=context)
+            outcome = job_item_run(job=job, item=item, plan=plan, context=_item_context(job))
         if outcome.retryable and not final_attempt:
             retry.append(item.pk)
-            continue
-        job_result_write(item=item, outcome=outcome, worker=worker)
+        else:
+            answers.append((item, outcome))
+        if time.monotonic() - flushed >= FLUSH_INTERVAL_S:
+            job_results_write(answers=answers, worker=worker)
+            answers, flushed = [], time.monotonic()
+            if _cancelled(job_id):
+                return []
+    job_results_write(answers=answers, worker=worker)
     if not retry:
         job_finish_if_done(job_id=job_id)
     return retry
@@ -215,7 +261,16 @@ def job_finish_if_done(*, job_id: int) -> bool:
 
 def _webhook_after(job_id: int) -> None:
     if Job.objects.filter(pk=job_id).exclude(webhook="").exists():
-        transaction.on_commit(lambda: celery_app.send_task(WEBHOOK_TASK, args=(job_id,)))
+        transaction.on_commit(lambda: _webhook_send(job_id))
+
+
+def _webhook_send(job_id: int) -> None:
+    try:
+        celery_app.send_task(WEBHOOK_TASK, args=(job_id,))
+    except (KombuOperationalError, OSError) as exc:
+        # The job's outcome stands without it; the failed delivery is what the job records.
+        logger.warning("The webhook of job %s could not be queued: %s", job_id, exc)
+        Job.objects.filter(pk=job_id).update(webhook_result={"error": "queue_unavailable"})
 
 
 @transaction.atomic

@@ -152,7 +152,9 @@ def run_start(
     try:
         deadline = run_deadline()
         loaded, images = _load_images(plan, inputs)
-        result = run_plan(plan, loaded, run_context(api_key, deadline=deadline), excluded_fields=excluded_fields)
+        result = run_plan(
+            plan, loaded, run_context(api_key, deadline=deadline, user=context["user"]), excluded_fields=excluded_fields
+        )
     except ImageError as exc:
         error = {"code": exc.code, "message": exc.message, "step": None, "property": None}
         run = _record(status=RunStatus.FAILED, error=error, **context)

@@ -65,3 +65,4 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
     assert f"Listening at: http://127.0.0.1:{port}" in stdout + stderr
     assert "Using worker: gthread" in stdout + stderr
     assert "Shutting down: Master" in stdout + stderr
+    assert "Control socket" not in stdout + stderr

@@ -218,3 +218,33 @@ def test_typed_variables_are_read_from_the_environment(tmp_path):
         "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
         "sqlite_timeout": 4.0,
     }
+
+
+def test_sqlite_writes_a_log_and_does_not_flush_every_commit(tmp_path):
+    code = (
+        "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0], c.execute('PRAGMA synchronous').fetchone()[0])"
+    )
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECRET_KEY": "k" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    finished = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert finished.stdout.split() == ["wal", "1"]
+
+
+def test_api_keys_are_redacted_from_every_log_line(tmp_path):
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('some.library').warning('POST /shapes/3?api_key=sk-live-123&confidence=0.4 200')"
+    )
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "k" * 50}
+    finished = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    (line,) = finished.stderr.splitlines()
+    assert "sk-live-123" not in line
+    assert json.loads(line)["message"] == "POST /shapes/3?api_key=***&confidence=0.4 200"

@@ -178,6 +178,7 @@ def _special_values(seed_name: str, seed: dict[str, Any]) -> Iterator[Case]:
 def all_cases() -> list[Case]:
     """The seeds themselves first (they must be valid on both sides), then every mutation."""
     cases: list[Case] = [(f"{name}:seed", build()) for name, build in SEEDS.items()]
+    cases += [(f"body:{type(body).__name__}", body) for body in ([SEEDS["classify"]()], "text", 7, None)]
     seen: set[str] = set()
     for name, build in SEEDS.items():
         for label, definition in seed_mutations(name, build()):

@@ -1,5 +1,7 @@
 """Answers of the real Roboflow Inference 1.8.3, computed in its own environment and cached.
 
+Also the source of Roboflow's block catalog for the test suite when ../shared/ is absent.
+
 The environment is built on first use (scripts/roboflow_env.py); answers are cached outside the repo
 by the content of the question and of the oracle script, so a second run costs no Roboflow start-up.
 """
@@ -48,3 +50,17 @@ def roboflow_describe_payload() -> dict[str, Any]:
     """Roboflow's `GET /workflows/blocks/describe` payload."""
     payload: dict[str, Any] = _ask("describe", None)
     return payload
+
+
+DESCRIBE_FILE = CACHE_DIR / "roboflow-describe-1.8.3.json.gz"
+
+
+def roboflow_describe_file() -> Path:
+    """The describe payload as a gzipped JSON file (what `import_blocks` reads), dumped from the
+    Roboflow environment once per machine."""
+    if not DESCRIBE_FILE.is_file():
+        partial = DESCRIBE_FILE.with_suffix(".partial")
+        with gzip.open(partial, "wt", encoding="utf-8") as handle:
+            json.dump(roboflow_describe_payload(), handle)
+        partial.replace(DESCRIBE_FILE)
+    return DESCRIBE_FILE

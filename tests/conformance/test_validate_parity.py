@@ -19,9 +19,9 @@ from tests.conftest import load_roboflow_describe
 
 pytestmark = pytest.mark.django_db
 
-UNEXPLAINED_LIMIT = 596
-
-def test_validation_agrees_with_roboflow(client, capsys):
+def test_validation_agrees_with_roboflow(client, capsys, settings):
+    # Thousands of anonymous validations from one address: the rate limit would answer most of them.
+    settings.BLOCKWISE_THROTTLE_RATES = {**settings.BLOCKWISE_THROTTLE_RATES, "anonymous_validate": None}
     # The registry's catalog, as `make run` serves it: our built-ins and Roboflow's blocks imported.
     call_command("sync_blocks", stdout=io.StringIO())
     blocks_import(load_roboflow_describe())
@@ -51,5 +51,4 @@ def test_validation_agrees_with_roboflow(client, capsys):
     assert [label for label, _ in cases[:3]] == ["classify:seed", "crop_and_branch:seed", "detect_crop_classify:seed"]
     assert [a["status"] for a in theirs_all[:3]] == [200, 200, 200]
     assert invalid >= 300
-    # A ratchet while the compiler is brought to parity: it only ever goes down, to zero.
-    assert len(unexplained) <= UNEXPLAINED_LIMIT
+    assert unexplained == []

@@ -202,7 +202,7 @@ def test_wildcard_only_in_outputs(catalog):
     definition = with_steps(classification_workflow(), top_class_step("top", "$steps.classifier.*"))
     definition["outputs"].append({"type": "JsonField", "name": "everything", "selector": "$steps.classifier.*"})
     [error] = compile_workflow(definition, catalog).errors
-    assert (error.code, error.pointer) == ("invalid_selector", "/steps/1/data")
+    assert (error.code, error.pointer) == ("unknown_output", "/steps/1/data")
 
 
 def test_cycles_and_self_references(catalog):
@@ -214,7 +214,7 @@ def test_cycles_and_self_references(catalog):
     assert error.details["steps"] == ["a", "b"]
     selfish = top_class_step("me", "$steps.me.output")
     [error] = compile_workflow(with_steps(classification_workflow(), selfish), catalog).errors
-    assert (error.code, error.step, error.pointer) == ("cycle", "me", "/steps/1/data")
+    assert (error.code, error.step, error.pointer, error.details) == ("cycle", "me", "/steps/1", {"steps": ["me"]})
 
 
 def test_batch_into_scalar(catalog):
@@ -229,7 +229,7 @@ def test_batch_input_dimensionality_below_one(catalog):
     definition = classification_workflow()
     definition["inputs"].append({"type": "WorkflowBatchInput", "name": "deep", "dimensionality": 0})
     codes = [e.code for e in compile_workflow(definition, catalog).errors]
-    assert codes == ["dimensionality"]
+    assert codes == ["batch_dimensionality"]
 
 
 def test_dimensionality_spread(catalog):

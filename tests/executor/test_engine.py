@@ -315,3 +315,28 @@ def test_an_unexpected_exception_is_logged_with_its_trace_then_becomes_a_step_er
     assert record.exc_info is not None
     assert record.exc_info[0] is KeyError
     assert "KeyError: 'a bug in the port'" in caplog.text
+
+
+def test_local_batches_are_scored_in_runs_of_the_configured_size(catalog, monkeypatch):
+    import onnxruntime
+
+    calls: list[int] = []
+    real_run = onnxruntime.InferenceSession.run
+
+    def counting_run(self, outputs, feeds, *args, **kwargs):
+        calls.append(next(iter(feeds.values())).shape[0])
+        return real_run(self, outputs, feeds, *args, **kwargs)
+
+    monkeypatch.setattr(onnxruntime.InferenceSession, "run", counting_run)
+    colours = ["red", "green", "blue", "yellow", "red"]
+    plan = compiled(demo_workflow(), catalog)
+    results = {}
+    info = demo_info()
+    for size in (2, 64):
+        router = ModelRouter(lambda model_id: info, batch_size=size)
+        images = [image_of(c, seed=i, parent_id=f"image.[{i}]") for i, c in enumerate(colours)]
+        outputs = run_plan(plan, {"image": images}, RunContext(model_port=router)).outputs
+        results[size] = [{**o["predictions"], "inference_id": None} for o in outputs]
+    assert calls == [2, 2, 1, 5]
+    assert results[2] == results[64]
+    assert [r["top"] for r in results[2]] == colours

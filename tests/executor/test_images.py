@@ -174,3 +174,11 @@ def test_pixels_per_request_are_summed_before_anything_is_decoded():
         True,
         "The request's images have 2500 pixels together; the limit is 2450.",
     )
+
+
+def test_a_model_reads_undecoded_images_without_keeping_their_pixels():
+    image = load_image(png_bytes(40, 30), parent_id="image", limits=LIMITS)
+    read = np.asarray(image.rgb_image())
+    assert image.decoded is False
+    assert np.array_equal(read, image.pixels)
+    assert read.shape == (30, 40, 3)

@@ -37,7 +37,12 @@ def test_session_login_needs_csrf_for_writes():
     me = client.get("/api/v1/auth/me/")
     assert me.json() == {"authenticated": False, "username": None, "is_staff": False}
     csrf = me.cookies["csrftoken"].value
-    login = client.post("/api/v1/auth/login/", {"username": "dave", "password": "pw-dave"}, format="json")
+    credentials = {"username": "dave", "password": "pw-dave"}
+    # No login CSRF: a cross-site form post cannot sign the browser in.
+    forged = client.post("/api/v1/auth/login/", credentials, format="json")
+    assert (forged.status_code, forged.json()["code"]) == (403, "csrf_failed")
+    assert client.get("/api/v1/auth/me/").json()["authenticated"] is False
+    login = client.post("/api/v1/auth/login/", credentials, format="json", HTTP_X_CSRFTOKEN=csrf)
     assert login.json() == {"authenticated": True, "username": "dave", "is_staff": True}
     body = {"name": "s", "specification": classification_workflow()}
     assert client.post("/api/v1/workflows/", body, format="json").status_code == 403

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from blocks.catalog import builtin_descriptions
 from blocks.validation import content_hash
 from registry.models import BlockVersion, BlockVersionRevision, CatalogSnapshot, Kind, Source, State
-from tests.conftest import ROBOFLOW_DESCRIBE_PATH
+from tests.conftest import roboflow_describe_path
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_import_of_the_roboflow_catalog_gives_250_versions_and_45_kinds():
 def test_import_again_changes_nothing():
     before = _counts()
     out = StringIO()
-    call_command("import_blocks", str(ROBOFLOW_DESCRIBE_PATH), stdout=out)
+    call_command("import_blocks", str(roboflow_describe_path()), stdout=out)
     assert _counts() == before
     assert out.getvalue().strip() == ("imported 0 block versions and 0 kinds; 241 unchanged; 9 built-in versions kept")
 
@@ -89,13 +89,13 @@ def test_import_dry_run_writes_nothing(tmp_path):
     BlockVersion.objects.filter(type_identifier="roboflow_core/google_gemini@v1").delete()
     before = _counts()
     out = StringIO()
-    call_command("import_blocks", str(ROBOFLOW_DESCRIBE_PATH), "--dry-run", stdout=out)
+    call_command("import_blocks", str(roboflow_describe_path()), "--dry-run", stdout=out)
     assert _counts() == before
     assert out.getvalue().startswith("would import 1 block versions")
 
 
 def test_import_of_changed_content_is_a_conflict_and_writes_nothing(tmp_path):
-    with gzip.open(ROBOFLOW_DESCRIBE_PATH, "rt") as handle:
+    with gzip.open(roboflow_describe_path(), "rt") as handle:
         payload = json.load(handle)
     gemini = next(b for b in payload["blocks"] if b["manifest_type_identifier"] == "roboflow_core/google_gemini@v1")
     gemini["block_schema"]["short_description"] = "changed"
@@ -132,7 +132,7 @@ def test_import_reports_invalid_descriptions_by_pointer(tmp_path):
 def test_import_from_a_roboflow_server_url(live_server):
     # live_server tests are transactional: other such tests may have emptied the database.
     call_command("sync_blocks", stdout=StringIO())
-    call_command("import_blocks", str(ROBOFLOW_DESCRIBE_PATH), stdout=StringIO())
+    call_command("import_blocks", str(roboflow_describe_path()), stdout=StringIO())
     # Our own describe route speaks Roboflow's payload: importing from it is a no-op round trip.
     before = _counts()
     out = StringIO()

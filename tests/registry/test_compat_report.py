@@ -6,14 +6,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.conftest import ROBOFLOW_DESCRIBE_PATH
+from tests.conftest import roboflow_describe_path
 
 CLASSIFICATION = "roboflow_core/roboflow_classification_model"
 
 
 def _report(*args: str) -> str:
     out = StringIO()
-    call_command("compat_report", str(ROBOFLOW_DESCRIBE_PATH), *args, stdout=out)
+    call_command("compat_report", str(roboflow_describe_path()), *args, stdout=out)
     return out.getvalue()
 
 

@@ -115,19 +115,28 @@ def test_a_save_with_a_lone_surrogate_stores_nothing_and_the_workflow_stays_read
 
 
 @pytest.mark.parametrize("value", ["null", '{"a": NaN}', '"\\u0000"', "[" * 100 + "]" * 100])
-def test_form_bodies_are_held_to_the_same_rules(signed_in, value):
+def test_form_bodies_with_json_fields_are_refused(signed_in, value):
+    # Workflows take JSON only: a form cannot smuggle `null` or hostile JSON into a specification.
     before = _counts()
     response = signed_in.post("/api/v1/workflows/", {"name": "w", "specification": value})
+    assert (response.status_code, response.json()["code"]) == (415, "unsupported_media_type")
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(("specification", "code"), [("null", "null"), ('"text"', "wrong_type"), ("[1]", "wrong_type")])
+def test_a_saved_specification_is_a_json_object(signed_in, specification, code):
+    before = _counts()
+    response = _post(
+        signed_in, "/api/v1/workflows/", '{"name": "w", "specification": SPEC}'.replace("SPEC", specification)
+    )
     assert response.status_code == 400
-    body = response.json()
-    if value == "null":
-        assert body == {
-            "code": "invalid",
-            "message": "The request is not valid.",
-            "details": [{"path": "/specification", "code": "null", "message": "This field may not be null."}],
+    assert response.json()["details"] == [
+        {
+            "path": "/specification",
+            "code": code,
+            "message": "This field may not be null." if code == "null" else "Must be a JSON object.",
         }
-    else:
-        assert body["details"][0]["path"].startswith("/specification")
+    ]
     assert _counts() == before
 
 

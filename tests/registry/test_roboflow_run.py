@@ -86,15 +86,31 @@ def test_model_errors_keep_their_status_and_hide_the_key(api, settings, model_se
     assert (down.status_code, down.json()["error_type"]) == (503, "StepExecutionError")
 
 
-def test_an_oversize_body_is_a_json_413(api, settings):
-    settings.BLOCKWISE_MAX_RUN_BODY_BYTES = 1000
+@pytest.mark.parametrize(
+    ("path", "limit_setting"),
+    [
+        ("/workflows/run", "BLOCKWISE_MAX_RUN_BODY_BYTES"),
+        ("/workflows/validate", "BLOCKWISE_MAX_BODY_BYTES"),
+    ],
+)
+def test_an_oversize_body_is_a_json_413(api, settings, path, limit_setting):
+    # Django's own buffer limit is below the body too: reading `request.body` would answer an HTML 400.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 500
+    setattr(settings, limit_setting, 1000)
     runs_before = Run.objects.count()
     body = {"specification": spec(), "inputs": {"image": image("red")}}
-    response = api.post("/workflows/run", body, format="json")
+    response = api.post(path, body, format="json")
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"message": "The request body is larger than the limit of 1000 bytes."}
     assert Run.objects.count() == runs_before
+
+
+def test_an_oversize_describe_body_is_a_json_413(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 500
+    response = api.post("/workflows/blocks/describe", {"padding": "x" * 1_100_000}, format="json")
+    assert response.status_code == 413
+    assert response.json() == {"message": f"The request body is larger than the limit of {1024 * 1024} bytes."}
 
 
 def solid(colour):

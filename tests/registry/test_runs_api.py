@@ -47,6 +47,8 @@ def test_seed_demo_is_idempotent():
 
 
 def test_run_a_specification_with_a_base64_image(api):
+    # Signed in: only its creator reads a run again.
+    api.force_authenticate(make_user("runner"))
     response = api.post(
         "/api/v1/runs/",
         {"specification": demo_spec(), "inputs": {"image": {"type": "base64", "value": b64("green")}}},
@@ -137,6 +139,7 @@ def test_an_unknown_model_fails_without_leaking_the_key(api, settings, model_ser
 
 def test_active_learning_with_a_local_model_keeps_the_image(api, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    api.force_authenticate(make_user("curator"))
     spec = demo_spec(disable_active_learning=False, active_learning_target_dataset="shapes-review")
     api.post("/api/v1/runs/", {"specification": spec, "inputs": {"image": b64("blue")}}, format="json")
     [point] = ActiveLearningDatapoint.objects.all()
@@ -217,6 +220,8 @@ def test_a_roboflow_model_runs_through_the_hosted_api(api, settings, model_serve
 def test_the_self_hosted_inference_server_is_used_when_configured(api, settings, model_server):
     settings.ROBOFLOW_INFERENCE_URL = model_server.url
     settings.ROBOFLOW_API_KEY = SECRET
+    # The server's own key serves signed-in callers.
+    api.force_authenticate(make_user("runner"))
     response = api.post(
         "/api/v1/runs/",
         {"specification": demo_spec(model_id="shapes/7"), "inputs": {"image": solid("red")}},
@@ -285,6 +290,7 @@ def test_active_learning_export_from_the_admin(api, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     spec = demo_spec(disable_active_learning=False)
+    api.force_authenticate(make_user("curator"))
     api.post(
         "/api/v1/runs/", {"specification": spec, "inputs": {"image": [b64("red", 1), b64("blue", 2)]}}, format="json"
     )

@@ -213,3 +213,21 @@ def test_preview_of_an_unsaved_definition_for_the_editor(api):
     bad = api.post("/api/v1/workflows/upgrade/", {"specification": demo_specification()}, format="json")
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid")
     assert _revisions() == before
+
+
+def test_roboflow_run_route_refuses_disabled_versions_with_the_same_message(demo, staff_api, api):
+    staff_api.post(f"/api/v1/blocks/{V2}/state/", {"action": "disable"}, format="json")
+    before = Run.objects.count()
+    response = api.post(
+        "/workflows/run",
+        {"specification": demo_specification(), "inputs": {"image": {"type": "base64", "value": b64("red")}}},
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    message = f"This workflow uses disabled block versions, which cannot run: step `classifier` uses {V2}"
+    assert body["message"] == message
+    assert Run.objects.count() == before + 1
+    latest = Run.objects.first()
+    assert latest is not None
+    assert latest.error == {"code": "block_disabled", "message": message, "step": "classifier", "property": "type"}

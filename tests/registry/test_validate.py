@@ -117,7 +117,7 @@ def test_no_definition_gets_a_500(api, specification: Any) -> None:
         assert native.status_code == 200
         assert set(native.json()) == {"valid", "errors", "warnings"}
     roboflow = api.generic("POST", "/workflows/validate", json.dumps(specification), content_type="application/json")
-    assert roboflow.status_code in {200, 400}
+    assert roboflow.status_code in ({200, 400} if isinstance(specification, dict) else {422})
 
 
 def test_disabled_version_names_its_replacement(api, staff_api):

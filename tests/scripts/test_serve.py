@@ -55,6 +55,7 @@ def test_make_run_runs_jobs_with_no_broker(tmp_path):
     env |= {
         "DATABASE_URL": database_url(),
         "BLOCKWISE_CELERY_DIR": str(tmp_path / "celery"),
+        "WEB_CONCURRENCY": "1",
         "BLOCKWISE_MEDIA_ROOT": str(tmp_path / "media"),
     }
     log = (tmp_path / "serve.log").open("wb")
@@ -91,10 +92,10 @@ def test_make_run_runs_jobs_with_no_broker(tmp_path):
         ]
     finally:
         serve.send_signal(signal.SIGTERM)
-        serve.wait(timeout=30)
+        serve.wait(timeout=90)
         log.close()
     output = (tmp_path / "serve.log").read_text()
     assert "a Celery worker runs beside the web server" in output
     # The worker and the web server stopped with it: nothing of the session is left running.
-    leftover = subprocess.run(["pgrep", "-s", str(serve.pid)], capture_output=True, text=True, check=False)
+    leftover = subprocess.run(["pgrep", "-a", "-s", str(serve.pid)], capture_output=True, text=True, check=False)
     assert leftover.stdout == ""

@@ -46,8 +46,21 @@ def _free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, database_url: str, log_path: Path, *, workers: int = 2, threads: int = 8, **env: str) -> None:
-        self.env = {**os.environ, "DATABASE_URL": database_url, "BLOCKWISE_ADMIN_PASSWORD": ADMIN_PASSWORD, **env}
+    def __init__(
+        self,
+        database_url: str,
+        log_path: Path,
+        *,
+        workers: int = 2,
+        threads: int = 8,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "BLOCKWISE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            **(env or {}),
+        }
         self.log_path = log_path
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -63,6 +76,9 @@ class ServerProcess:
         gunicorn = str(Path(python).with_name("gunicorn"))
         command = [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
         command += ["--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "120"]
+        # No cap on the request line: an over-long URL should reach Django, which the tests are about,
+        # not stop at gunicorn's 414 page.
+        command += ["--limit-request-line", "0"]
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(command, cwd=REPO_DIR, env=self.env, stdout=log, stderr=log)
         try:

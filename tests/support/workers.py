@@ -29,6 +29,14 @@ def redis_available() -> bool:
         return False
 
 
+def redis_forget(queue: str) -> None:
+    """Remove what kombu keeps in Redis for a queue of ours once we are done with it."""
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"*{queue}*"))
+    if keys:
+        client.delete(*keys)
+
+
 def database_url() -> str:
     """The URL of the database the tests run on, for processes that cannot share our connection."""
     settings = connection.settings_dict
@@ -51,8 +59,20 @@ class Worker:
     def start(self) -> Worker:
         handle = self.log.open("wb")
         self.process = subprocess.Popen(
-            [str(CELERY), "-A", "config", "worker", "--pool=solo", "-n", self.hostname, "-l", "info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            [
+                str(CELERY),
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "-n",
+                self.hostname,
+                "-l",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
             cwd=REPO_DIR,
             env=self.env,
             stdout=handle,

@@ -16,12 +16,14 @@ import { StatusBar } from "./components/StatusBar";
 import { Toolbar } from "./components/Toolbar";
 import { useShortcuts } from "./hooks/useShortcuts";
 import { useValidation } from "./hooks/useValidation";
+import { warmUpLayout } from "./layout";
 import { useCatalog } from "./store/catalog";
 import { isDirty, signatureOf, useDocument } from "./store/document";
 import { useUi } from "./store/ui";
 
 function useStartup(): void {
   useEffect(() => {
+    warmUpLayout();
     useCatalog.getState().load().catch((e: unknown) => useUi.getState().say(`Could not load the blocks: ${String(e)}`, "error"));
     api.me().then((r) => useUi.getState().setUser(r.authenticated ? r.username : null), () => undefined);
     const openFromAddress = () => {

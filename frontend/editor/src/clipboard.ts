@@ -50,7 +50,9 @@ export function withFreshNames(definition: Definition, existing: NodeData[]): De
   for (const section of SECTIONS) {
     const taken = existing.filter((d) => d.kind === kindOf[section]).map((d) => d.name);
     for (const item of definition[section] ?? []) {
-      const fresh = uniqueName(String(item.name ?? section), taken);
+      // A copy of `classifier_2` is `classifier_3`, not `classifier_2_2`.
+      const wanted = String(item.name ?? section);
+      const fresh = uniqueName(taken.includes(wanted) ? wanted.replace(/_\d+$/, "") : wanted, taken);
       taken.push(fresh);
       names[section].set(String(item.name), fresh);
     }

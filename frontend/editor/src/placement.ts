@@ -4,6 +4,8 @@ import type { Node } from "@xyflow/react";
 
 export const DEFAULT_SIZE = { width: 240, height: 150 };
 const GAP = 24;
+// A node grows once validation lists its problems on it: leave room for a few lines of them.
+const ROOM_FOR_MESSAGES = 60;
 
 export interface Box {
   x: number;
@@ -17,7 +19,7 @@ export function boxOf(node: Node): Box {
     x: node.position.x,
     y: node.position.y,
     width: node.measured?.width ?? node.width ?? DEFAULT_SIZE.width,
-    height: node.measured?.height ?? node.height ?? DEFAULT_SIZE.height,
+    height: (node.measured?.height ?? node.height ?? DEFAULT_SIZE.height) + ROOM_FOR_MESSAGES,
   };
 }
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from blocks.connections import kinds_accepting, step_output_kinds
 from blocks.spec import BlockSpec
+from registry.api.intake import JSONArrayField, JSONObjectField, StrictCharField
 from registry.models import BlockVersion, Kind
 
 
@@ -136,13 +137,13 @@ class BlockVersionDetailSerializer(BlockVersionSlimSerializer):
 class BlockRegisterSerializer(serializers.Serializer[Any]):
     """Either a Roboflow BlockDescription, or `manifest` + `outputs`; validated by the service."""
 
-    manifest = serializers.JSONField(required=False)
-    outputs = serializers.JSONField(required=False)
-    release_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    manifest = JSONObjectField(required=False)
+    outputs = JSONArrayField(required=False)
+    release_notes = StrictCharField(required=False, allow_blank=True, default="", max_length=10_000)
 
 
 class BlockStateSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=["publish", "deprecate", "disable", "make_default"])
-    message = serializers.CharField(required=False, allow_blank=True, default="")
-    replacement = serializers.CharField(required=False, allow_blank=True, default="")
+    message = StrictCharField(required=False, allow_blank=True, default="", max_length=10_000)
+    replacement = StrictCharField(required=False, allow_blank=True, default="", max_length=255)
     sunset_date = serializers.DateField(required=False, allow_null=True, default=None)

@@ -23,8 +23,10 @@ from registry.api.catalog.serializers import (
     KindSerializer,
 )
 from registry.api.errors import ApiError
-from registry.api.limits import require_object
+from registry.api.limits import LimitedJSONParser, require_object
 from registry.api.responses import not_modified, stored_json_response
+from registry.api.schema import paginated
+from registry.models import State
 from registry.selectors.catalog import (
     block_version_get,
     block_version_list,
@@ -69,12 +71,22 @@ def registration_description(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k != "release_notes"}
 
 
+def _state(value: str) -> str:
+    if value and value not in State.values:
+        raise ApiError(
+            f"`state` is one of {', '.join(State.values)}.",
+            code="invalid",
+            details=[{"path": "state", "code": "invalid_choice", "message": value[:100]}],
+        )
+    return value
+
+
 def _detail(row: Any) -> dict[str, Any]:
     return dict(BlockVersionDetailSerializer(row, context={"versions": block_versions_of_family(row)}).data)
 
 
 class KindListApi(APIView):
-    @extend_schema(responses=KindSerializer(many=True))
+    @extend_schema(responses=paginated("PaginatedKindList", KindSerializer(many=True)))
     def get(self, request: Request) -> Response:
         kinds = list(kind_list())
         context = {"kind_names": [kind.name for kind in kinds]}
@@ -90,6 +102,8 @@ class KindDetailApi(APIView):
 
 class BlockListApi(APIView):
     permission_classes = [StaffWrites]
+    parser_classes = [LimitedJSONParser]
+    error_statuses = {"POST": (409,)}
 
     @extend_schema(
         parameters=[
@@ -98,14 +112,14 @@ class BlockListApi(APIView):
             OpenApiParameter("state", str, enum=["draft", "published", "deprecated", "disabled"]),
             OpenApiParameter("executable", bool),
         ],
-        responses=BlockVersionSlimSerializer(many=True),
+        responses=paginated("PaginatedBlockVersionList", BlockVersionSlimSerializer(many=True)),
     )
     def get(self, request: Request) -> Response:
         rows = list(
             block_version_list(
                 search=request.query_params.get("search", ""),
                 category=request.query_params.get("category", ""),
-                state=request.query_params.get("state", ""),
+                state=_state(request.query_params.get("state", "")),
                 executable=_boolean(request.query_params.get("executable")),
             )
         )
@@ -151,6 +165,8 @@ class BlockDetailApi(APIView):
 
 class BlockStateApi(APIView):
     permission_classes = [IsAdminUser]
+    parser_classes = [LimitedJSONParser]
+    error_statuses = {"POST": (409,)}
 
     @extend_schema(request=BlockStateSerializer, responses=BlockVersionDetailSerializer)
     def post(self, request: Request, type_identifier: str) -> Response:

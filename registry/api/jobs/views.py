@@ -140,15 +140,21 @@ class JobSummaryApi(APIView):
         return Response(job_summary(job_get(user=request.user, job_id=job_id)))
 
 
+def _download(request: Request, job_id: int, extension: str, content_type: str) -> StreamingHttpResponse:
+    """A results file, streamed line by line from the database (the job may still be running)."""
+    job = job_get(user=request.user, job_id=job_id)
+    lines = job_results_jsonl(job) if extension == "jsonl" else job_results_csv(job)
+    response = StreamingHttpResponse(lines, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-results.{extension}"'
+    return response
+
+
 class JobResultsJsonlApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={(200, "application/x-ndjson"): OpenApiTypes.STR})
     def get(self, request: Request, job_id: int) -> StreamingHttpResponse:
-        job = job_get(user=request.user, job_id=job_id)
-        response = StreamingHttpResponse(job_results_jsonl(job), content_type="application/x-ndjson")
-        response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-results.jsonl"'
-        return response
+        return _download(request, job_id, "jsonl", "application/x-ndjson")
 
 
 class JobResultsCsvApi(APIView):
@@ -156,10 +162,7 @@ class JobResultsCsvApi(APIView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request, job_id: int) -> StreamingHttpResponse:
-        job = job_get(user=request.user, job_id=job_id)
-        response = StreamingHttpResponse(job_results_csv(job), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-results.csv"'
-        return response
+        return _download(request, job_id, "csv", "text/csv; charset=utf-8")
 
 
 class JobCancelApi(APIView):

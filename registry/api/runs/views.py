@@ -6,44 +6,62 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from blocks.errors import DomainError, ErrorCode
 from registry.api.errors import ApiError
-from registry.api.intake import StrictJSONField, json_field_loads
+from registry.api.intake import JSONObjectField, StrictCharField, json_field_loads
 from registry.api.limits import LimitedUploadHandler
+from registry.api.schema import paginated
+from registry.api.throttles import AnonymousRunThrottle
 from registry.models import Workflow
 from registry.selectors.runs import local_model_list, run_get, run_summary, workflow_run_list
 from registry.selectors.workflows import workflow_get
 from registry.services.models import local_model_register
 from registry.services.runs import run_start
 
-RUN = inline_serializer(
-    "Run",
-    {
-        "id": serializers.IntegerField(),
-        "status": serializers.ChoiceField(choices=["succeeded", "failed"]),
-        "workflow": serializers.IntegerField(allow_null=True),
-        "revision": serializers.IntegerField(allow_null=True),
-        "outputs": serializers.JSONField(),
-        "timings": serializers.JSONField(),
-        "duration_ms": serializers.FloatField(),
-        "error": serializers.JSONField(allow_null=True),
-        "created_at": serializers.DateTimeField(),
-    },
-)
+
+class RunSerializer(serializers.Serializer[Any]):
+    """The shape of a run as the API answers it (documentation only: `run_summary` builds it)."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["succeeded", "failed"])
+    workflow = serializers.IntegerField(allow_null=True)
+    revision = serializers.IntegerField(allow_null=True)
+    outputs = serializers.JSONField()
+    timings = serializers.JSONField()
+    duration_ms = serializers.FloatField()
+    error = serializers.JSONField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+RUN = RunSerializer
+
+
+# A run that fails at a model server answers with that server's status (see blocks.ports).
+MODEL_SERVER_STATUSES = (402, 502, 503, 504)
 
 
 class RunInputSerializer(serializers.Serializer[Any]):
-    specification = StrictJSONField(required=False)
-    workflow = serializers.IntegerField(required=False)
-    inputs = StrictJSONField(required=False, default=dict)
-    api_key = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    excluded_fields = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    specification = JSONObjectField(required=False)
+    workflow = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    inputs = JSONObjectField(required=False, default=dict)
+    api_key = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, max_length=500)
+    excluded_fields = serializers.ListField(
+        child=StrictCharField(max_length=200), required=False, default=list, max_length=1000
+    )
+
+
+# Documented as JSON; the same fields also come as a multipart form (JSON fields as text, images as
+# files named after their inputs), which OpenAPI cannot describe with inputs named by the workflow.
+RUN_REQUEST = {"application/json": RunInputSerializer}
 
 
 def _run_request(request: Request) -> dict[str, Any]:
@@ -78,6 +96,10 @@ def _run_request(request: Request) -> dict[str, Any]:
 class _RunStartApi(APIView):
     """Run requests carry images: a larger JSON body, and multipart files checked while they stream in."""
 
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Starting runs is what costs: reads (a workflow's run history) are not counted.
+        return [AnonymousRunThrottle()] if self.request.method == "POST" else []
+
     @property
     def max_body_bytes(self) -> int:
         return int(settings.BLOCKWISE_MAX_RUN_BODY_BYTES)
@@ -91,7 +113,10 @@ class _RunStartApi(APIView):
 
 
 class RunListApi(_RunStartApi):
-    @extend_schema(request=RunInputSerializer, responses={201: RUN})
+    # 404: the saved `workflow` named in the body does not exist or is not the caller's.
+    error_statuses = {"POST": (404, *MODEL_SERVER_STATUSES)}
+
+    @extend_schema(request=RUN_REQUEST, responses={201: RUN})
     def post(self, request: Request) -> Response:
         values = _run_request(request)
         workflow: Workflow | None = None
@@ -115,12 +140,14 @@ class RunListApi(_RunStartApi):
 
 
 class WorkflowRunApi(_RunStartApi):
-    @extend_schema(responses={200: RUN})
+    error_statuses = {"POST": MODEL_SERVER_STATUSES}
+
+    @extend_schema(responses=paginated("PaginatedRunList", RunSerializer(many=True)))
     def get(self, request: Request, workflow_id: int) -> Response:
         runs = workflow_run_list(workflow=workflow_get(user=request.user, workflow_id=workflow_id))
         return Response({"count": len(runs), "results": [run_summary(run) for run in runs]})
 
-    @extend_schema(request=RunInputSerializer, responses={201: RUN})
+    @extend_schema(request=RUN_REQUEST, responses={201: RUN})
     def post(self, request: Request, workflow_id: int) -> Response:
         values = _run_request(request)
         workflow = workflow_get(user=request.user, workflow_id=workflow_id)
@@ -166,8 +193,10 @@ class AnyoneReadsStaffWrites(IsAdminUser):
 
 class LocalModelListApi(APIView):
     permission_classes = [AnyoneReadsStaffWrites]
+    # The model file is an upload: a multipart form only.
+    parser_classes = [MultiPartParser]
 
-    @extend_schema(responses=LocalModelSerializer(many=True))
+    @extend_schema(responses=paginated("PaginatedLocalModelList", LocalModelSerializer(many=True)))
     def get(self, request: Request) -> Response:
         rows = list(local_model_list())
         return Response({"count": len(rows), "results": [_model_summary(row) for row in rows]})
@@ -180,8 +209,8 @@ class LocalModelListApi(APIView):
         if isinstance(data.get("class_names"), str):
             try:
                 data["class_names"] = json_field_loads(data["class_names"], field="class_names")
-            except ApiError as exc:
-                if exc.code != "parse_error":
+            except DomainError as exc:
+                if exc.code != ErrorCode.PARSE_ERROR:
                     raise
                 data["class_names"] = data["class_names"].split(",")
         serializer = LocalModelSerializer(data=data)

@@ -6,8 +6,13 @@ from typing import Any
 
 from rest_framework import serializers
 
-from registry.api.intake import StrictJSONField
+from registry.api.intake import JSONObjectField, StrictBooleanField, StrictCharField
 from registry.models import Workflow, WorkflowRevision
+
+DESCRIPTION_MAX = 10_000
+MESSAGE_MAX = 1_000
+# Revision numbers are PositiveIntegerField: PostgreSQL's integer.
+REVISION_MAX = 2**31 - 1
 
 
 class WorkflowListSerializer(serializers.ModelSerializer[Workflow]):
@@ -59,21 +64,21 @@ class WorkflowDetailSerializer(WorkflowListSerializer):
 
 
 class WorkflowCreateSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    specification = StrictJSONField()
-    public = serializers.BooleanField(required=False, default=False)
-    message = serializers.CharField(required=False, allow_blank=True, default="")
+    name = StrictCharField(max_length=200, trim_whitespace=False)
+    description = StrictCharField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX)
+    specification = JSONObjectField()
+    public = StrictBooleanField(required=False, default=False)
+    message = StrictCharField(required=False, allow_blank=True, default="", max_length=MESSAGE_MAX)
     layout = layout_field()
 
 
 class WorkflowUpdateSerializer(serializers.Serializer[Any]):
-    base_revision = serializers.IntegerField(min_value=0)
-    name = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
-    specification = StrictJSONField(required=False)
-    public = serializers.BooleanField(required=False)
-    message = serializers.CharField(required=False, allow_blank=True, default="")
+    base_revision = serializers.IntegerField(min_value=0, max_value=REVISION_MAX)
+    name = StrictCharField(max_length=200, required=False, trim_whitespace=False)
+    description = StrictCharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX)
+    specification = JSONObjectField(required=False)
+    public = StrictBooleanField(required=False)
+    message = StrictCharField(required=False, allow_blank=True, default="", max_length=MESSAGE_MAX)
     layout = layout_field()
 
 

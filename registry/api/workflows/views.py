@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 
 from registry.api.errors import ApiError
 from registry.api.intake import StrictJSONField
-from registry.api.limits import require_object
+from registry.api.limits import LimitedJSONParser, require_object
+from registry.api.schema import paginated
+from registry.api.throttles import AnonymousValidateThrottle
 from registry.api.workflows.serializers import (
     RevisionDetailSerializer,
     RevisionListSerializer,
@@ -47,6 +49,9 @@ class WorkflowIssueSerializer(serializers.Serializer[Any]):
 
 
 class WorkflowValidateApi(APIView):
+    parser_classes = [LimitedJSONParser]
+    throttle_classes = [AnonymousValidateThrottle]
+
     @extend_schema(
         request=ValidateInputSerializer,
         responses=inline_serializer(
@@ -88,8 +93,9 @@ def _detail(workflow: Workflow) -> dict[str, Any]:
 
 class WorkflowListApi(APIView):
     permission_classes = [SignedInWrites]
+    parser_classes = [LimitedJSONParser]
 
-    @extend_schema(responses=WorkflowListSerializer(many=True))
+    @extend_schema(responses=paginated("PaginatedWorkflowList", WorkflowListSerializer(many=True)))
     def get(self, request: Request) -> Response:
         workflows = list(workflow_list(user=request.user))
         return Response({"count": len(workflows), "results": WorkflowListSerializer(workflows, many=True).data})
@@ -104,6 +110,8 @@ class WorkflowListApi(APIView):
 
 class WorkflowDetailApi(APIView):
     permission_classes = [SignedInWrites]
+    parser_classes = [LimitedJSONParser]
+    error_statuses = {"PUT": (409,)}
 
     @extend_schema(responses=WorkflowDetailSerializer)
     def get(self, request: Request, workflow_id: int) -> Response:
@@ -124,7 +132,7 @@ class WorkflowDetailApi(APIView):
 
 
 class RevisionListApi(APIView):
-    @extend_schema(responses=RevisionListSerializer(many=True))
+    @extend_schema(responses=paginated("PaginatedRevisionList", RevisionListSerializer(many=True)))
     def get(self, request: Request, workflow_id: int) -> Response:
         workflow = workflow_get(user=request.user, workflow_id=workflow_id)
         revisions = list(workflow.revisions.select_related("author").order_by("-number"))

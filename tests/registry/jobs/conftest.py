@@ -27,7 +27,7 @@ from registry.services.workflows import workflow_create
 from scripts.train_demo_model import draw_sample
 from tests.executor.conftest import classification_workflow
 from tests.registry.conftest import make_user
-from tests.support.workers import REDIS_URL, WorkerPool, database_url, redis_available
+from tests.support.workers import REDIS_URL, WorkerPool, database_url, redis_available, redis_forget
 
 COLOURS = ("red", "green", "blue")
 
@@ -134,6 +134,7 @@ def worker_pool(
     pool = WorkerPool(env, job_dirs["logs"])
     yield pool
     pool.stop_all()
+    redis_forget(queue)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from registry.models import Job, JobItemStatus, JobResult, JobStatus
-from registry.services.job_items import ItemOutcome, job_result_write
+from registry.services.job_items import ItemOutcome, job_results_write
 from tests.registry.conftest import make_user
 from tests.registry.jobs.conftest import png, zip_of
 
@@ -18,9 +18,12 @@ def finished_job(alice_api, demo_workflow):
     body = {"images": zip_of({"a.png": png("red"), "b.png": png("blue")})}
     job = Job.objects.get(pk=alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", body).json()["id"])
     first, second = job.items.order_by("index")
-    job_result_write(item=first, outcome=ItemOutcome(status=JobItemStatus.SUCCEEDED, outputs={"p": {"top": "red"}}))
     error = {"code": "model_timeout", "message": "slow", "step": "classifier"}
-    job_result_write(item=second, outcome=ItemOutcome(status=JobItemStatus.FAILED, error=error))
+    answers = [
+        (first, ItemOutcome(status=JobItemStatus.SUCCEEDED, outputs={"p": {"top": "red"}})),
+        (second, ItemOutcome(status=JobItemStatus.FAILED, error=error)),
+    ]
+    job_results_write(answers=answers)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.COMPLETED_WITH_ERRORS)
     return job
 

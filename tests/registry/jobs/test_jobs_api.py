@@ -23,6 +23,19 @@ def own_media(job_settings, tmp_path):
     job_settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def no_dns(monkeypatch):
+    """Names resolve only as a test says: no lookup leaves the machine."""
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host in {"127.0.0.1", "localhost", "::1"}:
+            return real(host, *args, **kwargs)
+        raise socket.gaierror(f"no lookups in tests: {host}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
 @pytest.fixture
 def url(demo_workflow):
     return f"/api/v1/workflows/{demo_workflow.pk}/jobs/"
@@ -100,7 +113,8 @@ def test_someone_elses_jobs_are_not_found(alice_api, url, demo_workflow):
         ({"urls": []}, "no_images"),
         ({"urls": ["ftp://example.com/a.png"]}, "url_not_allowed"),
         ({"urls": ["http://127.0.0.1:9/a.png"]}, "url_not_allowed"),
-        ({"urls": ["https://example.com/a.png"], "parameters": {"image": "x"}}, "invalid"),
+        ({"urls": ["https://example.com/a.png"], "parameters": {"image": "x"}}, "unknown_parameter"),
+        ({"urls": ["https://example.com/a.png"], "parameters": {"api_key": "x"}}, "unknown_parameter"),
     ],
 )
 def test_bad_json_bodies(alice_api, url, job_dirs, body, code):
@@ -108,12 +122,9 @@ def test_bad_json_bodies(alice_api, url, job_dirs, body, code):
 
 
 def test_urls_resolving_to_private_hosts_are_refused(alice_api, url, job_dirs, monkeypatch):
-    real = socket.getaddrinfo
-
     def resolve(host, *args, **kwargs):
-        if host == "images.example":
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 443))]
-        return real(host, *args, **kwargs)
+        assert host == "images.example"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 443))]
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     response = alice_api.post(url, {"urls": ["https://images.example/a.png"]}, format="json")
@@ -187,3 +198,47 @@ def test_a_running_job_cannot_be_retried(alice_api, url):
     job_id = alice_api.post(url, {"images": zip_of({"a.png": png("red")})}, format="multipart").json()["id"]
     response = alice_api.post(f"/api/v1/jobs/{job_id}/retry/")
     assert (response.status_code, response.json()["code"]) == (409, "job_not_finished")
+
+
+def test_a_job_with_no_source_is_refused(alice, demo_workflow):
+    from blocks.errors import DomainError
+    from registry.services.jobs import job_create
+
+    with pytest.raises(DomainError) as raised:
+        job_create(user=alice, workflow=demo_workflow)
+    assert raised.value.code == "no_images"
+    assert Job.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_refuses_the_job_answers_503_and_the_images_fail_retriably(alice_api, url, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from config.celery import app as celery_app
+    from registry.models import JobResult
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(celery_app, "send_task", refuse)
+    body = {"images": zip_of({"a.png": png("red"), "b.png": png("blue")}), "webhook": "https://hooks.example/x"}
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 443))]
+    )
+
+    response = alice_api.post(url, body, format="multipart")
+
+    assert response.status_code == 503
+    job = Job.objects.get()
+    assert response.json() == {
+        "code": "queue_unavailable",
+        "message": "The job queue is unavailable; the job is recorded as failed and can be retried.",
+        "details": [],
+        "job": job.pk,
+    }
+    assert (job.status, job.webhook_result) == ("failed", {"error": "queue_unavailable"})
+    assert list(JobResult.objects.values_list("status", "error__code")) == [
+        ("failed", "queue_unavailable"),
+        ("failed", "queue_unavailable"),
+    ]
+    assert alice_api.post(f"/api/v1/jobs/{job.pk}/retry/").status_code == 503

@@ -49,6 +49,7 @@ export async function openWorkflow(id: number, options: { ask: boolean } = { ask
 
 /** A definition from a file becomes a new unsaved document; the open one is never overwritten. */
 export async function importFile(file: File): Promise<void> {
+  performance.mark("import-start");
   let parsed: unknown;
   try {
     parsed = JSON.parse(await file.text());
@@ -63,6 +64,7 @@ export async function importFile(file: File): Promise<void> {
   if (!mayReplace()) return;
   const name = file.name.replace(/\.json$/i, "") || "Imported workflow";
   await show(parsed, {}, { id: null, name, revision: null }, false);
+  performance.mark("import-shown");
   setAddress(null);
   useUi.getState().say(`Imported ${file.name} as a new unsaved workflow.`, "success");
 }

@@ -20,6 +20,17 @@ function Modal({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+function FormButtons({ submit }: { submit: string }) {
+  return (
+    <div className="buttons">
+      <button type="submit">{submit}</button>
+      <button type="button" onClick={close}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 function SignIn() {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
@@ -47,12 +58,7 @@ function SignIn() {
             {error}
           </p>
         )}
-        <div className="buttons">
-          <button type="submit">Sign in</button>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons submit="Sign in" />
       </form>
     </Modal>
   );
@@ -105,12 +111,7 @@ function NameDialog({ title, label, initial, onDone }: { title: string; label: s
       >
         <label htmlFor="name-dialog-field">{label}</label>
         <input id="name-dialog-field" ref={field} value={name} onChange={(e) => setName(e.target.value)} />
-        <div className="buttons">
-          <button type="submit">OK</button>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons submit="OK" />
       </form>
     </Modal>
   );

@@ -1,7 +1,7 @@
 // Settings of a workflow input (name, kind, default value) and of a workflow output (name, the step
 // output it reports, its coordinates system).
 
-import { useState } from "react";
+import { useMemo, useState } from "react";
 
 import { connect, deleteEdge } from "../actions/editing";
 import type { NodeData } from "../graph";
@@ -25,7 +25,8 @@ function update(node: FlowNode, change: (data: NodeData) => NodeData, key?: stri
 }
 
 export function InputSettings({ node }: { node: FlowNode }) {
-  const kinds = useCatalog((s) => Object.keys(s.kinds).sort());
+  const table = useCatalog((s) => s.kinds);
+  const kinds = useMemo(() => Object.keys(table).sort(), [table]);
   const data = node.data;
   const [draft, setDraft] = useState(data.kind === "input" && data.defaultValue !== undefined ? JSON.stringify(data.defaultValue) : "");
   if (data.kind !== "input") return null;

@@ -124,10 +124,16 @@ export function PropertyField({ node, property, schema, error }: { node: FlowNod
   const bound = edge ? `${edge.source}\n${edge.sourceHandle}` : "";
   return (
     <div className="field">
-      <label htmlFor={`field-${property.name}`} title={property.description}>
-        {property.name}
-        {property.required ? " *" : ""}
-      </label>
+      <div className="field-head">
+        <label htmlFor={`field-${property.name}`} title={property.description}>
+          {property.name}
+        </label>
+        {property.required && (
+          <span className="required" title="required">
+            *
+          </span>
+        )}
+      </div>
       {!edge && property.accepts_literals && literalControl(property, schema, literals[property.name], set, models)}
       {property.takes_reference && (
         <select

@@ -1,0 +1,214 @@
+"""Batch jobs on Celery: 1,000 images through real workers over Redis.
+
+Prints images per second with 1, 2 and 4 workers through the local demo ONNX model and through a
+Roboflow-compatible server on 127.0.0.1 that answers instantly; the queue overhead (a job's
+throughput against the same images sent as synchronous `/workflows/run` requests at the same
+concurrency); and a worker's resident memory after 100 and after 1,000 images.
+
+Run: .venv/bin/python -m bench.bench_batch [--images 1000] [--redis redis://127.0.0.1:6379/2]
+(needs Redis; SQLite in a temporary folder unless --database-url points at PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import requests
+
+from bench._support import live_server, resident_mb
+from bench.bench_models import model_server
+
+COLOURS = ("red", "green", "blue")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--images", type=int, default=1000)
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/2")
+    parser.add_argument("--database-url", default="")
+    return parser.parse_args()
+
+
+def prepare(args: argparse.Namespace, base: Path) -> dict[str, str]:
+    """Settings for this process and the workers, set before Django starts."""
+    env = {
+        "DATABASE_URL": args.database_url or f"sqlite:///{base / 'bench.sqlite3'}",
+        "CELERY_BROKER_URL": args.redis,
+        "BLOCKWISE_CELERY_QUEUE": f"blockwise-bench-{os.getpid()}",
+        "BLOCKWISE_MEDIA_ROOT": str(base / "media"),
+        "BLOCKWISE_BATCH_ROOTS": str(base / "roots"),
+        "BLOCKWISE_MODEL_RETRIES": "0",
+        "ROBOFLOW_API_KEY": "bench-key",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    return env
+
+
+def write_images(folder: Path, count: int) -> list[bytes]:
+    from scripts.train_demo_model import draw_sample
+
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(7)
+    images = []
+    for index in range(count):
+        buffer = io.BytesIO()
+        draw_sample(COLOURS[index % 3], rng).save(buffer, format="PNG")
+        (folder / f"{index:05d}.png").write_bytes(buffer.getvalue())
+        images.append(buffer.getvalue())
+    return images
+
+
+@contextmanager
+def workers(count: int, env: dict[str, str], logs: Path) -> Iterator[list[Any]]:
+    from tests.support.workers import WorkerPool
+
+    pool = WorkerPool({**os.environ, **env}, logs)
+    try:
+        yield pool.start(count)
+    finally:
+        pool.stop_all()
+
+
+def job_rate(workflow: Any, folder: Path, parameters: dict[str, Any]) -> float:
+    """Images per second from starting the job to its last result."""
+    from registry.models import FINISHED_JOB_STATUSES, Job
+    from registry.services.jobs import job_create
+
+    start = time.time()
+    job = job_create(user=workflow.owner, workflow=workflow, folder=str(folder), parameters=parameters)
+    while True:
+        job = Job.objects.get(pk=job.pk)
+        if job.status in FINISHED_JOB_STATUSES:
+            break
+        time.sleep(0.05)
+    assert job.status == "succeeded", job.status
+    assert job.finished_at is not None
+    return job.total / (job.finished_at.timestamp() - start)
+
+
+def synchronous_rate(url: str, specification: dict[str, Any], images: list[bytes], concurrency: int) -> float:
+    """The same images as `/workflows/run` requests, `concurrency` at a time."""
+    bodies = [
+        {
+            "specification": specification,
+            "api_key": "bench-key",
+            "inputs": {"image": {"type": "base64", "value": base64.b64encode(image).decode()}, "model_id": "bench/1"},
+        }
+        for image in images
+    ]
+    sessions = [requests.Session() for _ in range(concurrency)]
+
+    def send(index: int) -> int:
+        return sessions[index % concurrency].post(f"{url}/workflows/run", json=bodies[index], timeout=60).status_code
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(send, range(min(20, len(bodies)))))
+        start = time.perf_counter()
+        statuses = list(pool.map(send, range(len(bodies))))
+        seconds = time.perf_counter() - start
+    assert set(statuses) == {200}, set(statuses)
+    return len(bodies) / seconds
+
+
+def line(label: str, value: float, unit: str, target: str = "") -> None:
+    print(f"{label:<62} {value:>9.2f} {unit:<6} {('target ' + target) if target else ''}", flush=True)
+
+
+def main() -> None:
+    args = parse_args()
+    counts = [int(value) for value in args.workers.split(",")]
+    base = Path(tempfile.mkdtemp(prefix="blockwise-bench-batch-"))
+    env = prepare(args, base)
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from config.celery import app as celery_app
+    from registry.management.commands.seed_demo import demo_specification
+    from registry.services.workflows import workflow_create
+    from tests.executor.conftest import classification_workflow
+    from tests.registry.conftest import make_user
+    from tests.support.workers import redis_forget
+
+    celery_app.conf.update(broker_url=args.redis, task_default_queue=env["BLOCKWISE_CELERY_QUEUE"])
+    call_command("migrate", verbosity=0)
+    call_command("sync_blocks", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    owner = make_user(f"bench-{os.getpid()}")  # a user of its own: --database-url may hold earlier runs
+    demo = workflow_create(owner=owner, name="demo", specification=demo_specification())
+    remote_spec = classification_workflow()
+    remote = workflow_create(owner=owner, name="remote", specification=remote_spec)
+    folder = base / "roots" / "images"
+    images = write_images(folder, args.images)
+    warmup = base / "roots" / "warmup"
+    write_images(warmup, 100)
+    logs = base / "logs"
+    logs.mkdir()
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(
+        f"{args.images} PNG images ({sum(map(len, images)) // len(images)} bytes each), chunks of "
+        f"{os.environ.get('BLOCKWISE_BATCH_CHUNK_SIZE', '10')}, Redis broker, {database}, "
+        f"{os.cpu_count()} CPUs; each worker is one `celery worker --pool=solo` process"
+    )
+
+    with model_server(0.0) as model_url:
+        env |= {"ROBOFLOW_API_URL": model_url}
+        job_rates: dict[tuple[str, int], float] = {}
+        for label, workflow, parameters in (
+            ("demo ONNX model", demo, {}),
+            ("instant Roboflow-compatible server", remote, {"model_id": "bench/1"}),
+        ):
+            for count in counts:
+                with workers(count, env, logs):
+                    job_rate(workflow, warmup, parameters)
+                    job_rates[(label, count)] = job_rate(workflow, folder, parameters)
+                line(f"job, {label}, {count} worker(s): images/s", job_rates[(label, count)], "img/s")
+            if 1 in counts and 2 in counts:
+                speedup = job_rates[(label, 2)] / job_rates[(label, 1)]
+                line(f"job, {label}: speed-up 1 -> 2 workers", speedup, "x", ">= 1.7" if "server" in label else "")
+
+        for count in [count for count in counts if count <= 2]:
+            with live_server(env["DATABASE_URL"], processes=count, env=env) as (_, port, _):
+                sync = synchronous_rate(f"http://127.0.0.1:{port}", remote_spec, images, count)
+            ratio = job_rates[("instant Roboflow-compatible server", count)] / sync
+            line(f"synchronous /workflows/run, concurrency {count}: images/s", sync, "img/s")
+            line(f"queue overhead: job / synchronous at concurrency {count}", ratio, "x", ">= 0.8")
+
+        with workers(1, env, logs) as [worker]:
+            assert worker.process is not None
+            job_rate(demo, warmup, {})
+            after_100 = resident_mb(worker.process.pid)
+            job_rate(demo, folder, {})
+            after_1100 = resident_mb(worker.process.pid)
+            job_rate(demo, folder, {})
+            after_2100 = resident_mb(worker.process.pid)
+        line("worker memory after 100 images (demo model)", after_100, "MB")
+        line(f"worker memory after {100 + args.images} images", after_1100, "MB")
+        line(f"worker memory after {100 + 2 * args.images} images", after_2100, "MB")
+        line(
+            f"growth per image over the last {args.images} images",
+            (after_2100 - after_1100) * 1024 / args.images,
+            "kB",
+            "~0 (flat)",
+        )
+    redis_forget(env["BLOCKWISE_CELERY_QUEUE"])
+
+
+if __name__ == "__main__":
+    main()

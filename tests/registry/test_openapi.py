@@ -1,0 +1,94 @@
+"""The OpenAPI schema describes the API: what it says, and Schemathesis against the running server.
+
+Schemathesis runs every operation of `/api/schema/` with all of its checks (no 5xx, status codes,
+content types, headers and bodies as documented, schema-invalid requests refused, schema-valid ones
+accepted, stateful sequences) against gunicorn on the suite's database engine. Its settings, and
+why each is there, are in tests/schemathesis.toml.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.support.server_process import ServerProcess, database_url
+
+CONFIG = Path(__file__).resolve().parent.parent / "schemathesis.toml"
+# Examples per operation and phase: about two minutes on two cores.
+MAX_EXAMPLES = 15
+NO_LIMITS = {
+    "BLOCKWISE_THROTTLE_SIGN_IN": "",
+    "BLOCKWISE_THROTTLE_ANONYMOUS_VALIDATE": "",
+    "BLOCKWISE_THROTTLE_ANONYMOUS_RUN": "",
+    "BLOCKWISE_LOGIN_LOCKOUT_FAILURES": "1000000",
+}
+
+
+@pytest.fixture
+def schema(db):
+    return APIClient().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+
+def test_lists_are_documented_as_count_and_results(schema):
+    listing = schema["paths"]["/api/v1/workflows/"]["get"]["responses"]["200"]
+    ref = listing["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    component = schema["components"]["schemas"][ref]
+    assert component["required"] == ["count", "results"]
+    assert component["properties"]["results"]["type"] == "array"
+
+
+def test_error_answers_are_documented_with_the_error_shape(schema):
+    update = schema["paths"]["/api/v1/workflows/{workflow_id}/"]["put"]["responses"]
+    assert sorted(update) == ["200", "400", "401", "403", "404", "409", "413", "415"]
+    assert update["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["code", "details", "message"]
+
+
+def test_public_reads_do_not_need_sign_in_and_writes_do(schema):
+    paths = schema["paths"]
+    assert {} in paths["/api/v1/workflows/{workflow_id}/"]["get"]["security"]
+    assert {} in paths["/api/v1/blocks/"]["get"]["security"]
+    assert {} not in paths["/api/v1/workflows/{workflow_id}/"]["put"]["security"]
+    assert {} not in paths["/api/v1/blocks/"]["post"]["security"]
+    # Model ids are readable by everyone (the editor offers them); only staff register models.
+    assert {} in paths["/api/v1/models/"]["get"]["security"]
+    assert {} not in paths["/api/v1/models/"]["post"]["security"]
+
+
+def test_request_constraints_are_documented(schema):
+    components = schema["components"]["schemas"]
+    create = components["WorkflowCreateRequest"]["properties"]
+    assert (create["name"]["minLength"], create["name"]["maxLength"]) == (1, 200)
+    assert create["specification"]["type"] == "object"
+    update = components[
+        "PatchedWorkflowUpdateRequest" if "PatchedWorkflowUpdateRequest" in components else "WorkflowUpdateRequest"
+    ]["properties"]
+    assert (update["base_revision"]["minimum"], update["base_revision"]["maximum"]) == (0, 2**31 - 1)
+    workflow_id = schema["paths"]["/api/v1/workflows/{workflow_id}/"]["get"]["parameters"][0]
+    assert (workflow_id["schema"]["minimum"], workflow_id["schema"]["maximum"]) == (0, 2**63 - 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schemathesis_finds_nothing(tmp_path):
+    server = ServerProcess(
+        database_url(connection.settings_dict, tmp_path / "schemathesis.sqlite3"),
+        tmp_path / "server.log",
+        env=NO_LIMITS,
+    )
+    server.start()
+    try:
+        token = str(server.admin_session().headers["Authorization"])
+        command = [str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(CONFIG), "--no-color"]
+        command += ["run", f"{server.url}/api/schema/", "--checks", "all", "--max-examples", str(MAX_EXAMPLES)]
+        command += ["--header", f"Authorization: {token}"]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    finally:
+        server.stop()
+    failures = result.stdout.find("FAILURES")
+    report = result.stdout[max(failures, 0) :][:12000] + result.stderr[-2000:]
+    assert result.returncode == 0, report
+    assert "Traceback" not in server.log()
