@@ -82,7 +82,7 @@ vitest: editor
 
 # Coverage of our packages is measured on every run and printed with the results.
 pytest: setup dev-deps browser roboflow-env
-	$(BIN)/pytest -q --cov --cov-report=term:skip-covered
+	$(BIN)/pytest -q -n 2 --cov --cov-report=term:skip-covered
 
 test: setup checks vitest pytest
 

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("registry.roboflow.urls")),
 ]
 
-# Unmatched URLs under /api/ answer in the API's error shape.
+# Unmatched URLs and requests Django refuses answer in the API's error shape under /api/.
 handler404 = "registry.api.errors.page_not_found"
+handler400 = "registry.api.errors.bad_request"

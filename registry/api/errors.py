@@ -159,3 +159,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         body = {"code": "not_found", "message": "No such URL in this API.", "details": []}
         return JsonResponse(body, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's own 400 (a request it refuses before any view) in the API's shape under /api/."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"code": "bad_request", "message": "The request is not valid.", "details": []}, status=400)
+    return defaults.bad_request(request, exception)

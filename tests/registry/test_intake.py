@@ -226,3 +226,17 @@ def test_nul_in_a_query_or_path_is_refused_on_every_database(signed_in, path):
     response = signed_in.get(path)
     assert response.status_code == 400
     assert response.json()["code"] == "nul_character"
+
+
+def test_too_many_query_fields_get_the_api_error_shape(signed_in):
+    query = "&".join(f"f{i}=1" for i in range(1200))
+    response = signed_in.get(f"/api/v1/kinds/?{query}")
+    assert (response.status_code, response.json()["code"]) == (400, "bad_request")
+
+
+def test_an_unknown_api_url_gets_the_api_error_shape(signed_in):
+    response = signed_in.get("/api/v1/workflows/-1/")
+    assert (response.status_code, response.json()) == (
+        404,
+        {"code": "not_found", "message": "No such URL in this API.", "details": []},
+    )

@@ -85,7 +85,8 @@ def test_schemathesis_finds_nothing(tmp_path):
         command = [str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(CONFIG), "--no-color"]
         command += ["run", f"{server.url}/api/schema/", "--checks", "all", "--max-examples", str(MAX_EXAMPLES)]
         command += ["--header", f"Authorization: {token}"]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+        # Run in tmp_path: Schemathesis keeps a cache folder where it runs.
+        result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path)
     finally:
         server.stop()
     failures = result.stdout.find("FAILURES")

@@ -23,6 +23,11 @@ import { useUi, type Dialog } from "../store/ui";
 
 const close = () => useUi.getState().show(null);
 
+/** Where a popup of this size opens at the pointer without running off the window. */
+function within(screen: { x: number; y: number }, width: number, height: number) {
+  return { left: Math.max(0, Math.min(screen.x, window.innerWidth - width - 8)), top: Math.max(0, Math.min(screen.y, window.innerHeight - height - 8)) };
+}
+
 /** The blocks with an input that takes what the wire carries, from the server's connection graph
  * (step outputs) or its kinds (workflow inputs); null means every block. */
 async function takers(from: { node: string; handle: string }): Promise<Set<string> | null> {
@@ -63,8 +68,9 @@ function QuickAdd({ dialog }: { dialog: Extract<Dialog, { type: "quickAdd" }> })
     if (property) connect({ source: dialog.from.node, sourceHandle: dialog.from.handle, target: node.id, targetHandle: property.name });
   };
   return (
-    <div className="popup quick-add" role="dialog" aria-label="Add a block" style={{ left: dialog.screen.x, top: dialog.screen.y }}>
+    <div className="popup quick-add" role="dialog" aria-label="Add a block" style={within(dialog.screen, 300, 320)}>
       <input
+        placeholder="Find a block"
         type="search"
         aria-label="Find a block"
         autoFocus
@@ -95,7 +101,7 @@ function Menu({ dialog }: { dialog: Extract<Dialog, { type: "menu" }> }) {
     </li>
   );
   return (
-    <ul className="popup menu" role="menu" aria-label="Actions" style={{ left: dialog.screen.x, top: dialog.screen.y }}>
+    <ul className="popup menu" role="menu" aria-label="Actions" style={within(dialog.screen, 160, 140)}>
       {"node" in target && (
         <>
           {item("Rename", () => {
