@@ -1,7 +1,7 @@
 """What blocks may ask of the outside world: a model port for classification, and its errors.
 
-Blocks never call HTTP themselves; the executor hands them a port. Each error carries the HTTP
-status Roboflow would answer with and a message that never contains an API key.
+Blocks never call HTTP themselves; the executor hands them a port. Each error carries a stable code
+(the HTTP layers answer with the status Roboflow would) and a message that never contains an API key.
 """
 
 from __future__ import annotations
@@ -10,51 +10,40 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from blocks.errors import DomainError, ErrorCode
 from blocks.images import WorkflowImage
 
 
-class ModelError(Exception):
-    status_code = 500
-    code = "model_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ModelError(DomainError):
+    code = ErrorCode.MODEL_ERROR
 
 
 class ModelNotFoundError(ModelError):
-    status_code = 404
-    code = "model_not_found"
+    code = ErrorCode.MODEL_NOT_FOUND
 
 
 class ModelAuthError(ModelError):
-    status_code = 401
-    code = "model_auth_failed"
+    code = ErrorCode.MODEL_AUTH_FAILED
 
 
 class ModelCreditsError(ModelError):
-    status_code = 402
-    code = "model_no_credits"
+    code = ErrorCode.MODEL_NO_CREDITS
 
 
 class ModelTimeoutError(ModelError):
-    status_code = 504
-    code = "model_timeout"
+    code = ErrorCode.MODEL_TIMEOUT
 
 
 class ModelUnavailableError(ModelError):
-    status_code = 503
-    code = "model_unavailable"
+    code = ErrorCode.MODEL_UNAVAILABLE
 
 
 class ModelResponseError(ModelError):
-    status_code = 502
-    code = "model_bad_response"
+    code = ErrorCode.MODEL_BAD_RESPONSE
 
 
 class NoModelConfiguredError(ModelError):
-    status_code = 400
-    code = "no_model"
+    code = ErrorCode.NO_MODEL
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from blocks.errors import DomainError, ErrorCode
 from blocks.ports import ClassificationModelPort
 
 
@@ -27,11 +28,7 @@ class FlowDecision:
     proceed: bool
 
 
-class BlockRunError(Exception):
+class BlockRunError(DomainError):
     """A failure inside a block with a stable code, e.g. a value the block cannot work with."""
 
-    def __init__(self, message: str, *, code: str = "step_failed", status_code: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status_code = status_code
+    code = ErrorCode.STEP_FAILED

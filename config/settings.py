@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets admin and form classes be subscripted with their model types at run time, as mypy sees them.
@@ -17,28 +18,10 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+# Typed reads of the environment; a variable that is not set takes the default written beside it.
+env = environ.Env()
 
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value else default
-
-
-def _env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = _env_bool("DJANGO_DEBUG", False)
+DEBUG: bool = env.bool("DJANGO_DEBUG", default=False)
 # The key signs sessions: DJANGO_SECRET_KEY, else the file `make run` writes once (never committed).
 # Only the development server (DJANGO_DEBUG=1) may fall back to a fixed key.
 SECRET_KEY_FILE = Path(os.environ.get("BLOCKWISE_SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
@@ -51,8 +34,10 @@ if not SECRET_KEY:
             f"No secret key: set DJANGO_SECRET_KEY, or run `make run` once to write {SECRET_KEY_FILE}."
         )
     SECRET_KEY = "blockwise-development-only-secret-key"
-ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
-CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+ALLOWED_HOSTS: list[str] = env.list(
+    "DJANGO_ALLOWED_HOSTS", cast=str.strip, default=["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", cast=str.strip, default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -133,8 +118,8 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Request bodies: the API limit is enforced by our own parser so that it answers 413.
-BLOCKWISE_MAX_BODY_BYTES = _env_int("BLOCKWISE_MAX_BODY_BYTES", 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("BLOCKWISE_MAX_UPLOAD_BYTES", 64 * 1024 * 1024)
+BLOCKWISE_MAX_BODY_BYTES: int = env.int("BLOCKWISE_MAX_BODY_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE: int = env.int("BLOCKWISE_MAX_UPLOAD_BYTES", default=64 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -169,29 +154,40 @@ LOGGING = {
     "disable_existing_loggers": False,
     # No API key in any log line, whichever logger wrote it (urllib3 quotes request URLs).
     "filters": {"redact_api_keys": {"()": "executor.models.roboflow.RedactApiKeys"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_api_keys"]}},
+    # One JSON object per line: time, level, logger, message (and the traceback as `exc_info`).
+    "formatters": {
+        "json": {
+            "()": "config.log_format.JsonLineFormatter",
+            "fmt": "{asctime}{levelname}{name}{message}",
+            "style": "{",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_api_keys"], "formatter": "json"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("BLOCKWISE_LOG_LEVEL", "WARNING")},
 }
 
 # Workflows and execution.
-BLOCKWISE_MAX_STEPS = _env_int("BLOCKWISE_MAX_STEPS", 1000)
-BLOCKWISE_MODEL_CONCURRENCY = _env_int("BLOCKWISE_MODEL_CONCURRENCY", 8)
-BLOCKWISE_MODEL_TIMEOUT_S = _env_float("BLOCKWISE_MODEL_TIMEOUT_S", 30.0)
-BLOCKWISE_MODEL_RETRIES = _env_int("BLOCKWISE_MODEL_RETRIES", 3)
-BLOCKWISE_MAX_IMAGE_BYTES = _env_int("BLOCKWISE_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
+BLOCKWISE_MAX_STEPS: int = env.int("BLOCKWISE_MAX_STEPS", default=1000)
+BLOCKWISE_MODEL_CONCURRENCY: int = env.int("BLOCKWISE_MODEL_CONCURRENCY", default=8)
+BLOCKWISE_MODEL_TIMEOUT_S: float = env.float("BLOCKWISE_MODEL_TIMEOUT_S", default=30.0)
+BLOCKWISE_MODEL_RETRIES: int = env.int("BLOCKWISE_MODEL_RETRIES", default=3)
+BLOCKWISE_MAX_IMAGE_BYTES: int = env.int("BLOCKWISE_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
 # Run requests carry base64 images: room for a few images at the image limit.
-BLOCKWISE_MAX_RUN_BODY_BYTES = _env_int("BLOCKWISE_MAX_RUN_BODY_BYTES", 64 * 1024 * 1024)
-BLOCKWISE_MAX_IMAGE_PIXELS = _env_int("BLOCKWISE_MAX_IMAGE_PIXELS", 40_000_000)
-BLOCKWISE_IMAGE_URL_TIMEOUT_S = _env_float("BLOCKWISE_IMAGE_URL_TIMEOUT_S", 10.0)
-BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS = _env_bool("BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS", False)
+BLOCKWISE_MAX_RUN_BODY_BYTES: int = env.int("BLOCKWISE_MAX_RUN_BODY_BYTES", default=64 * 1024 * 1024)
+BLOCKWISE_MAX_IMAGE_PIXELS: int = env.int("BLOCKWISE_MAX_IMAGE_PIXELS", default=40_000_000)
+BLOCKWISE_IMAGE_URL_TIMEOUT_S: float = env.float("BLOCKWISE_IMAGE_URL_TIMEOUT_S", default=10.0)
+BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS: bool = env.bool("BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS", default=False)
 # Per run request: images, pixels of all images together (about 3 bytes each once decoded), answers
 # of model servers, and the wall-clock time a run may take (image fetches included).
-BLOCKWISE_MAX_IMAGES_PER_REQUEST = _env_int("BLOCKWISE_MAX_IMAGES_PER_REQUEST", 128)
-BLOCKWISE_MAX_REQUEST_PIXELS = _env_int("BLOCKWISE_MAX_REQUEST_PIXELS", 100_000_000)
-BLOCKWISE_MAX_MODEL_RESPONSE_BYTES = _env_int("BLOCKWISE_MAX_MODEL_RESPONSE_BYTES", 4 * 1024 * 1024)
-BLOCKWISE_RUN_TIMEOUT_S = _env_float("BLOCKWISE_RUN_TIMEOUT_S", 60.0)
+BLOCKWISE_MAX_IMAGES_PER_REQUEST: int = env.int("BLOCKWISE_MAX_IMAGES_PER_REQUEST", default=128)
+BLOCKWISE_MAX_REQUEST_PIXELS: int = env.int("BLOCKWISE_MAX_REQUEST_PIXELS", default=100_000_000)
+BLOCKWISE_MAX_MODEL_RESPONSE_BYTES: int = env.int("BLOCKWISE_MAX_MODEL_RESPONSE_BYTES", default=4 * 1024 * 1024)
+BLOCKWISE_RUN_TIMEOUT_S: float = env.float("BLOCKWISE_RUN_TIMEOUT_S", default=60.0)
 # Images a local ONNX model scores in one session run (a batch of a step is split into runs of this size).
-BLOCKWISE_LOCAL_MODEL_BATCH_SIZE = _env_int("BLOCKWISE_LOCAL_MODEL_BATCH_SIZE", 64)
+BLOCKWISE_LOCAL_MODEL_BATCH_SIZE: int = env.int("BLOCKWISE_LOCAL_MODEL_BATCH_SIZE", default=64)
 ROBOFLOW_API_KEY = os.environ.get("ROBOFLOW_API_KEY", "")
 ROBOFLOW_API_URL = os.environ.get("ROBOFLOW_API_URL", "https://classify.roboflow.com")
 ROBOFLOW_INFERENCE_URL = os.environ.get("ROBOFLOW_INFERENCE_URL", "")
@@ -205,12 +201,12 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-BLOCKWISE_HTTPS = _env_bool("BLOCKWISE_HTTPS", False)
+BLOCKWISE_HTTPS: bool = env.bool("BLOCKWISE_HTTPS", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BLOCKWISE_HTTPS
-SECURE_SSL_REDIRECT = BLOCKWISE_HTTPS and _env_bool("BLOCKWISE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = _env_int("BLOCKWISE_HSTS_SECONDS", 31_536_000 if BLOCKWISE_HTTPS else 0)
+SECURE_SSL_REDIRECT = BLOCKWISE_HTTPS and env.bool("BLOCKWISE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS: int = env.int("BLOCKWISE_HSTS_SECONDS", default=31_536_000 if BLOCKWISE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
-if _env_bool("BLOCKWISE_BEHIND_PROXY", False):
+if env.bool("BLOCKWISE_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 # /healthz checks the job broker only when one is configured.
@@ -232,8 +228,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     # A chunk a lost worker held goes back to the queue once it has gone unacknowledged this long;
     # the sweep that puts it back runs every restore interval on each worker.
     else {
-        "visibility_timeout": _env_int("BLOCKWISE_CELERY_VISIBILITY_TIMEOUT_S", 3600),
-        "unacked_restore_interval": _env_int("BLOCKWISE_CELERY_RESTORE_INTERVAL_S", 60),
+        "visibility_timeout": env.int("BLOCKWISE_CELERY_VISIBILITY_TIMEOUT_S", default=3600),
+        "unacked_restore_interval": env.int("BLOCKWISE_CELERY_RESTORE_INTERVAL_S", default=60),
         "unacked_restore_throttle": 1,
     }
 )
@@ -249,21 +245,21 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Folders on the server that jobs may read (separated by the OS path separator, ":" on Linux).
 BLOCKWISE_BATCH_ROOTS = [Path(p) for p in os.environ.get("BLOCKWISE_BATCH_ROOTS", "").split(os.pathsep) if p]
-BLOCKWISE_BATCH_CHUNK_SIZE = _env_int("BLOCKWISE_BATCH_CHUNK_SIZE", 10)
-BLOCKWISE_BATCH_MAX_FILES = _env_int("BLOCKWISE_BATCH_MAX_FILES", 10_000)
-BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES = _env_int("BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES", 2 * 1024**3)
-BLOCKWISE_BATCH_MAX_UPLOAD_BYTES = _env_int("BLOCKWISE_BATCH_MAX_UPLOAD_BYTES", 1024**3)
+BLOCKWISE_BATCH_CHUNK_SIZE: int = env.int("BLOCKWISE_BATCH_CHUNK_SIZE", default=10)
+BLOCKWISE_BATCH_MAX_FILES: int = env.int("BLOCKWISE_BATCH_MAX_FILES", default=10_000)
+BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES: int = env.int("BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES", default=2 * 1024**3)
+BLOCKWISE_BATCH_MAX_UPLOAD_BYTES: int = env.int("BLOCKWISE_BATCH_MAX_UPLOAD_BYTES", default=1024**3)
 # Items failing with a model timeout, 429 or 5xx are tried again this many times, with backoff.
-BLOCKWISE_BATCH_ITEM_RETRIES = _env_int("BLOCKWISE_BATCH_ITEM_RETRIES", 3)
-BLOCKWISE_BATCH_RETRY_BACKOFF_S = _env_float("BLOCKWISE_BATCH_RETRY_BACKOFF_S", 2.0)
-BLOCKWISE_WEBHOOK_TIMEOUT_S = _env_float("BLOCKWISE_WEBHOOK_TIMEOUT_S", 10.0)
+BLOCKWISE_BATCH_ITEM_RETRIES: int = env.int("BLOCKWISE_BATCH_ITEM_RETRIES", default=3)
+BLOCKWISE_BATCH_RETRY_BACKOFF_S: float = env.float("BLOCKWISE_BATCH_RETRY_BACKOFF_S", default=2.0)
+BLOCKWISE_WEBHOOK_TIMEOUT_S: float = env.float("BLOCKWISE_WEBHOOK_TIMEOUT_S", default=10.0)
 # Tests only: lets webhooks reach a server on 127.0.0.1 (users may not point them at private hosts).
-BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS = _env_bool("BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS", False)
+BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS: bool = env.bool("BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS", default=False)
 # Workers on other machines share the file storage; a test points web and worker at one folder.
 MEDIA_ROOT = Path(os.environ.get("BLOCKWISE_MEDIA_ROOT", str(MEDIA_ROOT)))
 
 # Hardening: the JSON intake (registry/api/intake.py).
-BLOCKWISE_MAX_JSON_DEPTH = _env_int("BLOCKWISE_MAX_JSON_DEPTH", 64)
+BLOCKWISE_MAX_JSON_DEPTH: int = env.int("BLOCKWISE_MAX_JSON_DEPTH", default=64)
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "registry.api.intake.RefuseNulMiddleware"
 )
@@ -277,7 +273,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         **DATABASES["default"].get("OPTIONS", {}),
         "transaction_mode": "IMMEDIATE",
-        "timeout": _env_float("BLOCKWISE_SQLITE_BUSY_TIMEOUT_S", 30.0),
+        "timeout": env.float("BLOCKWISE_SQLITE_BUSY_TIMEOUT_S", default=30.0),
         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
     }
 # Several machines share files through S3-compatible storage (README: "Batch jobs"): needs
@@ -295,8 +291,8 @@ if os.environ.get("BLOCKWISE_S3_BUCKET"):
 
 # Hardening: what anonymous callers may do. The server's Roboflow key serves signed-in callers only
 # unless this is set; images kept for active learning need sign-in and count against a quota.
-BLOCKWISE_ANONYMOUS_USES_SERVER_KEY = _env_bool("BLOCKWISE_ANONYMOUS_USES_SERVER_KEY", False)
-BLOCKWISE_ACTIVE_LEARNING_QUOTA = _env_int("BLOCKWISE_ACTIVE_LEARNING_QUOTA", 1000)
+BLOCKWISE_ANONYMOUS_USES_SERVER_KEY: bool = env.bool("BLOCKWISE_ANONYMOUS_USES_SERVER_KEY", default=False)
+BLOCKWISE_ACTIVE_LEARNING_QUOTA: int = env.int("BLOCKWISE_ACTIVE_LEARNING_QUOTA", default=1000)
 
 # Hardening: rate limits (registry/api/throttles.py), "N/second|minute|hour|day"; empty means none.
 BLOCKWISE_THROTTLE_RATES = {
@@ -304,8 +300,8 @@ BLOCKWISE_THROTTLE_RATES = {
     "anonymous_validate": os.environ.get("BLOCKWISE_THROTTLE_ANONYMOUS_VALIDATE", "300/minute") or None,
     "anonymous_run": os.environ.get("BLOCKWISE_THROTTLE_ANONYMOUS_RUN", "60/minute") or None,
 }
-BLOCKWISE_LOGIN_LOCKOUT_FAILURES = _env_int("BLOCKWISE_LOGIN_LOCKOUT_FAILURES", 10)
-BLOCKWISE_LOGIN_LOCKOUT_S = _env_int("BLOCKWISE_LOGIN_LOCKOUT_S", 900)
+BLOCKWISE_LOGIN_LOCKOUT_FAILURES: int = env.int("BLOCKWISE_LOGIN_LOCKOUT_FAILURES", default=10)
+BLOCKWISE_LOGIN_LOCKOUT_S: int = env.int("BLOCKWISE_LOGIN_LOCKOUT_S", default=900)
 
 # Hardening: the OpenAPI schema lists error answers and anonymous access (registry/api/schema.py).
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "registry.api.schema.BlockwiseAutoSchema"

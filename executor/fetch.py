@@ -20,15 +20,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
+from blocks.errors import DomainError
+
 CHUNK_BYTES = 65536
 USER_AGENT = "Blockwise image fetcher"
 
 
-class FetchError(Exception):
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class FetchError(DomainError):
+    """A URL refused before connecting, or a fetch that failed; the code says which."""
 
 
 @dataclass(frozen=True, slots=True)

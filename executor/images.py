@@ -23,6 +23,7 @@ import pybase64
 from numpy.typing import NDArray
 from PIL import Image, UnidentifiedImageError
 
+from blocks.errors import DomainError, PayloadTooLargeError
 from blocks.images import WorkflowImage
 from executor.fetch import FetchError, FetchLimits, fetch_url
 
@@ -39,12 +40,12 @@ class ImageLimits:
     url_concurrency: int = 8
 
 
-class ImageError(Exception):
-    def __init__(self, message: str, *, code: str, status_code: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status_code = status_code
+class ImageError(DomainError):
+    """An image that cannot be read or is over a limit for one image."""
+
+
+class ImageRequestTooLargeError(ImageError, PayloadTooLargeError):
+    """The images of one request together are over a per-request limit."""
 
 
 _FORMATS = {"JPEG": "jpeg", "PNG": "png"}
@@ -158,10 +159,9 @@ def load_images(values: Sequence[tuple[str, Any]], *, limits: ImageLimits) -> li
     before anything is decoded. URLs are fetched side by side.
     """
     if len(values) > limits.max_images:
-        raise ImageError(
+        raise ImageRequestTooLargeError(
             f"The request has {len(values)} images; the limit is {limits.max_images}.",
             code="too_many_images",
-            status_code=413,
         )
     urls = sum(1 for _, value in values if _is_url(value))
     if urls > 1:
@@ -171,10 +171,9 @@ def load_images(values: Sequence[tuple[str, Any]], *, limits: ImageLimits) -> li
         images = [load_image(value, parent_id=parent_id, limits=limits) for parent_id, value in values]
     total = sum(image.width * image.height for image in images)
     if total > limits.max_request_pixels:
-        raise ImageError(
+        raise ImageRequestTooLargeError(
             f"The request's images have {total} pixels together; the limit is {limits.max_request_pixels}.",
             code="too_many_pixels",
-            status_code=413,
         )
     return images
 

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from blocks.errors import ErrorCode
 from blocks.images import WorkflowImage
 from blocks.ports import ModelError
 from registry.models import ActiveLearningDatapoint
@@ -27,8 +28,9 @@ DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,99}")
 
 
 class InvalidDatasetError(ModelError):
-    status_code = 400
-    code = "invalid_dataset"
+    """A dataset name that is not one: the caller's mistake (a 400), not the model server's."""
+
+    code = ErrorCode.INVALID_DATASET
 
 
 class ActiveLearningKeeper:

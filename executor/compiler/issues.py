@@ -1,4 +1,4 @@
-"""Compiler findings: a stable code, a plain message, and where in the definition the problem is."""
+"""Compiler findings: a stable code (from `ErrorCode`), a plain message, and where in the definition the problem is."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from blocks.errors import ErrorCode
 from blocks.json_pointer import pointer, pointer_parts
 
 __all__ = ["IssueList", "WorkflowIssue", "pointer", "pointer_parts", "suggest"]
@@ -17,7 +18,7 @@ MAX_SUGGESTIONS = 5
 
 @dataclass(frozen=True, slots=True)
 class WorkflowIssue:
-    code: str
+    code: ErrorCode
     message: str
     pointer: str
     step: str | None = None
@@ -61,7 +62,7 @@ class IssueList:
 def _issue(code: str, message: str, at: str, fields: dict[str, Any]) -> WorkflowIssue:
     details = fields.pop("details", None)
     return WorkflowIssue(
-        code=code,
+        code=ErrorCode(code),
         message=message,
         pointer=at,
         details=MappingProxyType(dict(details or {})),

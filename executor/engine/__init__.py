@@ -9,6 +9,7 @@ goes on, so the results of the other images are kept.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -16,12 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blocks.catalog import BUILTIN_BY_IDENTIFIER
+from blocks.errors import DomainError, ErrorCode, InternalError
 from blocks.images import WorkflowImage
 from blocks.ports import ClassificationModelPort, ModelError
 from blocks.runtime import BlockRunContext, BlockRunError, FlowDecision
 from executor.compiler.steps import check_literal
 from executor.images import ImageError
 from executor.plan import Binding, ExecutionPlan, StepPlan
+
+logger = logging.getLogger(__name__)
 
 OMITTED_IMAGE = {"type": "image", "omitted": True}
 RUN_TIMEOUT_MESSAGE = "the run ran out of time before it started."
@@ -38,21 +42,19 @@ class RunContext:
     deadline: float | None = None
 
 
-class RuntimeInputError(Exception):
+class RuntimeInputError(DomainError):
     """The inputs do not fit the workflow: missing, mismatched batch sizes, out of bounds."""
 
     def __init__(
         self,
         message: str,
         *,
-        code: str,
+        code: ErrorCode | str,
         input_name: str | None = None,
         step: str | None = None,
         property_name: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code=code)
         self.input_name = input_name
         self.step = step
         self.property_name = property_name
@@ -60,10 +62,12 @@ class RuntimeInputError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class StepError:
+    """A step (or one element of it) that failed; `cause` is the domain error it failed with."""
+
     step: str
-    code: str
+    code: ErrorCode
     message: str
-    status_code: int
+    cause: DomainError
     element: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -169,7 +173,7 @@ def run_plan(
         for layer in plan.layers:
             if context.deadline is not None and time.monotonic() >= context.deadline:
                 for name in layer:
-                    _skip_step(plan.steps[name], state, "run_timeout", RUN_TIMEOUT_MESSAGE, 504)
+                    _skip_step(plan.steps[name], state, DomainError(RUN_TIMEOUT_MESSAGE, code=ErrorCode.RUN_TIMEOUT))
                 continue
             if len(layer) == 1:
                 _run_step(plan.steps[layer[0]], state, context)
@@ -230,9 +234,9 @@ def _active(step: StepPlan, index: int, state: _State) -> bool:
     return True
 
 
-def _skip_step(step: StepPlan, state: _State, code: str, message: str, status_code: int) -> None:
+def _skip_step(step: StepPlan, state: _State, reason: DomainError) -> None:
     elements = state.size if step.dimensionality > 0 else 1
-    state.errors.append(StepError(step.name, code, f"Step `{step.name}`: {message}", status_code))
+    state.errors.append(StepError(step.name, reason.code, f"Step `{step.name}`: {reason.message}", reason))
     state.outputs[step.name] = [None] * elements
     state.decisions[step.name] = [False] * elements
 
@@ -264,14 +268,11 @@ def _run_step(step: StepPlan, state: _State, context: RunContext) -> None:
             outcomes = [_call(definition.run, values, block_context) for _, values in prepared]
         for (index, _), outcome in zip(prepared, outcomes, strict=True):
             _record(step, index, outcome, results, decisions, state)
-    except BlockRunError as exc:
-        state.errors.append(StepError(step.name, exc.code, exc.message, exc.status_code))
-    except ModelError as exc:
-        state.errors.append(StepError(step.name, exc.code, exc.message, exc.status_code))
-    except ImageError as exc:
-        state.errors.append(StepError(step.name, exc.code, exc.message, exc.status_code))
+    except (BlockRunError, ModelError, ImageError) as exc:
+        state.errors.append(StepError(step.name, exc.code, exc.message, exc))
     except Exception:
-        state.errors.append(StepError(step.name, "step_failed", f"Step `{step.name}` failed unexpectedly.", 500))
+        logger.exception("Step %s (%s) failed unexpectedly", step.name, step.spec.type_identifier)
+        state.errors.append(_unexpected(step, f"Step `{step.name}` failed unexpectedly."))
     state.outputs[step.name] = results
     state.decisions[step.name] = decisions
     state.timings[step.name] = round((time.perf_counter() - started) * 1000, 3)
@@ -296,11 +297,23 @@ def _record(
         decisions[index] = outcome.proceed
         results[index] = {}
     elif isinstance(outcome, BlockRunError | ModelError | ImageError):
-        state.errors.append(StepError(step.name, outcome.code, outcome.message, outcome.status_code, element=index))
+        state.errors.append(StepError(step.name, outcome.code, outcome.message, outcome, element=index))
     elif isinstance(outcome, Exception):
-        state.errors.append(StepError(step.name, "step_failed", f"Step `{step.name}` failed.", 500, element=index))
+        logger.error(
+            "Step %s (%s) failed unexpectedly on element %d",
+            step.name,
+            step.spec.type_identifier,
+            index,
+            exc_info=outcome,
+        )
+        state.errors.append(_unexpected(step, f"Step `{step.name}` failed.", element=index))
     else:
         results[index] = outcome
+
+
+def _unexpected(step: StepPlan, message: str, *, element: int | None = None) -> StepError:
+    cause = InternalError(message, code=ErrorCode.STEP_FAILED)
+    return StepError(step.name, cause.code, message, cause, element=element)
 
 
 def _output_value(selector: Any, index: int, state: _State, plan: ExecutionPlan) -> Any:

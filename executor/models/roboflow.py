@@ -50,7 +50,12 @@ from blocks.ports import (
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 SOURCE = "workflow-execution"
 MAX_RETRY_AFTER_S = 10.0
-_API_KEY_IN_TEXT = re.compile(r"(api_key=)[^&\s\"'#]+")
+_API_KEY_IN_TEXT = re.compile(r"(api_key=)[^&\s\"'#\\]+")
+
+
+def redact_api_keys(text: str) -> str:
+    """The text with every `api_key=...` value replaced by `***`."""
+    return _API_KEY_IN_TEXT.sub(r"\1***", text)
 
 
 class RedactApiKeys(logging.Filter):
@@ -58,7 +63,7 @@ class RedactApiKeys(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = _API_KEY_IN_TEXT.sub(r"\1***", message)
+        redacted = redact_api_keys(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True

@@ -19,8 +19,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from blocks.errors import DomainError
 from registry.admin.lifecycle import FamilyLifecycleAdminMixin
-from registry.api.errors import ApiError
 from registry.models import BlockType, BlockVersion, BlockVersionRevision, CatalogSnapshot, Kind
 from registry.services.block_versions import block_version_change_state, block_version_register
 
@@ -106,7 +106,7 @@ class BlockVersionAdmin(admin.ModelAdmin[BlockVersion]):
         for row in queryset:
             try:
                 block_version_change_state(block_version=row, action=action, user=request.user, **extra)
-            except ApiError as exc:
+            except DomainError as exc:
                 self.message_user(request, f"{row.type_identifier}: {exc.message}", messages.ERROR)
             else:
                 changed += 1
@@ -158,7 +158,7 @@ class BlockVersionAdmin(admin.ModelAdmin[BlockVersion]):
                 )
             except (ValueError, UnicodeDecodeError) as exc:
                 form.add_error("manifest", f"Not a JSON file: {exc}")
-            except ApiError as exc:
+            except DomainError as exc:
                 form.add_error("manifest", exc.message)
                 for detail in exc.details:
                     form.add_error("manifest", f"{detail.get('path')}: {detail.get('message')}")

@@ -7,8 +7,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
+from blocks.errors import DomainError
 from registry.admin.catalog import pretty_json
-from registry.api.errors import ApiError
 from registry.models import Job, JobItem, JobItemStatus, JobResult
 from registry.selectors.jobs import job_counts, job_summary
 from registry.services.jobs import job_cancel, job_retry
@@ -100,7 +100,7 @@ class JobAdmin(admin.ModelAdmin[Job]):
                 else:
                     job_cancel(job=job)
                 done += 1
-            except ApiError as exc:
+            except DomainError as exc:
                 self.message_user(request, f"Job {job.pk}: {exc.message}", messages.WARNING)
         if done:
             self.message_user(request, f"{action.capitalize()}: {done} job(s).", messages.SUCCESS)

@@ -1,7 +1,10 @@
-"""One place that renders every API error as ``{"code", "message", "details"}``.
+"""One place that renders every API error as ``{"code", "message", "details"}`` and picks its status.
 
-Views raise; they never build error responses themselves. ``ApiError`` carries a stable code and
-structured details; DRF's own exceptions are mapped onto the same shape so clients see one format.
+Services, selectors and the pure packages raise domain errors (`blocks.errors`): a code, never a
+status. `HTTP_STATUSES` is the one table that turns them into HTTP statuses, here for the native API
+and for the Roboflow-compatible routes alike. Views raise; they never build error responses
+themselves. ``ApiError`` is for what only the HTTP layer knows (a body it cannot parse, a failed
+login); DRF's own exceptions are mapped onto the same shape so clients see one format.
 """
 
 from __future__ import annotations
@@ -15,48 +18,75 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
 
+from blocks.errors import (
+    ConflictError,
+    DomainError,
+    ErrorCode,
+    InternalError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+)
 
-class ApiError(Exception):
-    """An error with a stable code, an HTTP status and structured details."""
+__all__ = ["ApiError", "ConflictError", "DomainError", "NotFoundError", "PayloadTooLargeError", "http_status"]
 
-    status_code: int = status.HTTP_400_BAD_REQUEST
-    code: str = "bad_request"
+# Kinds of failure first (the most specific class of the error wins), then codes; anything else is a 400.
+HTTP_STATUSES: dict[type[DomainError] | ErrorCode, int] = {
+    NotFoundError: status.HTTP_404_NOT_FOUND,
+    ConflictError: status.HTTP_409_CONFLICT,
+    PermissionDeniedError: status.HTTP_403_FORBIDDEN,
+    PayloadTooLargeError: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    InternalError: status.HTTP_500_INTERNAL_SERVER_ERROR,
+    ErrorCode.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    ErrorCode.CONFLICT: status.HTTP_409_CONFLICT,
+    ErrorCode.PERMISSION_DENIED: status.HTTP_403_FORBIDDEN,
+    ErrorCode.PAYLOAD_TOO_LARGE: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    ErrorCode.AUTHENTICATION_FAILED: status.HTTP_401_UNAUTHORIZED,
+    ErrorCode.BLOCK_DISABLED: status.HTTP_409_CONFLICT,
+    ErrorCode.RUN_TIMEOUT: status.HTTP_504_GATEWAY_TIMEOUT,
+    ErrorCode.QUEUE_UNAVAILABLE: status.HTTP_503_SERVICE_UNAVAILABLE,
+    ErrorCode.LOCKED_OUT: status.HTTP_429_TOO_MANY_REQUESTS,
+    ErrorCode.CSRF_FAILED: status.HTTP_403_FORBIDDEN,
+    # A model backend's failure answers as Roboflow does.
+    ErrorCode.MODEL_ERROR: status.HTTP_500_INTERNAL_SERVER_ERROR,
+    ErrorCode.MODEL_NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    ErrorCode.MODEL_AUTH_FAILED: status.HTTP_401_UNAUTHORIZED,
+    ErrorCode.MODEL_NO_CREDITS: status.HTTP_402_PAYMENT_REQUIRED,
+    ErrorCode.MODEL_TIMEOUT: status.HTTP_504_GATEWAY_TIMEOUT,
+    ErrorCode.MODEL_UNAVAILABLE: status.HTTP_503_SERVICE_UNAVAILABLE,
+    ErrorCode.MODEL_BAD_RESPONSE: status.HTTP_502_BAD_GATEWAY,
+}
+
+
+def http_status(error: DomainError) -> int:
+    """The status a domain error answers with; an error that wraps another answers as its cause."""
+    while error.cause is not None:
+        error = error.cause
+    if isinstance(error, ApiError) and error.status_code is not None:
+        return error.status_code
+    for kind in type(error).__mro__:
+        if kind in HTTP_STATUSES:
+            return HTTP_STATUSES[kind]
+    return HTTP_STATUSES.get(error.code, status.HTTP_400_BAD_REQUEST)
+
+
+class ApiError(DomainError):
+    """An error the HTTP layer raises itself; it may name its own status where the code does not decide it."""
+
+    status_code: int | None = None
 
     def __init__(
         self,
         message: str,
         *,
-        code: str | None = None,
+        code: ErrorCode | str | None = None,
         status_code: int | None = None,
         details: list[dict[str, Any]] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
+        super().__init__(message, code=code, details=details, extra=extra)
         if status_code is not None:
             self.status_code = status_code
-        self.details = details or []
-        self.extra = extra or {}
-
-    def as_body(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "details": self.details, **self.extra}
-
-
-class NotFoundError(ApiError):
-    status_code = status.HTTP_404_NOT_FOUND
-    code = "not_found"
-
-
-class ConflictError(ApiError):
-    status_code = status.HTTP_409_CONFLICT
-    code = "conflict"
-
-
-class PayloadTooLargeError(ApiError):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    code = "payload_too_large"
 
 
 _DRF_CODES: dict[type[Exception], str] = {
@@ -95,14 +125,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     # Imported here: rest_framework.views reads the parser settings, and our parser imports this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, ApiError):
-        return Response(exc.as_body(), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLargeError("The request body is over the size limit.")
-        return Response(exc.as_body(), status=exc.status_code)
+    if isinstance(exc, DomainError):
+        return Response(exc.as_body(), status=http_status(exc))
     if isinstance(exc, SuspiciousOperation):
         # Django's own refusals of a request (too many form fields or files, a broken multipart body).
-        return Response({"code": "bad_request", "message": str(exc), "details": []}, status=400)
+        refused = DomainError(str(exc), code=ErrorCode.BAD_REQUEST)
+        return Response(refused.as_body(), status=http_status(refused))
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

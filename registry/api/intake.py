@@ -28,18 +28,18 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registry.api.errors import ApiError
+from blocks.errors import DomainError, ErrorCode
 
 MAX_INTEGER_DIGITS = 40
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ASCII_ID = re.compile(r"[0-9]{1,18}")
 
 
-class JsonIntakeError(ApiError):
+class JsonIntakeError(DomainError):
     """JSON that parses but that the API does not accept; `code` says which rule it broke."""
 
 
-def _refuse(code: str, message: str, path: str = "") -> JsonIntakeError:
+def _refuse(code: ErrorCode | str, message: str, path: str = "") -> JsonIntakeError:
     return JsonIntakeError(message, code=code, details=[{"path": path, "code": code, "message": message}])
 
 
@@ -60,8 +60,8 @@ def _float(text: str) -> float:
     return value
 
 
-def _syntax_error(exc: json.JSONDecodeError) -> ApiError:
-    return ApiError(
+def _syntax_error(exc: json.JSONDecodeError) -> DomainError:
+    return DomainError(
         f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
         code="parse_error",
         details=[
@@ -83,7 +83,7 @@ def json_loads(data: bytes | str) -> Any:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ApiError(
+            raise DomainError(
                 "The request body is not UTF-8 text.",
                 code="parse_error",
                 details=[{"path": "", "code": "parse_error", "message": str(exc), "position": exc.start}],
@@ -152,18 +152,18 @@ def json_check(value: Any) -> None:
                 stack.extend((child, depth + 1, (*parts, str(index))) for index, child in enumerate(item))
 
 
-def _under(field: str, exc: ApiError) -> ApiError:
+def _under(field: str, exc: DomainError) -> DomainError:
     """The same refusal, its paths moved under `/field` (the value came from that field)."""
     details = [{**detail, "path": f"/{field}{detail.get('path', '')}"} for detail in exc.details]
     message = exc.message.replace("The request body", f"The `{field}` field")
-    return type(exc)(message, code=exc.code, status_code=exc.status_code, details=details)
+    return type(exc)(message, code=exc.code, details=details, extra=exc.extra)
 
 
 def json_field_loads(text: str | bytes, *, field: str) -> Any:
     """`json_loads` for a JSON document sent as the text of a form field."""
     try:
         return json_loads(text)
-    except ApiError as exc:
+    except DomainError as exc:
         raise _under(field, exc) from exc
 
 
@@ -177,7 +177,7 @@ class StrictJSONField(serializers.JSONField):
         else:
             try:
                 json_check(data)
-            except ApiError as exc:
+            except DomainError as exc:
                 raise _under(self.field_name or "", exc) from exc
             value = data
         if value is None and not self.allow_null:

@@ -17,7 +17,7 @@ from django.http import HttpRequest, JsonResponse
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from registry.api.errors import ApiError
+from blocks.errors import DomainError, ErrorCode
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
@@ -67,9 +67,8 @@ def roboflow_throttled(request: HttpRequest, throttle: _AnonymousThrottle, *, si
     return response
 
 
-class LockedOutError(ApiError):
-    status_code = 429
-    code = "locked_out"
+class LockedOutError(DomainError):
+    code = ErrorCode.LOCKED_OUT
 
 
 def _failures_key(username: str) -> str:

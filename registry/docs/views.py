@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from blocks.connections import expanded, type_annotation
+from blocks.errors import NotFoundError
 from blocks.spec import BlockSpec
-from registry.api.errors import NotFoundError
 from registry.selectors.catalog import block_version_get, block_versions_of_family, published_snapshot
 
 

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
-from registry.api.errors import ApiError
+from blocks.errors import DomainError, ErrorCode
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def roboflow_caller(request: HttpRequest, body: dict[str, Any]) -> RoboflowCalle
     if scheme.lower() == "token":
         user = _token_user(credential.strip())
         if user is None:
-            raise ApiError("Invalid token.", code="authentication_failed", status_code=401)
+            raise DomainError("Invalid token.", code=ErrorCode.AUTHENTICATION_FAILED)
         return RoboflowCaller(user, body_key or None)
     key = credential.strip() if scheme.lower() == "bearer" else body_key
     user = _token_user(key or "")

@@ -10,17 +10,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from registry.api.errors import ApiError
+from blocks.errors import DomainError, ErrorCode
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.api.responses import stored_json_response
+from registry.roboflow.errors import message_response, refusal
 from registry.selectors.catalog import published_snapshot
 
 EXECUTION_ENGINE_VERSION = "1.15.0"
 DESCRIBE_BODY_LIMIT = 1024 * 1024
-
-
-def _message(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"message": message}, status=status)
 
 
 def _engine_version_supported(requested: object) -> bool:
@@ -39,20 +36,20 @@ def blocks_describe(request: HttpRequest) -> HttpResponse:
         try:
             check_declared_length(request.META, DESCRIBE_BODY_LIMIT)
             raw = read_limited(request, DESCRIBE_BODY_LIMIT)
-        except ApiError as exc:
-            return _message(exc.status_code, exc.message)
+        except DomainError as exc:
+            return refusal(exc)
     if raw:
         try:
             body = parse_json_bytes(raw)
-        except ApiError as exc:
+        except DomainError as exc:
             # Malformed JSON is FastAPI's 422 upstream; our intake refusals keep their status.
-            if exc.code != "parse_error":
-                return _message(exc.status_code, exc.message)
+            if exc.code != ErrorCode.PARSE_ERROR:
+                return refusal(exc)
             body = None
         if not isinstance(body, dict):
-            return _message(422, "The request body must be a JSON object.")
+            return message_response(422, "The request body must be a JSON object.")
         if body.get("dynamic_blocks_definitions"):
-            return _message(400, "Dynamic (custom Python) blocks are not supported by Blockwise.")
+            return message_response(400, "Dynamic (custom Python) blocks are not supported by Blockwise.")
         requested_version = body.get("execution_engine_version")
     snapshot = published_snapshot()
     if snapshot is None or not _engine_version_supported(requested_version):

@@ -7,22 +7,18 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from executor.compiler.roboflow import roboflow_error, syntax_error_body
-from registry.api.errors import ApiError
+from blocks.errors import DomainError, ErrorCode
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
 from registry.roboflow.callers import roboflow_caller
+from registry.roboflow.errors import compilation_failed, missing_field, refusal, syntax_error
 from registry.selectors.workflows import workflow_compile
-
-
-def syntax_error(message: str) -> JsonResponse:
-    return JsonResponse(syntax_error_body(message), status=400)
 
 
 def _signed_in(request: HttpRequest) -> bool:
     try:
         return roboflow_caller(request, {"api_key": request.GET.get("api_key")}).user is not None
-    except ApiError:
+    except DomainError:
         return False
 
 
@@ -35,17 +31,20 @@ def workflow_validate(request: HttpRequest) -> JsonResponse:
     try:
         # From the stream, not `request.body`: an over-size body is a JSON 413 before it is buffered.
         check_declared_length(request.META, settings.BLOCKWISE_MAX_BODY_BYTES)
-        definition = parse_json_bytes(read_limited(request, settings.BLOCKWISE_MAX_BODY_BYTES))
-    except ApiError as exc:
-        if exc.status_code == 413:
-            return JsonResponse({"message": exc.message}, status=413)
-        return syntax_error(exc.message)
+        raw = read_limited(request, settings.BLOCKWISE_MAX_BODY_BYTES)
+    except DomainError as exc:
+        return refusal(exc)
+    try:
+        definition = parse_json_bytes(raw)
+    except DomainError as exc:
+        if exc.code == ErrorCode.PARSE_ERROR or raw.lstrip().startswith(b"{"):
+            return syntax_error(exc.message)
+        # JSON that is not an object (a string with a NUL, a huge number): FastAPI's 422 comes first.
+        definition = None
     if not isinstance(definition, dict):
         # FastAPI refuses such a body before Roboflow's route runs.
-        detail = {"type": "dict_type", "loc": ["body"], "msg": "Input should be a valid dictionary"}
-        return JsonResponse({"detail": [detail]}, status=422)
+        return missing_field(msg="Input should be a valid dictionary", error_type="dict_type")
     result = workflow_compile(definition)
     if result.valid:
         return JsonResponse({"status": "ok"})
-    status, body = roboflow_error(result, definition)
-    return JsonResponse(body, status=status)
+    return compilation_failed(result, definition)

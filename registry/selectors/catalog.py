@@ -18,8 +18,8 @@ from django.db.models import Q, QuerySet
 
 from blocks.catalog import BUILTIN_BY_IDENTIFIER
 from blocks.connections import BlockConnectionsIndex, build_connections
+from blocks.errors import NotFoundError
 from blocks.spec import BlockSpec, CatalogSnapshot
-from registry.api.errors import NotFoundError
 from registry.models import CATALOG_STATES_VALUES, BlockVersion, Kind, Source, State
 from registry.models import CatalogSnapshot as SnapshotRow
 

@@ -13,8 +13,8 @@ from blocks.compatibility.policy import (
     check_compatibility,
     version_number,
 )
+from blocks.errors import DomainError, NotFoundError
 from blocks.validation import family_and_version
-from registry.api.errors import ApiError, NotFoundError
 from registry.models import CATALOG_STATES_VALUES, BlockType, BlockVersion, CompatibilityPolicy, State
 
 GLOBAL = ""
@@ -61,7 +61,7 @@ def compatibility_check(*, description: Mapping[str, Any], family: str | None = 
     """``description`` against the published versions of its family numbered below it."""
     candidate_family, _ = family_and_version(str(description.get("manifest_type_identifier", "")))
     if family is not None and family != candidate_family:
-        raise ApiError(
+        raise DomainError(
             f"The description is a version of {candidate_family!r}, not of {family!r}.",
             code="family_mismatch",
             details=[{"path": "/manifest_type_identifier", "code": "family_mismatch", "message": candidate_family}],

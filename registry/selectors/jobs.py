@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from registry.api.errors import NotFoundError
+from blocks.errors import NotFoundError
 from registry.models import Job, JobItem, JobItemStatus, JobResult
 
 CSV_COLUMNS = ("source", "status", "top_class", "confidence", "error")

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from registry.api.errors import NotFoundError
+from blocks.errors import NotFoundError
 from registry.models import LocalModel, Run, Workflow
 
 

@@ -17,9 +17,9 @@ import jsonpatch
 
 from blocks.compatibility.diff import diff_descriptions
 from blocks.compatibility.migrations import migrate_step
+from blocks.errors import DomainError
 from blocks.spec import CatalogSnapshot
 from executor.compiler import compile_workflow
-from registry.api.errors import ApiError
 from registry.models import CATALOG_STATES_VALUES, BlockVersion
 from registry.selectors.catalog import block_spec_from_row, catalog_snapshot
 from registry.selectors.workflows import compiler_config
@@ -86,8 +86,8 @@ class UpgradePlan:
         }
 
 
-def _step_error(name: str, code: str, message: str) -> ApiError:
-    return ApiError(message, code=code, details=[{"path": f"/steps/{name}", "code": code, "message": message}])
+def _step_error(name: str, code: str, message: str) -> DomainError:
+    return DomainError(message, code=code, details=[{"path": f"/steps/{name}", "code": code, "message": message}])
 
 
 def upgrade_targets(

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from blocks.errors import NotFoundError, PermissionDeniedError
 from executor.compiler import CompilationResult, CompilerConfig, compile_workflow
-from registry.api.errors import ApiError, NotFoundError
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.catalog import catalog_snapshot
 
@@ -35,7 +35,7 @@ def workflow_get(*, user: AbstractBaseUser | AnonymousUser, workflow_id: int, fo
     if workflow is None or not (owns or workflow.public):
         raise NotFoundError(f"Workflow {workflow_id} does not exist.", code="not_found")
     if for_change and not owns:
-        raise ApiError("Only the owner can change this workflow.", code="permission_denied", status_code=403)
+        raise PermissionDeniedError("Only the owner can change this workflow.")
     return workflow
 
 

@@ -19,10 +19,10 @@ from django.db import IntegrityError, transaction
 
 from blocks.catalog import BUILTIN_BLOCKS, builtin_descriptions
 from blocks.compatibility.migrations import migration_problems
+from blocks.errors import ConflictError, DomainError
 from blocks.kinds import ALL_KINDS
 from blocks.spec import BlockSpec
 from blocks.validation import canonical_description, content_hash, family_and_version, validate_description
-from registry.api.errors import ApiError, ConflictError
 from registry.models import AuditAction, BlockType, BlockVersion, BlockVersionRevision, Kind, Source, State
 from registry.selectors.compatibility import compatibility_check
 from registry.services.audit import audit_record, version_state
@@ -205,7 +205,7 @@ def blocks_import(payload: Mapping[str, Any], *, dry_run: bool = False, user: Us
     if isinstance(blocks, list):
         blocks = [canonical_description(block) for block in blocks]
     if not isinstance(blocks, list):
-        raise ApiError("A describe payload has a `blocks` list.", code="invalid_payload")
+        raise DomainError("A describe payload has a `blocks` list.", code="invalid_payload")
     problems = []
     for index, description in enumerate(blocks):
         for problem in validate_description(description):
@@ -213,7 +213,7 @@ def blocks_import(payload: Mapping[str, Any], *, dry_run: bool = False, user: Us
                 {"path": f"/blocks/{index}{problem.pointer}", "code": problem.code, "message": problem.message}
             )
     if problems:
-        raise ApiError(
+        raise DomainError(
             "The payload has block descriptions that are not valid.", code="invalid_manifest", details=problems
         )
     try:
@@ -277,14 +277,14 @@ def block_version_register(
     problems = validate_description(description)
     description = canonical_description(description)
     if problems:
-        raise ApiError(
+        raise DomainError(
             "The block description is not valid.",
             code="invalid_manifest",
             details=[{"path": p.pointer, "code": p.code, "message": p.message} for p in problems],
         )
     bad_migrations = migration_problems(description)
     if bad_migrations:
-        raise ApiError(
+        raise DomainError(
             "The block description is not valid.",
             code="invalid_manifest",
             details=[
@@ -377,7 +377,7 @@ def _check_kinds_exist(description: Mapping[str, Any]) -> None:
                     }
                 )
     if details:
-        raise ApiError(
+        raise DomainError(
             "The block description uses kinds that are not registered.", code="invalid_manifest", details=details
         )
 
@@ -404,7 +404,7 @@ def block_version_change_state(
         row.sunset_date = None
     elif action == "deprecate":
         if replacement and not BlockVersion.objects.filter(type_identifier=replacement).exists():
-            raise ApiError(
+            raise DomainError(
                 f"The replacement {replacement!r} is not a registered block version.",
                 code="unknown_replacement",
                 details=[{"path": "/replacement", "code": "unknown_block_type", "message": replacement}],
@@ -420,11 +420,11 @@ def block_version_change_state(
             row.block_type.save(update_fields=["default_version", "updated_at"])
     elif action == "make_default":
         if row.state != State.PUBLISHED:
-            raise ApiError("Only a published version can be the default.", code="not_published")
+            raise DomainError("Only a published version can be the default.", code="not_published")
         row.block_type.default_version = row
         row.block_type.save(update_fields=["default_version", "updated_at"])
     else:
-        raise ApiError(f"Unknown action {action!r}.", code="invalid_action")
+        raise DomainError(f"Unknown action {action!r}.", code="invalid_action")
     row.changed_by = _user_or_none(user)
     row.save()
     audit_record(

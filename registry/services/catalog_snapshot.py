@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 
 from blocks.catalog import query_language_description
 from blocks.connections import BlockConnectionsIndex, build_connections, kinds_connections, primitives_connections
+from blocks.errors import ConflictError
 from blocks.spec import BlockSpec
-from registry.api.errors import ConflictError
 from registry.models import CatalogSnapshot, Kind
 from registry.selectors.catalog import catalog_block_specs
 

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from blocks.errors import DomainError, PayloadTooLargeError
 from executor.fetch import FetchError, check_url
-from registry.api.errors import ApiError, PayloadTooLargeError
 from registry.execution import image_limits
 
 
@@ -31,10 +31,8 @@ class ItemSource:
     location: str
 
 
-def _input_error(message: str, *, code: str, path: str, status_code: int = 400) -> ApiError:
-    return ApiError(
-        message, code=code, status_code=status_code, details=[{"path": path, "code": code, "message": message}]
-    )
+def _input_error(message: str, *, code: str, path: str) -> DomainError:
+    return DomainError(message, code=code, details=[{"path": path, "code": code, "message": message}])
 
 
 def _check_count(count: int, path: str) -> None:
@@ -78,7 +76,7 @@ def zip_open(upload: IO[bytes]) -> zipfile.ZipFile:
             )
         for member in members:
             _member_name(member.filename)
-    except ApiError:
+    except DomainError:
         archive.close()
         raise
     return archive
@@ -112,7 +110,7 @@ def zip_extract(archive: zipfile.ZipFile, *, prefix: str) -> list[ItemSource]:
         raise _input_error(
             "The zip is damaged: a file in it cannot be read.", code="invalid_zip", path="/images"
         ) from exc
-    except ApiError:
+    except DomainError:
         files_delete(stored)
         raise
     finally:

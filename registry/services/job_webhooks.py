@@ -11,8 +11,8 @@ import json
 
 from django.conf import settings
 
+from blocks.errors import DomainError
 from executor.fetch import FetchError, FetchLimits, post_json
-from registry.api.errors import ApiError
 from registry.models import Job
 from registry.selectors.jobs import job_detail, job_summary
 from registry.services.job_inputs import webhook_check
@@ -34,7 +34,7 @@ def job_webhook_deliver(*, job_id: int) -> dict[str, object] | None:
     try:
         webhook_check(job.webhook)
         delivery = {"status_code": post_json(job.webhook, json.dumps(payload).encode(), limits)}
-    except ApiError as exc:
+    except DomainError as exc:
         delivery = {"error": exc.code}
     except FetchError as exc:
         delivery = {"error": _WEBHOOK_ERRORS.get(exc.code, "webhook_unreachable")}

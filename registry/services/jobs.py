@@ -21,10 +21,10 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from blocks.errors import ConflictError, DomainError, ErrorCode
 from config.celery import app as celery_app
 from executor.engine import RunContext
 from executor.plan import ExecutionPlan
-from registry.api.errors import ApiError, ConflictError
 from registry.execution import run_context, run_deadline
 from registry.models import (
     FINISHED_JOB_STATUSES,
@@ -61,7 +61,7 @@ WEBHOOK_TASK = "registry.tasks.job_webhook_task"
 def _plan(revision: WorkflowRevision) -> ExecutionPlan:
     compiled = workflow_compile(revision.definition)
     if not compiled.valid or compiled.plan is None:
-        raise ApiError(
+        raise DomainError(
             "The workflow's current revision is not valid.",
             code="invalid_workflow",
             details=[issue.as_dict() for issue in compiled.errors],
@@ -73,7 +73,7 @@ def _image_input(plan: ExecutionPlan) -> str:
     for item in plan.inputs:
         if item.type in IMAGE_INPUT_TYPES:
             return item.name
-    raise ApiError("The workflow has no image input to give the job's images to.", code="no_image_input")
+    raise DomainError("The workflow has no image input to give the job's images to.", code="no_image_input")
 
 
 def _check_parameters(parameters: dict[str, Any], plan: ExecutionPlan, image_input: str) -> None:
@@ -81,7 +81,7 @@ def _check_parameters(parameters: dict[str, Any], plan: ExecutionPlan, image_inp
     names = {item.name for item in plan.inputs} - {image_input}
     wrong = sorted(set(parameters) - names)
     if wrong:
-        raise ApiError(
+        raise DomainError(
             "Parameters must name inputs of the workflow other than the image input, which each image fills.",
             code="unknown_parameter",
             details=[{"path": f"/parameters/{name}", "code": "unknown_parameter", "message": name} for name in wrong],
@@ -102,7 +102,7 @@ def job_create(
     """Start a job on the workflow's current revision over exactly one of the sources."""
     revision = workflow.revisions.filter(number=workflow.revision).first()
     if revision is None:
-        raise ApiError("The workflow has no saved revision.", code="invalid_workflow")
+        raise DomainError("The workflow has no saved revision.", code="invalid_workflow")
     plan = _plan(revision)
     if plan.lockfile() != revision.lockfile:
         raise ConflictError(
@@ -125,7 +125,7 @@ def job_create(
     elif files is not None:
         source = JobSource.FILES
     else:
-        raise ApiError("Give the job's images: a zip, URLs, a folder or files.", code="no_images")
+        raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code="no_images")
     with transaction.atomic():
         job = Job.objects.create(
             user=user,
@@ -161,10 +161,9 @@ def _enqueue_after(job_id: int) -> Callable[[], None]:
         except (KombuOperationalError, OSError) as exc:
             logger.warning("The job queue refused job %s: %s", job_id, exc)
             _fail_unanswered(job_id)
-            raise ApiError(
+            raise DomainError(
                 "The job queue is unavailable; the job is recorded as failed and can be retried.",
-                code="queue_unavailable",
-                status_code=503,
+                code=ErrorCode.QUEUE_UNAVAILABLE,
                 extra={"job": job_id},
             ) from exc
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from blocks.errors import ConflictError, DomainError
 from executor.models.local import LocalModelInfo, OnnxClassifier
-from registry.api.errors import ApiError
 from registry.models import LocalModel
 
 
@@ -18,7 +18,7 @@ def _check_loads(path: Path, *, model_id: str, class_names: list[str], width: in
     try:
         OnnxClassifier(info, threads=1)
     except Exception as exc:  # onnxruntime raises its own types for any unreadable model
-        raise ApiError("The file is not an ONNX model onnxruntime can load.", code="invalid_model") from exc
+        raise DomainError("The file is not an ONNX model onnxruntime can load.", code="invalid_model") from exc
 
 
 @transaction.atomic
@@ -26,20 +26,20 @@ def local_model_register(
     *, model_id: str, content: bytes, class_names: object, input_width: int, input_height: int
 ) -> LocalModel:
     if not isinstance(class_names, list) or not class_names or not all(isinstance(c, str) for c in class_names):
-        raise ApiError(
+        raise DomainError(
             "`class_names` must be a non-empty list of strings.",
             code="invalid",
             details=[{"path": "/class_names", "code": "invalid", "message": "list of strings"}],
         )
     if LocalModel.objects.filter(model_id=model_id).exists():
-        raise ApiError(f"A model is already registered as {model_id}.", code="conflict", status_code=409)
+        raise ConflictError(f"A model is already registered as {model_id}.")
     directory = Path(settings.MEDIA_ROOT) / "models"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / (re.sub(r"[^A-Za-z0-9_.-]", "_", model_id) + ".onnx")
     path.write_bytes(content)
     try:
         _check_loads(path, model_id=model_id, class_names=class_names, width=input_width, height=input_height)
-    except ApiError:
+    except DomainError:
         path.unlink(missing_ok=True)
         raise
     return LocalModel.objects.create(

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from blocks.errors import DomainError, ErrorCode
 from executor.compiler import CompilationResult, definition_hash
 from executor.engine import RunResult, RuntimeInputError, StepError, run_plan
 from executor.images import ImageError, load_images
 from executor.plan import ExecutionPlan
-from registry.api.errors import ApiError
 from registry.execution import image_limits, run_context, run_deadline
 from registry.models import Run, RunStatus, Workflow
 from registry.selectors.compatibility import disabled_steps
@@ -27,23 +27,23 @@ from registry.selectors.workflows import workflow_compile
 IMAGE_INPUT_TYPES = frozenset({"WorkflowImage"})
 
 
-class RunFailedError(ApiError):
+class RunFailedError(DomainError):
     """A recorded, failed run; `run` is the record and `result` what the engine produced, if it ran."""
 
     def __init__(
         self,
         message: str,
         *,
-        code: str,
-        status_code: int,
+        code: ErrorCode | str,
         run: Run,
         details: list[dict[str, Any]],
+        cause: DomainError | None = None,
         result: RunResult | None = None,
         error: dict[str, Any] | None = None,
         compilation: CompilationResult | None = None,
         specification: object = None,
     ) -> None:
-        super().__init__(message, code=code, status_code=status_code, details=details)
+        super().__init__(message, code=code, details=details, cause=cause)
         self.run = run
         self.extra = {"run": run_summary(run)}
         self.result = result
@@ -135,7 +135,6 @@ def run_start(
         raise RunFailedError(
             "The workflow is not valid.",
             code="invalid_workflow",
-            status_code=400,
             run=run,
             details=[issue.as_dict() for issue in compiled.errors],
             compilation=compiled,
@@ -149,7 +148,7 @@ def run_start(
         )
         error = {"code": "not_executable", "message": message, "step": missing[0], "property": None}
         run = _record(status=RunStatus.FAILED, error=error, **context)
-        raise RunFailedError(message, code="not_executable", status_code=400, run=run, details=[error])
+        raise RunFailedError(message, code="not_executable", run=run, details=[error])
     try:
         deadline = run_deadline()
         loaded, images = _load_images(plan, inputs)
@@ -159,7 +158,7 @@ def run_start(
     except ImageError as exc:
         error = {"code": exc.code, "message": exc.message, "step": None, "property": None}
         run = _record(status=RunStatus.FAILED, error=error, **context)
-        raise RunFailedError(exc.message, code=exc.code, status_code=exc.status_code, run=run, details=[error]) from exc
+        raise RunFailedError(exc.message, code=exc.code, run=run, details=[error], cause=exc) from exc
     except RuntimeInputError as exc:
         error = {
             "code": exc.code,
@@ -169,7 +168,7 @@ def run_start(
             "input": exc.input_name,
         }
         run = _record(status=RunStatus.FAILED, error=error, **context)
-        raise RunFailedError(exc.message, code=exc.code, status_code=400, run=run, details=[error]) from exc
+        raise RunFailedError(exc.message, code=exc.code, run=run, details=[error], cause=exc) from exc
     record = RunResult(outputs=run_plan_record_outputs(result), timings=result.timings, errors=result.errors)
     if result.errors:
         first: StepError = result.errors[0]
@@ -182,9 +181,9 @@ def run_start(
         raise RunFailedError(
             first.message,
             code=first.code,
-            status_code=first.status_code,
             run=run,
             details=[e.as_dict() for e in result.errors],
+            cause=first.cause,
             result=result,
             error=error,
         )
@@ -205,7 +204,7 @@ def _refuse_disabled(specification: object, context: dict[str, Any]) -> None:
     error = {"code": "block_disabled", "message": message, "step": disabled[0]["step"], "property": "type"}
     run = _record(status=RunStatus.FAILED, error=error, **context)
     details = [{**error, "step": d["step"], "type_identifier": d["type_identifier"]} for d in disabled]
-    raise RunFailedError(message, code="block_disabled", status_code=409, run=run, details=details)
+    raise RunFailedError(message, code="block_disabled", run=run, details=details)
 
 
 def run_plan_record_outputs(result: RunResult) -> list[dict[str, Any]]:

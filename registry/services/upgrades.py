@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from registry.api.errors import ConflictError
+from blocks.errors import ConflictError
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.upgrades import UpgradePlan, VersionIndex, upgrade_plan, upgrade_targets
 from registry.services.workflows import workflow_save

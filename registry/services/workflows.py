@@ -13,8 +13,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from blocks.errors import ConflictError, DomainError, NotFoundError
 from executor.compiler import CompilationResult
-from registry.api.errors import ApiError, ConflictError
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.catalog import catalog_snapshot
 from registry.selectors.workflows import workflow_compile
@@ -47,7 +47,7 @@ def _lockfile(definition: object) -> dict[str, dict[str, str]]:
 def _refuse_oversized(result: CompilationResult) -> None:
     too_many = next((issue for issue in result.errors if issue.code == "too_many_steps"), None)
     if too_many is not None:
-        raise ApiError(too_many.message, code="too_many_steps", details=[too_many.as_dict()])
+        raise DomainError(too_many.message, code="too_many_steps", details=[too_many.as_dict()])
 
 
 def _add_revision(
@@ -137,7 +137,7 @@ def workflow_revision_restore(*, workflow: Workflow, number: int, user: User) ->
     locked = Workflow.objects.select_for_update().get(pk=workflow.pk)
     old = locked.revisions.filter(number=number).first()
     if old is None:
-        raise ApiError(f"Revision {number} does not exist.", code="not_found", status_code=404)
+        raise NotFoundError(f"Revision {number} does not exist.")
     return _add_revision(
         locked, definition=old.definition, user=user, message=f"restored revision {number}", layout=old.layout
     )

@@ -99,6 +99,127 @@ def test_api_docs_need_no_internet():
         assert served["Content-Type"].startswith("text/javascript")
 
 
+TYPED_SETTINGS = [
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "BLOCKWISE_MAX_BODY_BYTES",
+    "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    "BLOCKWISE_MAX_STEPS",
+    "BLOCKWISE_MODEL_CONCURRENCY",
+    "BLOCKWISE_MODEL_TIMEOUT_S",
+    "BLOCKWISE_MODEL_RETRIES",
+    "BLOCKWISE_MAX_IMAGE_BYTES",
+    "BLOCKWISE_MAX_RUN_BODY_BYTES",
+    "BLOCKWISE_MAX_IMAGE_PIXELS",
+    "BLOCKWISE_IMAGE_URL_TIMEOUT_S",
+    "BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS",
+    "BLOCKWISE_MAX_IMAGES_PER_REQUEST",
+    "BLOCKWISE_MAX_REQUEST_PIXELS",
+    "BLOCKWISE_MAX_MODEL_RESPONSE_BYTES",
+    "BLOCKWISE_RUN_TIMEOUT_S",
+    "BLOCKWISE_HTTPS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "BLOCKWISE_BATCH_CHUNK_SIZE",
+    "BLOCKWISE_BATCH_MAX_FILES",
+    "BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES",
+    "BLOCKWISE_BATCH_MAX_UPLOAD_BYTES",
+    "BLOCKWISE_BATCH_ITEM_RETRIES",
+    "BLOCKWISE_BATCH_RETRY_BACKOFF_S",
+    "BLOCKWISE_WEBHOOK_TIMEOUT_S",
+    "BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS",
+    "BLOCKWISE_MAX_JSON_DEPTH",
+]
+PRINT_TYPED_SETTINGS = (
+    "import django, json, sys; django.setup(); from django.conf import settings as s; "
+    "values = {name: getattr(s, name) for name in sys.argv[1:]}; "
+    "values['SECURE_PROXY_SSL_HEADER'] = s.SECURE_PROXY_SSL_HEADER; "
+    "values['sqlite_timeout'] = s.DATABASES['default'].get('OPTIONS', {}).get('timeout'); "
+    "print(json.dumps(values))"
+)
+# Every typed variable's default, as the settings had them before django-environ read them.
+TYPED_DEFAULTS = {
+    "DEBUG": True,
+    "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "[::1]", "testserver"],
+    "CSRF_TRUSTED_ORIGINS": [],
+    "BLOCKWISE_MAX_BODY_BYTES": 1048576,
+    "DATA_UPLOAD_MAX_MEMORY_SIZE": 67108864,
+    "BLOCKWISE_MAX_STEPS": 1000,
+    "BLOCKWISE_MODEL_CONCURRENCY": 8,
+    "BLOCKWISE_MODEL_TIMEOUT_S": 30.0,
+    "BLOCKWISE_MODEL_RETRIES": 3,
+    "BLOCKWISE_MAX_IMAGE_BYTES": 10485760,
+    "BLOCKWISE_MAX_RUN_BODY_BYTES": 67108864,
+    "BLOCKWISE_MAX_IMAGE_PIXELS": 40000000,
+    "BLOCKWISE_IMAGE_URL_TIMEOUT_S": 10.0,
+    "BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS": False,
+    "BLOCKWISE_MAX_IMAGES_PER_REQUEST": 128,
+    "BLOCKWISE_MAX_REQUEST_PIXELS": 100000000,
+    "BLOCKWISE_MAX_MODEL_RESPONSE_BYTES": 4194304,
+    "BLOCKWISE_RUN_TIMEOUT_S": 60.0,
+    "BLOCKWISE_HTTPS": False,
+    "SECURE_SSL_REDIRECT": False,
+    "SECURE_HSTS_SECONDS": 0,
+    "BLOCKWISE_BATCH_CHUNK_SIZE": 10,
+    "BLOCKWISE_BATCH_MAX_FILES": 10000,
+    "BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES": 2147483648,
+    "BLOCKWISE_BATCH_MAX_UPLOAD_BYTES": 1073741824,
+    "BLOCKWISE_BATCH_ITEM_RETRIES": 3,
+    "BLOCKWISE_BATCH_RETRY_BACKOFF_S": 2.0,
+    "BLOCKWISE_WEBHOOK_TIMEOUT_S": 10.0,
+    "BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS": False,
+    "BLOCKWISE_MAX_JSON_DEPTH": 64,
+    "SECURE_PROXY_SSL_HEADER": None,
+    "sqlite_timeout": 30.0,
+}
+
+
+def _typed_settings(tmp_path, **env: str) -> dict[str, object]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BLOCKWISE_", "DATABASE_URL"))}
+    clean |= {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "1"}
+    clean |= {"BLOCKWISE_SECRET_KEY_FILE": str(tmp_path / "none")}
+    finished = subprocess.run(
+        [sys.executable, "-c", PRINT_TYPED_SETTINGS, *TYPED_SETTINGS],
+        cwd=REPO_DIR,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    values: dict[str, object] = json.loads(finished.stdout)
+    return values
+
+
+def test_typed_variables_keep_their_defaults(tmp_path):
+    assert _typed_settings(tmp_path) == TYPED_DEFAULTS
+
+
+def test_typed_variables_are_read_from_the_environment(tmp_path):
+    values = _typed_settings(
+        tmp_path,
+        BLOCKWISE_HTTPS="yes",
+        BLOCKWISE_MAX_STEPS="7",
+        BLOCKWISE_MODEL_TIMEOUT_S="2.5",
+        BLOCKWISE_BEHIND_PROXY="on",
+        BLOCKWISE_SQLITE_BUSY_TIMEOUT_S="4",
+        BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS="TRUE",
+        DJANGO_ALLOWED_HOSTS="a.example, b.example",
+    )
+    assert {name: value for name, value in values.items() if value != TYPED_DEFAULTS[name]} == {
+        "ALLOWED_HOSTS": ["a.example", "b.example"],
+        "BLOCKWISE_MAX_STEPS": 7,
+        "BLOCKWISE_MODEL_TIMEOUT_S": 2.5,
+        "BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS": True,
+        "BLOCKWISE_HTTPS": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "sqlite_timeout": 4.0,
+    }
+
+
 def test_sqlite_writes_a_log_and_does_not_flush_every_commit(tmp_path):
     code = (
         "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
@@ -124,4 +245,6 @@ def test_api_keys_are_redacted_from_every_log_line(tmp_path):
     finished = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=60, check=True
     )
-    assert finished.stderr == "POST /shapes/3?api_key=***&confidence=0.4 200\n"
+    (line,) = finished.stderr.splitlines()
+    assert "sk-live-123" not in line
+    assert json.loads(line)["message"] == "POST /shapes/3?api_key=***&confidence=0.4 200"

@@ -2,11 +2,14 @@
 
 import io
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from blocks.errors import InternalError
+from blocks.ports import NoModelConfiguredError
 from executor.compiler import compile_workflow
 from executor.engine import RunContext, RuntimeInputError, run_plan
 from executor.images import ImageLimits, decode_image, load_image
@@ -197,7 +200,7 @@ def test_an_unknown_model_fails_the_step_clearly(catalog, context):
     )
     assert not result.succeeded
     [error] = result.errors
-    assert (error.step, error.code, error.status_code) == ("classifier", "no_model", 400)
+    assert (error.step, error.code, type(error.cause)) == ("classifier", "no_model", NoModelConfiguredError)
     assert error.message == (
         "No local model is registered under 'someone/9', and no Roboflow API key was given to run it on Roboflow."
     )
@@ -280,6 +283,38 @@ def test_a_run_past_its_deadline_starts_no_further_step(catalog, context):
         }
     ]
     assert result.outputs == [{"predictions": None, "model": None}]
+
+
+class _Crashing:
+    """A model port with a bug: it raises something no port should."""
+
+    def classify(self, request, images):
+        raise KeyError("a bug in the port")
+
+
+def test_an_unexpected_exception_is_logged_with_its_trace_then_becomes_a_step_error(catalog, caplog):
+    caplog.set_level(logging.ERROR, logger="executor.engine")
+    result = run_plan(
+        compiled(demo_workflow(), catalog), {"image": image_of("red")}, RunContext(model_port=_Crashing())
+    )
+    assert [e.as_dict() for e in result.errors] == [
+        {
+            "step": "classifier",
+            "code": "step_failed",
+            "message": "Step `classifier` failed unexpectedly.",
+            "element": None,
+        }
+    ]
+    assert isinstance(result.errors[0].cause, InternalError)
+    [record] = caplog.records
+    assert (record.name, record.levelname, record.getMessage()) == (
+        "executor.engine",
+        "ERROR",
+        "Step classifier (roboflow_core/roboflow_classification_model@v2) failed unexpectedly",
+    )
+    assert record.exc_info is not None
+    assert record.exc_info[0] is KeyError
+    assert "KeyError: 'a bug in the port'" in caplog.text
 
 
 def test_local_batches_are_scored_in_runs_of_the_configured_size(catalog, monkeypatch):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from blocks.errors import PayloadTooLargeError
 from executor.images import ImageError, ImageLimits, load_image, load_images
 
 LIMITS = ImageLimits()
@@ -171,9 +172,9 @@ def test_images_per_request_are_counted_before_anything_is_read():
     limits = ImageLimits(max_images=2)
     with pytest.raises(ImageError) as error:
         load_images([("a", png_bytes()), ("b", png_bytes()), ("c", "not even an image")], limits=limits)
-    assert (error.value.code, error.value.status_code, error.value.message) == (
+    assert (error.value.code, isinstance(error.value, PayloadTooLargeError), error.value.message) == (
         "too_many_images",
-        413,
+        True,
         "The request has 3 images; the limit is 2.",
     )
 
@@ -186,9 +187,9 @@ def test_pixels_per_request_are_summed_before_anything_is_decoded():
     ]
     with pytest.raises(ImageError) as error:
         load_images([("a", png_bytes(40, 30)), ("b", png_bytes(40, 30)), ("c", png_bytes(10, 10))], limits=limits)
-    assert (error.value.code, error.value.status_code, error.value.message) == (
+    assert (error.value.code, isinstance(error.value, PayloadTooLargeError), error.value.message) == (
         "too_many_pixels",
-        413,
+        True,
         "The request's images have 2500 pixels together; the limit is 2450.",
     )
 

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from blocks.errors import ErrorCode
 from registry.api.errors import ApiError
 from registry.api.limits import require_object
 from registry.api.throttles import SignInThrottle, sign_in_allowed, sign_in_failed, sign_in_succeeded
@@ -34,7 +35,7 @@ def _authenticate(request: Request) -> Any:
     user = authenticate(request._request, **serializer.validated_data)
     if user is None or not user.is_active:
         sign_in_failed(username)
-        raise ApiError("Wrong username or password.", code="authentication_failed", status_code=401)
+        raise ApiError("Wrong username or password.", code=ErrorCode.AUTHENTICATION_FAILED)
     sign_in_succeeded(username)
     return user
 
@@ -47,7 +48,7 @@ class _CsrfChecked(SessionAuthentication):
         try:
             self.enforce_csrf(request)
         except drf_exceptions.PermissionDenied as exc:
-            raise ApiError(str(exc.detail), code="csrf_failed", status_code=403) from exc
+            raise ApiError(str(exc.detail), code=ErrorCode.CSRF_FAILED) from exc
 
 
 class TokenApi(APIView):

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from blocks.errors import DomainError, ErrorCode
 from registry.api.errors import ApiError
 from registry.api.intake import JSONObjectField, StrictCharField, json_field_loads
 from registry.api.limits import LimitedUploadHandler
@@ -208,8 +209,8 @@ class LocalModelListApi(APIView):
         if isinstance(data.get("class_names"), str):
             try:
                 data["class_names"] = json_field_loads(data["class_names"], field="class_names")
-            except ApiError as exc:
-                if exc.code != "parse_error":
+            except DomainError as exc:
+                if exc.code != ErrorCode.PARSE_ERROR:
                     raise
                 data["class_names"] = data["class_names"].split(",")
         serializer = LocalModelSerializer(data=data)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from registry.api.errors import ApiError
+from blocks.errors import DomainError
 from registry.services.models import local_model_register
 
 
@@ -35,6 +35,6 @@ class Command(BaseCommand):
                 input_width=width,
                 input_height=height,
             )
-        except ApiError as exc:
+        except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"registered {row.model_id} ({len(classes)} classes, {width}x{height})")

@@ -11,7 +11,7 @@ from typing import Any
 import requests
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from registry.api.errors import ApiError
+from blocks.errors import DomainError
 from registry.services.block_versions import blocks_import
 
 FETCH_TIMEOUT_S = 30.0
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError("A describe payload is a JSON object.")
         try:
             report = blocks_import(payload, dry_run=options["dry_run"])
-        except ApiError as exc:
+        except DomainError as exc:
             lines = [exc.message, *(f"  {d['path']}: {d['message']}" for d in exc.details[:20])]
             raise CommandError("\n".join(lines)) from exc
         prefix = "would import" if options["dry_run"] else "imported"

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from registry.api.errors import ApiError
+from blocks.errors import DomainError
 from registry.models import FINISHED_JOB_STATUSES, Job, Workflow
 from registry.selectors.jobs import job_detail, job_results_jsonl, job_summary
 from registry.services.jobs import job_create
@@ -78,7 +78,7 @@ class Command(BaseCommand):
                     job = job_create(user=workflow.owner, workflow=workflow, parameters=parameters, zip_upload=upload)
             else:
                 job = job_create(user=workflow.owner, workflow=workflow, parameters=parameters, files=_files(paths))
-        except ApiError as exc:
+        except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from exc
         self.stdout.write(f"job {job.pk}: {job.total} images on {workflow.name!r} revision {job.revision.number}")
         if options["no_wait"]:

@@ -201,10 +201,10 @@ def test_a_running_job_cannot_be_retried(alice_api, url):
 
 
 def test_a_job_with_no_source_is_refused(alice, demo_workflow):
-    from registry.api.errors import ApiError
+    from blocks.errors import DomainError
     from registry.services.jobs import job_create
 
-    with pytest.raises(ApiError) as raised:
+    with pytest.raises(DomainError) as raised:
         job_create(user=alice, workflow=demo_workflow)
     assert raised.value.code == "no_images"
     assert Job.objects.count() == 0

@@ -1,0 +1,83 @@
+"""Every error body the Roboflow-compatible routes answer with (spec section 5.4), built here only.
+
+Statuses come from the same table as the native API (`registry.api.errors.http_status`); what differs
+is the shape: a bare `{"message"}`, FastAPI's 422 `{"detail"}`, or Roboflow's workflow error with its
+`error_type`, `context` and, for step errors, `blocks_errors`. The workflow error bodies themselves
+are built by `executor.compiler.roboflow` (`error_body`, `block_error`): the compiler's conformance
+logic needs them and the executor may not import the registry, so this module only wraps them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import JsonResponse
+
+from blocks.errors import DomainError
+from executor.compiler import CompilationResult
+from executor.compiler.roboflow import block_error, error_body, roboflow_error, syntax_error_body
+from registry.api.errors import http_status
+from registry.services.runs import RunFailedError
+
+RUNTIME_CONTEXT = "workflow_execution | runtime_input_validation"
+STEP_CONTEXT = "workflow_execution | step_execution"
+
+
+def message_response(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"message": message}, status=status)
+
+
+def refusal(exc: DomainError) -> JsonResponse:
+    """A request refused before any workflow is looked at (a body over the limit, bad bytes)."""
+    return message_response(http_status(exc), exc.message)
+
+
+def missing_field(*loc: str, msg: str = "Field required", error_type: str = "missing") -> JsonResponse:
+    """FastAPI's validation answer for a request body that lacks a field or is not an object."""
+    return JsonResponse({"detail": [{"loc": ["body", *loc], "msg": msg, "type": error_type}]}, status=422)
+
+
+def workflow_error(
+    message: str,
+    error_type: str,
+    context: str,
+    status: int,
+    blocks_errors: list[Any] | None = None,
+) -> JsonResponse:
+    return JsonResponse(error_body(message, error_type, context, blocks_errors), status=status)
+
+
+def syntax_error(message: str) -> JsonResponse:
+    return JsonResponse(syntax_error_body(message), status=400)
+
+
+def compilation_failed(result: CompilationResult, definition: object) -> JsonResponse:
+    status, body = roboflow_error(result, definition)
+    return JsonResponse(body, status=status)
+
+
+def run_failed(exc: RunFailedError) -> JsonResponse:
+    if exc.compilation is not None:
+        return compilation_failed(exc.compilation, exc.specification)
+    status = http_status(exc)
+    if exc.result is None:
+        # Roboflow answers every refused input with 400; only a request over our size limits stays 413.
+        status = 413 if status == 413 else 400
+        return workflow_error(exc.message, "RuntimeInputError", RUNTIME_CONTEXT, status)
+    if _partial(exc):
+        # Some images failed at the model, others did not: the outputs that exist, and what failed.
+        return JsonResponse({"outputs": exc.result.outputs, "errors": [e.as_dict() for e in exc.result.errors]})
+    step = exc.error.get("step")
+    if status >= 500:
+        # A model server that is down or slow keeps its status (502/503/504); only our own faults are 500s.
+        block = block_error(step, details=exc.message)
+        return workflow_error(exc.message, "StepExecutionError", STEP_CONTEXT, status, [block])
+    return workflow_error(exc.message, "ClientCausedStepExecutionError", STEP_CONTEXT, status, [block_error(step)])
+
+
+def _partial(exc: RunFailedError) -> bool:
+    """Every error belongs to one element, and at least one element has none."""
+    result = exc.result
+    if result is None or not result.errors or any(error.element is None for error in result.errors):
+        return False
+    return len({error.element for error in result.errors}) < len(result.outputs)

@@ -1,0 +1,179 @@
+"""Architecture rules that import-linter cannot express, checked on the source text.
+
+Below the HTTP layers nothing knows about HTTP statuses: services, selectors, models, execution,
+tasks, management commands and the pure packages raise domain errors (`blocks.errors`) and never
+import `registry.api`. Every error code written in the source is a value of the one `ErrorCode`
+enum, and modules log through their own logger. These catch stragglers after merges.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from blocks.errors import ErrorCode
+
+ROOT = Path(__file__).resolve().parent.parent
+# The HTTP layers (and the admin, a UI of its own); everything else in these packages is below them.
+HTTP_LAYERS = ("registry/api/", "registry/roboflow/", "registry/admin/", "registry/docs/", "registry/health.py")
+CODED = ["blocks", "executor", "registry"]
+APPLICATION = ["blocks", "executor", "registry", "config", "frontend"]
+LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
+# Outbound HTTP clients read the status of the reply they got (requests' `Response.status_code`).
+HTTP_REPLY_NAMES = {"response", "reply"}
+
+
+def _modules(*folders: str) -> list[Path]:
+    paths = (path for folder in folders for path in (ROOT / folder).rglob("*.py"))
+    return sorted(path for path in paths if "migrations" not in path.parts)
+
+
+def _below_http() -> list[Path]:
+    return [path for path in _modules(*CODED) if not str(path.relative_to(ROOT)).startswith(HTTP_LAYERS)]
+
+
+def _status_code_mentions(tree: ast.AST) -> list[int]:
+    """Lines that name `status_code` as code (a name, an attribute, a parameter, a keyword); a string
+    key in stored data is not code, and reading the status of an outbound HTTP reply is allowed."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "status_code":
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Attribute) and node.attr == "status_code":
+            reply = isinstance(node.value, ast.Name) and node.value.id in HTTP_REPLY_NAMES
+            if not (reply and isinstance(node.ctx, ast.Load)):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.arg) and node.arg == "status_code":
+            lines.append(node.lineno)
+        elif isinstance(node, ast.keyword) and node.arg == "status_code":
+            lines.append(node.value.lineno)
+    return sorted(lines)
+
+
+def _imports_http_layer(tree: ast.AST) -> list[int]:
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        if any(name.startswith(("registry.api", "registry.roboflow")) for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def _written_codes(tree: ast.AST) -> list[tuple[int, str]]:
+    """Error codes as the source writes them: `code="..."`, `code = "..."`, and the first argument
+    of the compiler's `issues.error(...)` / `issues.warning(...)`."""
+    found = []
+    for node in ast.walk(tree):
+        value: ast.expr | None = None
+        if (isinstance(node, ast.keyword) and node.arg == "code") or (
+            isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "code" for t in node.targets)
+        ):
+            value = node.value
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"error", "warning"}
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "issues"
+            and node.args
+        ):
+            value = node.args[0]
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            found.append((value.lineno, value.value))
+    return found
+
+
+@pytest.mark.parametrize("check", [_status_code_mentions, _imports_http_layer])
+def test_nothing_below_the_http_layers_knows_about_http(check: Callable[[ast.AST], list[int]]):
+    offenders = {
+        str(path.relative_to(ROOT)): lines for path in _below_http() if (lines := check(ast.parse(path.read_text())))
+    }
+    assert offenders == {}
+
+
+def test_every_error_code_in_the_source_is_in_the_enum():
+    known = {code.value for code in ErrorCode}
+    unknown = {
+        f"{path.relative_to(ROOT)}:{line}": code
+        for path in _modules(*CODED)
+        for line, code in _written_codes(ast.parse(path.read_text()))
+        if code not in known
+    }
+    assert unknown == {}
+
+
+def _is_print(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+
+
+def _is_root_logger_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "logging"
+        and node.func.attr in LOG_CALLS
+    )
+
+
+def _is_logger_not_named_after_its_module(node: ast.AST) -> bool:
+    if not (
+        isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id in {"logger", "log", "LOGGER"} for t in node.targets)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Attribute)
+        and node.value.func.attr == "getLogger"
+    ):
+        return False
+    args = node.value.args
+    return not (len(args) == 1 and isinstance(args[0], ast.Name) and args[0].id == "__name__")
+
+
+def _stray_logging(tree: ast.AST) -> list[int]:
+    """Lines that log around the module's own logger: the root logger (`logging.info(...)`), a
+    `logger` named otherwise than after its module, or `print`."""
+    checks = (_is_print, _is_root_logger_call, _is_logger_not_named_after_its_module)
+    return [getattr(node, "lineno", 0) for node in ast.walk(tree) if any(check(node) for check in checks)]
+
+
+def test_modules_log_through_their_own_logger():
+    offenders = {
+        str(path.relative_to(ROOT)): lines
+        for path in _modules(*APPLICATION)
+        if (lines := _stray_logging(ast.parse(path.read_text())))
+    }
+    assert offenders == {}
+
+
+def test_the_checks_see_what_they_are_meant_to_catch():
+    source = (
+        "from registry.api.errors import ApiError\n"
+        "from registry import api\n"
+        "class E(Exception):\n"
+        "    status_code = 409\n"
+        "def f(status_code=400):\n"
+        "    raise ApiError('x', code='made_up', status_code=404)\n"
+        "ok = response.status_code\n"
+        "data = {'status_code': 204}\n"
+        "issues.error('also_made_up', 'message', '/steps/0')\n"
+    )
+    tree = ast.parse(source)
+    assert _status_code_mentions(tree) == [4, 5, 6]
+    assert _imports_http_layer(tree) == [1, 2]
+    assert sorted(_written_codes(tree)) == [(6, "made_up"), (9, "also_made_up")]
+    logs = ast.parse(
+        "logger = logging.getLogger(__name__)\n"
+        "log = logging.getLogger('blockwise')\n"
+        "logging.warning('root')\n"
+        "logger.warning('fine')\n"
+        "print('out')\n"
+    )
+    assert _stray_logging(logs) == [2, 3, 5]
