@@ -11,10 +11,9 @@ from collections.abc import Mapping
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from blocks.errors import ConflictError
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.upgrades import UpgradePlan, VersionIndex, upgrade_plan, upgrade_targets
-from registry.services.workflows import workflow_save
+from registry.services.workflows import workflow_lock_at, workflow_save
 
 
 @transaction.atomic
@@ -28,14 +27,9 @@ def workflow_upgrade(
     dry_run: bool = False,
     message: str = "",
 ) -> tuple[UpgradePlan, WorkflowRevision | None]:
-    locked = Workflow.objects.select_for_update().get(pk=workflow.pk)
-    if locked.revision != base_revision:
-        raise ConflictError(
-            f"This workflow has changed since revision {base_revision}: it is at revision {locked.revision}. "
-            "Reload it and plan the upgrade again.",
-            code="stale_revision",
-            extra={"current_revision": locked.revision},
-        )
+    locked = workflow_lock_at(
+        workflow=workflow, base_revision=base_revision, advice="Reload it and plan the upgrade again."
+    )
     definition = locked.revisions.get(number=locked.revision).definition
     index = VersionIndex.load()
     moves = upgrade_targets(definition, index=index, targets=targets, to_default=to_default)

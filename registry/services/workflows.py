@@ -86,6 +86,19 @@ def workflow_create(
     return workflow
 
 
+def workflow_lock_at(*, workflow: Workflow, base_revision: int, advice: str) -> Workflow:
+    """The workflow's row, locked until the transaction ends, if it is still at `base_revision`;
+    otherwise a stale-revision conflict that says what to do (`advice`)."""
+    locked = Workflow.objects.select_for_update().get(pk=workflow.pk)
+    if locked.revision != base_revision:
+        raise ConflictError(
+            f"This workflow has changed since revision {base_revision}: it is at revision {locked.revision}. {advice}",
+            code="stale_revision",
+            extra={"current_revision": locked.revision},
+        )
+    return locked
+
+
 @transaction.atomic
 def workflow_save(
     *,
@@ -101,14 +114,9 @@ def workflow_save(
 ) -> Workflow:
     """Renames and other settings alone change the workflow; a definition or a layout makes a revision
     (a layout alone keeps the current definition)."""
-    locked = Workflow.objects.select_for_update().get(pk=workflow.pk)
-    if locked.revision != base_revision:
-        raise ConflictError(
-            f"This workflow has changed since revision {base_revision}: it is at revision {locked.revision}. "
-            "Reload it, reapply your change and save again.",
-            code="stale_revision",
-            extra={"current_revision": locked.revision},
-        )
+    locked = workflow_lock_at(
+        workflow=workflow, base_revision=base_revision, advice="Reload it, reapply your change and save again."
+    )
     if name is not None:
         locked.name = name
     if description is not None:
