@@ -113,6 +113,13 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
 
 type Page<T> = { count: number; results: T[] };
 
+export interface UpgradePlan {
+  steps: Array<{ step: string; from: string; to: string; changes: Array<{ code: string; pointer: string; message: string; breaks: string[] }> }>;
+  patch: Array<{ op: string; path: string; value?: unknown; from?: string }>;
+  specification: unknown;
+  validation: { valid: boolean; errors: Issue[]; warnings: Issue[] };
+}
+
 export const api = {
   blocks: () => request<Page<BlockSummary>>("GET", "/api/v1/blocks/?state=&executable="),
   block: (id: string) => request<BlockDetail>("GET", `/api/v1/blocks/${id}/`),
@@ -147,6 +154,8 @@ export const api = {
     ),
   restore: (id: number, number: number) =>
     request<{ number: number; specification: unknown; layout: Layout }>("POST", `/api/v1/workflows/${id}/revisions/${number}/restore/`),
+  upgradePreview: (specification: unknown, steps: Record<string, string>) =>
+    request<UpgradePlan>("POST", "/api/v1/workflows/upgrade/", { specification, steps }),
   runs: (workflowId: number) => request<Page<RunSummary>>("GET", `/api/v1/workflows/${workflowId}/runs/`),
   run: (target: { specification: unknown } | { workflow: number }, images: Record<string, File>, inputs: Record<string, unknown>) => {
     const form = new FormData();
