@@ -6,18 +6,20 @@ from collections.abc import Mapping
 from graphlib import CycleError, TopologicalSorter
 from types import MappingProxyType
 
-from blocks.spec import WILDCARD_KIND, PropertySpec
+from blocks.connections import STEP_COMPATIBLE_ELEMENTS, kinds_compatible
+from blocks.spec import PropertySpec
 from executor.compiler.issues import IssueList, pointer, suggest
 from executor.compiler.parse import ParsedDefinition
 from executor.compiler.steps import ResolvedStep
 from executor.plan import Binding, ExecutionPlan, InputPlan, StepPlan
 
 INPUT_ELEMENTS = frozenset({"any_data", "workflow_parameter", "workflow_image", "workflow_video_metadata"})
-STEP_ELEMENTS = frozenset({"any_data", "step_output"})
 
 
 def _expected_kinds(prop: PropertySpec, from_input: bool) -> tuple[str, ...] | None:
-    allowed = INPUT_ELEMENTS if from_input else STEP_ELEMENTS
+    # Step outputs may feed `batch` references too: Roboflow's connection discovery and the editor's
+    # graph (blocks.connections) say so, and the compiler must not refuse a wire they offer.
+    allowed = INPUT_ELEMENTS if from_input else STEP_COMPATIBLE_ELEMENTS
     kinds: dict[str, None] = {}
     matched = False
     for ref in prop.references:
@@ -25,11 +27,6 @@ def _expected_kinds(prop: PropertySpec, from_input: bool) -> tuple[str, ...] | N
             matched = True
             kinds.update(dict.fromkeys(ref.kinds))
     return tuple(kinds) if matched else None
-
-
-def kinds_compatible(expected: tuple[str, ...], actual: tuple[str, ...]) -> bool:
-    """Roboflow's rule (spec 3.4): `*` on either side, or a shared kind name."""
-    return WILDCARD_KIND in expected or WILDCARD_KIND in actual or not set(expected).isdisjoint(actual)
 
 
 def wire(
@@ -215,7 +212,7 @@ def _wire_loose(
         actual = output.kinds
     # A step selector (flow control) carries no data, so it accepts no kind.
     expected = tuple(dict.fromkeys(k for ref in prop.references if ref.selected_element != "step" for k in ref.kinds))
-    if not kinds_compatible(expected, actual):
+    if not kinds_compatible(actual, expected):
         issues.error(
             "kind_mismatch",
             f"`{property_name}` of step {step.raw.label} accepts {_names(expected)}, but `{text}` is {_names(actual)}.",
@@ -244,7 +241,7 @@ def _check_kinds(
             **fields,
         )
         return
-    if not kinds_compatible(expected, actual):
+    if not kinds_compatible(actual, expected):
         issues.error(
             "kind_mismatch",
             f"`{binding.property}` of step {step_label} accepts {_names(expected)}, but "

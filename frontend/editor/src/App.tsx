@@ -6,6 +6,7 @@ import { useEffect } from "react";
 import { api } from "./api";
 import { openWorkflow } from "./actions/documents";
 import { Canvas } from "./components/Canvas";
+import { BatchPanel } from "./components/BatchPanel";
 import { Dialogs } from "./components/Dialogs";
 import { HistoryPanel } from "./components/HistoryPanel";
 import { Inspector } from "./components/Inspector";
@@ -57,6 +58,7 @@ function SidePanel() {
     <aside className="side" data-testid="properties-panel" aria-label="Inspector" key={generation}>
       <Inspector />
       <RunPanel />
+      <BatchPanel />
       <HistoryPanel />
     </aside>
   );

@@ -113,6 +113,25 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
 
 type Page<T> = { count: number; results: T[] };
 
+export interface Job {
+  id: number;
+  workflow: number;
+  status: string;
+  total: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+  rate: number | null;
+  eta_seconds: number | null;
+}
+
+export interface UpgradePlan {
+  steps: Array<{ step: string; from: string; to: string; changes: Array<{ code: string; pointer: string; message: string; breaks: string[] }> }>;
+  patch: Array<{ op: string; path: string; value?: unknown; from?: string }>;
+  specification: unknown;
+  validation: { valid: boolean; errors: Issue[]; warnings: Issue[] };
+}
+
 export const api = {
   blocks: () => request<Page<BlockSummary>>("GET", "/api/v1/blocks/?state=&executable="),
   block: (id: string) => request<BlockDetail>("GET", `/api/v1/blocks/${id}/`),
@@ -147,6 +166,17 @@ export const api = {
     ),
   restore: (id: number, number: number) =>
     request<{ number: number; specification: unknown; layout: Layout }>("POST", `/api/v1/workflows/${id}/revisions/${number}/restore/`),
+  upgradePreview: (specification: unknown, steps: Record<string, string>) =>
+    request<UpgradePlan>("POST", "/api/v1/workflows/upgrade/", { specification, steps }),
+  startJob: (workflowId: number, zip: File) => {
+    const form = new FormData();
+    form.append("images", zip);
+    return request<Job>("POST", `/api/v1/workflows/${workflowId}/jobs/`, form);
+  },
+  jobs: () => request<Page<Job>>("GET", "/api/v1/jobs/"),
+  job: (id: number) => request<Job>("GET", `/api/v1/jobs/${id}/`),
+  jobSummary: (id: number) => request<{ classes: Record<string, number>; errors: Record<string, number> }>("GET", `/api/v1/jobs/${id}/summary/`),
+  cancelJob: (id: number) => request<Job>("POST", `/api/v1/jobs/${id}/cancel/`),
   runs: (workflowId: number) => request<Page<RunSummary>>("GET", `/api/v1/workflows/${workflowId}/runs/`),
   run: (target: { specification: unknown } | { workflow: number }, images: Record<string, File>, inputs: Record<string, unknown>) => {
     const form = new FormData();

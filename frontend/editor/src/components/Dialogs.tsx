@@ -6,10 +6,11 @@ import { api, ApiError, type WorkflowSummary } from "../api";
 import { openWorkflow } from "../actions/documents";
 import { SHORTCUTS } from "../hooks/useShortcuts";
 import { useUi } from "../store/ui";
+import { UpgradeDialog } from "./UpgradeDialog";
 
 const close = () => useUi.getState().show(null);
 
-function Modal({ title, children }: { title: string; children: ReactNode }) {
+export function Modal({ title, children }: { title: string; children: ReactNode }) {
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === "Escape" && close()}>
       <div className="dialog" role="dialog" aria-modal="true" aria-label={title}>
@@ -144,5 +145,6 @@ export function Dialogs() {
   if (dialog.type === "open") return <OpenDialog />;
   if (dialog.type === "name") return <NameDialog {...dialog} />;
   if (dialog.type === "shortcuts") return <Shortcuts />;
+  if (dialog.type === "upgrade") return <UpgradeDialog step={dialog.step} to={dialog.to} />;
   return null;
 }

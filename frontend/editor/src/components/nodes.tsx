@@ -4,10 +4,11 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import { create } from "zustand";
 
-import type { Issue } from "../api";
+import type { BlockDetail, Issue } from "../api";
 import { nodeForPointer, VALUE_HANDLE, type GraphNode } from "../graph";
 import { acceptedFrom, fits } from "../kinds";
 import { useCatalog } from "../store/catalog";
+import { newerDefault } from "../upgrades";
 import { useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
 
@@ -79,6 +80,23 @@ function RunBadge({ name }: { name: string }) {
   );
 }
 
+/** Shown when the block's family has a newer default version; it opens the upgrade preview. */
+function UpgradeBadge({ detail, step }: { detail: BlockDetail | undefined; step: string }) {
+  const target = detail ? newerDefault(detail) : null;
+  if (!target) return null;
+  return (
+    <button
+      type="button"
+      className="upgrade-badge nodrag"
+      data-testid={`node-upgrade-${step}`}
+      title={`A newer default version is available: ${target.type_identifier}`}
+      onClick={() => useUi.getState().show({ type: "upgrade", step, to: target.type_identifier })}
+    >
+      {target.version} available
+    </button>
+  );
+}
+
 export const BlockNode = memo(function BlockNode({ id, data, selected }: NodeProps<FlowNode>) {
   const detail = useCatalog((s) => (data.kind === "block" ? s.details[data.typeIdentifier] : undefined));
   const table = useCatalog((s) => s.kinds);
@@ -89,6 +107,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
     <div className={`node block${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}`} data-testid={`node-${data.name}`}>
       <header>
         <span className="title">{detail?.human_name ?? data.typeIdentifier}</span> <small>{detail?.version}</small>
+        <UpgradeBadge detail={detail} step={data.name} />
         <div className="step-name">{data.name}</div>
       </header>
       {detail?.properties

@@ -12,6 +12,7 @@ export type Dialog =
   | { type: "open" }
   | { type: "name"; title: string; label: string; initial: string; onDone: (name: string) => void }
   | { type: "shortcuts" }
+  | { type: "upgrade"; step: string; to: string }
   | { type: "quickAdd"; at: { x: number; y: number }; screen: { x: number; y: number }; from: { node: string; handle: string } | null }
   | { type: "menu"; screen: { x: number; y: number }; target: { node: string } | { edge: string } | { pane: { x: number; y: number } } }
   | null;

@@ -1,0 +1,61 @@
+// The upgrade preview of one step: the server's list of changes, its JSON Patch and the validation
+// after it; Apply replaces the document in one undoable change.
+
+import { useEffect, useState } from "react";
+
+import { ApiError, type UpgradePlan } from "../api";
+import { applyUpgrade, previewUpgrade } from "../upgrades";
+import { useUi } from "../store/ui";
+import { Modal } from "./Dialogs";
+
+const close = () => useUi.getState().show(null);
+
+export function UpgradeDialog({ step, to }: { step: string; to: string }) {
+  const [plan, setPlan] = useState<UpgradePlan | null>(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    previewUpgrade(step, to).then(setPlan, (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+  }, [step, to]);
+  const apply = async () => {
+    if (!plan) return;
+    close();
+    await applyUpgrade(plan);
+    useUi.getState().say(`Upgraded ${step} to ${to}.`, "success");
+  };
+  const moved = plan?.steps.find((s) => s.step === step);
+  return (
+    <Modal title={`Upgrade ${step}`}>
+      {error && <p className="error" data-testid="upgrade-error">{error}</p>}
+      {!plan && !error && <p>Preparing the preview…</p>}
+      {plan && (
+        <>
+          <p data-testid="upgrade-summary">
+            {moved ? `${moved.from} → ${moved.to}` : `${step} has nothing to upgrade.`}
+          </p>
+          <ul data-testid="upgrade-changes">
+            {moved?.changes.map((c, i) => (
+              <li key={i}>
+                <code>{c.code}</code> {c.message}
+              </li>
+            ))}
+          </ul>
+          <details>
+            <summary>JSON Patch ({plan.patch.length} operations)</summary>
+            <pre data-testid="upgrade-patch">{JSON.stringify(plan.patch, null, 2)}</pre>
+          </details>
+          <p data-testid="upgrade-validation">
+            {plan.validation.valid ? "The upgraded workflow is valid." : `The upgraded workflow has ${plan.validation.errors.length} errors.`}
+          </p>
+        </>
+      )}
+      <div className="buttons">
+        <button type="button" onClick={() => void apply()} disabled={!moved}>
+          Apply
+        </button>
+        <button type="button" onClick={close}>
+          Cancel
+        </button>
+      </div>
+    </Modal>
+  );
+}
