@@ -7,7 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from blocks.errors import DomainError, ErrorCode
+from blocks.errors import DomainError
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
 from registry.roboflow.callers import roboflow_caller
@@ -35,12 +35,10 @@ def workflow_validate(request: HttpRequest) -> JsonResponse:
     except DomainError as exc:
         return refusal(exc)
     try:
+        # The intake's refusals (bad JSON, a NUL, a huge number) come before the body's shape is looked at.
         definition = parse_json_bytes(raw)
     except DomainError as exc:
-        if exc.code == ErrorCode.PARSE_ERROR or raw.lstrip().startswith(b"{"):
-            return syntax_error(exc.message)
-        # JSON that is not an object (a string with a NUL, a huge number): FastAPI's 422 comes first.
-        definition = None
+        return syntax_error(exc.message)
     if not isinstance(definition, dict):
         # FastAPI refuses such a body before Roboflow's route runs.
         return missing_field(msg="Input should be a valid dictionary", error_type="dict_type")
