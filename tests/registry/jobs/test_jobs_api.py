@@ -115,6 +115,11 @@ def test_someone_elses_jobs_are_not_found(alice_api, url, demo_workflow):
         ({"urls": ["http://127.0.0.1:9/a.png"]}, "url_not_allowed"),
         ({"urls": ["https://example.com/a.png"], "parameters": {"image": "x"}}, "unknown_parameter"),
         ({"urls": ["https://example.com/a.png"], "parameters": {"api_key": "x"}}, "unknown_parameter"),
+        # Only the JSON types the schema documents: DRF alone would take 7 for "7".
+        ({"urls": [7]}, "invalid"),
+        ({"folder": 7}, "invalid"),
+        ({"urls": ["https://example.com/a.png"], "webhook": 5}, "invalid"),
+        ({"urls": ["https://example.com/a.png"], "parameters": "{}"}, "invalid"),
     ],
 )
 def test_bad_json_bodies(alice_api, url, job_dirs, body, code):
