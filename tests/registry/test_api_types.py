@@ -2,9 +2,10 @@
 the OpenAPI schema documents: DRF alone would take `false` for a coordinate or `"1"` for a revision."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from registry.models import AuditRecord, Workflow, WorkflowRevision
+from registry.models import AuditRecord, Run, Workflow, WorkflowRevision
 from tests.executor.conftest import classification_workflow
 from tests.registry.conftest import make_user
 
@@ -84,3 +85,11 @@ def test_audit_answers_the_list_envelope(staff_api):
     body = staff_api.get("/api/v1/audit/", {"action": "policy", "limit": "1"}).json()
     assert (body["count"], len(body["results"])) == (AuditRecord.objects.filter(action="policy").count(), 1)
     assert body["results"][0]["after"] == {"compatibility": "FORWARD"}
+
+
+@pytest.mark.parametrize("name", ["specification", "inputs", "excluded_fields", "workflow", "api_key"])
+def test_a_run_form_refuses_a_file_where_text_belongs(name):
+    form = {name: SimpleUploadedFile("a.json", b"{}")}
+    response = APIClient().post("/api/v1/runs/", form, format="multipart")
+    assert _refusal(response) == (400, "invalid", [f"/{name}"])
+    assert Run.objects.count() == 0

@@ -93,9 +93,10 @@ def _job_request(request: Request) -> dict[str, Any]:
     """JSON as is; in a multipart form, `parameters` is JSON text beside the `images` file."""
     data: Any = request.data
     if hasattr(data, "getlist"):
+        form = request.POST  # the text fields: `request.data` also holds the files
         fields: dict[str, Any] = {key: data[key] for key in ("folder", "webhook") if key in data}
-        if "parameters" in data:
-            fields["parameters"] = json_field_loads(data["parameters"], field="parameters")
+        if "parameters" in form:
+            fields["parameters"] = json_field_loads(form["parameters"], field="parameters")
         if "images" in request.FILES:
             fields["images"] = request.FILES["images"]
         data = fields

@@ -64,7 +64,7 @@ def _json_text(what: str) -> dict[str, str]:
 
 # The same fields as a multipart form: JSON fields as text, and images as files named after the
 # inputs they are for (any other part name), so the editor can send images without base64.
-RUN_UPLOAD = {
+RUN_UPLOAD: dict[str, Any] = {
     "type": "object",
     "properties": {
         "specification": _json_text("A workflow definition (an object)"),
@@ -86,13 +86,21 @@ def _run_request(request: Request) -> dict[str, Any]:
     """The run request from JSON or from a multipart form (JSON fields as text, images as files)."""
     data: Any = request.data
     if hasattr(data, "getlist"):
+        misplaced = sorted(set(request.FILES) & set(RUN_UPLOAD["properties"]))
+        if misplaced:
+            raise ApiError(
+                "These fields are text, not files.",
+                code="invalid",
+                details=[{"path": f"/{key}", "code": "invalid", "message": "a file"} for key in misplaced],
+            )
+        form = request.POST  # the text fields: `request.data` also holds the files
         fields: dict[str, Any] = {}
         for key in ("specification", "inputs", "excluded_fields"):
-            if key in data:
-                fields[key] = json_field_loads(data[key], field=key)
+            if key in form:
+                fields[key] = json_field_loads(form[key], field=key)
         for key in ("workflow", "api_key"):
-            if key in data:
-                fields[key] = data[key]
+            if key in form:
+                fields[key] = form[key]
         data = fields
     if not isinstance(data, dict):
         raise ApiError("The request body must be a JSON object.", code="parse_error")

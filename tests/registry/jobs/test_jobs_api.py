@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registry.models import Job, JobItem
 from tests.registry.conftest import make_user
@@ -124,6 +125,11 @@ def test_someone_elses_jobs_are_not_found(alice_api, url, demo_workflow):
 )
 def test_bad_json_bodies(alice_api, url, job_dirs, body, code):
     assert_refused(alice_api.post(url, body, format="json"), 400, code, job_dirs)
+
+
+def test_a_form_with_parameters_as_a_file_is_refused(alice_api, url, job_dirs):
+    form = {"parameters": SimpleUploadedFile("p.json", b"{}")}
+    assert_refused(alice_api.post(url, form, format="multipart"), 400, "invalid", job_dirs)
 
 
 def test_urls_resolving_to_private_hosts_are_refused(alice_api, url, job_dirs, monkeypatch):
