@@ -226,6 +226,24 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: DRF would also take "7", 7.0 and `true`."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+class StrictFloatField(serializers.FloatField):
+    """A JSON number only: DRF would also take "1.5" and `true`."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return float(super().to_internal_value(data))
+
+
 def ascii_id(text: str) -> int | None:
     """An id from a URL: ASCII digits only (`str.isdigit` accepts `²` and `٣`), at most 18 of them."""
     return int(text) if _ASCII_ID.fullmatch(text) else None

@@ -33,7 +33,7 @@ ERROR_DESCRIPTIONS = {
     415: "The body's media type is not one this operation takes.",
     429: "Too many requests or wrong passwords; try again later.",
     502: "The model server answered with something that is not a prediction.",
-    503: "The model server is unavailable.",
+    503: "A server the request needs (a model server, the job queue) is unavailable.",
     504: "The model server did not answer in time.",
 }
 

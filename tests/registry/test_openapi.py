@@ -54,9 +54,18 @@ def test_public_reads_do_not_need_sign_in_and_writes_do(schema):
     assert {} in paths["/api/v1/blocks/"]["get"]["security"]
     assert {} not in paths["/api/v1/workflows/{workflow_id}/"]["put"]["security"]
     assert {} not in paths["/api/v1/blocks/"]["post"]["security"]
-    # Model ids are readable by everyone (the editor offers them); only staff register models.
+    # Model ids are offered to everyone in the editor; only staff register models.
     assert {} in paths["/api/v1/models/"]["get"]["security"]
     assert {} not in paths["/api/v1/models/"]["post"]["security"]
+    signed_in = [
+        ("/api/v1/audit/", "get"),
+        ("/api/v1/jobs/", "get"),
+        ("/api/v1/workflows/{workflow_id}/jobs/", "post"),
+        ("/api/v1/workflows/{workflow_id}/upgrade/", "post"),
+        ("/api/v1/compatibility/", "put"),
+        ("/api/v1/families/{family}/compatibility/", "delete"),
+    ]
+    assert [(path, method) for path, method in signed_in if {} in paths[path][method]["security"]] == []
 
 
 def test_request_constraints_are_documented(schema):
@@ -70,6 +79,26 @@ def test_request_constraints_are_documented(schema):
     assert (update["base_revision"]["minimum"], update["base_revision"]["maximum"]) == (0, 2**31 - 1)
     workflow_id = schema["paths"]["/api/v1/workflows/{workflow_id}/"]["get"]["parameters"][0]
     assert (workflow_id["schema"]["minimum"], workflow_id["schema"]["maximum"]) == (0, 2**63 - 1)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/runs/", "/api/v1/workflows/{workflow_id}/runs/"])
+def test_runs_document_json_and_multipart_bodies(schema, path):
+    content = schema["paths"][path]["post"]["requestBody"]["content"]
+    assert sorted(content) == ["application/json", "multipart/form-data"]
+    form = content["multipart/form-data"]["schema"]
+    assert sorted(form["properties"]) == ["api_key", "excluded_fields", "inputs", "specification", "workflow"]
+    # Images come as files named after the inputs they are for.
+    assert form["additionalProperties"]["format"] == "binary"
+
+
+def test_jobs_document_json_and_multipart_bodies_and_their_list(schema):
+    content = schema["paths"]["/api/v1/workflows/{workflow_id}/jobs/"]["post"]["requestBody"]["content"]
+    components = schema["components"]["schemas"]
+    upload = components[content["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert (upload["required"], upload["properties"]["images"]["format"]) == (["images"], "binary")
+    listing = schema["paths"]["/api/v1/jobs/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    envelope = components[listing["$ref"].rsplit("/", 1)[1]]
+    assert envelope["properties"]["results"] == {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,10 +3,10 @@ retry its failures, and download its results while it runs and after."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -17,44 +17,55 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.errors import ApiError, PayloadTooLargeError
+from registry.api.intake import JSONObjectField, StrictCharField, json_field_loads
+from registry.api.schema import paginated
 from registry.selectors.jobs import job_detail, job_get, job_list, job_results_csv, job_results_jsonl, job_summary
 from registry.selectors.workflows import workflow_get
 from registry.services.jobs import job_cancel, job_create, job_retry
 
-JOB = inline_serializer(
-    "Job",
-    {
-        "id": serializers.IntegerField(),
-        "workflow": serializers.IntegerField(),
-        "revision": serializers.IntegerField(),
-        "source": serializers.CharField(help_text="zip, urls, folder or files"),
-        "status": serializers.ChoiceField(
-            choices=["queued", "running", "succeeded", "completed_with_errors", "failed", "cancelled"]
-        ),
-        "total": serializers.IntegerField(),
-        "done": serializers.IntegerField(),
-        "failed": serializers.IntegerField(),
-        "cancelled": serializers.IntegerField(),
-        "created_at": serializers.DateTimeField(),
-        "started_at": serializers.DateTimeField(allow_null=True),
-        "finished_at": serializers.DateTimeField(allow_null=True),
-        "rate": serializers.FloatField(allow_null=True),
-        "eta_seconds": serializers.FloatField(allow_null=True),
-        "parameters": serializers.JSONField(),
-        "webhook": serializers.BooleanField(),
-        "webhook_result": serializers.JSONField(allow_null=True),
-    },
-)
+
+class JobSerializer(serializers.Serializer[Any]):
+    """A job as the API answers it (documentation only: `job_detail` builds it)."""
+
+    id = serializers.IntegerField()
+    workflow = serializers.IntegerField()
+    revision = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=["queued", "running", "succeeded", "completed_with_errors", "failed", "cancelled"]
+    )
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    rate = serializers.FloatField(allow_null=True)
+    eta_seconds = serializers.FloatField(allow_null=True)
+    parameters = serializers.JSONField()
+    webhook = serializers.BooleanField()
+    webhook_result = serializers.JSONField(allow_null=True)
+
+    def get_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = super().get_fields()
+        fields["source"] = serializers.CharField(help_text="zip, urls, folder or files")  # shadows Field.source
+        return fields
+
+
+JOB = JobSerializer
 
 SUMMARY = inline_serializer("JobSummary", {"classes": serializers.DictField(), "errors": serializers.DictField()})
 
 
-class JobInputSerializer(serializers.Serializer[Any]):
-    images = serializers.FileField(required=False, help_text="A zip of images (multipart).")
-    urls = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
-    folder = serializers.CharField(required=False, max_length=2000)
-    parameters = serializers.DictField(required=False, default=dict)
-    webhook = serializers.URLField(required=False, allow_blank=True, default="", max_length=2000)
+class JobSourcesSerializer(serializers.Serializer[Any]):
+    """A job as JSON: its images are URLs or a server folder."""
+
+    urls = serializers.ListField(child=StrictCharField(max_length=2000), required=False, max_length=100_000)
+    folder = StrictCharField(required=False, max_length=2000)
+    parameters = JSONObjectField(required=False, default=dict)
+    webhook = StrictCharField(
+        required=False, allow_blank=True, default="", max_length=2000, validators=[URLValidator(["http", "https"])]
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [key for key in ("images", "urls", "folder") if key in attrs]
@@ -63,20 +74,29 @@ class JobInputSerializer(serializers.Serializer[Any]):
         return attrs
 
 
+class JobInputSerializer(JobSourcesSerializer):
+    images = serializers.FileField(required=False, help_text="A zip of images (multipart).")
+
+
+class JobUploadSerializer(serializers.Serializer[Any]):
+    """A job as a multipart form (documentation only): a zip of images, parameters as JSON text."""
+
+    images = serializers.FileField(help_text="A zip of images.")
+    parameters = serializers.CharField(required=False, help_text="A JSON object, as text.")
+    webhook = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+
+
+JOB_REQUEST = {"application/json": JobSourcesSerializer, "multipart/form-data": JobUploadSerializer}
+
+
 def _job_request(request: Request) -> dict[str, Any]:
     """JSON as is; in a multipart form, `parameters` is JSON text beside the `images` file."""
     data: Any = request.data
     if hasattr(data, "getlist"):
+        form = request.POST  # the text fields: `request.data` also holds the files
         fields: dict[str, Any] = {key: data[key] for key in ("folder", "webhook") if key in data}
-        if "parameters" in data:
-            try:
-                fields["parameters"] = json.loads(data["parameters"])
-            except json.JSONDecodeError as exc:
-                raise ApiError(
-                    "The `parameters` field is not valid JSON.",
-                    code="parse_error",
-                    details=[{"path": "/parameters", "code": "parse_error", "message": exc.msg}],
-                ) from exc
+        if "parameters" in form:
+            fields["parameters"] = json_field_loads(form["parameters"], field="parameters")
         if "images" in request.FILES:
             fields["images"] = request.FILES["images"]
         data = fields
@@ -95,8 +115,10 @@ def _job_request(request: Request) -> dict[str, Any]:
 
 class WorkflowJobApi(APIView):
     permission_classes = [IsAuthenticated]
+    # 409: the blocks the revision was saved with have changed; 503: the job queue is down.
+    error_statuses = {"POST": (409, 503)}
 
-    @extend_schema(request=JobInputSerializer, responses={202: JOB})
+    @extend_schema(request=JOB_REQUEST, responses={202: JOB})
     def post(self, request: Request, workflow_id: int) -> Response:
         values = _job_request(request)
         workflow = workflow_get(user=request.user, workflow_id=workflow_id)
@@ -117,7 +139,7 @@ class JobListApi(APIView):
 
     @extend_schema(
         operation_id="v1_jobs_list",
-        responses=inline_serializer("JobList", {"count": serializers.IntegerField(), "results": JOB}),
+        responses=paginated("PaginatedJobList", JobSerializer(many=True)),
     )
     def get(self, request: Request) -> Response:
         jobs = [job_detail(job) for job in job_list(user=request.user).select_related("revision")[:100]]
@@ -167,6 +189,8 @@ class JobResultsCsvApi(APIView):
 
 class JobCancelApi(APIView):
     permission_classes = [IsAuthenticated]
+    # 409: the job has already finished.
+    error_statuses = {"POST": (409,)}
 
     @extend_schema(request=None, responses=JOB)
     def post(self, request: Request, job_id: int) -> Response:
@@ -176,6 +200,8 @@ class JobCancelApi(APIView):
 
 class JobRetryApi(APIView):
     permission_classes = [IsAuthenticated]
+    # 409: the job is still running, or none of its items failed.
+    error_statuses = {"POST": (409, 503)}
 
     @extend_schema(request=None, responses={202: JOB})
     def post(self, request: Request, job_id: int) -> Response:

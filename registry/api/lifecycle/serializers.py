@@ -7,13 +7,26 @@ from typing import Any
 from rest_framework import serializers
 
 from blocks.compatibility.policy import Compatibility
+from registry.api.intake import JSONObjectField, StrictBooleanField, StrictCharField, StrictIntegerField
 from registry.models import AuditRecord
+
+# Revision numbers are PostgreSQL integers; step names and version labels are short identifiers.
+REVISION_MAX = 2**31 - 1
+LABEL_MAX = 255
 
 COMPATIBILITY_VALUES = [mode.value for mode in Compatibility]
 
 
 class CompatibilitySerializer(serializers.Serializer[Any]):
     compatibility = serializers.ChoiceField(choices=COMPATIBILITY_VALUES)
+
+
+class AuditQuerySerializer(serializers.Serializer[Any]):
+    subject = serializers.CharField(required=False, allow_blank=True, help_text="a type identifier or a family")
+    action = serializers.ChoiceField(choices=["publish", "state", "policy"], required=False, allow_blank=True)
+    limit = serializers.IntegerField(
+        required=False, default=100, min_value=1, max_value=1000, help_text="at most this many, newest first"
+    )
 
 
 class CompatibilityOutSerializer(CompatibilitySerializer):
@@ -76,9 +89,12 @@ class UsagesSerializer(serializers.Serializer[Any]):
 
 class UpgradeTargetsSerializer(serializers.Serializer[Any]):
     steps = serializers.DictField(
-        child=serializers.CharField(), required=False, default=dict, help_text="step name -> `vN` or a type identifier"
+        child=StrictCharField(max_length=LABEL_MAX),
+        required=False,
+        default=dict,
+        help_text="step name -> `vN` or a type identifier",
     )
-    to_default = serializers.BooleanField(
+    to_default = StrictBooleanField(
         required=False, default=False, help_text="move every step to its family's default version"
     )
 
@@ -89,12 +105,12 @@ class UpgradeTargetsSerializer(serializers.Serializer[Any]):
 
 
 class UpgradeInputSerializer(UpgradeTargetsSerializer):
-    base_revision = serializers.IntegerField(min_value=0)
-    message = serializers.CharField(required=False, allow_blank=True, default="")
+    base_revision = StrictIntegerField(min_value=0, max_value=REVISION_MAX)
+    message = StrictCharField(required=False, allow_blank=True, default="", max_length=1_000)
 
 
 class UpgradePreviewInputSerializer(UpgradeTargetsSerializer):
-    specification = serializers.JSONField(help_text="a workflow definition, saved or not (the editor's document)")
+    specification = JSONObjectField(help_text="a workflow definition, saved or not (the editor's document)")
 
 
 class UpgradeStepSerializer(serializers.Serializer[Any]):

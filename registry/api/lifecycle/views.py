@@ -16,6 +16,7 @@ from registry.api.catalog.serializers import BlockRegisterSerializer
 from registry.api.catalog.views import StaffWrites, registration_description
 from registry.api.errors import ApiError
 from registry.api.lifecycle.serializers import (
+    AuditQuerySerializer,
     AuditRecordSerializer,
     CompatibilityCheckSerializer,
     CompatibilityOutSerializer,
@@ -28,6 +29,7 @@ from registry.api.lifecycle.serializers import (
     UsagesSerializer,
 )
 from registry.api.limits import require_object
+from registry.api.schema import paginated
 from registry.selectors.audit import audit_list
 from registry.selectors.catalog import block_version_get
 from registry.selectors.compatibility import (
@@ -42,8 +44,6 @@ from registry.selectors.usages import block_version_usages
 from registry.selectors.workflows import workflow_get
 from registry.services.compatibility import compatibility_delete, compatibility_set
 from registry.services.upgrades import workflow_upgrade
-
-AUDIT_LIMIT = 100
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -149,6 +149,8 @@ class BlockUsagesApi(APIView):
 
 class WorkflowUpgradeApi(APIView):
     permission_classes = [IsAuthenticated]
+    # 409: `base_revision` is not the workflow's current revision.
+    error_statuses = {"POST": (409,)}
 
     @extend_schema(
         request=UpgradeInputSerializer,
@@ -199,24 +201,11 @@ class AuditListApi(APIView):
     permission_classes = [IsAdminUser]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("subject", str, description="a type identifier or a family"),
-            OpenApiParameter("action", str, enum=["publish", "state", "policy"]),
-            OpenApiParameter("limit", int, description=f"at most this many, newest first (default {AUDIT_LIMIT})"),
-        ],
-        responses=AuditRecordSerializer(many=True),
+        parameters=[AuditQuerySerializer],
+        responses=paginated("PaginatedAuditRecordList", AuditRecordSerializer(many=True)),
     )
     def get(self, request: Request) -> Response:
-        limit = request.query_params.get("limit", str(AUDIT_LIMIT))
-        if not limit.isdigit() or not 0 < int(limit) <= 1000:
-            raise ApiError(
-                "`limit` must be a whole number from 1 to 1000.",
-                code="invalid",
-                details=[{"path": "limit", "code": "invalid", "message": limit}],
-            )
-        records, count = audit_list(
-            subject=request.query_params.get("subject", ""),
-            action=request.query_params.get("action", ""),
-            limit=int(limit),
-        )
+        query = AuditQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        records, count = audit_list(**query.validated_data)
         return Response({"count": count, "results": AuditRecordSerializer(records, many=True).data})

@@ -59,22 +59,49 @@ class RunInputSerializer(serializers.Serializer[Any]):
     )
 
 
-# Documented as JSON; the same fields also come as a multipart form (JSON fields as text, images as
-# files named after their inputs), which OpenAPI cannot describe with inputs named by the workflow.
-RUN_REQUEST = {"application/json": RunInputSerializer}
+def _json_text(what: str) -> dict[str, str]:
+    return {"type": "string", "description": f"{what}, as JSON text."}
+
+
+# The same fields as a multipart form: JSON fields as text, and images as files named after the
+# inputs they are for (any other part name), so the editor can send images without base64.
+RUN_UPLOAD: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "specification": _json_text("A workflow definition (an object)"),
+        "workflow": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+        "inputs": _json_text("The workflow's inputs (an object)"),
+        "api_key": {"type": "string", "maxLength": 500},
+        "excluded_fields": _json_text("Output names to leave out (an array of strings)"),
+    },
+    "additionalProperties": {
+        "type": "string",
+        "format": "binary",
+        "description": "An image for the input of this name.",
+    },
+}
+RUN_REQUEST = {"application/json": RunInputSerializer, "multipart/form-data": RUN_UPLOAD}
 
 
 def _run_request(request: Request) -> dict[str, Any]:
     """The run request from JSON or from a multipart form (JSON fields as text, images as files)."""
     data: Any = request.data
     if hasattr(data, "getlist"):
+        misplaced = sorted(set(request.FILES) & set(RUN_UPLOAD["properties"]))
+        if misplaced:
+            raise ApiError(
+                "These fields are text, not files.",
+                code="invalid",
+                details=[{"path": f"/{key}", "code": "invalid", "message": "a file"} for key in misplaced],
+            )
+        form = request.POST  # the text fields: `request.data` also holds the files
         fields: dict[str, Any] = {}
         for key in ("specification", "inputs", "excluded_fields"):
-            if key in data:
-                fields[key] = json_field_loads(data[key], field=key)
+            if key in form:
+                fields[key] = json_field_loads(form[key], field=key)
         for key in ("workflow", "api_key"):
-            if key in data:
-                fields[key] = data[key]
+            if key in form:
+                fields[key] = form[key]
         data = fields
     if not isinstance(data, dict):
         raise ApiError("The request body must be a JSON object.", code="parse_error")

@@ -6,7 +6,13 @@ from typing import Any
 
 from rest_framework import serializers
 
-from registry.api.intake import JSONObjectField, StrictBooleanField, StrictCharField
+from registry.api.intake import (
+    JSONObjectField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictFloatField,
+    StrictIntegerField,
+)
 from registry.models import Workflow, WorkflowRevision
 
 DESCRIPTION_MAX = 10_000
@@ -33,8 +39,8 @@ def _current(workflow: Workflow) -> WorkflowRevision | None:
 
 
 class PositionSerializer(serializers.Serializer[Any]):
-    x = serializers.FloatField(min_value=-1e7, max_value=1e7)
-    y = serializers.FloatField(min_value=-1e7, max_value=1e7)
+    x = StrictFloatField(min_value=-1e7, max_value=1e7)
+    y = StrictFloatField(min_value=-1e7, max_value=1e7)
 
 
 def layout_field() -> serializers.DictField:
@@ -73,7 +79,7 @@ class WorkflowCreateSerializer(serializers.Serializer[Any]):
 
 
 class WorkflowUpdateSerializer(serializers.Serializer[Any]):
-    base_revision = serializers.IntegerField(min_value=0, max_value=REVISION_MAX)
+    base_revision = StrictIntegerField(min_value=0, max_value=REVISION_MAX)
     name = StrictCharField(max_length=200, required=False, trim_whitespace=False)
     description = StrictCharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX)
     specification = JSONObjectField(required=False)

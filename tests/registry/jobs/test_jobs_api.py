@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registry.models import Job, JobItem
 from tests.registry.conftest import make_user
@@ -115,10 +116,20 @@ def test_someone_elses_jobs_are_not_found(alice_api, url, demo_workflow):
         ({"urls": ["http://127.0.0.1:9/a.png"]}, "url_not_allowed"),
         ({"urls": ["https://example.com/a.png"], "parameters": {"image": "x"}}, "unknown_parameter"),
         ({"urls": ["https://example.com/a.png"], "parameters": {"api_key": "x"}}, "unknown_parameter"),
+        # Only the JSON types the schema documents: DRF alone would take 7 for "7".
+        ({"urls": [7]}, "invalid"),
+        ({"folder": 7}, "invalid"),
+        ({"urls": ["https://example.com/a.png"], "webhook": 5}, "invalid"),
+        ({"urls": ["https://example.com/a.png"], "parameters": "{}"}, "invalid"),
     ],
 )
 def test_bad_json_bodies(alice_api, url, job_dirs, body, code):
     assert_refused(alice_api.post(url, body, format="json"), 400, code, job_dirs)
+
+
+def test_a_form_with_parameters_as_a_file_is_refused(alice_api, url, job_dirs):
+    form = {"parameters": SimpleUploadedFile("p.json", b"{}")}
+    assert_refused(alice_api.post(url, form, format="multipart"), 400, "invalid", job_dirs)
 
 
 def test_urls_resolving_to_private_hosts_are_refused(alice_api, url, job_dirs, monkeypatch):
