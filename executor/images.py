@@ -12,10 +12,11 @@ import base64
 import binascii
 import functools
 import io
+import time
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -152,23 +153,37 @@ def load_image(value: Any, *, parent_id: str, limits: ImageLimits) -> WorkflowIm
     return _from_base64(value, parent_id=parent_id, limits=limits)
 
 
-def load_images(values: Sequence[tuple[str, Any]], *, limits: ImageLimits) -> list[WorkflowImage]:
+def load_images(
+    values: Sequence[tuple[str, Any]], *, limits: ImageLimits, deadline: float | None = None
+) -> list[WorkflowImage]:
     """The images of one request, as (parent id, value) pairs, within the per-request limits.
 
     The count is checked before anything is read, and the pixels of all images (from their headers)
-    before anything is decoded. URLs are fetched side by side.
+    before anything is decoded. URLs are fetched side by side, none past the run's `deadline`
+    (time.monotonic()).
     """
     if len(values) > limits.max_images:
         raise ImageRequestTooLargeError(
             f"The request has {len(values)} images; the limit is {limits.max_images}.",
             code="too_many_images",
         )
+
+    def load(item: tuple[str, Any]) -> WorkflowImage:
+        parent_id, value = item
+        if deadline is None or not _is_url(value):
+            return load_image(value, parent_id=parent_id, limits=limits)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ImageError("The run ran out of time before the image could be fetched.", code="url_timeout")
+        within = replace(limits, url_timeout_s=min(limits.url_timeout_s, remaining))
+        return load_image(value, parent_id=parent_id, limits=within)
+
     urls = sum(1 for _, value in values if _is_url(value))
     if urls > 1:
         with ThreadPoolExecutor(max_workers=min(urls, limits.url_concurrency)) as pool:
-            images = list(pool.map(lambda item: load_image(item[1], parent_id=item[0], limits=limits), values))
+            images = list(pool.map(load, values))
     else:
-        images = [load_image(value, parent_id=parent_id, limits=limits) for parent_id, value in values]
+        images = [load(item) for item in values]
     total = sum(image.width * image.height for image in images)
     if total > limits.max_request_pixels:
         raise ImageRequestTooLargeError(

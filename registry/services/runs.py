@@ -56,7 +56,7 @@ def _user(user: AbstractBaseUser | AnonymousUser | None) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
-def _load_images(plan: ExecutionPlan, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+def _load_images(plan: ExecutionPlan, inputs: Mapping[str, Any], deadline: float) -> tuple[dict[str, Any], int]:
     """The image inputs loaded (headers read, URLs fetched, nothing decoded yet), all at once so the
     per-request limits see every image of the request."""
     wanted: dict[str, list[tuple[str, Any]]] = {}
@@ -68,7 +68,8 @@ def _load_images(plan: ExecutionPlan, inputs: Mapping[str, Any]) -> tuple[dict[s
             wanted[item.name] = [(f"{item.name}.[{index}]", element) for index, element in enumerate(value)]
         else:
             wanted[item.name] = [(item.name, value)]
-    images = iter(load_images([pair for pairs in wanted.values() for pair in pairs], limits=image_limits()))
+    pairs_in_order = [pair for pairs in wanted.values() for pair in pairs]
+    images = iter(load_images(pairs_in_order, limits=image_limits(), deadline=deadline))
     loaded = dict(inputs)
     for name, pairs in wanted.items():
         elements = [next(images) for _ in pairs]
@@ -151,7 +152,7 @@ def run_start(
         raise RunFailedError(message, code="not_executable", run=run, details=[error])
     try:
         deadline = run_deadline()
-        loaded, images = _load_images(plan, inputs)
+        loaded, images = _load_images(plan, inputs, deadline)
         result = run_plan(
             plan, loaded, run_context(api_key, deadline=deadline, user=context["user"]), excluded_fields=excluded_fields
         )

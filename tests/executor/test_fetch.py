@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from executor.fetch import FetchError, FetchLimits, fetch_url, is_public_address
-from executor.images import ImageError, ImageLimits, load_image
+from executor.images import ImageError, ImageLimits, load_image, load_images
 
 PUBLIC = "93.184.216.34"
 
@@ -180,3 +180,22 @@ def test_a_dripping_host_is_cut_at_the_deadline(host, path):
 def test_a_prompt_host_is_fetched_whole(host):
     limits = FetchLimits(max_bytes=100_000, timeout_s=5.0, allow_private=True)
     assert fetch_url(f"http://127.0.0.1:{host}/a.png", limits) == _png()
+
+
+def test_no_url_is_fetched_once_the_run_is_out_of_time(monkeypatch, host):
+    network = _Network(monkeypatch, [], reroute_port=host)
+    limits = ImageLimits(allow_private_urls=True)
+    with pytest.raises(ImageError) as late:
+        load_images([("image", f"http://127.0.0.1:{host}/a.png")], limits=limits, deadline=time.monotonic() - 1)
+    assert (late.value.code, late.value.message) == (
+        "url_timeout",
+        "The run ran out of time before the image could be fetched.",
+    )
+    assert (network.lookups, network.connects) == ([], [])
+
+
+def test_a_url_gets_only_the_time_the_run_has_left(host):
+    limits = ImageLimits(allow_private_urls=True, url_timeout_s=30.0)
+    with pytest.raises(ImageError) as slow:
+        load_images([("image", f"http://127.0.0.1:{host}/drip-body")], limits=limits, deadline=time.monotonic() + 1)
+    assert slow.value.code == "url_timeout"
