@@ -72,8 +72,6 @@ def live_server(
     """Start the server as `make serve` does (gunicorn, config/gunicorn.py) with `processes` workers on the
     benchmark database (a SQLite file or a URL); yields the process, its port and seconds to first answer.
     `env` and keyword arguments add settings (e.g. model URLs)."""
-    import urllib.request
-
     port = free_port()
     settings = {
         "DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
@@ -91,19 +89,37 @@ def live_server(
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = start + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/workflows/execution_engine/versions", timeout=1):
-                    break
-            except OSError:
-                if time.perf_counter() > deadline:
-                    raise
-                time.sleep(0.02)
+        wait_until_answering(f"http://127.0.0.1:{port}", process, timeout_s=60, poll_s=0.02)
         yield process, port, time.perf_counter() - start
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process, timeout_s=30)
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[bytes], *, timeout_s: float, poll_s: float) -> None:
+    """Until a server answers Roboflow's version route; RuntimeError if its process exits first."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server at {url} exited with {process.returncode} while starting")
+        try:
+            with urllib.request.urlopen(f"{url}/workflows/execution_engine/versions", timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(poll_s)
+
+
+def stop(process: subprocess.Popen[bytes], *, timeout_s: float) -> None:
+    """Ask a server to stop, and kill it if it has not within `timeout_s`."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def peak_mb(pid: int) -> float:

@@ -11,13 +11,11 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench._support import free_port
+from bench._support import free_port, stop, wait_until_answering
 from scripts.roboflow_env import env_ensure
 
 CLOSED = "http://127.0.0.1:9"
@@ -72,24 +70,12 @@ def roboflow_server(model_server_url: str, *, start_timeout_s: float = 300) -> I
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + start_timeout_s
-        while True:
-            if process.poll() is not None:
-                tail = (workdir / "server.log").read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"Roboflow Inference {python} exited with {process.returncode}:\n{tail}")
-            try:
-                with urllib.request.urlopen(f"{url}/workflows/execution_engine/versions", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
+        try:
+            wait_until_answering(url, process, timeout_s=start_timeout_s, poll_s=0.5)
+        except RuntimeError as exc:
+            tail = (workdir / "server.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"Roboflow Inference {python}: {exc}:\n{tail}") from exc
         yield url, process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout_s=20)
         log.close()
