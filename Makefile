@@ -8,7 +8,7 @@ EDITOR_BUILD := frontend/static/frontend/editor/index.html
 
 .PHONY: run test setup venv dev dev-deps editor migrate checks pytest vitest browser serve secret-key worker roboflow-env conformance
 
-# Set up, then serve with gunicorn. The admin account's lines are the last before the server starts.
+# Set up, then serve with the production server. The admin account's lines are the last before the server starts.
 run: setup
 	$(PY) manage.py sync_blocks
 	$(PY) manage.py seed_demo
@@ -22,7 +22,7 @@ worker: venv
 
 # Only the production server, for a checkout already set up (HOST, PORT, WEB_CONCURRENCY, DATABASE_URL,
 # or ADDRESS=host:port):
-# gunicorn, and beside it a Celery worker when no CELERY_BROKER_URL is set (see scripts/serve.py).
+# granian (config/server.py), and beside it a Celery worker when no CELERY_BROKER_URL is set (see scripts/serve.py).
 serve:
 	exec $(PY) -m scripts.serve $(if $(ADDRESS),--address $(ADDRESS))
 

@@ -6,7 +6,6 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -67,27 +66,28 @@ def live_server(
     processes: int = 1,
     env: dict[str, str] | None = None,
     app: str = "config.wsgi:application",
+    command: Callable[[dict[str, str]], list[str]] | None = None,
     **settings_env: str,
 ) -> Iterator[tuple[subprocess.Popen[bytes], int, float]]:
-    """Start the server as `make serve` does (gunicorn, config/gunicorn.py) with `processes` workers on the
+    """Start the server as `make serve` does (config/server.py) with `processes` workers on the
     benchmark database (a SQLite file or a URL); yields the process, its port and seconds to first answer.
-    `env` and keyword arguments add settings (e.g. model URLs)."""
+    `env` and keyword arguments add settings (e.g. model URLs); `command`, given the environment,
+    replaces the server's command line (another server, to compare)."""
+    from config.server import server_command
+
     port = free_port()
     settings = {
         "DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(processes),
-        "GUNICORN_ACCESS_LOG": "",
+        "ACCESS_LOG": "",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 30),
     }
+    environ = {**os.environ, **settings, **(env or {}), **settings_env}
     start = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", app],
-        cwd=REPO_DIR,
-        env={**os.environ, **settings, **(env or {}), **settings_env},
-        stderr=subprocess.DEVNULL,
-    )
+    argv = command(environ) if command else server_command(environ=environ, app=app)
+    process = subprocess.Popen(argv, cwd=REPO_DIR, env=environ, stderr=subprocess.DEVNULL)
     try:
         wait_until_answering(f"http://127.0.0.1:{port}", process, timeout_s=60, poll_s=0.02)
         yield process, port, time.perf_counter() - start
@@ -123,7 +123,7 @@ def stop(process: subprocess.Popen[bytes], *, timeout_s: float) -> None:
 
 
 def peak_mb(pid: int) -> float:
-    """The largest peak resident memory (VmHWM) among a gunicorn master's workers, in MB."""
+    """The largest peak resident memory (VmHWM) among a server's worker processes, in MB."""
     children = Path(f"/proc/{pid}/task/{pid}/children")
     pids = [int(p) for p in children.read_text().split()] if children.exists() else [pid]
     peaks = []

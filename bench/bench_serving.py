@@ -43,6 +43,7 @@ from bench.roboflow_live import roboflow_server
 COUNT = 64
 KEY = "bench-key"
 MODEL = "bench/1"
+EMPTY_APP = "bench.empty_wsgi:application"
 
 
 def jpeg_values(count: int) -> list[dict[str, str]]:
@@ -150,16 +151,23 @@ def side_by_side(
 
 
 def floor(definition: dict[str, Any]) -> None:
-    """The same POST to gunicorn, configured as `make serve` does, serving a WSGI app with no Django in
-    it (bench/empty_wsgi.py): what any view's answer costs at least through this server."""
-    with live_server(":memory:", app="bench.empty_wsgi:application") as (_, port, _):
-        client = Client(f"http://127.0.0.1:{port}")
+    """The same POST to a WSGI app with no Django in it (bench/empty_wsgi.py): what any view's answer
+    costs at least through the server `make serve` starts, and through gunicorn's threaded workers
+    (the server it replaced) for comparison."""
 
-        def post() -> None:
-            status, answer = client.post("/workflows/validate", definition)
-            assert status == 200 and answer == {"status": "ok"}
+    def gunicorn(environ: dict[str, str]) -> list[str]:
+        address = f"127.0.0.1:{environ['PORT']}"
+        return [sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", "8", "-b", address, EMPTY_APP]
 
-        report("floor: the same POST, gunicorn and an empty WSGI app", measure_ms(post, repeat=200), "ms", "-")
+    for label, command in (("granian (make serve)", None), ("gunicorn gthread", gunicorn)):
+        with live_server(":memory:", app=EMPTY_APP, command=command) as (_, port, _):
+            client = Client(f"http://127.0.0.1:{port}")
+
+            def post(client: Client = client) -> None:
+                status, answer = client.post("/workflows/validate", definition)
+                assert status == 200 and answer == {"status": "ok"}
+
+            report(f"floor: the same POST, empty WSGI app, {label}", measure_ms(post, repeat=200), "ms", "-")
 
 
 def renamed_chain() -> Callable[[], dict[str, Any]]:

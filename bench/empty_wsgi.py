@@ -1,4 +1,4 @@
-"""A WSGI app that answers `{"status": "ok"}` without Django: bench_serving serves it with gunicorn as
+"""A WSGI app that answers `{"status": "ok"}` without Django: bench_serving serves it as
 `make serve` configures it, to print the floor a request through the server costs before any view."""
 
 from collections.abc import Callable, Iterable

@@ -1,8 +1,56 @@
-"""WSGI entry point for gunicorn and runserver."""
+"""WSGI entry point for the production server and runserver.
 
+Two Django handlers share one process: Roboflow's API routes go through `settings.API_MIDDLEWARE`
+(no session, CSRF, authentication, messages or static files: those routes never use them), every
+other path through the full `settings.MIDDLEWARE`. Which routes are Roboflow's is read from the URL
+map itself, so a path is served exactly as Django would route it.
+"""
+
+from __future__ import annotations
+
+import functools
 import os
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from django.core.wsgi import get_wsgi_application
+import django
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.urls import Resolver404, resolve
+
+ROBOFLOW_VIEWS_MODULE = "registry.roboflow."
+
+
+def _handler_with(middleware: list[str]) -> WSGIHandler:
+    """A handler builds its chain from `settings.MIDDLEWARE` when it is made, and never reads it again."""
+    full = settings.MIDDLEWARE
+    settings.MIDDLEWARE = middleware
+    try:
+        return WSGIHandler()
+    finally:
+        settings.MIDDLEWARE = full
+
+
+@functools.lru_cache(maxsize=4096)
+def is_roboflow_route(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return str(getattr(match.func, "__module__", "")).startswith(ROBOFLOW_VIEWS_MODULE)
+
+
+class SplitApplication:
+    def __init__(self) -> None:
+        self.full = WSGIHandler()
+        self.api = _handler_with(settings.API_MIDDLEWARE)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        handler = self.api if path.startswith("/") and is_roboflow_route(path) else self.full
+        return handler(environ, start_response)
+
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+application = SplitApplication()

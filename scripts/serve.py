@@ -1,4 +1,4 @@
-"""`make run` and `make serve`: gunicorn (config/gunicorn.py), and beside it a Celery worker when
+"""`make run` and `make serve`: the production server (config/server.py), and beside it a Celery worker when
 no broker is configured.
 
 With no `CELERY_BROKER_URL`, jobs travel over kombu's filesystem transport (a folder under var/),
@@ -15,14 +15,16 @@ import subprocess
 import sys
 from types import FrameType
 
+from config.server import SHUTDOWN_TIMEOUT_S, server_command
+
 
 def _stop(process: subprocess.Popen[bytes] | None) -> None:
     if process is None or process.poll() is not None:
         return
     process.terminate()
     try:
-        # Longer than gunicorn's graceful_timeout, so its master stops its workers before it exits.
-        process.wait(timeout=40)
+        # Longer than the server's own shutdown timeout, so it stops its workers before it exits.
+        process.wait(timeout=SHUTDOWN_TIMEOUT_S + 10)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
@@ -63,8 +65,7 @@ def main() -> int:
                     "--without-heartbeat",
                 ]
             )
-        gunicorn = [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "--bind", args.address]
-        server = subprocess.Popen([*gunicorn, "config.wsgi:application"])
+        server = subprocess.Popen(server_command(args.address))
         return server.wait()
     except KeyboardInterrupt:
         return 130

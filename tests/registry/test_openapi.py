@@ -2,7 +2,7 @@
 
 Schemathesis runs every operation of `/api/schema/` with all of its checks (no 5xx, status codes,
 content types, headers and bodies as documented, schema-invalid requests refused, schema-valid ones
-accepted, stateful sequences) against gunicorn on the suite's database engine. Its settings, and
+accepted, stateful sequences) against the production server on the suite's database engine. Its settings, and
 why each is there, are in tests/schemathesis.toml.
 """
 

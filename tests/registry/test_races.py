@@ -1,4 +1,4 @@
-"""Racing writers against a real server (gunicorn, 2 workers x 8 threads) on the suite's database engine.
+"""Racing writers against a real server (as `make serve` runs it, 2 x 8 threads) on the suite's database engine.
 
 On SQLite the server gets a database file of its own (a file, not the suite's in-memory database,
 is what production uses); on PostgreSQL it serves the test run's database. Every racing request

@@ -1,4 +1,4 @@
-"""Blockwise served by gunicorn in a child process, as in production: several workers, several threads.
+"""Blockwise served as `make serve` serves it, in a child process: several workers, several threads.
 
 Tests that race requests need a server whose requests really run side by side on their own
 database connections; the in-process `live_server` shares one connection on SQLite. The server
@@ -18,6 +18,7 @@ from typing import Any
 
 import requests
 
+from config.server import server_command
 from tests.conftest import REPO_DIR
 
 ADMIN_PASSWORD = "race-admin-password"
@@ -73,12 +74,8 @@ class ServerProcess:
         subprocess.run(
             [python, "manage.py", "shell", "-c", PREPARE], cwd=REPO_DIR, env=self.env, check=True, capture_output=True
         )
-        gunicorn = str(Path(python).with_name("gunicorn"))
-        command = [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "120"]
-        # No cap on the request line: an over-long URL should reach Django, which the tests are about,
-        # not stop at gunicorn's 414 page.
-        command += ["--limit-request-line", "0"]
+        server = {"PORT": str(self.port), "WEB_CONCURRENCY": str(self.workers), "WEB_THREADS": str(self.threads)}
+        command = server_command(environ={**self.env, **server})
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(command, cwd=REPO_DIR, env=self.env, stdout=log, stderr=log)
         try:

@@ -1,5 +1,6 @@
-"""The production server as `make serve` starts it: gunicorn with threaded workers on HOST/PORT,
-one access-log line per request on stdout, a clean exit on SIGTERM."""
+"""The production server as `make serve` starts it (config/server.py): granian on HOST/PORT, one
+access-log line per request on stdout without the query string, a clean exit on SIGTERM, and a
+refusal to start without a secret key."""
 
 import os
 import signal
@@ -8,9 +9,8 @@ import subprocess
 import time
 import urllib.request
 
+from config.server import server_command
 from tests.conftest import REPO_DIR
-
-GUNICORN = REPO_DIR / ".venv" / "bin" / "gunicorn"
 
 
 def _free_port() -> int:
@@ -21,7 +21,7 @@ def _free_port() -> int:
 
 def _wait_for(url: str, process: subprocess.Popen[str]) -> bytes:
     for _ in range(600):
-        assert process.poll() is None, "gunicorn stopped while starting"
+        assert process.poll() is None, "the server stopped while starting"
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 return bytes(response.read())
@@ -35,7 +35,7 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
     env = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1", "DJANGO_SECRET_KEY": "k" * 50}
     env.pop("CELERY_BROKER_URL", None)
     process = subprocess.Popen(
-        [str(GUNICORN), "--config", "config/gunicorn.py", "config.wsgi:application"],
+        server_command(environ=env),
         cwd=REPO_DIR,
         env=env,
         stdout=subprocess.PIPE,
@@ -63,6 +63,14 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
         "GET /workflows/execution_engine/versions HTTP/1.1",
     ]
     assert f"Listening at: http://127.0.0.1:{port}" in stdout + stderr
-    assert "Using worker: gthread" in stdout + stderr
-    assert "Shutting down: Master" in stdout + stderr
-    assert "Control socket" not in stdout + stderr
+    assert "Granian shutdown completed" in stdout + stderr
+
+
+def test_refuses_to_start_without_a_secret_key(tmp_path):
+    env = os.environ | {"PORT": str(_free_port()), "WEB_CONCURRENCY": "1", "DJANGO_SECRET_KEY": ""}
+    env |= {"BLOCKWISE_SECRET_KEY_FILE": str(tmp_path / "absent"), "DJANGO_DEBUG": "0"}
+    finished = subprocess.run(
+        server_command(environ=env), check=False, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert finished.returncode != 0
+    assert "No secret key" in finished.stdout + finished.stderr
