@@ -10,6 +10,7 @@ token is a Roboflow key for the model calls of an anonymous run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +27,13 @@ class RoboflowCaller:
     api_key: str | None = field(default=None, repr=False)
 
 
+# DRF makes every token as 40 lowercase hex digits (Token.generate_key); Roboflow's keys are not, so
+# a run with a Roboflow key is not a database query.
+_TOKEN_SHAPE = re.compile(r"[0-9a-f]{40}")
+
+
 def _token_user(key: str) -> User | None:
-    if not key or len(key) > 128:
+    if not _TOKEN_SHAPE.fullmatch(key):
         return None
     token = Token.objects.select_related("user").filter(key=key).first()
     return token.user if token is not None and token.user.is_active else None

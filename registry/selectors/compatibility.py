@@ -15,7 +15,8 @@ from blocks.compatibility.policy import (
 )
 from blocks.errors import DomainError, NotFoundError
 from blocks.validation import family_and_version
-from registry.models import CATALOG_STATES_VALUES, BlockType, BlockVersion, CompatibilityPolicy, State
+from registry.models import CATALOG_STATES_VALUES, BlockType, BlockVersion, CompatibilityPolicy
+from registry.selectors.catalog import catalog_snapshot
 
 GLOBAL = ""
 
@@ -79,14 +80,14 @@ def compatibility_check(*, description: Mapping[str, Any], family: str | None = 
 
 
 def disabled_steps(definition: object) -> list[dict[str, Any]]:
-    """Steps of ``definition`` whose block version is registered but disabled."""
+    """Steps of ``definition`` whose block version is registered but disabled.
+
+    Read from the published catalog, which every run loads anyway: a query here cost as much as the
+    rest of a one-image run's bookkeeping."""
     steps = definition.get("steps") if isinstance(definition, Mapping) else None
     if not isinstance(steps, list):
         return []
-    disabled: dict[str, BlockVersion] = {}
-    for row in BlockVersion.objects.filter(state=State.DISABLED):
-        for identifier in (row.type_identifier, *row.aliases):
-            disabled.setdefault(identifier, row)
+    disabled = catalog_snapshot().disabled
     found = []
     for step in steps:
         identifier = step.get("type") if isinstance(step, Mapping) else None

@@ -6,6 +6,8 @@ import io
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from registry.models import Run, Workflow
@@ -38,6 +40,19 @@ def test_run_by_specification(api):
     [output] = response.json()["outputs"]
     assert output["predictions"]["top"] == "red"
     assert output["model"] == "demo-shapes/1"
+
+
+def test_a_run_with_a_roboflow_key_reads_neither_tokens_nor_block_versions(api):
+    # Tokens are told by their shape and disabled versions come from the in-memory catalog: each
+    # query cost as much as the rest of a one-image run's bookkeeping.
+    body = {"specification": spec(), "inputs": {"image": image("red")}, "api_key": "roboflow-key-123"}
+    api.post("/workflows/run", body, format="json")
+    with CaptureQueriesContext(connection) as queries:
+        assert api.post("/workflows/run", body, format="json").status_code == 200
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "authtoken_token" not in tables
+    assert "registry_blockversion" not in tables
+    assert "registry_run" in tables
 
 
 def test_run_a_saved_workflow(api):
