@@ -7,6 +7,7 @@ objects they take. The router is built once per process so ONNX sessions are loa
 from __future__ import annotations
 
 import functools
+import json
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -70,17 +71,31 @@ def _closes_worker_connection(function: Callable[P, R]) -> Callable[P, R]:
 _local_models: dict[str, LocalModelInfo] = {}
 
 
+@functools.cache
+def _local_models_sql() -> str:
+    quote = connection.ops.quote_name
+    # The fields' columns are named as the fields are.
+    columns = ", ".join(quote(name) for name in ("model_id", "file_path", "class_names", "input_width", "input_height"))
+    return f"SELECT {columns} FROM {quote(LocalModel._meta.db_table)}"
+
+
 def refresh_local_models() -> None:
+    """Plain SQL on Django's cursor, as for the catalog's version (registry.selectors.catalog): the
+    ORM took ten times as long to build this query as to run it (0.43 ms against 0.04 ms), on
+    every run. JSON columns come back as text on SQLite and PostgreSQL alike."""
     global _local_models
+    with connection.cursor() as cursor:
+        cursor.execute(_local_models_sql())
+        rows = cursor.fetchall()
     _local_models = {
-        row.model_id: LocalModelInfo(
-            model_id=row.model_id,
-            path=model_path(row.file_path),
-            class_names=tuple(row.class_names),
-            input_width=row.input_width,
-            input_height=row.input_height,
+        model_id: LocalModelInfo(
+            model_id=model_id,
+            path=model_path(file_path),
+            class_names=tuple(json.loads(class_names)),
+            input_width=int(width),
+            input_height=int(height),
         )
-        for row in LocalModel.objects.all()
+        for model_id, file_path, class_names, width, height in rows
     }
 
 
