@@ -78,17 +78,32 @@ class Editor:
         text: str = self.page.get_by_test_id("message").inner_text()
         return text
 
-    def wait_text(self, testid: str, text: str) -> None:
-        """Waits until the element's whole text is exactly `text` (never a substring)."""
+    def _wait(self, testid: str, test: str, expected: str) -> str:
+        """Waits until `test(text, expected)`, a JavaScript function, holds of the element's text; returns
+        that text, read in the same moment."""
         try:
-            self.page.wait_for_function(
-                "([id, text]) => document.querySelector(`[data-testid='${id}']`)?.innerText === text",
-                arg=[testid, text],
+            handle = self.page.wait_for_function(
+                f"""([id, expected]) => {{
+                  const text = document.querySelector(`[data-testid='${{id}}']`)?.innerText;
+                  return text !== undefined && ({test})(text, expected) && [text];
+                }}""",
+                arg=[testid, expected],
                 timeout=10000,
             )
         except Exception:
             found = self.page.get_by_test_id(testid).all_inner_texts()
-            raise AssertionError(f"{testid}: expected {text!r}, found {found!r}") from None
+            raise AssertionError(f"{testid}: expected {expected!r}, found {found!r}") from None
+        text: str = handle.json_value()[0]
+        return text
+
+    def wait_text(self, testid: str, text: str) -> None:
+        """Waits until the element's whole text is exactly `text` (never a substring)."""
+        self._wait(testid, "(text, expected) => text === expected", text)
+
+    def wait_match(self, testid: str, pattern: str) -> str:
+        """Waits until the element's whole text matches `pattern` (a regular expression that JavaScript
+        and Python read alike); returns the text that matched."""
+        return self._wait(testid, "(text, pattern) => new RegExp(`^(?:${pattern})$`).test(text)", pattern)
 
     def wait_message(self, text: str) -> None:
         self.wait_text("message", text)

@@ -1,9 +1,12 @@
 """Issue 11 in the editor: the Batch panel of a saved workflow starts a job on a zip, follows it to the
-end with a real Celery worker, charts the classes, downloads the CSV, and cancels a job."""
+end with a real Celery worker, shows a slow job's rate and ETA, charts the classes, downloads the CSV,
+and cancels a job."""
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,8 @@ from tests.registry.jobs.conftest import png, zip_of
 from tests.support.workers import REDIS_URL, WorkerPool, database_url, redis_available, redis_forget
 
 COLOURS = {"red": 2, "green": 1}
+# The Batch panel's line for a running job: images per second and seconds left.
+RATE_LINE = r"(\d+(?:\.\d)?) images/s, about (\d+) s left"
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +31,9 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def pool(media: Path, settings: Any, live_server: Any) -> Iterator[WorkerPool]:
-    """A queue of this test's own in Redis; workers are started by the test that wants them."""
+def pool(media: Path, settings: Any, live_server: Any, roboflow_server: Any) -> Iterator[WorkerPool]:
+    """A queue of this test's own in Redis; workers are started by the test that wants them. Their
+    remote models are the Roboflow-compatible test server on 127.0.0.1."""
     if not redis_available():
         pytest.fail(f"The batch tests need Redis at {REDIS_URL}.")
     queue = f"blockwise-editor-{os.getpid()}"
@@ -43,6 +49,10 @@ def pool(media: Path, settings: Any, live_server: Any) -> Iterator[WorkerPool]:
         "CELERY_BROKER_URL": REDIS_URL,
         "BLOCKWISE_CELERY_QUEUE": queue,
         "BLOCKWISE_MEDIA_ROOT": media / "media",
+        "BLOCKWISE_MODEL_RETRIES": 0,
+        "ROBOFLOW_API_URL": roboflow_server.url,
+        "ROBOFLOW_INFERENCE_URL": "",
+        "ROBOFLOW_API_KEY": "worker-key",
     }
     (media / "logs").mkdir(exist_ok=True)
     workers = WorkerPool(env, media / "logs")
@@ -53,15 +63,15 @@ def pool(media: Path, settings: Any, live_server: Any) -> Iterator[WorkerPool]:
     redis_forget(queue)
 
 
-def _zip(folder: Path) -> Path:
-    files = {f"{colour}-{n}.png": png(colour, n) for colour, count in COLOURS.items() for n in range(count)}
+def _zip(folder: Path, colours: dict[str, int] = COLOURS) -> Path:
+    files = {f"{colour}-{n}.png": png(colour, n) for colour, count in colours.items() for n in range(count)}
     path = folder / "shapes.zip"
     path.write_bytes(zip_of(files).getvalue())
     return path
 
 
-def _open_saved(editor: Any) -> int:
-    workflow_id = saved_workflow("Shapes", demo_definition())
+def _open_saved(editor: Any, definition: dict[str, Any] | None = None) -> int:
+    workflow_id = saved_workflow("Shapes", definition or demo_definition())
     editor.goto()
     editor.sign_in(USER, PASSWORD)
     editor.goto(f"/?workflow={workflow_id}")
@@ -100,6 +110,33 @@ def test_a_job_runs_to_the_end_with_its_chart_and_csv(editor, pool, tmp_path):
         ["red-0.png", "succeeded", "red"],
         ["red-1.png", "succeeded", "red"],
     ]
+    assert editor.console_errors == []
+
+
+def test_a_slow_job_shows_its_rate_and_eta_while_it_runs(editor, pool, model_server, tmp_path):
+    # The remote model takes `latency_s` per image and the one worker sends them one after another, so
+    # the job runs for seconds; its answers are written (and counted) every half second meanwhile.
+    latency_s, images = 0.5, 8
+    model_server.reset(latency_s=latency_s)
+    pool.start(1)
+    _open_saved(editor, demo_definition(model_id="shapes/1"))
+    _start(editor, _zip(tmp_path, {"red": images // 2, "green": images // 2}))
+
+    text = editor.wait_match("job-rate", RATE_LINE)
+    editor.shot("running")
+    found = re.fullmatch(RATE_LINE, text)
+    assert found, text
+    rate, eta = float(found[1]), int(found[2])
+    # Shown to one decimal: the API's rate is within 0.05 of it. Never faster than the model answers;
+    # at least one image is done, so the ETA is at most the rest at that rate.
+    assert 0 < rate <= 1 / latency_s + 0.05, text
+    assert 0 < eta <= math.ceil((images - 1) / (rate - 0.05)), text
+
+    editor.wait_text("job-status", "succeeded")
+    editor.wait_text("job-counts", f"{images} done, 0 failed of {images}")
+    assert editor.page.get_by_test_id("job-rate").count() == 0
+    assert [request.query["api_key"] for request in model_server.state.requests] == [["worker-key"]] * images
+    editor.shot("finished")
     assert editor.console_errors == []
 
 
