@@ -42,7 +42,8 @@ function Progress({ job }: { job: Job }) {
       <div data-testid="job-counts">
         {job.done} done, {job.failed} failed of {job.total}
       </div>
-      {!finished && job.rate !== null && (
+      {/* No line before the first answer: a rate of 0 gives no ETA. */}
+      {!finished && job.rate !== null && job.rate > 0 && (
         <div data-testid="job-rate">
           {job.rate.toFixed(1)} images/s{job.eta_seconds !== null ? `, about ${Math.ceil(job.eta_seconds)} s left` : ""}
         </div>
