@@ -109,9 +109,10 @@ class Worker:
 class WorkerPool:
     """Starts workers against the test database; stops every one of them at the end."""
 
-    def __init__(self, env: dict[str, Any], log_dir: Path) -> None:
+    def __init__(self, env: dict[str, Any], log_dir: Path, *, prefix: str = "") -> None:
         self.env = {key: str(value) for key, value in env.items()}
         self.log_dir = log_dir
+        self.prefix = prefix
         self.workers: list[Worker] = []
         self.started = 0
 
@@ -119,7 +120,7 @@ class WorkerPool:
         started = []
         for _ in range(count):
             self.started += 1
-            started.append(Worker(f"w{self.started}", self.env, self.log_dir).start())
+            started.append(Worker(f"{self.prefix}w{self.started}", self.env, self.log_dir).start())
         self.workers.extend(started)
         for worker in started:
             worker.wait_ready()
