@@ -241,7 +241,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 # Celery's Django fix-up closes the database connection before and after every task unless told
 # to reuse it: a new connection per chunk was about a tenth of a worker's time (bench_batch). Kept
-# for 100 chunks; CONN_HEALTH_CHECKS replaces a connection that broke in between.
+# for 100 chunks; config/celery.py checks it at each task's start (CONN_HEALTH_CHECKS) and replaces
+# one the database dropped in between.
 CELERY_DB_REUSE_MAX = 100
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("BLOCKWISE_CELERY_QUEUE", "blockwise-jobs")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from registry.models import JobItem, JobResult
 from tests.registry.jobs.conftest import colour_of, image_zip, jsonl, png, streamed, wait_for, zip_of
@@ -294,3 +295,27 @@ def test_the_webhook_gets_one_post_with_the_summary(alice_api, demo_workflow, wo
         "done": 2,
         "failed": 0,
     }
+
+
+def test_a_job_runs_after_the_database_dropped_the_workers_connections(alice_api, demo_workflow, workers):
+    """Workers keep their connection across chunks; one the database closed meanwhile is replaced at
+    the next task's start instead of failing its chunk (and leaving its images unanswered)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite connections are files: the database cannot drop them")
+
+    def run_job() -> dict[str, Any]:
+        response = alice_api.post(
+            f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"images": image_zip(20)}, format="multipart"
+        )
+        assert response.status_code == 202
+        return wait_for(alice_api, response.json()["id"], timeout=60)
+
+    assert run_job()["status"] == "succeeded"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchall(), "the workers held no connection to drop"
+    detail = run_job()
+    assert (detail["status"], detail["done"], detail["failed"]) == ("succeeded", 20, 0)
