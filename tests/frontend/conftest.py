@@ -160,6 +160,10 @@ class Editor:
 
 @pytest.fixture
 def editor(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Editor]:
+    # From an empty database whatever this test process ran before: the registry's tests keep
+    # Roboflow's catalog imported for their whole session (tests/registry/conftest.py), and the
+    # editor's tests count the built-in blocks.
+    call_command("flush", interactive=False, verbosity=0)
     call_command("sync_blocks", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     make_user(USER)
