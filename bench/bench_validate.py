@@ -1,4 +1,4 @@
-"""Validation through `POST /api/v1/workflows/validate/` over HTTP (gunicorn, one worker).
+"""Validation through `POST /api/v1/workflows/validate/` over HTTP (the production server, one worker).
 
 Each request carries a definition the server has not compiled before (the chain's last step is
 renamed every time), so the figure includes the uncached compile, not a cache hit.

@@ -19,6 +19,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.urls import Resolver404, resolve
 
 ROBOFLOW_VIEWS_MODULE = "registry.roboflow."
+MAX_REMEMBERED_PATH = 300
 
 
 def _handler_with(middleware: list[str]) -> WSGIHandler:
@@ -31,13 +32,21 @@ def _handler_with(middleware: list[str]) -> WSGIHandler:
         settings.MIDDLEWARE = full
 
 
-@functools.lru_cache(maxsize=4096)
-def is_roboflow_route(path: str) -> bool:
+def _resolves_to_roboflow(path: str) -> bool:
     try:
         match = resolve(path)
     except Resolver404:
         return False
     return str(getattr(match.func, "__module__", "")).startswith(ROBOFLOW_VIEWS_MODULE)
+
+
+_remembered = functools.lru_cache(maxsize=4096)(_resolves_to_roboflow)
+
+
+def is_roboflow_route(path: str) -> bool:
+    # Only short paths are remembered: the server takes paths of hundreds of kilobytes, and four
+    # thousand of those would be a lot of memory to keep for a lookup this cheap.
+    return _remembered(path) if len(path) <= MAX_REMEMBERED_PATH else _resolves_to_roboflow(path)
 
 
 class SplitApplication:

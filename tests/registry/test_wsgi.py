@@ -9,6 +9,7 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
+from config import wsgi
 from config.wsgi import application, is_roboflow_route
 from tests.executor.conftest import classification_workflow
 
@@ -70,6 +71,15 @@ def _call(method: str, path: str, body: bytes = b"", query: str = "") -> tuple[s
 )
 def test_roboflow_routes_are_told_by_the_url_map(path, roboflow):
     assert is_roboflow_route(path) is roboflow
+
+
+def test_long_paths_are_told_without_being_remembered():
+    wsgi._remembered.cache_clear()
+    assert is_roboflow_route("/" + "w" * 100_000 + "/workflows/x") is True
+    assert is_roboflow_route("/api/v1/" + "x" * 100_000) is False
+    assert wsgi._remembered.cache_info().currsize == 0
+    assert is_roboflow_route("/workflows/run") is True
+    assert wsgi._remembered.cache_info().currsize == 1
 
 
 def test_the_short_chain_leaves_out_only_what_browsers_use(settings):
