@@ -32,7 +32,8 @@ def main() -> None:
 
     specs = list(catalog_block_specs())
     print(
-        "catalog: 250 block versions (Roboflow 1.8.3 imported over the built-ins); reads over HTTP, the production server, 1 worker"
+        "catalog: 250 block versions (Roboflow 1.8.3 imported over the built-ins); "
+        "reads over HTTP, the production server, 1 worker"
     )
     report("import the 1.8.3 payload", import_s, "s", "<= 5")
     report("build the connection graph", measure_ms(lambda: build_connections(specs), repeat=20), "ms", "<= 100")
