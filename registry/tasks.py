@@ -2,7 +2,8 @@
 
 A chunk is acknowledged only when it returns (`task_acks_late`), so a worker lost mid-chunk leaves
 it to be delivered again; items answered by then are skipped. Items that failed in a retryable way
-(model timeout, 429, 5xx) are sent again on their own with exponential backoff.
+(model timeout, 429, 5xx) are sent again on their own with exponential backoff; a chunk the database
+failed under runs again whole.
 """
 
 from __future__ import annotations
@@ -11,12 +12,26 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from registry.services.job_webhooks import job_webhook_deliver
 from registry.services.jobs import job_chunk_run
 
+# With the backoff below (jittered, capped at a minute), tries over up to a quarter of an hour.
+DATABASE_RETRIES = 20
 
-@shared_task(bind=True, name="registry.tasks.job_chunk_task", max_retries=None)
+
+@shared_task(
+    bind=True,
+    name="registry.tasks.job_chunk_task",
+    max_retries=None,
+    # The database gone mid-chunk (a restart, a failover): the chunk runs again once it is back, skipping
+    # what it had written, rather than leaving its images unanswered.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_kwargs={"max_retries": DATABASE_RETRIES},
+    retry_backoff=1,
+    retry_backoff_max=60,
+)
 def job_chunk_task(self: Task[Any, Any], job_id: int, item_ids: list[int]) -> None:
     retries: int = self.request.retries
     final = retries >= settings.BLOCKWISE_BATCH_ITEM_RETRIES

@@ -311,11 +311,35 @@ def test_a_job_runs_after_the_database_dropped_the_workers_connections(alice_api
         return wait_for(alice_api, response.json()["id"], timeout=60)
 
     assert run_job()["status"] == "succeeded"
+    assert _drop_other_connections() >= 1, "the workers held no connection to drop"
+    detail = run_job()
+    assert (detail["status"], detail["done"], detail["failed"]) == ("succeeded", 20, 0)
+
+
+def _drop_other_connections() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
             "AND pid <> pg_backend_pid()"
         )
-        assert cursor.fetchall(), "the workers held no connection to drop"
-    detail = run_job()
-    assert (detail["status"], detail["done"], detail["failed"]) == ("succeeded", 20, 0)
+        return len(cursor.fetchall())
+
+
+def test_chunks_the_database_failed_under_run_again(alice_api, demo_workflow, workers, slow_images):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite connections are files: the database cannot drop them")
+    urls = [f"{slow_images}/{index}.png" for index in range(100)]
+    response = alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"urls": urls}, format="json")
+    assert response.status_code == 202
+    job_id = response.json()["id"]
+    deadline = time.monotonic() + 60
+    while not JobResult.objects.filter(job_id=job_id).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    # Mid-job: the chunks in flight meet a closed connection at their next write.
+    assert _drop_other_connections() >= 1
+    assert JobResult.objects.filter(job_id=job_id).count() < 100
+
+    detail = wait_for(alice_api, job_id, timeout=90)
+    assert (detail["status"], detail["done"], detail["failed"]) == ("succeeded", 100, 0)
+    assert JobResult.objects.filter(job_id=job_id).values("item_id").distinct().count() == 100
