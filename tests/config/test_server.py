@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 
@@ -42,6 +43,14 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert process.stdout is not None and process.stderr is not None
+    # Read as the server writes: the access line is written once the answer has gone out, so it is
+    # waited for before SIGTERM rather than assumed to be there already.
+    out_lines: list[str] = []
+    streams = (process.stdout, process.stderr)
+    readers = [threading.Thread(target=out_lines.extend, args=(stream,)) for stream in streams]
+    for reader in readers:
+        reader.start()
     try:
         body = _wait_for(f"http://127.0.0.1:{port}/healthz", process)
         assert body == b'{"status": "ok", "checks": {"database": "ok"}}'
@@ -49,21 +58,29 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
             f"http://127.0.0.1:{port}/workflows/execution_engine/versions?api_key=leaky-key-123", timeout=5
         ) as r:
             assert r.status == 200
+        deadline = time.monotonic() + 10
+        while not any("GET /workflows/execution_engine/versions" in line for line in out_lines):
+            assert time.monotonic() < deadline, "the request was never logged"
+            time.sleep(0.05)
         process.send_signal(signal.SIGTERM)
-        stdout, stderr = process.communicate(timeout=60)
+        process.wait(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-            process.communicate()
+            process.wait()
+        for reader, stream in zip(readers, streams, strict=True):
+            reader.join(timeout=10)
+            stream.close()
     assert process.returncode == 0
-    assert "leaky-key-123" not in stdout + stderr
-    access = [line for line in stdout.splitlines() if '"GET /' in line]
+    output = "".join(out_lines)
+    assert "leaky-key-123" not in output
+    access = [line for line in output.splitlines() if '"GET /' in line]
     assert [line.split('"')[1] for line in access][-2:] == [
         "GET /healthz HTTP/1.1",
         "GET /workflows/execution_engine/versions HTTP/1.1",
     ]
-    assert f"Listening at: http://127.0.0.1:{port}" in stdout + stderr
-    assert "Granian shutdown completed" in stdout + stderr
+    assert f"Listening at: http://127.0.0.1:{port}" in output
+    assert "Granian shutdown completed" in output
 
 
 def test_refuses_to_start_without_a_secret_key(tmp_path):
