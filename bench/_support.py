@@ -87,7 +87,8 @@ def live_server(
     environ = {**os.environ, **settings, **(env or {}), **settings_env}
     start = time.perf_counter()
     argv = command(environ) if command else server_command(environ=environ, app=app)
-    process = subprocess.Popen(argv, cwd=REPO_DIR, env=environ, stderr=subprocess.DEVNULL)
+    # The server's own lines (start, stop) would mix with the figures.
+    process = subprocess.Popen(argv, cwd=REPO_DIR, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_answering(f"http://127.0.0.1:{port}", process, timeout_s=60, poll_s=0.02)
         yield process, port, time.perf_counter() - start
