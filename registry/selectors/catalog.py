@@ -7,13 +7,11 @@ the latest snapshot version and rebuilds the in-process catalog only when that v
 from __future__ import annotations
 
 import difflib
-import functools
 import gc
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 
 from blocks.catalog import BUILTIN_BY_IDENTIFIER
@@ -22,6 +20,7 @@ from blocks.errors import NotFoundError
 from blocks.spec import BlockSpec, CatalogSnapshot
 from registry.models import CATALOG_STATES_VALUES, BlockVersion, Kind, Source, State
 from registry.models import CatalogSnapshot as SnapshotRow
+from registry.models.plain_sql import plain_select
 
 SUGGESTIONS = 5
 
@@ -44,25 +43,13 @@ _lock = threading.Lock()
 _cached: PublishedSnapshot | None = None
 
 
-@functools.cache
-def _latest_key_sql() -> str:
-    quote = connection.ops.quote_name
-    # The fields' columns are named as the fields are.
-    columns = ", ".join(quote(name) for name in ("version", "etag", "token"))
-    return f"SELECT {columns} FROM {quote(SnapshotRow._meta.db_table)} ORDER BY {quote('version')} DESC LIMIT 1"
-
-
 def _latest_key() -> tuple[int, str, str] | None:
-    """Identifies the current snapshot with one indexed query that reads no large column.
-
-    Plain SQL on Django's cursor: building the same query with the ORM took ten times as long as
-    running it (about 300 us against 20 us on SQLite), on every validation and run."""
-    with connection.cursor() as cursor:
-        cursor.execute(_latest_key_sql())
-        latest = cursor.fetchone()
-    if latest is None:
+    """Identifies the current snapshot with one indexed query that reads no large column."""
+    rows = plain_select(SnapshotRow, "version", "etag", "token", newest_first_by="version")
+    if not rows:
         return None
-    return int(latest[0]), str(latest[1]), str(latest[2])
+    version, etag, token = rows[0]
+    return int(version), str(etag), str(token)
 
 
 def block_spec_from_row(row: BlockVersion) -> BlockSpec:

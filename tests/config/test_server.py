@@ -4,7 +4,6 @@ refusal to start without a secret key."""
 
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -12,12 +11,7 @@ import urllib.request
 
 from config.server import server_command
 from tests.conftest import REPO_DIR
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.server_process import free_port
 
 
 def _wait_for(url: str, process: subprocess.Popen[str]) -> bytes:
@@ -32,7 +26,7 @@ def _wait_for(url: str, process: subprocess.Popen[str]) -> bytes:
 
 
 def test_serves_logs_each_request_and_stops_on_sigterm():
-    port = _free_port()
+    port = free_port()
     env = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1", "DJANGO_SECRET_KEY": "k" * 50}
     env.pop("CELERY_BROKER_URL", None)
     process = subprocess.Popen(
@@ -84,7 +78,7 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
 
 
 def test_refuses_to_start_without_a_secret_key(tmp_path):
-    env = os.environ | {"PORT": str(_free_port()), "WEB_CONCURRENCY": "1", "DJANGO_SECRET_KEY": ""}
+    env = os.environ | {"PORT": str(free_port()), "WEB_CONCURRENCY": "1", "DJANGO_SECRET_KEY": ""}
     env |= {"BLOCKWISE_SECRET_KEY_FILE": str(tmp_path / "absent"), "DJANGO_DEBUG": "0"}
     finished = subprocess.run(
         server_command(environ=env), check=False, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=60

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,15 +19,11 @@ from registry.management.commands.seed_demo import demo_specification
 from registry.services.workflows import workflow_create
 from tests.registry.conftest import make_user
 from tests.registry.jobs.conftest import png, zip_of
+from tests.support.server_process import free_port
 from tests.support.workers import REPO_DIR, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until(check, timeout: float = 60):

@@ -297,11 +297,16 @@ def test_the_webhook_gets_one_post_with_the_summary(alice_api, demo_workflow, wo
     }
 
 
+@pytest.fixture
+def droppable_connections() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite connections are files: the database cannot drop them")
+
+
+@pytest.mark.usefixtures("droppable_connections")
 def test_a_job_runs_after_the_database_dropped_the_workers_connections(alice_api, demo_workflow, workers):
     """Workers keep their connection across chunks; one the database closed meanwhile is replaced at
     the next task's start instead of failing its chunk (and leaving its images unanswered)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite connections are files: the database cannot drop them")
 
     def run_job() -> dict[str, Any]:
         response = alice_api.post(
@@ -325,9 +330,8 @@ def _drop_other_connections() -> int:
         return len(cursor.fetchall())
 
 
+@pytest.mark.usefixtures("droppable_connections")
 def test_chunks_the_database_failed_under_run_again(alice_api, demo_workflow, workers, slow_images):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite connections are files: the database cannot drop them")
     urls = [f"{slow_images}/{index}.png" for index in range(100)]
     response = alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"urls": urls}, format="json")
     assert response.status_code == 202
