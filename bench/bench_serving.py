@@ -3,7 +3,9 @@
 127.0.0.1, all measured in this run.
 
 - `/workflows/run`, 64 JPEGs and 1 JPEG, remote classification;
-- `/workflows/validate`, a 1-step workflow and a never-seen 500-step chain;
+- `/workflows/validate`, a 1-step workflow and a never-seen 500-step chain (the 1-step one also with
+  each server answering in blocks, back to back), and the floors: the same request to apps that do
+  none of our work, Django's request cycle included;
 - the local demo model, images per second at batch 1, 16 and 64;
 - 50 concurrent clients mixing validate and 1-image runs (BENCH_LOAD_SECONDS, default 30);
 - the server's peak memory for a 64-image run and for the largest request the limits allow.
@@ -44,6 +46,7 @@ COUNT = 64
 KEY = "bench-key"
 MODEL = "bench/1"
 EMPTY_APP = "bench.empty_wsgi:application"
+CONSTANT_DJANGO_APP = "bench.constant_django:application"
 
 
 def jpeg_values(count: int) -> list[dict[str, str]]:
@@ -138,36 +141,75 @@ def paired_ms(first: Callable[[], None], second: Callable[[], None], *, repeat: 
 
 
 def side_by_side(
-    label: str, ours: Callable[[], None], theirs: Callable[[], None] | None, ratio_target: str, *, repeat: int
+    label: str,
+    ours: Callable[[], None],
+    theirs: Callable[[], None] | None,
+    ratio_target: str,
+    *,
+    repeat: int,
+    in_blocks: bool = False,
 ) -> None:
-    """Both servers timed in turn, then their ratio (the issue's target is on the ratio)."""
+    """Both servers timed in turn, request by request (or `in_blocks` of `repeat` requests), then their
+    ratio (the issue's target is on the ratio)."""
     if theirs is None:
         report(f"{label}: Blockwise", measure_ms(ours, repeat=repeat), "ms", "-")
         return
-    measured, roboflow = paired_ms(ours, theirs, repeat=repeat)
+    timing = partial(in_blocks_ms, block=repeat) if in_blocks else partial(paired_ms, repeat=repeat)
+    measured, roboflow = timing(ours, theirs)
     report(f"{label}: Blockwise", measured, "ms", "-", timed=False)
     report(f"{label}: Roboflow 1.8.3", roboflow, "ms", "-", timed=False)
     report(f"{label}: Blockwise / Roboflow", measured / roboflow, "x", ratio_target, timed=False)
 
 
-def floor(definition: dict[str, Any]) -> None:
-    """The same POST to a WSGI app with no Django in it (bench/empty_wsgi.py): what any view's answer
-    costs at least through the server `make serve` starts, and through gunicorn's threaded workers
-    (the server it replaced) for comparison."""
+def in_blocks_ms(
+    first: Callable[[], None], second: Callable[[], None], *, block: int = 50, rounds: int = 4
+) -> tuple[float, float]:
+    """Median milliseconds of two actions timed in alternating blocks: each answers `block` requests back
+    to back, as one client calling one busy server sees it, and the blocks alternate so a neighbour's
+    load weighs on both alike. (`paired_ms` alternates every request, so each server meets every request
+    idle, after the other one's.)"""
+    first()
+    second()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(rounds):
+        for action, times in ((first, samples[0]), (second, samples[1])):
+            for _ in range(block):
+                start = time.perf_counter()
+                action()
+                times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
+def floor(database: Path, definition: dict[str, Any], other: Client | None) -> None:
+    """The same POST to apps that do none of our work, through the server `make serve` starts: a WSGI app
+    with no Django in it (bench/empty_wsgi.py), and Django's request cycle with the Roboflow routes'
+    middleware answering a constant (bench/constant_django.py); and the empty app through gunicorn's
+    threaded workers, the server granian replaced. Each is timed in turn with Roboflow's validation,
+    as the validation's own ratio is, so the ratios compare."""
 
     def gunicorn(environ: dict[str, str]) -> list[str]:
         address = f"127.0.0.1:{environ['PORT']}"
         return [sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", "8", "-b", address, EMPTY_APP]
 
-    for label, command in (("granian (make serve)", None), ("gunicorn gthread", gunicorn)):
-        with live_server(":memory:", app=EMPTY_APP, command=command) as (_, port, _):
+    floors = (
+        ("empty WSGI app, granian (make serve)", EMPTY_APP, None),
+        ("empty WSGI app, gunicorn gthread", EMPTY_APP, gunicorn),
+        ("Django, constant answer, granian", CONSTANT_DJANGO_APP, None),
+    )
+    for label, app, command in floors:
+        with live_server(database, app=app, command=command) as (_, port, _):
             client = Client(f"http://127.0.0.1:{port}")
 
             def post(client: Client = client) -> None:
                 status, answer = client.post("/workflows/validate", definition)
                 assert status == 200 and answer == {"status": "ok"}
 
-            report(f"floor: the same POST, empty WSGI app, {label}", measure_ms(post, repeat=200), "ms", "-")
+            if other is None:
+                report(f"floor: {label}", measure_ms(post, repeat=200), "ms", "-")
+                continue
+            measured, roboflow = paired_ms(post, partial(other.validate, definition), repeat=200)
+            report(f"floor: {label}", measured, "ms", "-", timed=False)
+            report(f"floor: {label} / Roboflow", measured / roboflow, "x", "-", timed=False)
 
 
 def renamed_chain() -> Callable[[], dict[str, Any]]:
@@ -181,7 +223,9 @@ def renamed_chain() -> Callable[[], dict[str, Any]]:
     return fresh
 
 
-def speed(ours: str, roboflow: str | None, model_url: str, images: list[dict[str, str]]) -> None:
+def speed(
+    database: Path, ours: str, roboflow: str | None, model_url: str, images: list[dict[str, str]]
+) -> None:
     client, other = Client(ours), Client(roboflow) if roboflow else None
     workflow = remote_workflow()
     run_ours = partial(client.run, workflow, images)
@@ -202,7 +246,16 @@ def speed(ours: str, roboflow: str | None, model_url: str, images: list[dict[str
         "<= 0.2",
         repeat=50,
     )
-    floor(small)
+    if other is not None:
+        side_by_side(
+            "/workflows/validate, 1 step, back to back",
+            partial(client.validate, small),
+            partial(other.validate, small),
+            "<= 0.2",
+            repeat=50,
+            in_blocks=True,
+        )
+    floor(database, small, other)
     ours_chain, theirs_chain = renamed_chain(), renamed_chain()
     side_by_side(
         "/workflows/validate, new 500-step chain",
@@ -324,7 +377,7 @@ def speed_and_load(database: Path) -> None:
             roboflow, _pid = stack.enter_context(roboflow_server(model_url))
         except (RuntimeError, OSError) as exc:
             print(f"Roboflow Inference 1.8.3 could not be started here, its figures are left out: {exc}")
-        speed(ours, roboflow, model_url, images)
+        speed(database, ours, roboflow, model_url, images)
         # 50 clients on one address are one anonymous caller to the rate limits, which would refuse most
         # of their requests (429): the load is put on a server without the anonymous limits.
         unlimited = {"BLOCKWISE_THROTTLE_ANONYMOUS_VALIDATE": "", "BLOCKWISE_THROTTLE_ANONYMOUS_RUN": ""}
