@@ -11,12 +11,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from blocks.errors import DomainError, ErrorCode
+from executor.compiler.parse import ENGINE_VERSION
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.api.responses import stored_json_response
 from registry.roboflow.errors import message_response, refusal
 from registry.selectors.catalog import published_snapshot
 
-EXECUTION_ENGINE_VERSION = "1.15.0"
 DESCRIBE_BODY_LIMIT = 1024 * 1024
 
 
@@ -75,4 +75,4 @@ def definition_schema(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def execution_engine_versions(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"versions": [EXECUTION_ENGINE_VERSION]})
+    return JsonResponse({"versions": [str(ENGINE_VERSION)]})
