@@ -2,8 +2,9 @@
 
 granian (an HTTP server written in Rust) runs the WSGI application on a pool of Python threads
 in each worker process. It replaced gunicorn's threaded workers by measurement: the same keep-alive
-POST to an empty WSGI app costs about 0.17 ms through granian against 0.45 ms through gunicorn
-(bench_serving prints both floors), which is most of what a cached validation costs.
+POST to an empty WSGI app costs about 0.3 ms through granian against 0.47 ms through gunicorn, each
+request timed in turn with one of Roboflow's (bench_serving prints both floors), which is much of
+what a cached validation costs.
 
 `HOST` (default 127.0.0.1) and `PORT` (default 8000) choose the address; `WEB_CONCURRENCY` the
 number of processes (CPUs + 1, at most 4); `WEB_THREADS` the threads per process (8): requests
