@@ -13,10 +13,15 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from playwright.sync_api import expect
 
 from tests.conftest import REPO_DIR
 from tests.registry.conftest import make_user
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+
+# React renders after the event that changed the state, and the minimap after the canvas: counts are
+# read by waiting for them, as `wait_text` does for texts.
+expect.set_options(timeout=10_000)
 
 SCREENSHOTS = REPO_DIR / "test-artifacts" / "editor"
 CLASSIFIER = "roboflow_core/roboflow_classification_model@v2"
@@ -142,9 +147,8 @@ class Editor:
         field.fill(name)
         field.press("Enter")
 
-    def edges(self) -> int:
-        count: int = self.page.locator(".react-flow__edge").count()
-        return count
+    def expect_edges(self, count: int) -> None:
+        expect(self.page.locator(".react-flow__edge")).to_have_count(count)
 
     def import_definition(self, definition: dict[str, Any], name: str = "imported.json") -> None:
         with self.page.expect_file_chooser() as chooser:

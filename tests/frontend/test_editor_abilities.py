@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from registry.models import Workflow
 from tests.frontend.conftest import (
@@ -26,7 +27,7 @@ PROPERTY = "roboflow_core/property_definition@v1"
 
 
 def selected(page):
-    return page.locator(".react-flow__node.selected").count()
+    return page.locator(".react-flow__node.selected")
 
 
 def test_editing_select_copy_paste_duplicate_rename_undo_redo_and_shortcuts(editor):
@@ -37,13 +38,13 @@ def test_editing_select_copy_paste_duplicate_rename_undo_redo_and_shortcuts(edit
     editor.node(STEP).wait_for()
     editor.wire("handle-out-image-value", f"handle-in-{STEP}-images")
     editor.canvas_click(600, 650)
-    assert selected(page) == 0
+    expect(selected(page)).to_have_count(0)
 
     editor.node("image").click()
     editor.node(STEP).click(modifiers=["Shift"])
-    assert selected(page) == 2
+    expect(selected(page)).to_have_count(2)
     editor.canvas_click(600, 650)
-    assert selected(page) == 0
+    expect(selected(page)).to_have_count(0)
     # Box selection: Shift and drag around both nodes.
     canvas = page.get_by_test_id("canvas").bounding_box()
     page.keyboard.down("Shift")
@@ -52,16 +53,18 @@ def test_editing_select_copy_paste_duplicate_rename_undo_redo_and_shortcuts(edit
     page.mouse.move(canvas["x"] + canvas["width"] * 0.75, canvas["y"] + canvas["height"] * 0.6, steps=10)
     page.mouse.up()
     page.keyboard.up("Shift")
-    assert selected(page) == 2
+    expect(selected(page)).to_have_count(2)
     editor.shot("box-selected")
 
     page.keyboard.press("Control+c")
     page.keyboard.press("Control+v")
     editor.node(f"{STEP}_2").wait_for()
-    assert (editor.node("image_2").count(), editor.edges()) == (1, 2)
+    expect(editor.node("image_2")).to_have_count(1)
+    editor.expect_edges(2)
     page.keyboard.press("Control+d")
     editor.node(f"{STEP}_3").wait_for()
-    assert (editor.node("image_3").count(), editor.edges()) == (1, 3)
+    expect(editor.node("image_3")).to_have_count(1)
+    editor.expect_edges(3)
     editor.shot("pasted-and-duplicated")
 
     editor.canvas_click(600, 650)
@@ -79,11 +82,12 @@ def test_editing_select_copy_paste_duplicate_rename_undo_redo_and_shortcuts(edit
     assert clip["steps"][0]["images"] == "$inputs.image_2"
     page.once("dialog", lambda d: d.accept())
     editor.button("New").click()
-    assert page.locator(".react-flow__node").count() == 0
+    expect(page.locator(".react-flow__node")).to_have_count(0)
     editor.canvas_click(300, 300, button="right")
     page.get_by_role("menuitem", name="Paste").click()
     editor.node("image_2").wait_for()
-    assert (editor.node(f"{STEP}_2").count(), editor.edges()) == (1, 1)
+    expect(editor.node(f"{STEP}_2")).to_have_count(1)
+    editor.expect_edges(1)
     editor.shot("pasted-into-new-document")
 
     # Undo reaches back more than a hundred steps, redo comes forward again.
@@ -92,16 +96,16 @@ def test_editing_select_copy_paste_duplicate_rename_undo_redo_and_shortcuts(edit
     everything = page.locator(".react-flow__minimap-node")
     for _ in range(102):
         add_parameter.click()
-    assert everything.count() == 104
+    expect(everything).to_have_count(104)
     editor.canvas_click(50, 650)
     for _ in range(102):
         page.keyboard.press("Control+z")
-    assert everything.count() == 2
+    expect(everything).to_have_count(2)
     for _ in range(2):
         editor.button("Redo").click()
-    assert everything.count() == 4
+    expect(everything).to_have_count(4)
     editor.button("Undo").click()
-    assert everything.count() == 3
+    expect(everything).to_have_count(3)
     editor.shot("undo-redo")
 
     page.keyboard.press("?")
@@ -138,12 +142,12 @@ def test_wiring_quick_add_from_a_dropped_wire_and_from_a_double_click(editor):
     editor.shot("quick-add-filtered")
     page.get_by_role("option", name="Image Convert Grayscale v1").click()
     editor.node("convert_grayscale").wait_for()
-    assert editor.edges() == 1
+    editor.expect_edges(1)
     editor.shot("added-and-wired")
 
     editor.canvas_click(700, 120, click_count=2)
     quick = page.get_by_role("dialog", name="Add a block")
-    assert quick.get_by_role("option").count() == 9
+    expect(quick.get_by_role("option")).to_have_count(9)
     quick.get_by_role("searchbox", name="Find a block").fill("property")
     page.get_by_role("option", name="Property Definition v1").click()
     editor.node("property_definition").wait_for()
@@ -179,7 +183,7 @@ def test_documents_new_open_import_export_save_save_as_rename_and_unsaved_marker
     # Replacing a changed document asks; saying no keeps it.
     page.once("dialog", lambda d: d.dismiss())
     editor.button("Open").click()
-    assert page.get_by_role("dialog", name="Open a saved workflow").count() == 0
+    expect(page.get_by_role("dialog", name="Open a saved workflow")).to_have_count(0)
     editor.button("Save").click()
     editor.wait_message("Saved revision 2.")
     editor.button("Open").click()
@@ -240,7 +244,7 @@ def test_inputs_and_outputs_are_added_renamed_and_removed_and_selectors_follow(e
 
     editor.node("parameter").click()
     page.keyboard.press("Delete")
-    assert editor.node("parameter").count() == 0
+    expect(editor.node("parameter")).to_have_count(0)
 
     with page.expect_download() as download:
         editor.button("Export").click()
@@ -278,7 +282,7 @@ def test_bindings_offer_fitting_sources_known_models_and_version_changes(editor)
         "$inputs.image (gives image; takes float_zero_to_one)"
     ]
     source.select_option(label="$inputs.threshold")
-    assert editor.edges() == 3
+    editor.expect_edges(3)
     editor.shot("bound-to-parameter")
 
     models = inspector.get_by_label("model_id", exact=True)
@@ -289,7 +293,7 @@ def test_bindings_offer_fitting_sources_known_models_and_version_changes(editor)
 
     inspector.get_by_label("Version").select_option(label="v3 (default)")
     editor.wait_text("version-changes", "v3 adds confidence_mode, custom_confidence; removes confidence (from v2).")
-    assert inspector.get_by_label("custom_confidence source").count() == 1
+    expect(inspector.get_by_label("custom_confidence source")).to_have_count(1)
     editor.shot("version-switched")
 
 
@@ -353,7 +357,7 @@ def test_runs_preview_parameters_results_on_nodes_and_history(editor, tmp_path):
     editor.wait_text("node-top-classifier", "red 1.00")
     history = page.get_by_test_id("run-history").get_by_role("button")
     history.nth(1).wait_for()
-    assert history.count() == 2
+    expect(history).to_have_count(2)
     history.nth(1).click()
     editor.wait_text("node-top-classifier", "green 1.00")
     editor.shot("older-run-opened")
@@ -377,7 +381,7 @@ def test_sign_in_form_shows_errors_inline_the_user_and_signs_out(editor):
     editor.shot("signed-in")
     editor.button("Sign out").click()
     editor.wait_message("Signed out.")
-    assert page.get_by_test_id("signed-in").count() == 0
+    expect(page.get_by_test_id("signed-in")).to_have_count(0)
 
 
 def test_feedback_colours_empty_canvas_palette_marks_and_no_overflow_from_1280_to_1920(editor):

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from config.celery import app as celery_app
 from registry.models import Job
@@ -134,7 +135,7 @@ def test_a_slow_job_shows_its_rate_and_eta_while_it_runs(editor, pool, model_ser
 
     editor.wait_text("job-status", "succeeded")
     editor.wait_text("job-counts", f"{images} done, 0 failed of {images}")
-    assert editor.page.get_by_test_id("job-rate").count() == 0
+    expect(editor.page.get_by_test_id("job-rate")).to_have_count(0)
     assert [request.query["api_key"] for request in model_server.state.requests] == [["worker-key"]] * images
     editor.shot("finished")
     assert editor.console_errors == []
@@ -148,7 +149,7 @@ def test_cancel_stops_a_queued_job(editor, pool, tmp_path):
     editor.button("Cancel job").click()
     editor.wait_text("job-status", "cancelled")
     editor.wait_text("job-counts", "0 done, 0 failed of 3")
-    assert editor.button("Cancel job").count() == 0
+    expect(editor.button("Cancel job")).to_have_count(0)
     assert Job.objects.get().status == "cancelled"
     connections.close_all()
     editor.shot("cancelled")

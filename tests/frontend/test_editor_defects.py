@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from registry.models import Workflow
 from tests.frontend.conftest import (
@@ -29,27 +30,27 @@ def test_nodes_and_wires_are_selected_and_deleted(editor):
     editor.add_block(CLASSIFIER)
     editor.node(STEP).wait_for()
     editor.wire("handle-out-image-value", f"handle-in-{STEP}-images")
-    assert editor.edges() == 1
+    editor.expect_edges(1)
     editor.shot("wired")
 
     page.locator(".react-flow__edge").first.click()
-    assert page.locator(".react-flow__edge.selected").count() == 1
+    expect(page.locator(".react-flow__edge.selected")).to_have_count(1)
     page.keyboard.press("Delete")
-    assert editor.edges() == 0
+    editor.expect_edges(0)
     editor.shot("wire-deleted")
 
     editor.node(STEP).click()
     page.keyboard.press("Backspace")
-    assert editor.node(STEP).count() == 0
+    expect(editor.node(STEP)).to_have_count(0)
     editor.shot("node-deleted")
 
     editor.add_block(CLASSIFIER)
     editor.node(STEP).wait_for()
     editor.canvas_click(600, 600)
     page.keyboard.press("Control+a")
-    assert page.locator(".react-flow__node.selected").count() == 2
+    expect(page.locator(".react-flow__node.selected")).to_have_count(2)
     page.keyboard.press("Delete")
-    assert page.locator(".react-flow__node").count() == 0
+    expect(page.locator(".react-flow__node")).to_have_count(0)
     assert page.get_by_test_id("empty-hint").is_visible()
 
     page.get_by_test_id("add-image-input").click()
@@ -58,7 +59,7 @@ def test_nodes_and_wires_are_selected_and_deleted(editor):
     assert menu.get_by_role("menuitem").all_inner_texts() == ["Rename", "Duplicate", "Copy", "Delete"]
     editor.shot("context-menu")
     menu.get_by_role("menuitem", name="Delete").click()
-    assert page.locator(".react-flow__node").count() == 0
+    expect(page.locator(".react-flow__node")).to_have_count(0)
 
 
 def test_import_opens_a_new_document_and_new_starts_one(editor):
@@ -87,7 +88,7 @@ def test_import_opens_a_new_document_and_new_starts_one(editor):
     page.once("dialog", asked)
     editor.button("New").click()
     assert asked.seen == [("confirm", "The open workflow has unsaved changes. Discard them?")]
-    assert page.locator(".react-flow__node").count() == 0
+    expect(page.locator(".react-flow__node")).to_have_count(0)
     assert page.get_by_label("Workflow name").input_value() == "Untitled workflow"
     editor.shot("new-document")
 
@@ -106,7 +107,7 @@ def test_renaming_a_saved_workflow_is_kept_on_save(editor):
     editor.wait_message("Saved revision 2.")
     assert Workflow.objects.get(pk=workflow_id).name == "After"
     connections.close_all()
-    assert page.get_by_test_id("unsaved-marker").count() == 0
+    expect(page.get_by_test_id("unsaved-marker")).to_have_count(0)
     page.reload()
     editor.node("classifier").wait_for()
     assert page.get_by_label("Workflow name").input_value() == "After"
@@ -133,8 +134,8 @@ def test_open_resets_the_side_panel_and_restore_works(editor, tmp_path):
     page.get_by_role("dialog", name="Open a saved workflow").get_by_role("button", name="Second").click()
     editor.node("second").wait_for()
     editor.wait_text("revisions", "Revisions\nr2 editor-user\nr1 editor-user created\nRestore")
-    assert page.get_by_test_id("run-results").count() == 0
-    assert page.get_by_test_id("node-run-second").count() == 0
+    expect(page.get_by_test_id("run-results")).to_have_count(0)
+    expect(page.get_by_test_id("node-run-second")).to_have_count(0)
     assert page.url == f"{editor.base_url}/?workflow={second}"
     editor.shot("second-opened")
 
@@ -157,7 +158,7 @@ def test_ctrl_z_undoes_the_document_and_fields_keep_their_own_undo(editor):
     field.press("Control+z")
     # Inside the field the browser's own undo takes back the typing; the node stays.
     assert field.input_value() == "demo-shapes/1"
-    assert editor.node(STEP).count() == 1
+    expect(editor.node(STEP)).to_have_count(1)
     editor.shot("field-undo")
 
     editor.canvas_click(700, 600)
@@ -166,7 +167,7 @@ def test_ctrl_z_undoes_the_document_and_fields_keep_their_own_undo(editor):
     assert page.get_by_label("model_id", exact=True).input_value() == ""
     editor.canvas_click(700, 600)
     page.keyboard.press("Control+z")
-    assert editor.node(STEP).count() == 0
+    expect(editor.node(STEP)).to_have_count(0)
     editor.shot("undone")
     page.keyboard.press("Control+Shift+z")
     page.keyboard.press("Control+y")

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from registry.models import Workflow
 from scripts.train_demo_model import draw_sample
@@ -28,7 +29,7 @@ def test_build_validate_save_reload_and_run(editor, tmp_path):
 
     # Wire the image into the classifier; a missing model_id is reported on the node.
     editor.wire("handle-out-image-value", f"handle-in-{STEP}-images")
-    assert editor.edges() == 1
+    editor.expect_edges(1)
     editor.wait_text(f"node-errors-{STEP}", "Step `roboflow_classification_model` needs `model_id`.")
     editor.shot("validation-error")
 
@@ -44,9 +45,9 @@ def test_build_validate_save_reload_and_run(editor, tmp_path):
     editor.node(STEP).click()
     page.get_by_label("model_id", exact=True).fill("demo-shapes/1")
     editor.wire(f"handle-out-{STEP}-predictions", "handle-in-output-output")
-    assert editor.edges() == 2
+    editor.expect_edges(2)
     editor.wait_status("valid")
-    assert page.get_by_test_id(f"node-errors-{STEP}").count() == 0
+    expect(page.get_by_test_id(f"node-errors-{STEP}")).to_have_count(0)
     editor.shot("valid-workflow")
 
     editor.sign_in()

@@ -3,6 +3,7 @@ upgrade preview; applying it is one change that Ctrl+Z takes back."""
 
 from django.contrib.auth import get_user_model
 from django.db import connections
+from playwright.sync_api import expect
 
 from registry.models import BlockVersion
 from registry.services.block_versions import block_version_change_state
@@ -44,7 +45,7 @@ def test_badge_opens_the_preview_and_the_applied_upgrade_is_one_undo(editor):
     page.wait_for_function(
         "() => document.querySelector(`[data-testid='node-classifier'] header small`)?.innerText === 'v3'"
     )
-    assert badge.count() == 0
+    expect(badge).to_have_count(0)
     editor.shot("applied")
 
     editor.canvas_click(50, 650)
