@@ -236,7 +236,7 @@ def test_inputs_and_outputs_are_added_renamed_and_removed_and_selectors_follow(e
     editor.rename_selected("classifier")
     editor.node("classifier").wait_for()
     page.get_by_test_id("node-output-output").click()
-    assert inspector.get_by_label("selector", exact=True).locator("option:checked").inner_text() == (
+    expect(inspector.get_by_label("selector", exact=True).locator("option:checked")).to_have_text(
         "$steps.classifier.predictions"
     )
     inspector.get_by_label("coordinates_system", exact=True).select_option("parent")
@@ -371,13 +371,13 @@ def test_sign_in_form_shows_errors_inline_the_user_and_signs_out(editor):
     dialog.get_by_label("Username").fill("nobody")
     dialog.get_by_label("Password").fill("nothing")
     dialog.get_by_label("Password").press("Enter")
-    assert dialog.get_by_role("alert").inner_text() == "Wrong username or password."
+    expect(dialog.get_by_role("alert")).to_have_text("Wrong username or password.")
     editor.shot("inline-error")
     dialog.get_by_label("Username").fill("editor-user")
     dialog.get_by_label("Password").fill("pw-editor-user")
     dialog.get_by_label("Password").press("Enter")
     editor.wait_message("Signed in as editor-user.")
-    assert page.get_by_test_id("signed-in").inner_text() == "editor-user"
+    expect(page.get_by_test_id("signed-in")).to_have_text("editor-user")
     editor.shot("signed-in")
     editor.button("Sign out").click()
     editor.wait_message("Signed out.")

@@ -269,9 +269,7 @@ def test_inputs_parameters_and_outputs_are_configured_and_a_parameter_default_ru
     editor.wait_status("valid")
 
     editor.node("classifier").click()
-    assert (
-        inspector.get_by_label("confidence", exact=True).locator("option:checked").inner_text() == "$inputs.threshold"
-    )
+    expect(inspector.get_by_label("confidence", exact=True).locator("option:checked")).to_have_text("$inputs.threshold")
     editor.shot("wired-to-renamed-parameter")
 
     run = page.get_by_role("region", name="Run")
@@ -279,7 +277,7 @@ def test_inputs_parameters_and_outputs_are_configured_and_a_parameter_default_ru
     run.get_by_label("image", exact=True).set_input_files(str(sample_image(tmp_path)))
     run.get_by_role("button", name="Run", exact=True).click()
     editor.wait_message("Run finished.")
-    assert page.get_by_test_id("run-top").inner_text() == "green"
+    expect(page.get_by_test_id("run-top")).to_have_text("green")
     editor.shot("ran-with-default")
 
 
@@ -292,12 +290,12 @@ def test_sign_in_is_a_form_with_a_hidden_password_and_sign_out(editor):
     dialog.get_by_label("Username").fill("editor-user")
     dialog.get_by_label("Password").fill("wrong")
     dialog.get_by_role("button", name="Sign in").click()
-    assert dialog.get_by_role("alert").inner_text() == "Wrong username or password."
+    expect(dialog.get_by_role("alert")).to_have_text("Wrong username or password.")
     editor.shot("wrong-password")
     dialog.get_by_label("Password").fill("pw-editor-user")
     dialog.get_by_role("button", name="Sign in").click()
     page.get_by_test_id("signed-in").wait_for()
-    assert page.get_by_test_id("signed-in").inner_text() == "editor-user"
+    expect(page.get_by_test_id("signed-in")).to_have_text("editor-user")
     editor.shot("signed-in")
     editor.button("Sign out").click()
     editor.wait_message("Signed out.")
@@ -323,7 +321,7 @@ def test_feedback_is_coloured_nothing_overflows_search_finds_classifiers_and_no_
     editor.wait_text("node-warnings-unused", "Input `unused` is not used by any step or output.")
     assert colour(page.get_by_test_id("node-warnings-unused")) == "rgb(168, 100, 0)"
     assert colour(page.get_by_test_id("message")) == "rgb(29, 122, 58)"
-    assert page.get_by_test_id("warning-count").inner_text() == "1 warning"
+    expect(page.get_by_test_id("warning-count")).to_have_text("1 warning")
     editor.shot("warning-amber-success-green")
 
     editor.wire("handle-out-classifier-predictions", "handle-in-classifier-images")

@@ -73,5 +73,5 @@ def test_build_validate_save_reload_and_run(editor, tmp_path):
     page.get_by_role("region", name="Run").get_by_label("image", exact=True).set_input_files(str(image_path))
     editor.button("Run").click()
     page.get_by_test_id("run-top").wait_for()
-    assert page.get_by_test_id("run-top").inner_text() == "green"
+    expect(page.get_by_test_id("run-top")).to_have_text("green")
     editor.shot("run-results")

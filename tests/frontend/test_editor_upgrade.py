@@ -29,7 +29,7 @@ def test_badge_opens_the_preview_and_the_applied_upgrade_is_one_undo(editor):
     badge = page.get_by_test_id("node-upgrade-classifier")
     editor.wait_text("node-upgrade-classifier", "v3 available")
     version = editor.node("classifier").locator("header small")
-    assert version.inner_text() == "v2"
+    expect(version).to_have_text("v2")
     editor.shot("badge")
 
     badge.click()
