@@ -1,6 +1,9 @@
-"""JSON Pointers (RFC 6901): the one helper that builds them, for the compiler and the block diff."""
+"""JSON Pointers (RFC 6901): the one helper that builds and follows them, for the compiler, the block
+diff and whoever reads what an issue points at."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 
 def pointer(*parts: object) -> str:
@@ -15,3 +18,15 @@ def pointer(*parts: object) -> str:
 def pointer_parts(text: str) -> list[str]:
     """The path a JSON Pointer built by `pointer` names."""
     return [part.replace("~1", "/").replace("~0", "~") for part in text.split("/")[1:]] if text else []
+
+
+def value_at(document: object, text: str) -> object:
+    """The value a JSON Pointer names in `document`; None where the path leads nowhere."""
+    for part in pointer_parts(text):
+        if isinstance(document, Mapping):
+            document = document.get(part)
+        elif isinstance(document, list) and part.isdigit() and int(part) < len(document):
+            document = document[int(part)]
+        else:
+            return None
+    return document

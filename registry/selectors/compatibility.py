@@ -16,7 +16,6 @@ from blocks.compatibility.policy import (
 from blocks.errors import DomainError, NotFoundError
 from blocks.validation import family_and_version
 from registry.models import CATALOG_STATES_VALUES, BlockType, BlockVersion, CompatibilityPolicy
-from registry.selectors.catalog import catalog_snapshot
 
 GLOBAL = ""
 
@@ -77,23 +76,3 @@ def compatibility_check(*, description: Mapping[str, Any], family: str | None = 
     ]
     mode, _ = compatibility_get(family=candidate_family)
     return check_compatibility(description, existing, mode)
-
-
-def disabled_steps(definition: object) -> list[dict[str, Any]]:
-    """Steps of ``definition`` whose block version is registered but disabled.
-
-    Read from the published catalog, which every run loads anyway: a query here cost as much as the
-    rest of a one-image run's bookkeeping."""
-    steps = definition.get("steps") if isinstance(definition, Mapping) else None
-    if not isinstance(steps, list):
-        return []
-    disabled = catalog_snapshot().disabled
-    found = []
-    for step in steps:
-        identifier = step.get("type") if isinstance(step, Mapping) else None
-        match = disabled.get(identifier) if isinstance(identifier, str) else None
-        if match is not None:
-            found.append(
-                {"step": step.get("name"), "type_identifier": match.type_identifier, "replacement": match.replacement}
-            )
-    return found

@@ -14,13 +14,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from blocks.errors import DomainError, ErrorCode
+from blocks.json_pointer import value_at
 from executor.compiler import CompilationResult, definition_hash
 from executor.engine import RunResult, RuntimeInputError, StepError, run_plan
 from executor.images import ImageError, load_images
 from executor.plan import ExecutionPlan
 from registry.execution import image_limits, run_context, run_deadline
 from registry.models import Run, RunStatus, Workflow
-from registry.selectors.compatibility import disabled_steps
 from registry.selectors.runs import run_summary
 from registry.selectors.workflows import workflow_compile
 
@@ -123,8 +123,8 @@ def run_start(
         specification, revision = current.definition, current.number
     digest = definition_hash(specification) or ""
     context = {"user": _user(user), "workflow": workflow, "revision": revision, "digest": digest, "started": started}
-    _refuse_disabled(specification, context)
     compiled = workflow_compile(specification)
+    _refuse_disabled(specification, compiled, context)
     if not compiled.valid or compiled.plan is None:
         error: dict[str, Any] = {
             "code": "invalid_workflow",
@@ -192,19 +192,20 @@ def run_start(
     return run, result
 
 
-def _refuse_disabled(specification: object, context: dict[str, Any]) -> None:
-    """Disabled versions are out of the catalog; say so plainly rather than "unknown block type"."""
-    disabled = disabled_steps(specification)
+def _refuse_disabled(specification: object, compiled: CompilationResult, context: dict[str, Any]) -> None:
+    """Disabled versions cannot run. The compiler finds them and what replaces them (`disabled_block`);
+    a run says so with its own code, rather than "the workflow is not valid"."""
+    disabled = [issue for issue in compiled.errors if issue.code == ErrorCode.DISABLED_BLOCK]
     if not disabled:
         return
+    used = [(issue, value_at(specification, issue.pointer), issue.details.get("replacement")) for issue in disabled]
     message = "This workflow uses disabled block versions, which cannot run: " + "; ".join(
-        f"step `{d['step']}` uses {d['type_identifier']}"
-        + (f" (upgrade it to {d['replacement']})" if d["replacement"] else "")
-        for d in disabled
+        f"step `{issue.step}` uses {identifier}" + (f" (upgrade it to {replacement})" if replacement else "")
+        for issue, identifier, replacement in used
     )
-    error = {"code": "block_disabled", "message": message, "step": disabled[0]["step"], "property": "type"}
+    error = {"code": "block_disabled", "message": message, "step": disabled[0].step, "property": "type"}
     run = _record(status=RunStatus.FAILED, error=error, **context)
-    details = [{**error, "step": d["step"], "type_identifier": d["type_identifier"]} for d in disabled]
+    details = [{**error, "step": issue.step, "type_identifier": identifier} for issue, identifier, _ in used]
     raise RunFailedError(message, code="block_disabled", run=run, details=details)
 
 

@@ -225,7 +225,11 @@ def test_roboflow_run_route_refuses_disabled_versions_with_the_same_message(demo
     )
     assert response.status_code == 400
     body = response.json()
-    message = f"This workflow uses disabled block versions, which cannot run: step `classifier` uses {V2}"
+    # No replacement was declared: the run names the one the validator names (the family's newest).
+    message = (
+        "This workflow uses disabled block versions, which cannot run: "
+        f"step `classifier` uses {V2} (upgrade it to {V3})"
+    )
     assert body["message"] == message
     assert Run.objects.count() == before + 1
     latest = Run.objects.first()
