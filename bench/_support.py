@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -11,6 +10,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.support.server_process import free_port
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 ROBOFLOW_DESCRIBE = REPO_DIR.parent / "shared" / "data" / "roboflow-describe-1.8.3.json.gz"
@@ -51,12 +52,6 @@ def report(label: str, measured: float, unit: str, target: str, *, timed: bool =
     measured in the same run; nothing here prints a number it did not measure."""
     best = f"(best {_last_best[0]:.2f})" if timed and unit == "ms" else ""
     print(f"{label:<52} {measured:>9.2f} {unit:<3} {best:<14} target {target}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

@@ -20,12 +20,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bench._support import REPO_DIR, free_port, report
+from bench._support import REPO_DIR, report
 from blocks.images import WorkflowImage
 from blocks.ports import ClassificationRequest
 from executor.images import ImageLimits, decode_image
 from executor.models.local import LocalModelInfo, OnnxClassifier
 from executor.models.roboflow import RemoteConfig, RoboflowClient
+from tests.support.server_process import free_port
 
 COUNT = 64
 

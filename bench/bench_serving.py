@@ -223,9 +223,7 @@ def renamed_chain() -> Callable[[], dict[str, Any]]:
     return fresh
 
 
-def speed(
-    database: Path, ours: str, roboflow: str | None, model_url: str, images: list[dict[str, str]]
-) -> None:
+def speed(database: Path, ours: str, roboflow: str | None, model_url: str, images: list[dict[str, str]]) -> None:
     client, other = Client(ours), Client(roboflow) if roboflow else None
     workflow = remote_workflow()
     run_ours = partial(client.run, workflow, images)

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench._support import free_port, stop, wait_until_answering
+from bench._support import stop, wait_until_answering
 from scripts.roboflow_env import env_ensure
+from tests.support.server_process import free_port
 
 CLOSED = "http://127.0.0.1:9"
 # Roboflow's app mounts its landing page from these folders, relative to the working directory.
