@@ -170,6 +170,8 @@ LOGGING = {
 
 # Workflows and execution.
 BLOCKWISE_MAX_STEPS: int = env.int("BLOCKWISE_MAX_STEPS", default=1000)
+# How stale a replayed validation may be after the catalog changes (registry/roboflow/validate_replay.py).
+BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS: int = env.int("BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS", default=100)
 BLOCKWISE_MODEL_CONCURRENCY: int = env.int("BLOCKWISE_MODEL_CONCURRENCY", default=8)
 BLOCKWISE_MODEL_TIMEOUT_S: float = env.float("BLOCKWISE_MODEL_TIMEOUT_S", default=30.0)
 BLOCKWISE_MODEL_RETRIES: int = env.int("BLOCKWISE_MODEL_RETRIES", default=3)

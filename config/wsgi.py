@@ -3,7 +3,8 @@
 Two Django handlers share one process: Roboflow's API routes go through `settings.API_MIDDLEWARE`
 (no session, CSRF, authentication, messages or static files: those routes never use them), every
 other path through the full `settings.MIDDLEWARE`. Which routes are Roboflow's is read from the URL
-map itself, so a path is served exactly as Django would route it.
+map itself, so a path is served exactly as Django would route it. In front of both, a repeated
+validation is answered again from Django's first answer (registry.roboflow.validate_replay).
 """
 
 from __future__ import annotations
@@ -62,4 +63,7 @@ class SplitApplication:
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup(set_prefix=False)
-application = SplitApplication()
+
+from registry.roboflow.validate_replay import ValidationReplay  # noqa: E402  (needs Django set up)
+
+application = ValidationReplay(SplitApplication())

@@ -8,6 +8,7 @@ how many proxies to trust in `X-Forwarded-For`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -52,13 +53,27 @@ class AnonymousRunThrottle(_AnonymousThrottle):
     scope = "anonymous_run"
 
 
+class _MetaHeaders:
+    """The one lookup DRF makes in `request.headers` (X-Forwarded-For), without building all of
+    Django's `HttpHeaders` from a server environ of many entries."""
+
+    def __init__(self, meta: Mapping[str, Any]) -> None:
+        self.meta = meta
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.meta.get("HTTP_" + name.upper().replace("-", "_"), default)
+
+
+def anonymous_allowed(meta: Mapping[str, Any], throttle: _AnonymousThrottle) -> bool:
+    """Counts an anonymous request to a Roboflow route against its rate, by address: the session is
+    not who calls these routes (see registry.roboflow.callers). `meta` is the WSGI environ."""
+    anonymous = SimpleNamespace(META=meta, headers=_MetaHeaders(meta), user=None)
+    return bool(throttle.allow_request(anonymous, None))  # type: ignore[arg-type]  # DRF reads META and headers only
+
+
 def roboflow_throttled(request: HttpRequest, throttle: _AnonymousThrottle, *, signed_in: bool) -> JsonResponse | None:
     """For Roboflow's plain Django views: a 429 in Roboflow's `{"message"}` shape when over the rate."""
-    if signed_in:
-        return None
-    # The session is not who calls these routes (see registry.roboflow.callers): count by address.
-    anonymous = SimpleNamespace(META=request.META, headers=request.headers, user=None)
-    if throttle.allow_request(anonymous, None):  # type: ignore[arg-type]  # DRF reads META and user only
+    if signed_in or anonymous_allowed(request.META, throttle):
         return None
     wait = throttle.wait()
     response = JsonResponse({"message": "Too many requests; try again later."}, status=429)

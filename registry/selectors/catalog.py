@@ -43,7 +43,7 @@ _lock = threading.Lock()
 _cached: PublishedSnapshot | None = None
 
 
-def _latest_key() -> tuple[int, str, str] | None:
+def published_snapshot_key() -> tuple[int, str, str] | None:
     """Identifies the current snapshot with one indexed query that reads no large column."""
     rows = plain_select(SnapshotRow, "version", "etag", "token", newest_first_by="version")
     if not rows:
@@ -85,7 +85,7 @@ def disabled_block_specs() -> Iterator[BlockSpec]:
 
 def published_snapshot() -> PublishedSnapshot | None:
     global _cached
-    key = _latest_key()
+    key = published_snapshot_key()
     if key is None:
         return None
     cached = _cached

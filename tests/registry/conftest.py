@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from rest_framework.test import APIClient
 
 from registry.services.block_versions import blocks_import
@@ -46,3 +48,14 @@ def user_api(db: Any) -> APIClient:
     client = APIClient()
     client.force_authenticate(make_user("someone"))
     return client
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """As Django's test client does: the request signals would close the connection the test's
+    transaction is on."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

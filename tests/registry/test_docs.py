@@ -86,9 +86,7 @@ def test_page_carries_the_bindings_of_roboflows_description(api, roboflow_descri
     words = " ".join(_page(api, identifier).split())
     assert theirs["human_friendly_block_name"] in words
     bindings = [
-        (name, kind)
-        for name, fragment in theirs["block_schema"]["properties"].items()
-        for kind in _kinds(fragment)
+        (name, kind) for name, fragment in theirs["block_schema"]["properties"].items() for kind in _kinds(fragment)
     ] + [(output["name"], kind["name"]) for output in theirs["outputs_manifest"] for kind in output["kind"]]
     assert len(bindings) >= 6
     for name, kind in bindings:

@@ -1,57 +1,20 @@
 """The WSGI application: Roboflow's API routes through the short middleware chain, the rest through
 the full one, with the same security headers and refusals on both."""
 
-import io
 import json
-from typing import Any
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from config import wsgi
 from config.wsgi import application, is_roboflow_route
 from tests.executor.conftest import classification_workflow
+from tests.support.wsgi_call import call_wsgi
 
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """As Django's test client does: the handler would close the connection the test's transaction is on."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 
 
 def _call(method: str, path: str, body: bytes = b"", query: str = "") -> tuple[str, dict[str, list[str]], bytes]:
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "127.0.0.1",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": io.StringIO(),
-    }
-    answer: dict[str, Any] = {}
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-        answer["status"] = status
-        answer["headers"] = {}
-        for name, value in headers:
-            answer["headers"].setdefault(name.lower(), []).append(value)
-
-    chunks = application(environ, start_response)
-    content = b"".join(chunks)
-    getattr(chunks, "close", lambda: None)()
-    return answer["status"], answer["headers"], content
+    return call_wsgi(application, method, path, body, query)
 
 
 @pytest.mark.parametrize(
