@@ -3,7 +3,7 @@
 A chunk is acknowledged only when it returns (`task_acks_late`), so a worker lost mid-chunk leaves
 it to be delivered again; items answered by then are skipped. Items that failed in a retryable way
 (model timeout, 429, 5xx) are sent again on their own with exponential backoff; a chunk the database
-failed under runs again whole.
+failed under runs again whole, its items' retries counted apart.
 """
 
 from __future__ import annotations
@@ -32,13 +32,15 @@ DATABASE_RETRIES = 20
     retry_backoff=1,
     retry_backoff_max=60,
 )
-def job_chunk_task(self: Task[Any, Any], job_id: int, item_ids: list[int]) -> None:
-    retries: int = self.request.retries
-    final = retries >= settings.BLOCKWISE_BATCH_ITEM_RETRIES
+def job_chunk_task(self: Task[Any, Any], job_id: int, item_ids: list[int], item_retries: int = 0) -> None:
+    # The items' retries are counted apart from Celery's `request.retries`, which the database retries
+    # above raise too: a chunk the database failed under keeps its images' whole retry budget. (The
+    # database's budget counts both, so it is never less than DATABASE_RETRIES - BATCH_ITEM_RETRIES.)
+    final = item_retries >= settings.BLOCKWISE_BATCH_ITEM_RETRIES
     retry = job_chunk_run(job_id=job_id, item_ids=item_ids, final_attempt=final, worker=self.request.hostname or "")
     if retry:
-        countdown = settings.BLOCKWISE_BATCH_RETRY_BACKOFF_S * (2**retries)
-        raise self.retry(args=(job_id, retry), countdown=countdown)
+        countdown = settings.BLOCKWISE_BATCH_RETRY_BACKOFF_S * (2**item_retries)
+        raise self.retry(args=(job_id, retry), kwargs={"item_retries": item_retries + 1}, countdown=countdown)
 
 
 @shared_task(name="registry.tasks.job_webhook_task")

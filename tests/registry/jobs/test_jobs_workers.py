@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from config.celery import app as celery_app
 from registry.models import JobItem, JobResult
 from tests.registry.jobs.conftest import colour_of, image_zip, jsonl, png, streamed, wait_for, zip_of
 
@@ -276,6 +277,27 @@ def test_model_server_errors_retry_with_backoff_and_4xx_do_not(alice_api, remote
     assert JobItem.objects.get(job_id=job_id).attempts == 1
     assert len(model_server.state.requests) == 1
     assert jsonl(alice_api, job_id)[0]["error"]["code"] == "model_not_found"
+
+
+def test_a_chunk_the_database_failed_under_keeps_its_images_retries(
+    alice_api, remote_workflow, workers, model_server, monkeypatch
+):
+    """The chunk reaches the worker as Celery's autoretry sends it again after two database failures
+    (`retries` at 2): its image still gets the workers' two model retries (BLOCKWISE_BATCH_ITEM_RETRIES)."""
+    send_task = celery_app.send_task
+
+    def after_two_database_retries(name: str, args: Any = None, **options: Any) -> Any:
+        return send_task(name, args=args, retries=2, **options)
+
+    monkeypatch.setattr(celery_app, "send_task", after_two_database_retries)
+    model_server.reset(failures_before_success=2, failure_status=503)
+    body = {"images": zip_of({"a.png": png("red")}), "parameters": json.dumps({"model_id": "shapes/1"})}
+    job_id = alice_api.post(f"/api/v1/workflows/{remote_workflow.pk}/jobs/", body, format="multipart").json()["id"]
+
+    detail = wait_for(alice_api, job_id)
+
+    assert (detail["status"], detail["done"], detail["failed"]) == ("succeeded", 1, 0)
+    assert JobItem.objects.get(job_id=job_id).attempts == 3
 
 
 def test_the_webhook_gets_one_post_with_the_summary(alice_api, demo_workflow, workers, webhook_receiver):
