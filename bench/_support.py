@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.server_process import free_port
+from tests.support.server_process import free_port, stop_process, wait_until_answering
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 ROBOFLOW_DESCRIBE = REPO_DIR.parent / "shared" / "data" / "roboflow-describe-1.8.3.json.gz"
@@ -88,34 +88,7 @@ def live_server(
         wait_until_answering(f"http://127.0.0.1:{port}", process, timeout_s=60, poll_s=0.02)
         yield process, port, time.perf_counter() - start
     finally:
-        stop(process, timeout_s=30)
-
-
-def wait_until_answering(url: str, process: subprocess.Popen[bytes], *, timeout_s: float, poll_s: float) -> None:
-    """Until a server answers Roboflow's version route; RuntimeError if its process exits first."""
-    import urllib.request
-
-    deadline = time.monotonic() + timeout_s
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server at {url} exited with {process.returncode} while starting")
-        try:
-            with urllib.request.urlopen(f"{url}/workflows/execution_engine/versions", timeout=2):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(poll_s)
-
-
-def stop(process: subprocess.Popen[bytes], *, timeout_s: float) -> None:
-    """Ask a server to stop, and kill it if it has not within `timeout_s`."""
-    process.terminate()
-    try:
-        process.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        stop_process(process, timeout_s=30)
 
 
 def peak_mb(pid: int) -> float:

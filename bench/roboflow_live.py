@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench._support import stop, wait_until_answering
 from scripts.roboflow_env import env_ensure
-from tests.support.server_process import free_port
+from tests.support.server_process import free_port, stop_process, wait_until_answering
 
 CLOSED = "http://127.0.0.1:9"
 # Roboflow's app mounts its landing page from these folders, relative to the working directory.
@@ -78,5 +77,5 @@ def roboflow_server(model_server_url: str, *, start_timeout_s: float = 300) -> I
             raise RuntimeError(f"Roboflow Inference {python}: {exc}:\n{tail}") from exc
         yield url, process.pid
     finally:
-        stop(process, timeout_s=20)
+        stop_process(process, timeout_s=20)
         log.close()

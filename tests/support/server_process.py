@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,34 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def wait_until_answering(
+    url: str, process: subprocess.Popen[Any], *, timeout_s: float = 90, poll_s: float = 0.05
+) -> None:
+    """Until a server (ours or Roboflow's) answers Roboflow's version route; RuntimeError if its
+    process exits first."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server at {url} exited with {process.returncode} while starting")
+        try:
+            with urllib.request.urlopen(f"{url}/workflows/execution_engine/versions", timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(poll_s)
+
+
+def stop_process(process: subprocess.Popen[Any], *, timeout_s: float = 30) -> None:
+    """Ask a server to stop, and kill it if it has not within `timeout_s`."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 class ServerProcess:
@@ -80,30 +109,15 @@ class ServerProcess:
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(command, cwd=REPO_DIR, env=self.env, stdout=log, stderr=log)
         try:
-            self._wait_until_serving()
-        except BaseException:
+            wait_until_answering(self.url, self._process)
+        except (RuntimeError, OSError) as exc:
             self.stop()
-            raise
+            raise RuntimeError(f"the server did not start: {self.log()[-2000:]}") from exc
         return self
-
-    def _wait_until_serving(self) -> None:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                requests.get(f"{self.url}/api/v1/auth/me/", timeout=30)
-                return
-            except requests.RequestException:
-                time.sleep(0.2)
-        raise RuntimeError(f"the server did not start: {self.log()[-2000:]}")
 
     def stop(self) -> None:
         if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            stop_process(self._process)
             self._process = None
 
     def log(self) -> str:
