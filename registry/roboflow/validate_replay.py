@@ -13,10 +13,10 @@ is counted on every request, by the throttle the view uses. The catalog is read 
 query the compiler's snapshot uses, at most every `BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS`: that
 query with Django's request signals around it measured 0.2-0.3 ms per request through granian
 (0.03 ms in a plain loop: the server's threads hand the interpreter lock over at each database
-call), more than the rest of a replay. So a change to the catalog reaches replayed answers within
-that time (0: on every request); everything else sees it at once. Anything unusual
-(a query string, a signed-in caller, no declared length, a large body, a refused rate, a database
-error) goes to Django as before.
+call), more than the rest of a replay. So a change to the catalog made through another process
+reaches replayed answers within that time (0: on every request); one made through this process,
+and everything that is not replayed, see it at once. Anything unusual (a query string, a signed-in
+caller, no declared length, a large body, a refused rate, a database error) goes to Django as before.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from django.core.signals import request_finished, request_started
 from django.db import DatabaseError
 
 from registry.api.throttles import AnonymousValidateThrottle, anonymous_allowed
-from registry.selectors.catalog import published_snapshot_key
+from registry.selectors.catalog import catalog_changes_committed_here, published_snapshot_key
 
 VALIDATE_PATH = "/workflows/validate"
 # Per process: 512 answers of at most 32 KiB, each kept under its body of at most 16 KiB, is at most
@@ -83,6 +83,7 @@ class ValidationReplay:
         self._answers: OrderedDict[RequestKey, Answer] = OrderedDict()
         self._catalog: object = None
         self._checked_at = float("-inf")
+        self._changes_seen = 0
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -111,7 +112,9 @@ class ValidationReplay:
 
     def _current_catalog(self, environ: dict[str, Any]) -> object:
         now = time.monotonic()
-        if now - self._checked_at < settings.BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS / 1000:
+        changes_here = catalog_changes_committed_here()
+        recent = now - self._checked_at < settings.BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS / 1000
+        if recent and changes_here == self._changes_seen:
             return self._catalog
         # The request signals Django's handler sends: they drop a database connection that is too old
         # or broken before it is used, and after (tests that keep their connection detach them).
@@ -127,6 +130,7 @@ class ValidationReplay:
                 self._answers.clear()
                 self._catalog = catalog
             self._checked_at = now
+            self._changes_seen = changes_here
         return catalog
 
     def _answer_and_keep(

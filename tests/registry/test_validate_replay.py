@@ -86,7 +86,9 @@ def test_replayed_answers_count_against_the_anonymous_rate(replay, settings):
     assert _validate(replay)[0][0].startswith("200")  # the 429 was not kept
 
 
-def test_a_change_to_the_catalog_reaches_replayed_answers_after_the_recheck_time(replay, settings):
+def test_a_change_from_another_process_reaches_replayed_answers_after_the_recheck_time(replay, settings):
+    """The test's transaction never commits, as a change seen only in the database would not be
+    announced to this process."""
     assert _validate(replay)[0][0].startswith("200")
     staff = User.objects.create_user("staff", is_staff=True)
     block_version_change_state(
@@ -95,6 +97,20 @@ def test_a_change_to_the_catalog_reaches_replayed_answers_after_the_recheck_time
     assert _validate(replay)[0][0].startswith("200")  # within the recheck time: the answer kept
     settings.BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS = 0
     (status, _, content), _ = _validate(replay)
+    assert status.startswith("400")
+    assert "disabled" in json.loads(content)["message"]
+
+
+def test_a_change_committed_through_this_process_reaches_replayed_answers_at_once(
+    replay, django_capture_on_commit_callbacks
+):
+    assert _validate(replay)[0][0].startswith("200")
+    staff = User.objects.create_user("staff", is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        block_version_change_state(
+            block_version=BlockVersion.objects.get(type_identifier=CLASSIFIER), action="disable", user=staff
+        )
+    (status, _, content), _ = _validate(replay)  # well within the minute's recheck time
     assert status.startswith("400")
     assert "disabled" in json.loads(content)["message"]
 
