@@ -37,8 +37,8 @@ from registry.selectors.catalog import catalog_changes_committed_here, published
 
 VALIDATE_PATH = "/workflows/validate"
 # Per process: 512 answers of at most 32 KiB, each kept under its body of at most 16 KiB, is at most
-# 24 MiB. Only small bodies are replayed (a
-# 1-step definition is about 300 bytes): large ones are rarely sent twice byte for byte.
+# 24 MiB. Only small bodies are replayed (a 1-step definition is about 300 bytes): large ones are
+# rarely sent twice byte for byte.
 MAX_ANSWERS = 512
 MAX_KEPT_ANSWER = 32 * 1024
 MAX_REPLAYED_BODY = 16 * 1024
