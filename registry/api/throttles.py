@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
+from django.http.request import HttpHeaders
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -54,14 +55,14 @@ class AnonymousRunThrottle(_AnonymousThrottle):
 
 
 class _MetaHeaders:
-    """The one lookup DRF makes in `request.headers` (X-Forwarded-For), without building all of
-    Django's `HttpHeaders` from a server environ of many entries."""
+    """The one lookup DRF makes in `request.headers` (X-Forwarded-For), by Django's own naming rule,
+    without building all of `HttpHeaders` from a server environ of many entries."""
 
     def __init__(self, meta: Mapping[str, Any]) -> None:
         self.meta = meta
 
     def get(self, name: str, default: Any = None) -> Any:
-        return self.meta.get("HTTP_" + name.upper().replace("-", "_"), default)
+        return self.meta.get(HttpHeaders.to_wsgi_name(name), default)
 
 
 def anonymous_allowed(meta: Mapping[str, Any], throttle: _AnonymousThrottle) -> bool:

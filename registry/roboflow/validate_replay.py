@@ -25,8 +25,9 @@ import io
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication
 
 from django.conf import settings
 from django.core.signals import request_finished, request_started
@@ -47,7 +48,6 @@ REPLAYED_STATUSES = ("200", "400")
 # What a request is besides its body: every header, and what the server says about the connection.
 _REQUEST_PARTS = frozenset({"CONTENT_TYPE", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "wsgi.url_scheme"})
 
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Answer = tuple[str, list[tuple[str, str]], bytes]
 RequestKey = tuple[bytes, tuple[tuple[str, Any], ...]]
 
@@ -78,7 +78,7 @@ def _keepable(status: str, headers: list[tuple[str, str]], content: bytes) -> bo
 
 
 class ValidationReplay:
-    def __init__(self, app: WsgiApp) -> None:
+    def __init__(self, app: WSGIApplication) -> None:
         self.app = app
         self._answers: OrderedDict[RequestKey, Answer] = OrderedDict()
         self._catalog: object = None
@@ -86,7 +86,7 @@ class ValidationReplay:
         self._changes_seen = 0
         self._lock = threading.Lock()
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         length = replayable_length(environ)
         if length is None:
             return self.app(environ, start_response)
@@ -134,7 +134,7 @@ class ValidationReplay:
         return catalog
 
     def _answer_and_keep(
-        self, environ: dict[str, Any], start_response: Callable[..., Any], key: RequestKey, catalog: object
+        self, environ: dict[str, Any], start_response: StartResponse, key: RequestKey, catalog: object
     ) -> Iterable[bytes]:
         sent: list[Any] = []
 

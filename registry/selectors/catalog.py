@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import gc
-import itertools
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,14 +42,14 @@ class PublishedSnapshot:
 _lock = threading.Lock()
 _cached: PublishedSnapshot | None = None
 # Catalog changes committed by this process, for readers that check the database only now and then.
-_committed_here = itertools.count()
 _changes_committed_here = 0
 
 
 def catalog_changed_here() -> None:
     """Called once a change to the catalog made by this process has committed."""
     global _changes_committed_here
-    _changes_committed_here = next(_committed_here) + 1
+    with _lock:
+        _changes_committed_here += 1
 
 
 def catalog_changes_committed_here() -> int:

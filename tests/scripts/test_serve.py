@@ -25,7 +25,6 @@ from tests.support.workers import REPO_DIR, database_url
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def wait_until(check, timeout: float = 60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
-
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+from wsgiref.types import WSGIApplication
 
 
 def call_wsgi(
-    app: WsgiApp, method: str, path: str, body: bytes = b"", query: str = "", **headers: str
+    app: WSGIApplication, method: str, path: str, body: bytes = b"", query: str = "", **headers: str
 ) -> tuple[str, dict[str, list[str]], bytes]:
     """The status, the headers (lower-case names, each with its values) and the body of the answer.
     `headers` are environ names without their `HTTP_` prefix (`HOST="example.com"`)."""
@@ -31,14 +30,18 @@ def call_wsgi(
     }
     environ |= {f"HTTP_{name}": value for name, value in headers.items()}
     answer: dict[str, Any] = {}
+    written: list[bytes] = []
 
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: Any = None, /
+    ) -> Callable[[bytes], object]:
         answer["status"] = status
         answer["headers"] = {}
         for name, value in headers:
             answer["headers"].setdefault(name.lower(), []).append(value)
+        return written.append  # WSGI's write(), for applications that use it
 
     chunks = app(environ, start_response)
-    content = b"".join(chunks)
+    content = b"".join(written) + b"".join(chunks)
     getattr(chunks, "close", lambda: None)()
     return answer["status"], answer["headers"], content
