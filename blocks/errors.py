@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     BAD_REQUEST = "bad_request"
     ERROR = "error"
     INVALID = "invalid"
+    INVALID_CHOICE = "invalid_choice"
     INVALID_TYPE = "invalid_type"
     MISSING = "missing"
     REQUIRED = "required"
@@ -139,9 +140,8 @@ class ErrorCode(StrEnum):
 class DomainError(Exception):
     """A failure with a stable code, a plain message, structured details and extra top-level fields.
 
-    A code given as text must be a value of `ErrorCode` (anything else is a programming error and
-    raises `ValueError` at once). `cause` is the error that decided this one, when it wraps another
-    (a failed run answers as what made it fail).
+    The code is an `ErrorCode` member, so the type checker refuses any other text. `cause` is the
+    error that decided this one, when it wraps another (a failed run answers as what made it fail).
     """
 
     code: ErrorCode = ErrorCode.BAD_REQUEST
@@ -150,7 +150,7 @@ class DomainError(Exception):
         self,
         message: str,
         *,
-        code: ErrorCode | str | None = None,
+        code: ErrorCode | None = None,
         details: list[dict[str, Any]] | None = None,
         extra: dict[str, Any] | None = None,
         cause: DomainError | None = None,
@@ -158,7 +158,7 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         if code is not None:
-            self.code = ErrorCode(code)
+            self.code = code
         self.details = details or []
         self.extra = extra or {}
         self.cause = cause

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
-from blocks.errors import DomainError
+from blocks.errors import DomainError, ErrorCode
 
 CHUNK_BYTES = 65536
 USER_AGENT = "Blockwise image fetcher"
@@ -51,13 +51,13 @@ def resolve_checked(host: str, port: int, *, allow_private: bool) -> list[tuple[
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise FetchError(f"The image host {host} cannot be resolved.", code="url_fetch_failed") from exc
+        raise FetchError(f"The image host {host} cannot be resolved.", code=ErrorCode.URL_FETCH_FAILED) from exc
     targets = [(int(family), (str(sockaddr[0]), int(sockaddr[1]))) for family, _, _, _, sockaddr in infos]
     if not targets:
-        raise FetchError(f"The image host {host} cannot be resolved.", code="url_fetch_failed")
+        raise FetchError(f"The image host {host} cannot be resolved.", code=ErrorCode.URL_FETCH_FAILED)
     if not allow_private and not all(is_public_address(address) for _, (address, _) in targets):
         raise FetchError(
-            f"Image URLs may only point at public internet addresses ({host} does not).", code="url_not_allowed"
+            f"Image URLs may only point at public internet addresses ({host} does not).", code=ErrorCode.URL_NOT_ALLOWED
         )
     return targets
 
@@ -74,7 +74,7 @@ def _connect(targets: list[tuple[int, tuple[str, int]]], deadline: float) -> soc
                 break
             continue
         return sock
-    raise FetchError("The image host could not be reached.", code="url_fetch_failed")
+    raise FetchError("The image host could not be reached.", code=ErrorCode.URL_FETCH_FAILED)
 
 
 def _cut(sock: socket.socket) -> None:
@@ -85,11 +85,11 @@ def _cut(sock: socket.socket) -> None:
 def _split_checked(url: str) -> tuple[SplitResult, int]:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise FetchError("Image URLs must be http or https.", code="url_not_allowed")
+        raise FetchError("Image URLs must be http or https.", code=ErrorCode.URL_NOT_ALLOWED)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
-        raise FetchError("The image URL has an invalid port.", code="invalid_image") from exc
+        raise FetchError("The image URL has an invalid port.", code=ErrorCode.INVALID_IMAGE) from exc
     return parts, port
 
 
@@ -117,8 +117,8 @@ def _checked_connection(url: str, limits: FetchLimits) -> Iterator[tuple[socket.
         raise
     except (OSError, http.client.HTTPException) as exc:
         if time.monotonic() >= deadline:
-            raise FetchError("Fetching the image took too long.", code="url_timeout") from exc
-        raise FetchError("The image could not be fetched.", code="url_fetch_failed") from exc
+            raise FetchError("Fetching the image took too long.", code=ErrorCode.URL_TIMEOUT) from exc
+        raise FetchError("The image could not be fetched.", code=ErrorCode.URL_FETCH_FAILED) from exc
     finally:
         watchdog.cancel()
         sock.close()
@@ -169,21 +169,25 @@ def _get(sock: socket.socket, parts: SplitResult, limits: FetchLimits, deadline:
 
 def _read_body(response: http.client.HTTPResponse, limits: FetchLimits, deadline: float) -> bytes:
     if response.status != 200:
-        raise FetchError(f"Fetching the image answered HTTP {response.status}.", code="url_fetch_failed")
+        raise FetchError(f"Fetching the image answered HTTP {response.status}.", code=ErrorCode.URL_FETCH_FAILED)
     declared = response.getheader("Content-Length")
     if declared and declared.isdigit() and int(declared) > limits.max_bytes:
-        raise FetchError(f"The image at the URL is larger than {limits.max_bytes} bytes.", code="image_too_large")
+        raise FetchError(
+            f"The image at the URL is larger than {limits.max_bytes} bytes.", code=ErrorCode.IMAGE_TOO_LARGE
+        )
     chunks: list[bytes] = []
     received = 0
     while chunk := response.read1(CHUNK_BYTES):
         received += len(chunk)
         if received > limits.max_bytes:
-            raise FetchError(f"The image at the URL is larger than {limits.max_bytes} bytes.", code="image_too_large")
+            raise FetchError(
+                f"The image at the URL is larger than {limits.max_bytes} bytes.", code=ErrorCode.IMAGE_TOO_LARGE
+            )
         chunks.append(chunk)
         if time.monotonic() >= deadline:
             break
     if time.monotonic() >= deadline:
-        raise FetchError("Fetching the image took too long.", code="url_timeout")
+        raise FetchError("Fetching the image took too long.", code=ErrorCode.URL_TIMEOUT)
     if declared and declared.isdigit() and received != int(declared):
-        raise FetchError("The image at the URL arrived incomplete.", code="url_fetch_failed")
+        raise FetchError("The image at the URL arrived incomplete.", code=ErrorCode.URL_FETCH_FAILED)
     return b"".join(chunks)

@@ -24,7 +24,7 @@ import pybase64
 from numpy.typing import NDArray
 from PIL import Image, UnidentifiedImageError
 
-from blocks.errors import DomainError, PayloadTooLargeError
+from blocks.errors import DomainError, ErrorCode, PayloadTooLargeError
 from blocks.images import WorkflowImage
 from executor.fetch import FetchError, FetchLimits, fetch_url
 
@@ -56,10 +56,10 @@ JPEG_END = b"\xff\xd9"
 
 def _open_errors(exc: Exception) -> ImageError:
     if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
-        return ImageError("The image decompresses to too many pixels.", code="too_many_pixels")
+        return ImageError("The image decompresses to too many pixels.", code=ErrorCode.TOO_MANY_PIXELS)
     if isinstance(exc, UnidentifiedImageError):
-        return ImageError("The data is not an image in a format we read.", code="invalid_image")
-    return ImageError(f"The image is damaged or truncated: {exc}", code="truncated_image")
+        return ImageError("The data is not an image in a format we read.", code=ErrorCode.INVALID_IMAGE)
+    return ImageError(f"The image is damaged or truncated: {exc}", code=ErrorCode.TRUNCATED_IMAGE)
 
 
 def _decode_pixels(data: bytes) -> NDArray[np.uint8]:
@@ -83,7 +83,9 @@ def _looks_complete(data: bytes, encoding: str | None) -> bool:
 def decode_image(data: bytes, *, parent_id: str, limits: ImageLimits, base64_text: str | None = None) -> WorkflowImage:
     """The image with its size read from the header; pixels decoded lazily when the file is whole."""
     if len(data) > limits.max_bytes:
-        raise ImageError(f"The image is {len(data)} bytes; the limit is {limits.max_bytes}.", code="image_too_large")
+        raise ImageError(
+            f"The image is {len(data)} bytes; the limit is {limits.max_bytes}.", code=ErrorCode.IMAGE_TOO_LARGE
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -94,7 +96,7 @@ def decode_image(data: bytes, *, parent_id: str, limits: ImageLimits, base64_tex
         raise _open_errors(exc) from exc
     if width * height > limits.max_pixels:
         raise ImageError(
-            f"The image has {width * height} pixels; the limit is {limits.max_pixels}.", code="too_many_pixels"
+            f"The image has {width * height} pixels; the limit is {limits.max_pixels}.", code=ErrorCode.TOO_MANY_PIXELS
         )
     lazy = _looks_complete(data, encoding)
     return WorkflowImage(
@@ -113,7 +115,9 @@ def _from_base64(text: str, *, parent_id: str, limits: ImageLimits) -> WorkflowI
     if text.startswith("data:"):
         _, _, text = text.partition(",")
     if len(text) * 3 // 4 > limits.max_bytes:
-        raise ImageError(f"The image is larger than the limit of {limits.max_bytes} bytes.", code="image_too_large")
+        raise ImageError(
+            f"The image is larger than the limit of {limits.max_bytes} bytes.", code=ErrorCode.IMAGE_TOO_LARGE
+        )
     try:
         # pybase64 (SIMD) decodes strictly valid text some 50 times faster than the standard library,
         # whose lenient decoding (characters outside the alphabet skipped) serves everything else.
@@ -122,7 +126,7 @@ def _from_base64(text: str, *, parent_id: str, limits: ImageLimits) -> WorkflowI
         try:
             data = base64.b64decode(text, validate=False)
         except (binascii.Error, ValueError) as exc:
-            raise ImageError("The image is not valid base64.", code="invalid_image") from exc
+            raise ImageError("The image is not valid base64.", code=ErrorCode.INVALID_IMAGE) from exc
     # The text can be forwarded as it came only when it is exactly the canonical encoding of the bytes.
     canonical = len(text) == 4 * ((len(data) + 2) // 3)
     return decode_image(data, parent_id=parent_id, limits=limits, base64_text=text if canonical else None)
@@ -147,7 +151,7 @@ def load_image(value: Any, *, parent_id: str, limits: ImageLimits) -> WorkflowIm
     if isinstance(value, dict):
         value = value.get("value")
     if not isinstance(value, str) or not value:
-        raise ImageError("An image is base64 text, a data URL, an http(s) URL or a file.", code="invalid_image")
+        raise ImageError("An image is base64 text, a data URL, an http(s) URL or a file.", code=ErrorCode.INVALID_IMAGE)
     if value.startswith(("http://", "https://")):
         return _from_url(value, parent_id=parent_id, limits=limits)
     return _from_base64(value, parent_id=parent_id, limits=limits)
@@ -165,7 +169,7 @@ def load_images(
     if len(values) > limits.max_images:
         raise ImageRequestTooLargeError(
             f"The request has {len(values)} images; the limit is {limits.max_images}.",
-            code="too_many_images",
+            code=ErrorCode.TOO_MANY_IMAGES,
         )
 
     def load(item: tuple[str, Any]) -> WorkflowImage:
@@ -174,7 +178,7 @@ def load_images(
             return load_image(value, parent_id=parent_id, limits=limits)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise ImageError("The run ran out of time before the image could be fetched.", code="url_timeout")
+            raise ImageError("The run ran out of time before the image could be fetched.", code=ErrorCode.URL_TIMEOUT)
         within = replace(limits, url_timeout_s=min(limits.url_timeout_s, remaining))
         return load_image(value, parent_id=parent_id, limits=within)
 
@@ -188,7 +192,7 @@ def load_images(
     if total > limits.max_request_pixels:
         raise ImageRequestTooLargeError(
             f"The request's images have {total} pixels together; the limit is {limits.max_request_pixels}.",
-            code="too_many_pixels",
+            code=ErrorCode.TOO_MANY_PIXELS,
         )
     return images
 

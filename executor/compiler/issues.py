@@ -52,17 +52,17 @@ class IssueList:
         self.errors: list[WorkflowIssue] = []
         self.warnings: list[WorkflowIssue] = []
 
-    def error(self, code: str, message: str, at: str, **fields: Any) -> None:
+    def error(self, code: ErrorCode, message: str, at: str, **fields: Any) -> None:
         self.errors.append(_issue(code, message, at, fields))
 
-    def warning(self, code: str, message: str, at: str, **fields: Any) -> None:
+    def warning(self, code: ErrorCode, message: str, at: str, **fields: Any) -> None:
         self.warnings.append(_issue(code, message, at, fields))
 
 
-def _issue(code: str, message: str, at: str, fields: dict[str, Any]) -> WorkflowIssue:
+def _issue(code: ErrorCode, message: str, at: str, fields: dict[str, Any]) -> WorkflowIssue:
     details = fields.pop("details", None)
     return WorkflowIssue(
-        code=ErrorCode(code),
+        code=code,
         message=message,
         pointer=at,
         details=MappingProxyType(dict(details or {})),

@@ -10,6 +10,7 @@ from typing import Any, cast
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from blocks.errors import ErrorCode
 from blocks.spec import INPUT_SELECTOR_PATTERN, STEP_OUTPUT_SELECTOR_PATTERN
 from executor.compiler.issues import IssueList, pointer
 from executor.plan import InputPlan, InputType, OutputPlan, Selector
@@ -94,19 +95,19 @@ def _kinds(value: Any) -> tuple[str, ...] | None:
 
 def parse_definition(definition: object, issues: IssueList, *, max_steps: int) -> ParsedDefinition | None:
     if not isinstance(definition, Mapping):
-        issues.error("invalid_definition", "A workflow definition is a JSON object.", "")
+        issues.error(ErrorCode.INVALID_DEFINITION, "A workflow definition is a JSON object.", "")
         return None
     _check_version(definition.get("version"), issues)
     for key, kind in (("version", str), ("inputs", list), ("steps", list), ("outputs", list)):
         if key not in definition:
-            issues.error("missing_field", f"The definition has no `{key}`.", pointer(key), property=key)
+            issues.error(ErrorCode.MISSING_FIELD, f"The definition has no `{key}`.", pointer(key), property=key)
         elif not isinstance(definition[key], kind) and not (key == "version" and definition[key]):
             wanted = "a string" if kind is str else "a list"
-            issues.error("invalid_value", f"`{key}` must be {wanted}.", pointer(key), property=key)
+            issues.error(ErrorCode.INVALID_VALUE, f"`{key}` must be {wanted}.", pointer(key), property=key)
     steps = definition.get("steps")
     if isinstance(steps, list) and len(steps) > max_steps:
         issues.error(
-            "too_many_steps",
+            ErrorCode.TOO_MANY_STEPS,
             f"The workflow has {len(steps)} steps; the limit is {max_steps}.",
             pointer("steps"),
             details={"limit": max_steps, "count": len(steps)},
@@ -116,7 +117,9 @@ def parse_definition(definition: object, issues: IssueList, *, max_steps: int) -
     raw_steps = _parse_steps(steps if isinstance(steps, list) else [], issues)
     outputs = _parse_outputs(definition.get("outputs"), issues)
     if definition.get("outputs") == []:
-        issues.warning("no_outputs", "The workflow has no outputs, so a run returns nothing.", pointer("outputs"))
+        issues.warning(
+            ErrorCode.NO_OUTPUTS, "The workflow has no outputs, so a run returns nothing.", pointer("outputs")
+        )
     _check_unique(issues, "input", "inputs", [(i.name, n) for n, i in enumerate(inputs)])
     _check_unique(issues, "step", "steps", [(s.name, s.index) for s in raw_steps if s.name])
     _check_unique(issues, "output", "outputs", [(o.name, n) for n, o in enumerate(outputs)])
@@ -134,11 +137,11 @@ def _check_version(version: object, issues: IssueList) -> None:
         requested = None
     if requested is None:
         issues.error(
-            "invalid_version", f"`version` {version!r} is not a version number like \"1.0\".", pointer("version")
+            ErrorCode.INVALID_VERSION, f'`version` {version!r} is not a version number like "1.0".', pointer("version")
         )
     elif ENGINE_VERSION not in SpecifierSet(f">={requested},<{requested.major + 1}.0.0"):
         issues.error(
-            "unsupported_version",
+            ErrorCode.UNSUPPORTED_VERSION,
             f"Execution engine version {version} is not supported; this server runs {ENGINE_VERSION}.",
             pointer("version"),
         )
@@ -149,16 +152,16 @@ def _parse_inputs(value: Any, issues: IssueList) -> list[InputPlan]:
     for index, item in enumerate(value if isinstance(value, list) else []):
         at = pointer("inputs", index)
         if not isinstance(item, Mapping):
-            issues.error("invalid_value", "An input is an object with `type` and `name`.", at)
+            issues.error(ErrorCode.INVALID_VALUE, "An input is an object with `type` and `name`.", at)
             continue
         name, type_ = item.get("name"), item.get("type")
         if not isinstance(name, str) or not name:
-            issues.error("missing_property", "The input has no `name`.", pointer("inputs", index, "name"))
+            issues.error(ErrorCode.MISSING_PROPERTY, "The input has no `name`.", pointer("inputs", index, "name"))
             continue
         known = INPUT_TYPES.get(type_) if isinstance(type_, str) else None
         if known is None:
             issues.error(
-                "invalid_value",
+                ErrorCode.INVALID_VALUE,
                 f"Input `{name}` has unknown type {type_!r}; use one of WorkflowImage, WorkflowParameter, "
                 "WorkflowBatchInput, WorkflowVideoMetadata.",
                 pointer("inputs", index, "type"),
@@ -171,7 +174,9 @@ def _parse_inputs(value: Any, issues: IssueList) -> list[InputPlan]:
             declared = _kinds(item["kind"])
             if declared is None:
                 issues.error(
-                    "invalid_value", f"Input `{name}` has a malformed `kind` list.", pointer("inputs", index, "kind")
+                    ErrorCode.INVALID_VALUE,
+                    f"Input `{name}` has a malformed `kind` list.",
+                    pointer("inputs", index, "kind"),
                 )
             elif declared:
                 kinds = declared
@@ -180,7 +185,7 @@ def _parse_inputs(value: Any, issues: IssueList) -> list[InputPlan]:
             if declared_dim is None or (canonical != "WorkflowBatchInput" and declared_dim != dimensionality):
                 wanted = "a whole number" if canonical == "WorkflowBatchInput" else str(dimensionality)
                 issues.error(
-                    "invalid_value",
+                    ErrorCode.INVALID_VALUE,
                     f"The dimensionality of input `{name}` must be {wanted}.",
                     pointer("inputs", index, "dimensionality"),
                     property="dimensionality",
@@ -188,7 +193,7 @@ def _parse_inputs(value: Any, issues: IssueList) -> list[InputPlan]:
                 continue
             if declared_dim < 1:
                 issues.error(
-                    "batch_dimensionality",
+                    ErrorCode.BATCH_DIMENSIONALITY,
                     f"Batch input `{name}` needs a dimensionality of 1 or more.",
                     pointer("inputs", index, "dimensionality"),
                 )
@@ -209,12 +214,14 @@ def _parse_steps(value: list[Any], issues: IssueList) -> list[RawStep]:
     steps = []
     for index, item in enumerate(value):
         if not isinstance(item, Mapping):
-            issues.error("invalid_value", "A step is an object with `type` and `name`.", pointer("steps", index))
+            issues.error(
+                ErrorCode.INVALID_VALUE, "A step is an object with `type` and `name`.", pointer("steps", index)
+            )
             continue
         name = item.get("name")
         if not isinstance(name, str) or not name:
             issues.error(
-                "missing_property", "The step has no `name`.", pointer("steps", index, "name"), property="name"
+                ErrorCode.MISSING_PROPERTY, "The step has no `name`.", pointer("steps", index, "name"), property="name"
             )
             name = None
         steps.append(RawStep(index=index, name=name, body=item))
@@ -226,20 +233,20 @@ def _parse_outputs(value: Any, issues: IssueList) -> list[OutputPlan]:
     for index, item in enumerate(value if isinstance(value, list) else []):
         if not isinstance(item, Mapping):
             issues.error(
-                "invalid_value", "An output is an object with `name` and `selector`.", pointer("outputs", index)
+                ErrorCode.INVALID_VALUE, "An output is an object with `name` and `selector`.", pointer("outputs", index)
             )
             continue
         name, raw = item.get("name"), item.get("selector")
         if not isinstance(name, str) or not name:
-            issues.error("missing_property", "The output has no `name`.", pointer("outputs", index, "name"))
+            issues.error(ErrorCode.MISSING_PROPERTY, "The output has no `name`.", pointer("outputs", index, "name"))
             continue
         if item.get("type") != "JsonField":
-            code = "missing_property" if "type" not in item else "invalid_value"
+            code = ErrorCode.MISSING_PROPERTY if "type" not in item else ErrorCode.INVALID_VALUE
             issues.error(code, f'Output `{name}` needs `"type": "JsonField"`.', pointer("outputs", index, "type"))
             continue
         if item.get("coordinates_system", "parent") not in COORDINATES_SYSTEMS:
             issues.error(
-                "invalid_value",
+                ErrorCode.INVALID_VALUE,
                 f"`coordinates_system` of output `{name}` must be one of {', '.join(COORDINATES_SYSTEMS)}.",
                 pointer("outputs", index, "coordinates_system"),
             )
@@ -247,7 +254,7 @@ def _parse_outputs(value: Any, issues: IssueList) -> list[OutputPlan]:
         selector = parse_selector(raw) if isinstance(raw, str) else None
         if selector is None or (selector.source == "step" and selector.output is None):
             issues.error(
-                "invalid_selector",
+                ErrorCode.INVALID_SELECTOR,
                 f"Output `{name}` needs a selector like `$steps.step.output`, `$steps.step.*` or `$inputs.name`.",
                 pointer("outputs", index, "selector"),
                 property=name,
@@ -265,7 +272,7 @@ def _check_unique(issues: IssueList, what: str, section: str, names: list[tuple[
             continue
         if name in seen:
             issues.error(
-                "duplicate_name",
+                ErrorCode.DUPLICATE_NAME,
                 f"Two {what}s are named `{name}`; {what} names must be unique.",
                 pointer(section, index, "name"),
                 details={"kind_of_name": what},

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from blocks.errors import ErrorCode
 from blocks.spec import BlockSpec, CatalogSnapshot, PropertySpec
 from executor.compiler.issues import IssueList, pointer, suggest
 from executor.compiler.literals import LiteralValidator
@@ -89,7 +90,7 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
         type_ = raw.body.get("type")
         at = pointer("steps", raw.index, "type")
         if not isinstance(type_, str) or not type_:
-            issues.error("missing_property", "The step has no `type`.", at, step=raw.name, property="type")
+            issues.error(ErrorCode.MISSING_PROPERTY, "The step has no `type`.", at, step=raw.name, property="type")
             continue
         spec = catalog.resolve(type_)
         if spec is None and type_ in catalog.disabled:
@@ -97,7 +98,7 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
             continue
         if spec is None:
             issues.error(
-                "unknown_block_type",
+                ErrorCode.UNKNOWN_BLOCK_TYPE,
                 f"Step {raw.label} uses unknown block type {type_!r}.",
                 at,
                 step=raw.name,
@@ -110,7 +111,7 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
             sunset = f" It will be disabled on {spec.sunset_date}." if spec.sunset_date else ""
             message = spec.deprecation_message or f"{spec.type_identifier} is deprecated."
             issues.warning(
-                "deprecated_block",
+                ErrorCode.DEPRECATED_BLOCK,
                 f"Step {raw.label}: {message}{sunset}{replacement}",
                 at,
                 step=raw.name,
@@ -118,7 +119,7 @@ def resolve_steps(steps: tuple[RawStep, ...], catalog: CatalogSnapshot, issues: 
             )
         if not spec.executable:
             issues.warning(
-                "not_executable",
+                ErrorCode.NOT_EXECUTABLE,
                 f"Step {raw.label} uses {spec.type_identifier}, which is registered here but has no "
                 "implementation that runs it; the workflow validates but cannot run here.",
                 at,
@@ -132,7 +133,7 @@ def _disabled_error(raw: RawStep, spec: BlockSpec, catalog: CatalogSnapshot, iss
     replacement = catalog.replacement_of(spec)
     instead = f" Use {replacement.type_identifier} instead." if replacement else ""
     issues.error(
-        "disabled_block",
+        ErrorCode.DISABLED_BLOCK,
         f"Step {raw.label} uses {spec.type_identifier}, which is disabled.{instead}",
         pointer("steps", raw.index, "type"),
         step=raw.name,
@@ -170,7 +171,7 @@ def _resolve_properties(raw: RawStep, spec: BlockSpec, issues: IssueList) -> Res
         if name not in values:
             if prop.required:
                 issues.error(
-                    "missing_property",
+                    ErrorCode.MISSING_PROPERTY,
                     f"Step {raw.label} needs `{name}`.",
                     pointer("steps", raw.index, name),
                     step=raw.name,
@@ -208,7 +209,7 @@ def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any,
             return
     elif isinstance(value, str) and parse_selector(value) is not None:
         issues.error(
-            "invalid_value",
+            ErrorCode.INVALID_VALUE,
             f"`{prop.name}` of step {step.raw.label} takes a literal value, not a selector.",
             at,
             step=step.raw.name,
@@ -219,7 +220,7 @@ def _resolve_value(step: ResolvedStep, prop: PropertySpec, key: str, value: Any,
     problem = check_literal(step.spec, prop, value)
     if problem is not None:
         issues.error(
-            "invalid_value",
+            ErrorCode.INVALID_VALUE,
             f"`{prop.name}` of step {step.raw.label} {problem}.",
             at,
             step=step.raw.name,
@@ -234,7 +235,7 @@ def _refuse_literals(step: ResolvedStep, prop: PropertySpec, at: str, literals: 
     """Items of a list or dict property that takes only selectors must all be selectors."""
     if literals:
         issues.error(
-            "invalid_value",
+            ErrorCode.INVALID_VALUE,
             f"`{prop.name}` of step {step.raw.label} takes selectors only, not {literals[0]!r}.",
             at,
             step=step.raw.name,
@@ -288,7 +289,7 @@ def _bind(
         return
     if selector is None:
         issues.error(
-            "invalid_selector",
+            ErrorCode.INVALID_SELECTOR,
             f"{value!r} in `{prop.name}` of step {step.raw.label} is not a selector; use `$inputs.name`, "
             "`$steps.step.output`" + (" or `$steps.step`" if prop.takes_step_selector else "") + ".",
             at,
@@ -302,7 +303,7 @@ def _bind(
             step.flow_targets.append((selector.name, at))
         else:
             issues.error(
-                "invalid_selector",
+                ErrorCode.INVALID_SELECTOR,
                 f"`{prop.name}` of step {step.raw.label} needs a step output (`$steps.{selector.name}.<output>`), "
                 f"not the step `{value}` itself.",
                 at,
@@ -313,7 +314,7 @@ def _bind(
         return
     if not _takes_reference(prop):
         issues.error(
-            "invalid_selector",
+            ErrorCode.INVALID_SELECTOR,
             f"`{prop.name}` of step {step.raw.label} takes step selectors (`$steps.step`), not {value!r}.",
             at,
             step=step.raw.name,

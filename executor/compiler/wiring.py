@@ -7,6 +7,7 @@ from graphlib import CycleError, TopologicalSorter
 from types import MappingProxyType
 
 from blocks.connections import STEP_COMPATIBLE_ELEMENTS, kinds_compatible
+from blocks.errors import ErrorCode
 from blocks.spec import PropertySpec
 from executor.compiler.issues import IssueList, pointer, suggest
 from executor.compiler.parse import ParsedDefinition
@@ -54,7 +55,7 @@ def wire(
                 target_input = inputs.get(selector.name)
                 if target_input is None:
                     issues.error(
-                        "unknown_input",
+                        ErrorCode.UNKNOWN_INPUT,
                         f"`{binding.property}` of step {step.raw.label} refers to `{selector.raw}`, "
                         "but the workflow has no such input.",
                         binding.pointer,
@@ -69,7 +70,7 @@ def wire(
             if target is None:
                 if selector.name not in all_step_names:
                     issues.error(
-                        "unknown_step",
+                        ErrorCode.UNKNOWN_STEP,
                         f"`{binding.property}` of step {step.raw.label} refers to step `{selector.name}`, "
                         "which does not exist.",
                         binding.pointer,
@@ -80,7 +81,7 @@ def wire(
             data_preds[step.name].add(target.name)
             if selector.is_wildcard:
                 issues.error(
-                    "unknown_output",
+                    ErrorCode.UNKNOWN_OUTPUT,
                     f"`{selector.raw}` (all outputs) can only be used in the workflow's outputs.",
                     binding.pointer,
                     **fields,
@@ -89,7 +90,7 @@ def wire(
             output = target.spec.output(selector.output or "")
             if output is None:
                 issues.error(
-                    "unknown_output",
+                    ErrorCode.UNKNOWN_OUTPUT,
                     f"Step {target.raw.label} ({target.spec.type_identifier}) has no output `{selector.output}`.",
                     binding.pointer,
                     suggestions=suggest(selector.output or "", [o.name for o in target.spec.outputs]),
@@ -103,7 +104,7 @@ def wire(
         for target_name, at in step.flow_targets:
             if target_name not in all_step_names:
                 issues.error(
-                    "unknown_step",
+                    ErrorCode.UNKNOWN_STEP,
                     f"Step {step.raw.label} controls step `{target_name}`, which does not exist.",
                     at,
                     step=step.raw.name,
@@ -120,7 +121,7 @@ def wire(
         if selector.source == "input":
             if selector.name not in inputs:
                 issues.error(
-                    "unknown_input",
+                    ErrorCode.UNKNOWN_INPUT,
                     f"Output `{out.name}` refers to `{selector.raw}`, but the workflow has no such input.",
                     at,
                     suggestions=suggest(selector.name, inputs),
@@ -132,7 +133,7 @@ def wire(
         if target is None:
             if selector.name not in all_step_names:
                 issues.error(
-                    "unknown_step",
+                    ErrorCode.UNKNOWN_STEP,
                     f"Output `{out.name}` refers to step `{selector.name}`, which does not exist.",
                     at,
                     suggestions=suggest(selector.name, all_step_names),
@@ -141,7 +142,7 @@ def wire(
             continue
         if not selector.is_wildcard and target.spec.output(selector.output or "") is None:
             issues.error(
-                "unknown_output",
+                ErrorCode.UNKNOWN_OUTPUT,
                 f"Output `{out.name}` refers to `{selector.raw}`, but step {target.raw.label} has no output "
                 f"`{selector.output}`.",
                 at,
@@ -152,7 +153,7 @@ def wire(
     for index, item in enumerate(parsed.inputs):
         if item.name not in used_inputs:
             issues.warning(
-                "unused_input",
+                ErrorCode.UNUSED_INPUT,
                 f"Input `{item.name}` is not used by any step or output.",
                 pointer("inputs", index),
                 property=item.name,
@@ -178,7 +179,7 @@ def _wire_loose(
     source, name = parts[0], parts[1] if len(parts) > 1 else ""
     known = (source == "$inputs" and name in inputs) or (source == "$steps" and name in all_step_names)
     if not known:
-        code = "unknown_input" if text.startswith("$inputs") else "unknown_step"
+        code = ErrorCode.UNKNOWN_INPUT if text.startswith("$inputs") else ErrorCode.UNKNOWN_STEP
         message = f"`{property_name}` of step {step.raw.label} refers to `{text}`: no such input or step."
         issues.error(code, message, at, **fields)
         return
@@ -189,7 +190,7 @@ def _wire_loose(
                 control_preds[name].add(step.name)
         else:
             issues.error(
-                "not_flow_control",
+                ErrorCode.NOT_FLOW_CONTROL,
                 f"`{property_name}` of step {step.raw.label} takes data, not the step `{text}` itself.",
                 at,
                 **fields,
@@ -202,7 +203,7 @@ def _wire_loose(
         output = target.spec.output(parts[-1]) if target else None
         if output is None:
             issues.error(
-                "unknown_output",
+                ErrorCode.UNKNOWN_OUTPUT,
                 f"`{property_name}` of step {step.raw.label} refers to `{text}`, but step `{name}` has no output "
                 f"`{parts[-1]}`.",
                 at,
@@ -214,7 +215,7 @@ def _wire_loose(
     expected = tuple(dict.fromkeys(k for ref in prop.references if ref.selected_element != "step" for k in ref.kinds))
     if not kinds_compatible(actual, expected):
         issues.error(
-            "kind_mismatch",
+            ErrorCode.KIND_MISMATCH,
             f"`{property_name}` of step {step.raw.label} accepts {_names(expected)}, but `{text}` is {_names(actual)}.",
             at,
             details={"expected_kinds": list(expected), "actual_kinds": list(actual)},
@@ -235,7 +236,7 @@ def _check_kinds(
     if expected is None:
         source = "workflow inputs" if from_input else "step outputs"
         issues.error(
-            "invalid_selector",
+            ErrorCode.INVALID_SELECTOR,
             f"`{binding.property}` of step {step_label} does not accept {source}.",
             binding.pointer,
             **fields,
@@ -243,7 +244,7 @@ def _check_kinds(
         return
     if not kinds_compatible(actual, expected):
         issues.error(
-            "kind_mismatch",
+            ErrorCode.KIND_MISMATCH,
             f"`{binding.property}` of step {step_label} accepts {_names(expected)}, but "
             f"`{binding.selector.raw}` is {_names(actual)}.",
             binding.pointer,
@@ -267,7 +268,7 @@ def order_steps(
         stuck = sorted(set(exc.args[1]))
     first = next(s for s in steps if s.name == stuck[0])
     issues.error(
-        "cycle",
+        ErrorCode.CYCLE,
         f"Steps {', '.join(f'`{n}`' for n in stuck)} depend on each other in a cycle.",
         pointer("steps", first.raw.index),
         step=first.raw.name,
@@ -285,7 +286,7 @@ def _check_offsets(step: ResolvedStep, dims: dict[str, int], issues: IssueList) 
         expected = offsets.get(property_name, 0) - offsets.get(reference, 0) + dims[reference]
         if actual != expected:
             issues.error(
-                "dimensionality",
+                ErrorCode.DIMENSIONALITY,
                 f"`{property_name}` of step {step.raw.label} gets data nested {actual} deep where the block "
                 f"expects {expected} (one level deeper than `{reference}` for each level of offset).",
                 pointer("steps", step.raw.index, property_name),
@@ -327,7 +328,7 @@ def plan_steps(
                 dims_by_property.setdefault(binding.property, dim)
                 if batch_properties and binding.property not in batch_properties:
                     issues.error(
-                        "batch_into_scalar",
+                        ErrorCode.BATCH_INTO_SCALAR,
                         f"`{binding.property}` of step {step.raw.label} takes one value for the whole batch, "
                         f"but `{selector.raw}` gives one value per image.",
                         binding.pointer,
@@ -340,7 +341,7 @@ def plan_steps(
             _check_offsets(step, dims_by_property, issues)
         elif input_dims and max(input_dims) - min(input_dims) > 1:
             issues.error(
-                "dimensionality",
+                ErrorCode.DIMENSIONALITY,
                 f"Inputs of step {step.raw.label} come at nesting levels that differ by more than one "
                 f"({', '.join(map(str, sorted(set(input_dims))))}).",
                 pointer("steps", step.raw.index),

@@ -49,7 +49,7 @@ class RuntimeInputError(DomainError):
         self,
         message: str,
         *,
-        code: ErrorCode | str,
+        code: ErrorCode,
         input_name: str | None = None,
         step: str | None = None,
         property_name: str | None = None,
@@ -106,14 +106,14 @@ def assemble_inputs(plan: ExecutionPlan, supplied: Mapping[str, Any]) -> tuple[d
             if item.name not in supplied or supplied[item.name] is None:
                 raise RuntimeInputError(
                     f"Input `{item.name}` ({item.type}) needs a value and none was given.",
-                    code="missing_input",
+                    code=ErrorCode.MISSING_INPUT,
                     input_name=item.name,
                 )
             value = supplied[item.name]
             elements = list(value) if isinstance(value, list) else [value]
             if not elements:
                 raise RuntimeInputError(
-                    f"Input `{item.name}` is an empty list.", code="missing_input", input_name=item.name
+                    f"Input `{item.name}` is an empty list.", code=ErrorCode.MISSING_INPUT, input_name=item.name
                 )
             values[item.name] = elements
             batch.add(item.name)
@@ -124,7 +124,7 @@ def assemble_inputs(plan: ExecutionPlan, supplied: Mapping[str, Any]) -> tuple[d
     if len(distinct) > 1:
         detail = ", ".join(f"`{name}` has {size}" for name, size in sizes.items())
         raise RuntimeInputError(
-            f"Batch inputs must have the same length, or length 1: {detail}.", code="batch_length_mismatch"
+            f"Batch inputs must have the same length, or length 1: {detail}.", code=ErrorCode.BATCH_LENGTH_MISMATCH
         )
     size = max(sizes.values(), default=1)
     for name in batch:
@@ -149,7 +149,7 @@ def check_parameters(plan: ExecutionPlan, values: Mapping[str, Any], batch: set[
                 raise RuntimeInputError(
                     f"Input `{selector.name}` = {value!r} does not fit `{binding.property}` of step "
                     f"`{step.name}`: it {problem}.",
-                    code="invalid_input",
+                    code=ErrorCode.INVALID_INPUT,
                     input_name=selector.name,
                     step=step.name,
                     property_name=binding.property,
@@ -252,7 +252,7 @@ def _run_step(step: StepPlan, state: _State, context: RunContext) -> None:
         if definition is None or definition.run is None or step.spec.source != "builtin":
             raise BlockRunError(
                 f"Step `{step.name}` uses {step.spec.type_identifier}, which has no implementation here.",
-                code="not_executable",
+                code=ErrorCode.NOT_EXECUTABLE,
             )
         prepared = [
             (index, values)

@@ -79,7 +79,7 @@ class ApiError(DomainError):
         self,
         message: str,
         *,
-        code: ErrorCode | str | None = None,
+        code: ErrorCode | None = None,
         status_code: int | None = None,
         details: list[dict[str, Any]] | None = None,
         extra: dict[str, Any] | None = None,
@@ -89,36 +89,32 @@ class ApiError(DomainError):
             self.status_code = status_code
 
 
-_DRF_CODES: dict[type[Exception], str] = {
-    drf_exceptions.NotAuthenticated: "not_authenticated",
-    drf_exceptions.AuthenticationFailed: "authentication_failed",
-    drf_exceptions.PermissionDenied: "permission_denied",
-    drf_exceptions.NotFound: "not_found",
-    drf_exceptions.MethodNotAllowed: "method_not_allowed",
-    drf_exceptions.ParseError: "parse_error",
-    drf_exceptions.UnsupportedMediaType: "unsupported_media_type",
-    drf_exceptions.Throttled: "throttled",
-    drf_exceptions.NotAcceptable: "not_acceptable",
-}
+def _is_detail(data: Any) -> bool:
+    return isinstance(data, dict) and data.keys() == {"message", "code"} and isinstance(data["message"], str)
 
 
 def _validation_details(data: Any, path: str = "") -> list[dict[str, Any]]:
-    """Flatten DRF's nested validation errors into JSON-Pointer-addressed details."""
+    """Flatten DRF's nested validation errors (`get_full_details()`) into JSON-Pointer-addressed details."""
+    if _is_detail(data):
+        return [{"path": path, "code": data["code"], "message": str(data["message"])}]
     details: list[dict[str, Any]] = []
     if isinstance(data, dict):
         for key, value in data.items():
             child = path if key == "non_field_errors" else f"{path}/{key}"
             details.extend(_validation_details(value, child))
     elif isinstance(data, list):
-        if all(isinstance(item, drf_exceptions.ErrorDetail) for item in data):
-            for item in data:
-                details.append({"path": path, "code": str(item.code), "message": str(item)})
-        else:
-            for index, item in enumerate(data):
-                details.extend(_validation_details(item, f"{path}/{index}"))
-    elif isinstance(data, drf_exceptions.ErrorDetail):
-        details.append({"path": path, "code": str(data.code), "message": str(data)})
+        leaves = all(_is_detail(item) for item in data)
+        for index, item in enumerate(data):
+            details.extend(_validation_details(item, path if leaves else f"{path}/{index}"))
     return details
+
+
+def _drf_code(exc: drf_exceptions.APIException) -> ErrorCode:
+    """DRF's own code for the exception (its `default_code`; the enum holds every one DRF defines)."""
+    try:
+        return ErrorCode(exc.default_code)
+    except ValueError:
+        return ErrorCode.ERROR
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -142,13 +138,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     if isinstance(exc, drf_exceptions.ValidationError):
         body = {
-            "code": "invalid",
+            "code": ErrorCode.INVALID,
             "message": "The request is not valid.",
-            "details": _validation_details(exc.detail),
+            "details": _validation_details(exc.get_full_details()),
         }
     else:
-        code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
-        body = {"code": code, "message": str(exc.detail), "details": []}
+        body = {"code": _drf_code(exc), "message": str(exc.detail), "details": []}
     response.data = body
     return response
 
@@ -156,7 +151,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's 404 (a URL no route matches) in the API's shape under /api/, its HTML page elsewhere."""
     if request.path_info.startswith("/api/"):
-        body = {"code": "not_found", "message": "No such URL in this API.", "details": []}
+        body = {"code": ErrorCode.NOT_FOUND, "message": "No such URL in this API.", "details": []}
         return JsonResponse(body, status=404)
     return defaults.page_not_found(request, exception)
 
@@ -164,5 +159,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's own 400 (a request it refuses before any view) in the API's shape under /api/."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"code": "bad_request", "message": "The request is not valid.", "details": []}, status=400)
+        return JsonResponse(
+            {"code": ErrorCode.BAD_REQUEST, "message": "The request is not valid.", "details": []}, status=400
+        )
     return defaults.bad_request(request, exception)

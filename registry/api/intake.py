@@ -39,35 +39,35 @@ class JsonIntakeError(DomainError):
     """JSON that parses but that the API does not accept; `code` says which rule it broke."""
 
 
-def _refuse(code: ErrorCode | str, message: str, path: str = "") -> JsonIntakeError:
+def _refuse(code: ErrorCode, message: str, path: str = "") -> JsonIntakeError:
     return JsonIntakeError(message, code=code, details=[{"path": path, "code": code, "message": message}])
 
 
 def _constant(name: str) -> Any:
-    raise _refuse("non_finite_number", f"`{name}` is not a JSON number; send a finite number.")
+    raise _refuse(ErrorCode.NON_FINITE_NUMBER, f"`{name}` is not a JSON number; send a finite number.")
 
 
 def _integer(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
-        raise _refuse("number_too_large", f"Integers have at most {MAX_INTEGER_DIGITS} digits.")
+        raise _refuse(ErrorCode.NUMBER_TOO_LARGE, f"Integers have at most {MAX_INTEGER_DIGITS} digits.")
     return int(text)
 
 
 def _float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _refuse("non_finite_number", f"The number {text[:40]} is too large for a float.")
+        raise _refuse(ErrorCode.NON_FINITE_NUMBER, f"The number {text[:40]} is too large for a float.")
     return value
 
 
 def _syntax_error(exc: json.JSONDecodeError) -> DomainError:
     return DomainError(
         f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
-        code="parse_error",
+        code=ErrorCode.PARSE_ERROR,
         details=[
             {
                 "path": "",
-                "code": "parse_error",
+                "code": ErrorCode.PARSE_ERROR,
                 "message": exc.msg,
                 "line": exc.lineno,
                 "column": exc.colno,
@@ -85,8 +85,8 @@ def json_loads(data: bytes | str) -> Any:
         except UnicodeDecodeError as exc:
             raise DomainError(
                 "The request body is not UTF-8 text.",
-                code="parse_error",
-                details=[{"path": "", "code": "parse_error", "message": str(exc), "position": exc.start}],
+                code=ErrorCode.PARSE_ERROR,
+                details=[{"path": "", "code": ErrorCode.PARSE_ERROR, "message": str(exc), "position": exc.start}],
             ) from exc
     else:
         text = data
@@ -112,7 +112,7 @@ def _may_break_text_or_depth_rules(text: str) -> bool:
 
 def _too_deep(path: str) -> JsonIntakeError:
     limit = settings.BLOCKWISE_MAX_JSON_DEPTH
-    return _refuse("too_deep", f"JSON may nest at most {limit} arrays or objects deep.", path)
+    return _refuse(ErrorCode.TOO_DEEP, f"JSON may nest at most {limit} arrays or objects deep.", path)
 
 
 def _pointer(parts: tuple[str, ...]) -> str:
@@ -121,11 +121,13 @@ def _pointer(parts: tuple[str, ...]) -> str:
 
 def _check_text(text: str, parts: tuple[str, ...]) -> None:
     if "\x00" in text:
-        raise _refuse("nul_character", "Text may not contain the NUL character (\\u0000).", _pointer(parts))
+        raise _refuse(ErrorCode.NUL_CHARACTER, "Text may not contain the NUL character (\\u0000).", _pointer(parts))
     # An ASCII string cannot hold a surrogate; the flag check is O(1), so base64 images cost nothing here.
     if not text.isascii() and _SURROGATE.search(text):
         raise _refuse(
-            "invalid_unicode", "Text may not contain a lone UTF-16 surrogate (\\ud800-\\udfff).", _pointer(parts)
+            ErrorCode.INVALID_UNICODE,
+            "Text may not contain a lone UTF-16 surrogate (\\ud800-\\udfff).",
+            _pointer(parts),
         )
 
 
@@ -138,9 +140,11 @@ def json_check(value: Any) -> None:
         if isinstance(item, str):
             _check_text(item, parts)
         elif isinstance(item, float) and not math.isfinite(item):
-            raise _refuse("non_finite_number", "NaN and infinite numbers are not JSON.", _pointer(parts))
+            raise _refuse(ErrorCode.NON_FINITE_NUMBER, "NaN and infinite numbers are not JSON.", _pointer(parts))
         elif isinstance(item, int) and not isinstance(item, bool) and len(str(abs(item))) > MAX_INTEGER_DIGITS:
-            raise _refuse("number_too_large", f"Integers have at most {MAX_INTEGER_DIGITS} digits.", _pointer(parts))
+            raise _refuse(
+                ErrorCode.NUMBER_TOO_LARGE, f"Integers have at most {MAX_INTEGER_DIGITS} digits.", _pointer(parts)
+            )
         elif isinstance(item, dict | list):
             if depth >= limit:
                 raise _too_deep(_pointer(parts))
@@ -262,9 +266,9 @@ class RefuseNulMiddleware:
             message = "The URL may not contain the NUL character (%00)."
             if request.path_info.startswith("/api/"):
                 body: dict[str, Any] = {
-                    "code": "nul_character",
+                    "code": ErrorCode.NUL_CHARACTER,
                     "message": message,
-                    "details": [{"path": "", "code": "nul_character", "message": message}],
+                    "details": [{"path": "", "code": ErrorCode.NUL_CHARACTER, "message": message}],
                 }
             else:
                 body = {"message": message}

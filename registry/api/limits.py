@@ -12,6 +12,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest
 from rest_framework.parsers import BaseParser
 
+from blocks.errors import ErrorCode
 from registry.api.errors import ApiError, PayloadTooLargeError
 
 
@@ -98,7 +99,7 @@ def require_object(data: Any, *, what: str = "The request body") -> dict[str, An
     if not isinstance(data, dict):
         raise ApiError(
             f"{what} must be a JSON object.",
-            code="parse_error",
-            details=[{"path": "", "code": "invalid_type", "message": f"got {type(data).__name__}"}],
+            code=ErrorCode.PARSE_ERROR,
+            details=[{"path": "", "code": ErrorCode.INVALID_TYPE, "message": f"got {type(data).__name__}"}],
         )
     return data

@@ -3,8 +3,8 @@
 Statuses come from the same table as the native API (`registry.api.errors.http_status`); what differs
 is the shape: a bare `{"message"}`, FastAPI's 422 `{"detail"}`, or Roboflow's workflow error with its
 `error_type`, `context` and, for step errors, `blocks_errors`. The workflow error bodies themselves
-are built by `executor.compiler.roboflow` (`error_body`, `block_error`): the compiler's conformance
-logic needs them and the executor may not import the registry, so this module only wraps them.
+are built by `registry.roboflow.compilation` (`error_body`, `block_error`), which also reads a
+failed compilation the way Roboflow reports it.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import Any
 
 from django.http import JsonResponse
 
-from blocks.errors import DomainError
+from blocks.errors import DomainError, ErrorCode
 from executor.compiler import CompilationResult
-from executor.compiler.roboflow import block_error, error_body, roboflow_error, syntax_error_body
 from registry.api.errors import http_status
+from registry.roboflow.compilation import block_error, error_body, roboflow_error, syntax_error_body
+from registry.selectors.workflows import workflow_compile
 from registry.services.runs import RunFailedError
 
 RUNTIME_CONTEXT = "workflow_execution | runtime_input_validation"
@@ -52,13 +53,14 @@ def syntax_error(message: str) -> JsonResponse:
 
 
 def compilation_failed(result: CompilationResult, definition: object) -> JsonResponse:
-    status, body = roboflow_error(result, definition)
-    return JsonResponse(body, status=status)
+    return JsonResponse(roboflow_error(result, definition), status=400)
 
 
-def run_failed(exc: RunFailedError) -> JsonResponse:
-    if exc.compilation is not None:
-        return compilation_failed(exc.compilation, exc.specification)
+def run_failed(exc: RunFailedError, definition: object) -> JsonResponse:
+    """A failed run of `definition` (the one sent, or the saved revision that ran)."""
+    if exc.code == ErrorCode.INVALID_WORKFLOW:
+        # The run compiled this definition a moment ago: the compiler's cache answers.
+        return compilation_failed(workflow_compile(definition), definition)
     status = http_status(exc)
     if exc.result is None:
         # Roboflow answers every refused input with 400; only a request over our size limits stays 413.
@@ -67,7 +69,7 @@ def run_failed(exc: RunFailedError) -> JsonResponse:
     if _partial(exc):
         # Some images failed at the model, others did not: the outputs that exist, and what failed.
         return JsonResponse({"outputs": exc.result.outputs, "errors": [e.as_dict() for e in exc.result.errors]})
-    step = exc.error.get("step")
+    step = (exc.run.error or {}).get("step")
     if status >= 500:
         # A model server that is down or slow keeps its status (502/503/504); only our own faults are 500s.
         block = block_error(step, details=exc.message)

@@ -21,6 +21,7 @@ from registry.api.throttles import AnonymousRunThrottle, roboflow_throttled
 from registry.models import Workflow
 from registry.roboflow.callers import RoboflowCaller, roboflow_caller
 from registry.roboflow.errors import message_response, missing_field, refusal, run_failed
+from registry.selectors.workflows import workflow_revision_get
 from registry.services.runs import RunFailedError, run_start
 
 
@@ -50,8 +51,15 @@ def _run(caller: RoboflowCaller, body: dict[str, Any], **target: Any) -> JsonRes
             **target,
         )
     except RunFailedError as exc:
-        return run_failed(exc)
+        return run_failed(exc, target["specification"] if "specification" in target else _saved_definition(exc))
     return JsonResponse({"outputs": result.outputs})
+
+
+def _saved_definition(exc: RunFailedError) -> object:
+    """The definition a failed run of a saved workflow ran: its recorded revision."""
+    workflow, number = exc.run.workflow, exc.run.revision
+    assert workflow is not None and number is not None  # a run of a saved workflow records both
+    return workflow_revision_get(workflow=workflow, number=number).definition
 
 
 def _admitted(request: HttpRequest, body: dict[str, Any]) -> RoboflowCaller | JsonResponse:

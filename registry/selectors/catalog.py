@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 
 from blocks.catalog import BUILTIN_BY_IDENTIFIER
 from blocks.connections import BlockConnectionsIndex, build_connections
-from blocks.errors import NotFoundError
+from blocks.errors import ErrorCode, NotFoundError
 from blocks.spec import BlockSpec, CatalogSnapshot
 from registry.models import CATALOG_STATES_VALUES, BlockVersion, Kind, Source, State
 from registry.models import CatalogSnapshot as SnapshotRow
@@ -158,7 +158,7 @@ def block_version_get(identifier: str) -> BlockVersion:
     if row is None:
         raise NotFoundError(
             f"No block version is registered as {identifier!r}.",
-            code="unknown_block_type",
+            code=ErrorCode.UNKNOWN_BLOCK_TYPE,
             extra={"suggestions": block_identifier_suggestions(identifier)},
         )
     return row
@@ -186,7 +186,7 @@ def kind_get(name: str) -> Kind:
         known = list(Kind.objects.values_list("name", flat=True))
         raise NotFoundError(
             f"No kind is named {name!r}.",
-            code="unknown_kind",
+            code=ErrorCode.UNKNOWN_KIND,
             extra={"suggestions": difflib.get_close_matches(name, known, n=SUGGESTIONS, cutoff=0.5)},
         )
     return kind

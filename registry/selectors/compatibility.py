@@ -13,7 +13,7 @@ from blocks.compatibility.policy import (
     check_compatibility,
     version_number,
 )
-from blocks.errors import DomainError, NotFoundError
+from blocks.errors import DomainError, ErrorCode, NotFoundError
 from blocks.validation import family_and_version
 from registry.models import CATALOG_STATES_VALUES, BlockType, BlockVersion, CompatibilityPolicy
 
@@ -33,7 +33,7 @@ def compatibility_get(*, family: str = GLOBAL) -> tuple[Compatibility, str]:
 def block_type_get(family: str) -> BlockType:
     block_type = BlockType.objects.filter(family=family).first()
     if block_type is None:
-        raise NotFoundError(f"No block family is registered as {family!r}.", code="unknown_family")
+        raise NotFoundError(f"No block family is registered as {family!r}.", code=ErrorCode.UNKNOWN_FAMILY)
     return block_type
 
 
@@ -48,7 +48,7 @@ def family_version_get(family: str, label: str) -> BlockVersion:
     identifier = label if "@" in label else f"{family}@{label}"
     row = BlockVersion.objects.filter(type_identifier=identifier, block_type__family=family).first()
     if row is None:
-        raise NotFoundError(f"{family} has no version {label!r}.", code="unknown_block_type")
+        raise NotFoundError(f"{family} has no version {label!r}.", code=ErrorCode.UNKNOWN_BLOCK_TYPE)
     return row
 
 
@@ -63,8 +63,10 @@ def compatibility_check(*, description: Mapping[str, Any], family: str | None = 
     if family is not None and family != candidate_family:
         raise DomainError(
             f"The description is a version of {candidate_family!r}, not of {family!r}.",
-            code="family_mismatch",
-            details=[{"path": "/manifest_type_identifier", "code": "family_mismatch", "message": candidate_family}],
+            code=ErrorCode.FAMILY_MISMATCH,
+            details=[
+                {"path": "/manifest_type_identifier", "code": ErrorCode.FAMILY_MISMATCH, "message": candidate_family}
+            ],
         )
     number = version_number(description["manifest_type_identifier"])
     existing = [

@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from blocks.errors import NotFoundError
+from blocks.errors import ErrorCode, NotFoundError
 from registry.models import Job, JobItem, JobItemStatus, JobResult
 
 CSV_COLUMNS = ("source", "status", "top_class", "confidence", "error")
@@ -37,7 +37,7 @@ def job_get(*, user: AbstractBaseUser | AnonymousUser, job_id: int) -> Job:
     """A job of the caller's; anyone else's is a 404."""
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.user_id != user.pk:
-        raise NotFoundError(f"Job {job_id} does not exist.", code="not_found")
+        raise NotFoundError(f"Job {job_id} does not exist.", code=ErrorCode.NOT_FOUND)
     return job
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from blocks.errors import NotFoundError
+from blocks.errors import ErrorCode, NotFoundError
 from registry.models import LocalModel, Run, Workflow
 
 
@@ -31,7 +31,7 @@ def run_get(*, user: AbstractBaseUser | AnonymousUser, run_id: int) -> Run:
     (ids are sequential, so anyone could count through them); its answer had everything."""
     run = Run.objects.filter(pk=run_id).first()
     if run is None or run.user_id is None or run.user_id != user.pk:
-        raise NotFoundError(f"Run {run_id} does not exist.", code="not_found")
+        raise NotFoundError(f"Run {run_id} does not exist.", code=ErrorCode.NOT_FOUND)
     return run
 
 

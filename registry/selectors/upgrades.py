@@ -17,7 +17,7 @@ import jsonpatch
 
 from blocks.compatibility.diff import diff_descriptions
 from blocks.compatibility.migrations import migrate_step
-from blocks.errors import DomainError
+from blocks.errors import DomainError, ErrorCode
 from blocks.spec import CatalogSnapshot
 from executor.compiler import compile_workflow
 from registry.models import CATALOG_STATES_VALUES, BlockVersion
@@ -86,7 +86,7 @@ class UpgradePlan:
         }
 
 
-def _step_error(name: str, code: str, message: str) -> DomainError:
+def _step_error(name: str, code: ErrorCode, message: str) -> DomainError:
     return DomainError(message, code=code, details=[{"path": f"/steps/{name}", "code": code, "message": message}])
 
 
@@ -100,11 +100,15 @@ def upgrade_targets(
         step = steps.get(name)
         current = index.by_identifier.get(str(step.get("type"))) if step is not None else None
         if step is None or current is None:
-            raise _step_error(name, "unknown_step", f"The workflow has no step `{name}` of a registered block type.")
+            raise _step_error(
+                name, ErrorCode.UNKNOWN_STEP, f"The workflow has no step `{name}` of a registered block type."
+            )
         target = index.target(current, label)
         if target is None or target.block_type_id != current.block_type_id:
             raise _step_error(
-                name, "unknown_target", f"{label!r} is not a version of {current.block_type.family} (step `{name}`)."
+                name,
+                ErrorCode.UNKNOWN_TARGET,
+                f"{label!r} is not a version of {current.block_type.family} (step `{name}`).",
             )
         if target.pk != current.pk:
             moves[name] = (current, target)

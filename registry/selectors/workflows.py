@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from blocks.errors import NotFoundError, PermissionDeniedError
+from blocks.errors import ErrorCode, NotFoundError, PermissionDeniedError
 from executor.compiler import CompilationResult, CompilerConfig, compile_workflow
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.catalog import catalog_snapshot
@@ -33,7 +33,7 @@ def workflow_get(*, user: AbstractBaseUser | AnonymousUser, workflow_id: int, fo
     workflow = Workflow.objects.select_related("owner").filter(pk=workflow_id).first()
     owns = workflow is not None and user.is_authenticated and workflow.owner_id == user.pk
     if workflow is None or not (owns or workflow.public):
-        raise NotFoundError(f"Workflow {workflow_id} does not exist.", code="not_found")
+        raise NotFoundError(f"Workflow {workflow_id} does not exist.", code=ErrorCode.NOT_FOUND)
     if for_change and not owns:
         raise PermissionDeniedError("Only the owner can change this workflow.")
     return workflow
@@ -42,5 +42,5 @@ def workflow_get(*, user: AbstractBaseUser | AnonymousUser, workflow_id: int, fo
 def workflow_revision_get(*, workflow: Workflow, number: int) -> WorkflowRevision:
     revision = workflow.revisions.filter(number=number).select_related("author").first()
     if revision is None:
-        raise NotFoundError(f"Workflow {workflow.pk} has no revision {number}.", code="not_found")
+        raise NotFoundError(f"Workflow {workflow.pk} has no revision {number}.", code=ErrorCode.NOT_FOUND)
     return revision

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 
 from blocks.catalog import BUILTIN_BLOCKS, builtin_descriptions
 from blocks.compatibility.migrations import migration_problems
-from blocks.errors import ConflictError, DomainError
+from blocks.errors import ConflictError, DomainError, ErrorCode
 from blocks.kinds import ALL_KINDS
 from blocks.spec import BlockSpec
 from blocks.validation import canonical_description, content_hash, family_and_version, validate_description
@@ -205,7 +205,7 @@ def blocks_import(payload: Mapping[str, Any], *, dry_run: bool = False, user: Us
     if isinstance(blocks, list):
         blocks = [canonical_description(block) for block in blocks]
     if not isinstance(blocks, list):
-        raise DomainError("A describe payload has a `blocks` list.", code="invalid_payload")
+        raise DomainError("A describe payload has a `blocks` list.", code=ErrorCode.INVALID_PAYLOAD)
     problems = []
     for index, description in enumerate(blocks):
         for problem in validate_description(description):
@@ -214,7 +214,7 @@ def blocks_import(payload: Mapping[str, Any], *, dry_run: bool = False, user: Us
             )
     if problems:
         raise DomainError(
-            "The payload has block descriptions that are not valid.", code="invalid_manifest", details=problems
+            "The payload has block descriptions that are not valid.", code=ErrorCode.INVALID_MANIFEST, details=problems
         )
     try:
         with transaction.atomic():
@@ -226,7 +226,7 @@ def blocks_import(payload: Mapping[str, Any], *, dry_run: bool = False, user: Us
     except IntegrityError as exc:
         raise ConflictError(
             "Another request registered some of these block versions at the same time; import again.",
-            code="catalog_changed",
+            code=ErrorCode.CATALOG_CHANGED,
         ) from exc
     return report
 
@@ -248,11 +248,11 @@ def _import_blocks(payload: Mapping[str, Any], blocks: list[Mapping[str, Any]], 
         elif row.content_hash == content_hash(description):
             report.unchanged.append(identifier)
         else:
-            conflicts.append({"path": identifier, "code": "content_conflict", "message": "different content"})
+            conflicts.append({"path": identifier, "code": ErrorCode.CONTENT_CONFLICT, "message": "different content"})
     if conflicts:
         raise ConflictError(
             f"{len(conflicts)} block versions are registered with different content; nothing was imported.",
-            code="content_conflict",
+            code=ErrorCode.CONTENT_CONFLICT,
             details=conflicts,
         )
     _ensure_default_versions()
@@ -279,16 +279,17 @@ def block_version_register(
     if problems:
         raise DomainError(
             "The block description is not valid.",
-            code="invalid_manifest",
+            code=ErrorCode.INVALID_MANIFEST,
             details=[{"path": p.pointer, "code": p.code, "message": p.message} for p in problems],
         )
     bad_migrations = migration_problems(description)
     if bad_migrations:
         raise DomainError(
             "The block description is not valid.",
-            code="invalid_manifest",
+            code=ErrorCode.INVALID_MANIFEST,
             details=[
-                {"path": "/block_schema/migrations", "code": "invalid_migration", "message": e} for e in bad_migrations
+                {"path": "/block_schema/migrations", "code": ErrorCode.INVALID_MIGRATION, "message": e}
+                for e in bad_migrations
             ],
         )
     _check_kinds_exist(description)
@@ -302,7 +303,7 @@ def block_version_register(
         raise ConflictError(
             f"{identifier} breaks the {report.compatibility.value} compatibility policy of its family; "
             "nothing was registered.",
-            code="incompatible_version",
+            code=ErrorCode.INCOMPATIBLE_VERSION,
             details=[{"path": c["pointer"], **c} for c in body["changes"] if c["violates_policy"]],
             extra={key: body[key] for key in ("is_compatible", "compatibility", "compared_with", "changes")},
         )
@@ -347,8 +348,8 @@ def _registered_same(description: Mapping[str, Any]) -> BlockVersion | None:
         return existing
     raise ConflictError(
         f"{identifier} is already registered with different content; register a new version instead.",
-        code="content_conflict",
-        details=[{"path": "/manifest_type_identifier", "code": "content_conflict", "message": identifier}],
+        code=ErrorCode.CONTENT_CONFLICT,
+        details=[{"path": "/manifest_type_identifier", "code": ErrorCode.CONTENT_CONFLICT, "message": identifier}],
     )
 
 
@@ -362,7 +363,7 @@ def _check_kinds_exist(description: Mapping[str, Any]) -> None:
                 details.append(
                     {
                         "path": f"/block_schema/properties/{prop.name}",
-                        "code": "unknown_kind",
+                        "code": ErrorCode.UNKNOWN_KIND,
                         "message": f"Unknown kind {kind!r}.",
                     }
                 )
@@ -372,13 +373,15 @@ def _check_kinds_exist(description: Mapping[str, Any]) -> None:
                 details.append(
                     {
                         "path": f"/outputs_manifest/{index}/kind",
-                        "code": "unknown_kind",
+                        "code": ErrorCode.UNKNOWN_KIND,
                         "message": f"Unknown kind {kind!r}.",
                     }
                 )
     if details:
         raise DomainError(
-            "The block description uses kinds that are not registered.", code="invalid_manifest", details=details
+            "The block description uses kinds that are not registered.",
+            code=ErrorCode.INVALID_MANIFEST,
+            details=details,
         )
 
 
@@ -406,8 +409,8 @@ def block_version_change_state(
         if replacement and not BlockVersion.objects.filter(type_identifier=replacement).exists():
             raise DomainError(
                 f"The replacement {replacement!r} is not a registered block version.",
-                code="unknown_replacement",
-                details=[{"path": "/replacement", "code": "unknown_block_type", "message": replacement}],
+                code=ErrorCode.UNKNOWN_REPLACEMENT,
+                details=[{"path": "/replacement", "code": ErrorCode.UNKNOWN_BLOCK_TYPE, "message": replacement}],
             )
         row.state = State.DEPRECATED
         row.deprecation_message = message
@@ -420,11 +423,11 @@ def block_version_change_state(
             row.block_type.save(update_fields=["default_version", "updated_at"])
     elif action == "make_default":
         if row.state != State.PUBLISHED:
-            raise DomainError("Only a published version can be the default.", code="not_published")
+            raise DomainError("Only a published version can be the default.", code=ErrorCode.NOT_PUBLISHED)
         row.block_type.default_version = row
         row.block_type.save(update_fields=["default_version", "updated_at"])
     else:
-        raise DomainError(f"Unknown action {action!r}.", code="invalid_action")
+        raise DomainError(f"Unknown action {action!r}.", code=ErrorCode.INVALID_ACTION)
     row.changed_by = _user_or_none(user)
     row.save()
     audit_record(

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from blocks.catalog import query_language_description
 from blocks.connections import BlockConnectionsIndex, build_connections, kinds_connections, primitives_connections
-from blocks.errors import ConflictError
+from blocks.errors import ConflictError, ErrorCode
 from blocks.spec import BlockSpec
 from registry.models import CatalogSnapshot, Kind
 from registry.selectors.catalog import catalog_block_specs, catalog_changed_here
@@ -89,7 +89,7 @@ def catalog_snapshot_rebuild() -> CatalogSnapshot:
             if attempt == VERSION_ATTEMPTS - 1:
                 raise ConflictError(
                     "The catalog was changed by another request at the same time; try again.",
-                    code="catalog_changed",
+                    code=ErrorCode.CATALOG_CHANGED,
                 ) from exc
     stale = CatalogSnapshot.objects.order_by("-version").values_list("pk", flat=True)[SNAPSHOTS_KEPT:]
     CatalogSnapshot.objects.filter(pk__in=list(stale)).delete()

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from blocks.errors import DomainError, PayloadTooLargeError
+from blocks.errors import DomainError, ErrorCode, PayloadTooLargeError
 from executor.fetch import FetchError, check_url
 from registry.execution import image_limits
 
@@ -31,18 +31,18 @@ class ItemSource:
     location: str
 
 
-def _input_error(message: str, *, code: str, path: str) -> DomainError:
+def _input_error(message: str, *, code: ErrorCode, path: str) -> DomainError:
     return DomainError(message, code=code, details=[{"path": path, "code": code, "message": message}])
 
 
 def _check_count(count: int, path: str) -> None:
     if count == 0:
-        raise _input_error("The job has no images.", code="no_images", path=path)
+        raise _input_error("The job has no images.", code=ErrorCode.NO_IMAGES, path=path)
     if count > settings.BLOCKWISE_BATCH_MAX_FILES:
         raise PayloadTooLargeError(
             f"The job has {count} files; the limit is {settings.BLOCKWISE_BATCH_MAX_FILES}.",
-            code="too_many_files",
-            details=[{"path": path, "code": "too_many_files", "message": f"{count} files"}],
+            code=ErrorCode.TOO_MANY_FILES,
+            details=[{"path": path, "code": ErrorCode.TOO_MANY_FILES, "message": f"{count} files"}],
         )
 
 
@@ -52,7 +52,9 @@ def _member_name(raw: str) -> str:
     parts = PurePosixPath(name).parts
     if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
         raise _input_error(
-            f"The zip holds a file named {raw!r} that points outside the archive.", code="unsafe_name", path="/images"
+            f"The zip holds a file named {raw!r} that points outside the archive.",
+            code=ErrorCode.UNSAFE_NAME,
+            path="/images",
         )
     return name
 
@@ -62,7 +64,9 @@ def zip_open(upload: IO[bytes]) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
-        raise _input_error("The upload is not a readable zip file.", code="invalid_zip", path="/images") from exc
+        raise _input_error(
+            "The upload is not a readable zip file.", code=ErrorCode.INVALID_ZIP, path="/images"
+        ) from exc
     try:
         members = [member for member in archive.infolist() if not member.is_dir()]
         _check_count(len(members), "/images")
@@ -71,8 +75,8 @@ def zip_open(upload: IO[bytes]) -> zipfile.ZipFile:
             raise PayloadTooLargeError(
                 f"The zip unpacks to {uncompressed} bytes; "
                 f"the limit is {settings.BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES}.",
-                code="zip_too_large",
-                details=[{"path": "/images", "code": "zip_too_large", "message": f"{uncompressed} bytes"}],
+                code=ErrorCode.ZIP_TOO_LARGE,
+                details=[{"path": "/images", "code": ErrorCode.ZIP_TOO_LARGE, "message": f"{uncompressed} bytes"}],
             )
         for member in members:
             _member_name(member.filename)
@@ -88,7 +92,7 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int)
     with archive.open(member) as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise PayloadTooLargeError("The zip unpacks to more than it declares.", code="zip_too_large")
+        raise PayloadTooLargeError("The zip unpacks to more than it declares.", code=ErrorCode.ZIP_TOO_LARGE)
     return data
 
 
@@ -108,7 +112,7 @@ def zip_extract(archive: zipfile.ZipFile, *, prefix: str) -> list[ItemSource]:
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         files_delete(stored)
         raise _input_error(
-            "The zip is damaged: a file in it cannot be read.", code="invalid_zip", path="/images"
+            "The zip is damaged: a file in it cannot be read.", code=ErrorCode.INVALID_ZIP, path="/images"
         ) from exc
     except DomainError:
         files_delete(stored)
@@ -140,12 +144,14 @@ def url_sources(urls: list[str]) -> list[ItemSource]:
     limits = image_limits()
     for index, url in enumerate(urls):
         if not url.startswith(("http://", "https://")):
-            raise _input_error("Image URLs must be http or https.", code="url_not_allowed", path=f"/urls/{index}")
+            raise _input_error(
+                "Image URLs must be http or https.", code=ErrorCode.URL_NOT_ALLOWED, path=f"/urls/{index}"
+            )
         try:
             check_url(url, allow_private=limits.allow_private_urls)
         except FetchError as exc:
             # A host that does not resolve may come back; only a refused address is final.
-            if exc.code == "url_not_allowed":
+            if exc.code == ErrorCode.URL_NOT_ALLOWED:
                 raise _input_error(exc.message, code=exc.code, path=f"/urls/{index}") from exc
     return [ItemSource(name=url, location=url) for url in urls]
 
@@ -155,7 +161,7 @@ def webhook_check(url: str) -> None:
         check_url(url, allow_private=settings.BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS)
     except FetchError as exc:
         message = exc.message.replace("Image URLs", "Webhook URLs").replace("image host", "webhook host")
-        raise _input_error(message, code="webhook_not_allowed", path="/webhook") from exc
+        raise _input_error(message, code=ErrorCode.WEBHOOK_NOT_ALLOWED, path="/webhook") from exc
 
 
 def allowed_root(path: Path) -> Path | None:
@@ -174,12 +180,12 @@ def folder_sources(folder: str) -> list[ItemSource]:
     if not path.is_absolute() or allowed_root(path) is None:
         raise _input_error(
             "The folder is not under a root this server allows (BLOCKWISE_BATCH_ROOTS).",
-            code="folder_not_allowed",
+            code=ErrorCode.FOLDER_NOT_ALLOWED,
             path="/folder",
         )
     base = path.resolve()
     if not base.is_dir():
-        raise _input_error("The folder does not exist.", code="folder_not_found", path="/folder")
+        raise _input_error("The folder does not exist.", code=ErrorCode.FOLDER_NOT_FOUND, path="/folder")
     files: list[Path] = []
     for directory, subdirectories, names in os.walk(base):
         subdirectories.sort()

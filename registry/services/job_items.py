@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from blocks.errors import ErrorCode
 from executor.engine import RunContext, RuntimeInputError, run_plan
 from executor.images import ImageError, load_image
 from executor.plan import ExecutionPlan
@@ -25,7 +26,7 @@ from registry.services.runs import run_plan_record_outputs
 
 logger = logging.getLogger(__name__)
 
-RETRYABLE_CODES = frozenset({"model_timeout", "model_unavailable", "url_timeout"})
+RETRYABLE_CODES = frozenset({ErrorCode.MODEL_TIMEOUT, ErrorCode.MODEL_UNAVAILABLE, ErrorCode.URL_TIMEOUT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ class ItemOutcome:
         return self.error is not None and self.error["code"] in RETRYABLE_CODES
 
 
-def _failed(code: str, message: str, step: str | None = None) -> ItemOutcome:
+def _failed(code: ErrorCode, message: str, step: str | None = None) -> ItemOutcome:
     return ItemOutcome(status=JobItemStatus.FAILED, error={"code": code, "message": message, "step": step})
 
 
@@ -50,17 +51,17 @@ def _image_value(job: Job, item: JobItem) -> Any:
     if job.source == JobSource.FOLDER:
         path = Path(item.location)
         if allowed_root(path) is None:
-            raise ImageError("The file leads outside the allowed folders.", code="path_not_allowed")
+            raise ImageError("The file leads outside the allowed folders.", code=ErrorCode.PATH_NOT_ALLOWED)
         try:
             with path.open("rb") as handle:
                 return handle.read(settings.BLOCKWISE_MAX_IMAGE_BYTES + 1)
         except OSError as exc:
-            raise ImageError("The file cannot be read.", code="file_unreadable") from exc
+            raise ImageError("The file cannot be read.", code=ErrorCode.FILE_UNREADABLE) from exc
     try:
         with default_storage.open(item.location, "rb") as handle:
             return handle.read(settings.BLOCKWISE_MAX_IMAGE_BYTES + 1)
     except OSError as exc:
-        raise ImageError("The stored file cannot be read.", code="file_unreadable") from exc
+        raise ImageError("The stored file cannot be read.", code=ErrorCode.FILE_UNREADABLE) from exc
 
 
 def job_item_run(*, job: Job, item: JobItem, plan: ExecutionPlan, context: RunContext) -> ItemOutcome:
@@ -73,7 +74,7 @@ def job_item_run(*, job: Job, item: JobItem, plan: ExecutionPlan, context: RunCo
         return _failed(exc.code, exc.message, exc.step)
     except Exception:
         logger.exception("Item %s of job %s failed unexpectedly", item.index, job.pk)
-        return _failed("item_failed", "The image could not be processed.")
+        return _failed(ErrorCode.ITEM_FAILED, "The image could not be processed.")
     if result.errors:
         first = result.errors[0]
         return _failed(first.code, first.message, first.step)

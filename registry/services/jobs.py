@@ -63,7 +63,7 @@ def _plan(revision: WorkflowRevision) -> ExecutionPlan:
     if not compiled.valid or compiled.plan is None:
         raise DomainError(
             "The workflow's current revision is not valid.",
-            code="invalid_workflow",
+            code=ErrorCode.INVALID_WORKFLOW,
             details=[issue.as_dict() for issue in compiled.errors],
         )
     return compiled.plan
@@ -73,7 +73,7 @@ def _image_input(plan: ExecutionPlan) -> str:
     for item in plan.inputs:
         if item.type in IMAGE_INPUT_TYPES:
             return item.name
-    raise DomainError("The workflow has no image input to give the job's images to.", code="no_image_input")
+    raise DomainError("The workflow has no image input to give the job's images to.", code=ErrorCode.NO_IMAGE_INPUT)
 
 
 def _check_parameters(parameters: dict[str, Any], plan: ExecutionPlan, image_input: str) -> None:
@@ -83,8 +83,10 @@ def _check_parameters(parameters: dict[str, Any], plan: ExecutionPlan, image_inp
     if wrong:
         raise DomainError(
             "Parameters must name inputs of the workflow other than the image input, which each image fills.",
-            code="unknown_parameter",
-            details=[{"path": f"/parameters/{name}", "code": "unknown_parameter", "message": name} for name in wrong],
+            code=ErrorCode.UNKNOWN_PARAMETER,
+            details=[
+                {"path": f"/parameters/{name}", "code": ErrorCode.UNKNOWN_PARAMETER, "message": name} for name in wrong
+            ],
         )
 
 
@@ -102,12 +104,12 @@ def job_create(
     """Start a job on the workflow's current revision over exactly one of the sources."""
     revision = workflow.revisions.filter(number=workflow.revision).first()
     if revision is None:
-        raise DomainError("The workflow has no saved revision.", code="invalid_workflow")
+        raise DomainError("The workflow has no saved revision.", code=ErrorCode.INVALID_WORKFLOW)
     plan = _plan(revision)
     if plan.lockfile() != revision.lockfile:
         raise ConflictError(
             "The blocks this revision was saved with have changed; save the workflow again.",
-            code="lockfile_mismatch",
+            code=ErrorCode.LOCKFILE_MISMATCH,
         )
     image_input = _image_input(plan)
     parameters = parameters or {}
@@ -125,7 +127,7 @@ def job_create(
     elif files is not None:
         source = JobSource.FILES
     else:
-        raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code="no_images")
+        raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code=ErrorCode.NO_IMAGES)
     with transaction.atomic():
         job = Job.objects.create(
             user=user,
@@ -171,7 +173,7 @@ def _enqueue_after(job_id: int) -> Callable[[], None]:
 
 
 def _fail_unanswered(job_id: int) -> None:
-    error = {"code": "queue_unavailable", "message": "The job queue was unavailable.", "step": None}
+    error = {"code": ErrorCode.QUEUE_UNAVAILABLE, "message": "The job queue was unavailable.", "step": None}
     outcome = ItemOutcome(status=JobItemStatus.FAILED, error=error)
     pending = JobItem.objects.filter(job_id=job_id, result__isnull=True)
     job_results_write(answers=[(item, outcome) for item in pending])
@@ -195,7 +197,7 @@ def _cancelled(job_id: int) -> bool:
 
 
 def _lockfile_mismatch() -> ItemOutcome:
-    error = {"code": "lockfile_mismatch", "message": "The workflow's blocks changed.", "step": None}
+    error = {"code": ErrorCode.LOCKFILE_MISMATCH, "message": "The workflow's blocks changed.", "step": None}
     return ItemOutcome(status=JobItemStatus.FAILED, error=error)
 
 
@@ -280,7 +282,7 @@ def job_cancel(*, job: Job) -> Job:
         status=JobStatus.CANCELLED, finished_at=timezone.now()
     )
     if not updated:
-        raise ConflictError(f"Job {job.pk} has already finished.", code="job_finished")
+        raise ConflictError(f"Job {job.pk} has already finished.", code=ErrorCode.JOB_FINISHED)
     pending = JobItem.objects.filter(job_id=job.pk, result__isnull=True)
     JobResult.objects.bulk_create(
         [JobResult(item=item, job_id=job.pk, status=JobItemStatus.CANCELLED) for item in pending],
@@ -295,10 +297,10 @@ def job_cancel(*, job: Job) -> Job:
 def job_retry(*, job: Job) -> Job:
     """Run the failed items of a finished job again; their earlier answers are replaced."""
     if job.status not in FINISHED_JOB_STATUSES:
-        raise ConflictError(f"Job {job.pk} is still running.", code="job_not_finished")
+        raise ConflictError(f"Job {job.pk} is still running.", code=ErrorCode.JOB_NOT_FINISHED)
     failed = JobResult.objects.filter(job_id=job.pk, status=JobItemStatus.FAILED)
     if not failed.exists():
-        raise ConflictError(f"Job {job.pk} has no failed items.", code="nothing_to_retry")
+        raise ConflictError(f"Job {job.pk} has no failed items.", code=ErrorCode.NOTHING_TO_RETRY)
     failed.delete()
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, finished_at=None, webhook_result=None)
     transaction.on_commit(_enqueue_after(job.pk))

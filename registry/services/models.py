@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from blocks.errors import ConflictError, DomainError
+from blocks.errors import ConflictError, DomainError, ErrorCode
 from executor.models.local import LocalModelInfo, OnnxClassifier
 from registry.models import LocalModel
 
@@ -18,7 +18,7 @@ def _check_loads(path: Path, *, model_id: str, class_names: list[str], width: in
     try:
         OnnxClassifier(info, threads=1)
     except Exception as exc:  # onnxruntime raises its own types for any unreadable model
-        raise DomainError("The file is not an ONNX model onnxruntime can load.", code="invalid_model") from exc
+        raise DomainError("The file is not an ONNX model onnxruntime can load.", code=ErrorCode.INVALID_MODEL) from exc
 
 
 @transaction.atomic
@@ -28,8 +28,8 @@ def local_model_register(
     if not isinstance(class_names, list) or not class_names or not all(isinstance(c, str) for c in class_names):
         raise DomainError(
             "`class_names` must be a non-empty list of strings.",
-            code="invalid",
-            details=[{"path": "/class_names", "code": "invalid", "message": "list of strings"}],
+            code=ErrorCode.INVALID,
+            details=[{"path": "/class_names", "code": ErrorCode.INVALID, "message": "list of strings"}],
         )
     if LocalModel.objects.filter(model_id=model_id).exists():
         raise ConflictError(f"A model is already registered as {model_id}.")

@@ -34,22 +34,16 @@ class RunFailedError(DomainError):
         self,
         message: str,
         *,
-        code: ErrorCode | str,
+        code: ErrorCode,
         run: Run,
         details: list[dict[str, Any]],
         cause: DomainError | None = None,
         result: RunResult | None = None,
-        error: dict[str, Any] | None = None,
-        compilation: CompilationResult | None = None,
-        specification: object = None,
     ) -> None:
         super().__init__(message, code=code, details=details, cause=cause)
         self.run = run
         self.extra = {"run": run_summary(run)}
         self.result = result
-        self.error = error or {}
-        self.compilation = compilation
-        self.specification = specification
 
 
 def _user(user: AbstractBaseUser | AnonymousUser | None) -> Any:
@@ -127,7 +121,7 @@ def run_start(
     _refuse_disabled(specification, compiled, context)
     if not compiled.valid or compiled.plan is None:
         error: dict[str, Any] = {
-            "code": "invalid_workflow",
+            "code": ErrorCode.INVALID_WORKFLOW,
             "message": "The workflow is not valid.",
             "step": None,
             "property": None,
@@ -135,11 +129,9 @@ def run_start(
         run = _record(status=RunStatus.FAILED, error=error, **context)
         raise RunFailedError(
             "The workflow is not valid.",
-            code="invalid_workflow",
+            code=ErrorCode.INVALID_WORKFLOW,
             run=run,
             details=[issue.as_dict() for issue in compiled.errors],
-            compilation=compiled,
-            specification=specification,
         )
     plan = compiled.plan
     missing = [step.name for step in plan.steps.values() if not step.spec.executable]
@@ -147,9 +139,9 @@ def run_start(
         message = "These steps use block versions that have no implementation here: " + ", ".join(
             f"`{name}` ({plan.steps[name].type_identifier})" for name in missing
         )
-        error = {"code": "not_executable", "message": message, "step": missing[0], "property": None}
+        error = {"code": ErrorCode.NOT_EXECUTABLE, "message": message, "step": missing[0], "property": None}
         run = _record(status=RunStatus.FAILED, error=error, **context)
-        raise RunFailedError(message, code="not_executable", run=run, details=[error])
+        raise RunFailedError(message, code=ErrorCode.NOT_EXECUTABLE, run=run, details=[error])
     try:
         deadline = run_deadline()
         loaded, images = _load_images(plan, inputs, deadline)
@@ -186,7 +178,6 @@ def run_start(
             details=[e.as_dict() for e in result.errors],
             cause=first.cause,
             result=result,
-            error=error,
         )
     run = _record(status=RunStatus.SUCCEEDED, images=images, result=record, **context)
     return run, result
@@ -203,10 +194,10 @@ def _refuse_disabled(specification: object, compiled: CompilationResult, context
         f"step `{issue.step}` uses {identifier}" + (f" (upgrade it to {replacement})" if replacement else "")
         for issue, identifier, replacement in used
     )
-    error = {"code": "block_disabled", "message": message, "step": disabled[0].step, "property": "type"}
+    error = {"code": ErrorCode.BLOCK_DISABLED, "message": message, "step": disabled[0].step, "property": "type"}
     run = _record(status=RunStatus.FAILED, error=error, **context)
     details = [{**error, "step": issue.step, "type_identifier": identifier} for issue, identifier, _ in used]
-    raise RunFailedError(message, code="block_disabled", run=run, details=details)
+    raise RunFailedError(message, code=ErrorCode.BLOCK_DISABLED, run=run, details=details)
 
 
 def run_plan_record_outputs(result: RunResult) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from blocks.errors import ConflictError, DomainError, NotFoundError
+from blocks.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from executor.compiler import CompilationResult
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.catalog import catalog_snapshot
@@ -45,9 +45,9 @@ def _lockfile(definition: object) -> dict[str, dict[str, str]]:
 
 
 def _refuse_oversized(result: CompilationResult) -> None:
-    too_many = next((issue for issue in result.errors if issue.code == "too_many_steps"), None)
+    too_many = next((issue for issue in result.errors if issue.code == ErrorCode.TOO_MANY_STEPS), None)
     if too_many is not None:
-        raise DomainError(too_many.message, code="too_many_steps", details=[too_many.as_dict()])
+        raise DomainError(too_many.message, code=ErrorCode.TOO_MANY_STEPS, details=[too_many.as_dict()])
 
 
 def _add_revision(
@@ -93,7 +93,7 @@ def workflow_lock_at(*, workflow: Workflow, base_revision: int, advice: str) -> 
     if locked.revision != base_revision:
         raise ConflictError(
             f"This workflow has changed since revision {base_revision}: it is at revision {locked.revision}. {advice}",
-            code="stale_revision",
+            code=ErrorCode.STALE_REVISION,
             extra={"current_revision": locked.revision},
         )
     return locked

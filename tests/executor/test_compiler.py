@@ -6,7 +6,6 @@ import pytest
 
 from blocks.spec import CatalogSnapshot
 from executor.compiler import CompilerConfig, compile_workflow
-from executor.compiler.roboflow import roboflow_error
 from tests.executor.conftest import (
     CLASSIFIER,
     chain_workflow,
@@ -388,34 +387,6 @@ def test_cache_returns_the_same_result(catalog):
     first = compile_workflow(chain_workflow(3), catalog)
     assert compile_workflow(chain_workflow(3), catalog) is first
     assert compile_workflow(chain_workflow(3), catalog, CompilerConfig(max_steps=2)) is not first
-
-
-def test_roboflow_error_shapes(catalog):
-    definition = classification_workflow(images="$inputs.img")
-    status, body = roboflow_error(compile_workflow(definition, catalog), definition)
-    assert status == 400
-    assert body == {
-        "message": "`images` of step `classifier` refers to `$inputs.img`, but the workflow has no such input.",
-        "error_type": "InvalidReferenceTargetError",
-        "context": "workflow_compilation | execution_graph_construction",
-        "inner_error_type": None,
-        "inner_error_message": None,
-        "blocks_errors": [
-            {
-                "block_id": "classifier",
-                "block_type": CLASSIFIER,
-                "block_details": None,
-                "property_name": "images",
-                "property_details": body["message"],
-                "block_traceback": None,
-            }
-        ],
-        "python_blocks_output_streams": None,
-        "python_blocks_debug_traces": None,
-    }
-    mismatch = classification_workflow(confidence="$inputs.image")
-    status, body = roboflow_error(compile_workflow(mismatch, catalog), mismatch)
-    assert (status, body["error_type"], "blocks_errors" in body) == (400, "ReferenceTypeError", False)
 
 
 def test_no_outputs_is_a_warning(catalog):

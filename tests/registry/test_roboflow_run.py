@@ -63,6 +63,23 @@ def test_run_a_saved_workflow(api):
     assert api.post("/ws/workflows/99999", {"inputs": {}}, format="json").status_code == 404
 
 
+def test_a_saved_workflow_that_no_longer_compiles_answers_with_its_compilation_error(api):
+    # The error names the step of the revision that ran: the renderer reads it from the run's record.
+    workflow = Workflow.objects.get()
+    revision = workflow.revisions.get(number=workflow.revision)
+    revision.definition = spec(images="$inputs.nope")
+    revision.save()
+    response = api.post(f"/any-workspace/workflows/{workflow.pk}", {"inputs": {"image": image("red")}}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["error_type"], body["context"]) == (
+        "InvalidReferenceTargetError",
+        "workflow_compilation | execution_graph_construction",
+    )
+    assert [(e["block_id"], e["property_name"]) for e in body["blocks_errors"]] == [("classifier", "images")]
+    assert Run.objects.latest("pk").error["code"] == "invalid_workflow"
+
+
 def test_error_shapes(api):
     missing_inputs = api.post("/workflows/run", {"specification": spec()}, format="json")
     assert missing_inputs.status_code == 422

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from blocks.errors import ErrorCode
 from blocks.images import WorkflowImage
 from blocks.ports import ClassificationRequest, ModelError
 from blocks.runtime import BlockRunContext, BlockRunError
@@ -25,7 +26,7 @@ def classify_batch(
     with_model_id: bool,
 ) -> list[dict[str, Any] | Exception]:
     if context.model_port is None:
-        raise BlockRunError("No model backend is available to run classification.", code="no_model")
+        raise BlockRunError("No model backend is available to run classification.", code=ErrorCode.NO_MODEL)
     if not isinstance(model_id, str) or not model_id:
         raise BlockRunError(f"`model_id` must be a model id such as `project/1`, got {model_id!r}.")
     request = ClassificationRequest(

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from blocks.errors import ErrorCode
 from blocks.kinds import FLOAT_KIND, WILDCARD_KIND
 from blocks.manifest import BlockDefinition, BlockManifest, Selector, StepSelector, block_config
 from blocks.query_language.evaluation import QueryLanguageError, evaluate_statement
@@ -59,7 +60,7 @@ def run(values: Mapping[str, Any], context: BlockRunContext) -> FlowDecision:
     try:
         return FlowDecision(evaluate_statement(values["condition_statement"], values["evaluation_parameters"]))
     except QueryLanguageError as exc:
-        raise BlockRunError(f"Step `{context.step_name}`: {exc}.", code="condition_failed") from exc
+        raise BlockRunError(f"Step `{context.step_name}`: {exc}.", code=ErrorCode.CONDITION_FAILED) from exc
 
 
 DEFINITION = BlockDefinition(manifest=Manifest, outputs=(), run=run)

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from blocks.errors import ErrorCode
 from blocks.kinds import WILDCARD_KIND
 from blocks.manifest import BlockDefinition, BlockManifest, OutputDefinition, Selector, block_config
 from blocks.query_language.evaluation import QueryLanguageError, apply_operations
@@ -53,7 +54,7 @@ def run(values: Mapping[str, Any], context: BlockRunContext) -> dict[str, Any]:
     try:
         return {"output": apply_operations(values["data"], values["operations"])}
     except QueryLanguageError as exc:
-        raise BlockRunError(f"Step `{context.step_name}`: {exc}.", code="operation_failed") from exc
+        raise BlockRunError(f"Step `{context.step_name}`: {exc}.", code=ErrorCode.OPERATION_FAILED) from exc
 
 
 DEFINITION = BlockDefinition(manifest=Manifest, outputs=(OutputDefinition("output", (WILDCARD_KIND,)),), run=run)

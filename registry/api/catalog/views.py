@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from blocks.connections import expanded
+from blocks.errors import ErrorCode
 from blocks.validation import canonical_description, description_from_manifest
 from registry.api.catalog.serializers import (
     BlockRegisterSerializer,
@@ -57,8 +58,8 @@ def _boolean(value: str | None) -> bool | None:
         return False
     raise ApiError(
         "`executable` must be true or false.",
-        code="invalid",
-        details=[{"path": "executable", "code": "invalid", "message": value}],
+        code=ErrorCode.INVALID,
+        details=[{"path": "executable", "code": ErrorCode.INVALID, "message": value}],
     )
 
 
@@ -75,8 +76,8 @@ def _state(value: str) -> str:
     if value and value not in State.values:
         raise ApiError(
             f"`state` is one of {', '.join(State.values)}.",
-            code="invalid",
-            details=[{"path": "state", "code": "invalid_choice", "message": value[:100]}],
+            code=ErrorCode.INVALID,
+            details=[{"path": "state", "code": ErrorCode.INVALID_CHOICE, "message": value[:100]}],
         )
     return value
 

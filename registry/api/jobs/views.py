@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from blocks.errors import ErrorCode
 from registry.api.errors import ApiError, PayloadTooLargeError
 from registry.api.intake import JSONObjectField, StrictCharField, json_field_loads
 from registry.api.schema import paginated
@@ -101,14 +102,15 @@ def _job_request(request: Request) -> dict[str, Any]:
             fields["images"] = request.FILES["images"]
         data = fields
     if not isinstance(data, dict):
-        raise ApiError("The request body must be a JSON object.", code="parse_error")
+        raise ApiError("The request body must be a JSON object.", code=ErrorCode.PARSE_ERROR)
     serializer = JobInputSerializer(data=data)
     serializer.is_valid(raise_exception=True)
     values = dict(serializer.validated_data)
     upload = values.get("images")
     if upload is not None and upload.size > settings.BLOCKWISE_BATCH_MAX_UPLOAD_BYTES:
         raise PayloadTooLargeError(
-            f"The upload is larger than {settings.BLOCKWISE_BATCH_MAX_UPLOAD_BYTES} bytes.", code="payload_too_large"
+            f"The upload is larger than {settings.BLOCKWISE_BATCH_MAX_UPLOAD_BYTES} bytes.",
+            code=ErrorCode.PAYLOAD_TOO_LARGE,
         )
     return values
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from blocks.compatibility.policy import Compatibility
+from blocks.errors import ErrorCode
 from blocks.validation import canonical_description
 from registry.api.catalog.serializers import BlockRegisterSerializer
 from registry.api.catalog.views import StaffWrites, registration_description
@@ -101,8 +102,8 @@ class FamilyCompatibilityCheckApi(APIView):
         if not isinstance(description.get("manifest_type_identifier"), str):
             raise ApiError(
                 "The body needs a block description with `manifest_type_identifier`, or `manifest` + `outputs`.",
-                code="invalid_manifest",
-                details=[{"path": "/manifest_type_identifier", "code": "missing", "message": "required"}],
+                code=ErrorCode.INVALID_MANIFEST,
+                details=[{"path": "/manifest_type_identifier", "code": ErrorCode.MISSING, "message": "required"}],
             )
         return Response(compatibility_check(description=description, family=family).as_dict())
 
@@ -121,8 +122,8 @@ class FamilyDiffApi(APIView):
         if not old or not new:
             raise ApiError(
                 "Give the two versions to compare as `?from=v1&to=v2`.",
-                code="invalid",
-                details=[{"path": name, "code": "required", "message": "required"} for name in ("from", "to")],
+                code=ErrorCode.INVALID,
+                details=[{"path": name, "code": ErrorCode.REQUIRED, "message": "required"} for name in ("from", "to")],
             )
         before, after, changes = family_diff(family=family, old=old, new=new)
         return Response(

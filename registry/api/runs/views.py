@@ -91,8 +91,8 @@ def _run_request(request: Request) -> dict[str, Any]:
         if misplaced:
             raise ApiError(
                 "These fields are text, not files.",
-                code="invalid",
-                details=[{"path": f"/{key}", "code": "invalid", "message": "a file"} for key in misplaced],
+                code=ErrorCode.INVALID,
+                details=[{"path": f"/{key}", "code": ErrorCode.INVALID, "message": "a file"} for key in misplaced],
             )
         form = request.POST  # the text fields: `request.data` also holds the files
         fields: dict[str, Any] = {}
@@ -104,15 +104,15 @@ def _run_request(request: Request) -> dict[str, Any]:
                 fields[key] = form[key]
         data = fields
     if not isinstance(data, dict):
-        raise ApiError("The request body must be a JSON object.", code="parse_error")
+        raise ApiError("The request body must be a JSON object.", code=ErrorCode.PARSE_ERROR)
     serializer = RunInputSerializer(data=data)
     serializer.is_valid(raise_exception=True)
     values = dict(serializer.validated_data)
     if not isinstance(values.get("inputs"), dict):
         raise ApiError(
             "`inputs` must be an object.",
-            code="invalid",
-            details=[{"path": "/inputs", "code": "invalid", "message": "not an object"}],
+            code=ErrorCode.INVALID,
+            details=[{"path": "/inputs", "code": ErrorCode.INVALID, "message": "not an object"}],
         )
     # Uploaded files are images, named after the inputs they are for.
     for name, upload in request.FILES.items():
@@ -152,8 +152,8 @@ class RunListApi(_RunStartApi):
         elif "specification" not in values:
             raise ApiError(
                 "Give a `specification` or a saved `workflow` id.",
-                code="invalid",
-                details=[{"path": "/specification", "code": "required", "message": "required"}],
+                code=ErrorCode.INVALID,
+                details=[{"path": "/specification", "code": ErrorCode.REQUIRED, "message": "required"}],
             )
         run, _ = run_start(
             user=request.user,

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from blocks.errors import ErrorCode
 from registry.api.errors import ApiError
 from registry.api.intake import StrictJSONField
 from registry.api.limits import LimitedJSONParser, require_object
@@ -67,9 +68,9 @@ class WorkflowValidateApi(APIView):
         serializer = ValidateInputSerializer(data=require_object(request.data))
         serializer.is_valid(raise_exception=True)
         result = workflow_compile(serializer.validated_data["specification"])
-        too_many = next((issue for issue in result.errors if issue.code == "too_many_steps"), None)
+        too_many = next((issue for issue in result.errors if issue.code == ErrorCode.TOO_MANY_STEPS), None)
         if too_many is not None:
-            raise ApiError(too_many.message, code="too_many_steps", details=[too_many.as_dict()])
+            raise ApiError(too_many.message, code=ErrorCode.TOO_MANY_STEPS, details=[too_many.as_dict()])
         return Response(
             {
                 "valid": result.valid,

@@ -1,15 +1,28 @@
-"""Roboflow's error bodies for the classes of mistakes where upstream's stage order and rules matter
-(the differential test in tests/conformance checks them against Roboflow itself)."""
+"""Roboflow's error answers (registry/roboflow/compilation.py) for the classes of mistakes where
+upstream's stage order and rules matter (the differential test in tests/conformance checks them
+against Roboflow itself)."""
 
+import json
 from typing import Any
 
+import pytest
+
+from blocks.spec import CatalogSnapshot
 from executor.compiler import compile_workflow
-from executor.compiler.roboflow import roboflow_error
+from registry.roboflow.errors import compilation_failed
+from tests.conftest import load_roboflow_describe
 from tests.executor.conftest import CLASSIFIER, classification_workflow, top_class_step, with_steps
+from tests.support.catalogs import payload_catalog
+
+
+@pytest.fixture(scope="module")
+def catalog() -> CatalogSnapshot:
+    return payload_catalog(load_roboflow_describe(), version="test-catalog")
 
 
 def answer(definition: Any, catalog) -> tuple[int, dict[str, Any]]:
-    return roboflow_error(compile_workflow(definition, catalog), definition)
+    response = compilation_failed(compile_workflow(definition, catalog), definition)
+    return response.status_code, json.loads(response.content)
 
 
 def blocks(body: dict[str, Any]) -> list[tuple[Any, Any, Any]]:
@@ -97,3 +110,31 @@ def test_the_inner_message_lists_every_syntax_problem(catalog):
     body = answer(definition, catalog)[1]
     assert body["message"] == "`images` of step `classifier` must be a selector."
     assert body["inner_error_message"] == "`confidence` of step `classifier` must be less than or equal to 1.0."
+
+
+def test_roboflow_error_shapes(catalog):
+    definition = classification_workflow(images="$inputs.img")
+    status, body = answer(definition, catalog)
+    assert status == 400
+    assert body == {
+        "message": "`images` of step `classifier` refers to `$inputs.img`, but the workflow has no such input.",
+        "error_type": "InvalidReferenceTargetError",
+        "context": "workflow_compilation | execution_graph_construction",
+        "inner_error_type": None,
+        "inner_error_message": None,
+        "blocks_errors": [
+            {
+                "block_id": "classifier",
+                "block_type": CLASSIFIER,
+                "block_details": None,
+                "property_name": "images",
+                "property_details": body["message"],
+                "block_traceback": None,
+            }
+        ],
+        "python_blocks_output_streams": None,
+        "python_blocks_debug_traces": None,
+    }
+    mismatch = classification_workflow(confidence="$inputs.image")
+    status, body = answer(mismatch, catalog)
+    assert (status, body["error_type"], "blocks_errors" in body) == (400, "ReferenceTypeError", False)

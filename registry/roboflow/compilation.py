@@ -1,4 +1,4 @@
-"""A failed compilation as Roboflow's error response (spec section 5.4), for the compatible routes.
+"""A failed compilation as Roboflow's error body (spec section 5.4), for the compatible routes.
 
 Our compiler reports every problem it finds; Roboflow stops at the first stage that fails, so the
 answer is built from the problems of the earliest failing stage, in Roboflow's stage order: engine
@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from blocks.errors import ErrorCode
 from executor.compiler import CompilationResult
 from executor.compiler.issues import WorkflowIssue, pointer_parts
 
@@ -33,39 +34,47 @@ Stage = tuple[int, str, str, str]  # (rank, error_type, context, "A" with blocks
 
 SYNTAX_CODES = frozenset(
     {
-        "invalid_definition",
-        "missing_field",
-        "missing_property",
-        "invalid_value",
-        "invalid_selector",
-        "unknown_block_type",
-        "disabled_block",
-        "too_many_steps",
+        ErrorCode.INVALID_DEFINITION,
+        ErrorCode.MISSING_FIELD,
+        ErrorCode.MISSING_PROPERTY,
+        ErrorCode.INVALID_VALUE,
+        ErrorCode.INVALID_SELECTOR,
+        ErrorCode.UNKNOWN_BLOCK_TYPE,
+        ErrorCode.DISABLED_BLOCK,
+        ErrorCode.TOO_MANY_STEPS,
     }
 )
-TYPE_CODES = frozenset({"unknown_block_type", "disabled_block"})
-STAGES: dict[str, Stage] = {
-    "invalid_version": (VERSION, "WorkflowDefinitionError", ENGINE, "B"),
-    "unsupported_version": (VERSION, "NotSupportedExecutionEngineError", ENGINE, "B"),
-    "duplicate_name": (NAMES, "DuplicatedNameError", SPECIFICATION, "B"),
-    "batch_dimensionality": (GRAPH_INPUTS, "ExecutionGraphStructureError", GRAPH, "A"),
-    "unknown_input": (GRAPH_STEPS, "InvalidReferenceTargetError", GRAPH, "A"),
-    "unknown_step": (GRAPH_STEPS, "InvalidReferenceTargetError", GRAPH, "A"),
-    "unknown_output": (GRAPH_STEPS, "ExecutionGraphStructureError", GRAPH, "A"),
-    "not_flow_control": (GRAPH_STEPS, "ExecutionGraphStructureError", GRAPH, "A"),
-    "kind_mismatch": (GRAPH_STEPS, "ReferenceTypeError", GRAPH, "B"),
-    "cycle": (CYCLES, "ExecutionGraphStructureError", GRAPH, "A"),
-    "batch_into_scalar": (BATCHES, "ExecutionGraphStructureError", GRAPH, "A"),
-    "dimensionality": (BATCHES, "StepInputDimensionalityError", DIMENSIONALITY, "A"),
+TYPE_CODES = frozenset({ErrorCode.UNKNOWN_BLOCK_TYPE, ErrorCode.DISABLED_BLOCK})
+STAGES: dict[ErrorCode, Stage] = {
+    ErrorCode.INVALID_VERSION: (VERSION, "WorkflowDefinitionError", ENGINE, "B"),
+    ErrorCode.UNSUPPORTED_VERSION: (VERSION, "NotSupportedExecutionEngineError", ENGINE, "B"),
+    ErrorCode.DUPLICATE_NAME: (NAMES, "DuplicatedNameError", SPECIFICATION, "B"),
+    ErrorCode.BATCH_DIMENSIONALITY: (GRAPH_INPUTS, "ExecutionGraphStructureError", GRAPH, "A"),
+    ErrorCode.UNKNOWN_INPUT: (GRAPH_STEPS, "InvalidReferenceTargetError", GRAPH, "A"),
+    ErrorCode.UNKNOWN_STEP: (GRAPH_STEPS, "InvalidReferenceTargetError", GRAPH, "A"),
+    ErrorCode.UNKNOWN_OUTPUT: (GRAPH_STEPS, "ExecutionGraphStructureError", GRAPH, "A"),
+    ErrorCode.NOT_FLOW_CONTROL: (GRAPH_STEPS, "ExecutionGraphStructureError", GRAPH, "A"),
+    ErrorCode.KIND_MISMATCH: (GRAPH_STEPS, "ReferenceTypeError", GRAPH, "B"),
+    ErrorCode.CYCLE: (CYCLES, "ExecutionGraphStructureError", GRAPH, "A"),
+    ErrorCode.BATCH_INTO_SCALAR: (BATCHES, "ExecutionGraphStructureError", GRAPH, "A"),
+    ErrorCode.DIMENSIONALITY: (BATCHES, "StepInputDimensionalityError", DIMENSIONALITY, "A"),
 }
 SYNTAX_STAGE: Stage = (SYNTAX, "WorkflowSyntaxError", PARSING, "A")
 OUTPUT_REFERENCE: Stage = (GRAPH_OUTPUTS, "InvalidReferenceTargetError", GRAPH, "A")
 
 
 def stage_of(issue: WorkflowIssue) -> Stage:
-    if issue.pointer.startswith("/outputs/") and issue.code in {"unknown_input", "unknown_step", "unknown_output"}:
+    if issue.pointer.startswith("/outputs/") and issue.code in {
+        ErrorCode.UNKNOWN_INPUT,
+        ErrorCode.UNKNOWN_STEP,
+        ErrorCode.UNKNOWN_OUTPUT,
+    }:
         return OUTPUT_REFERENCE
-    if issue.code == "invalid_selector" and issue.pointer.startswith("/outputs/") and issue.selector is not None:
+    if (
+        issue.code == ErrorCode.INVALID_SELECTOR
+        and issue.pointer.startswith("/outputs/")
+        and issue.selector is not None
+    ):
         # Roboflow takes any string as an output's selector and fails when it finds no such node.
         return OUTPUT_REFERENCE
     if issue.code in SYNTAX_CODES:
@@ -78,8 +87,8 @@ def syntax_error_body(message: str) -> dict[str, Any]:
     return error_body(message, "WorkflowSyntaxError", PARSING, [])
 
 
-def roboflow_error(result: CompilationResult, definition: object) -> tuple[int, dict[str, Any]]:
-    """Status and body of Roboflow's error response for a failed result."""
+def roboflow_error(result: CompilationResult, definition: object) -> dict[str, Any]:
+    """The body of Roboflow's error response for a failed result (always a 400 here)."""
     raw = definition if isinstance(definition, Mapping) else {}
     entry = _invalid_step_entry(raw)
     staged = [(stage_of(issue), issue) for issue in result.errors]
@@ -87,18 +96,18 @@ def roboflow_error(result: CompilationResult, definition: object) -> tuple[int, 
     if entry is not None and first_rank > VERSION:
         index, type_name = entry
         message = f"Step {index} of the workflow is a {type_name}, not an object."
-        return 400, error_body(message, "InnerWorkflowInvalidStepEntryError", COMPOSITION)
+        return error_body(message, "InnerWorkflowInvalidStepEntryError", COMPOSITION)
     (rank, error_type, context, shape), first = next((s, i) for s, i in staged if s[0] == first_rank)
     if rank == SYNTAX:
         syntax = [i for s, i in staged if s[0] == SYNTAX]
         body = error_body(first.message, error_type, context, _syntax_blocks_errors(syntax, raw))
         # Like pydantic's report upstream, the inner message lists every problem of the stage.
         body["inner_error_message"] = "; ".join(issue.message for issue in syntax[1:]) or None
-        return 400, body
+        return body
     # Past parsing, Roboflow raises at the first problem: only it is reported.
     entry_of_first = _first_block_error(first, raw)
     blocks = ([entry_of_first] if entry_of_first else []) if shape == "A" else None
-    return 400, error_body(first.message, error_type, context, blocks)
+    return error_body(first.message, error_type, context, blocks)
 
 
 def error_body(
@@ -168,7 +177,7 @@ def _pairs(
 
 
 def _type_missing(issue: WorkflowIssue) -> bool:
-    return issue.code == "missing_property" and issue.property == "type" and issue.pointer.startswith("/steps/")
+    return issue.code == ErrorCode.MISSING_PROPERTY and issue.property == "type" and issue.pointer.startswith("/steps/")
 
 
 def block_error(
@@ -189,13 +198,15 @@ def _first_block_error(issue: WorkflowIssue, definition: Mapping[str, Any]) -> d
     if issue.pointer.startswith("/outputs/"):
         return block_error("$outputs", None, issue.property, issue.message)
     located = _step_at(definition, issue.pointer)
-    if located is None or issue.code in {"cycle", "batch_dimensionality", "not_flow_control"}:
+    if located is None or issue.code in {ErrorCode.CYCLE, ErrorCode.BATCH_DIMENSIONALITY, ErrorCode.NOT_FLOW_CONTROL}:
         return None
     step, _ = located
     property_name = issue.property
-    if issue.code in {"unknown_input", "unknown_step", "unknown_output"}:
+    if issue.code in {ErrorCode.UNKNOWN_INPUT, ErrorCode.UNKNOWN_STEP, ErrorCode.UNKNOWN_OUTPUT}:
         # Roboflow names the first of the step's text fields that contains the missing reference.
         selector = issue.selector or ""
-        missing = selector.rsplit(".", 1)[-1] if issue.code == "unknown_output" else ".".join(selector.split(".")[:2])
+        missing = (
+            selector.rsplit(".", 1)[-1] if issue.code == ErrorCode.UNKNOWN_OUTPUT else ".".join(selector.split(".")[:2])
+        )
         property_name = next((key for key, value in step.items() if isinstance(value, str) and missing in value), None)
     return block_error(step.get("name"), step.get("type"), property_name, issue.message)
