@@ -16,7 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from blocks.kinds import WILDCARD_KIND, Kind
-from blocks.spec import DATA_SELECTOR_PATTERN, STEP_SELECTOR_PATTERN
+from blocks.selectors import DATA_SELECTOR_PATTERN, STEP_SELECTOR_PATTERN
 
 # The selector markers mirror Roboflow's: `reference` flags a selector, `selected_element` says
 # what it may point at and `selector_points_to_batch` is resolved by the compiler per block.

@@ -10,7 +10,6 @@ so there is one interpretation of a manifest (spec sections 2.1, 3.1 and 3.5).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -18,23 +17,11 @@ from typing import Any, Literal
 
 WILDCARD_KIND = "*"
 
-STEP_OUTPUT_SELECTOR_PATTERN = r"^\$steps\.[A-Za-z_\-0-9]+\.[A-Za-z_*0-9\-]+$"
-INPUT_SELECTOR_PATTERN = r"^\$inputs.[A-Za-z_0-9\-]+$"
-# Roboflow's exact pattern string for `Selector(...)` fields, kept byte for byte for schema equality.
-DATA_SELECTOR_PATTERN = r"(^\$steps\.[A-Za-z_\-0-9]+\.[A-Za-z_*0-9\-]+$)|(^\$inputs.[A-Za-z_0-9\-]+$)"
-STEP_SELECTOR_PATTERN = r"^\$steps\.[A-Za-z_0-9\-]+"
-
-_DATA_SELECTOR_RE = re.compile(DATA_SELECTOR_PATTERN)
 
 SelectedElement = Literal[
     "any_data", "step_output", "workflow_parameter", "workflow_image", "workflow_video_metadata", "step"
 ]
 PointsToBatch = bool | Literal["dynamic"] | None
-
-
-def is_data_selector(value: object) -> bool:
-    """True for `$inputs.x` and `$steps.s.o` strings."""
-    return isinstance(value, str) and _DATA_SELECTOR_RE.match(value) is not None
 
 
 @dataclass(frozen=True, slots=True)

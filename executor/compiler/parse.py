@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -11,7 +10,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from blocks.errors import ErrorCode
-from blocks.spec import INPUT_SELECTOR_PATTERN, STEP_OUTPUT_SELECTOR_PATTERN
+from blocks.selectors import INPUT_SELECTOR, STEP_OUTPUT_SELECTOR, STEP_SELECTOR
 from executor.compiler.issues import IssueList, pointer
 from executor.plan import InputPlan, InputType, OutputPlan, Selector
 
@@ -26,20 +25,15 @@ INPUT_TYPES: dict[str, tuple[InputType, tuple[str, ...], int]] = {
     "WorkflowBatchInput": ("WorkflowBatchInput", ("*",), 1),
     "WorkflowVideoMetadata": ("WorkflowVideoMetadata", ("video_metadata",), 1),
 }
-_INPUT_RE = re.compile(INPUT_SELECTOR_PATTERN)
-_STEP_OUTPUT_RE = re.compile(STEP_OUTPUT_SELECTOR_PATTERN)
-_STEP_RE = re.compile(r"^\$steps\.([A-Za-z_0-9\-]+)$")
 
 
 def parse_selector(value: str) -> Selector | None:
     """`$inputs.x`, `$steps.s.o` or `$steps.s`; None when the text is none of them."""
-    if _INPUT_RE.match(value):
-        return Selector(raw=value, source="input", name=value[len("$inputs.") :])
-    if _STEP_OUTPUT_RE.match(value):
-        _, step, output = value.split(".", 2)
-        return Selector(raw=value, source="step", name=step, output=output)
-    match = _STEP_RE.match(value)
-    if match:
+    if match := INPUT_SELECTOR.match(value):
+        return Selector(raw=value, source="input", name=match.group(1))
+    if match := STEP_OUTPUT_SELECTOR.match(value):
+        return Selector(raw=value, source="step", name=match.group(1), output=match.group(2))
+    if match := STEP_SELECTOR.match(value):
         return Selector(raw=value, source="step", name=match.group(1))
     return None
 

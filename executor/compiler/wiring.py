@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from blocks.connections import STEP_COMPATIBLE_ELEMENTS, kinds_compatible
 from blocks.errors import ErrorCode
+from blocks.selectors import INPUTS_PREFIX
 from blocks.spec import PropertySpec
 from executor.compiler.issues import IssueList, pointer, suggest
 from executor.compiler.parse import ParsedDefinition
@@ -100,7 +101,7 @@ def wire(
             _check_kinds(issues, prop, binding, output.kinds, False, fields, step.raw.label)
         for property_name, at, text in step.loose_references:
             _wire_loose(issues, step, property_name, at, text, inputs, by_name, all_step_names, control_preds)
-            used_inputs.update(name[len("$inputs.") :] for name in [text] if name.startswith("$inputs."))
+            used_inputs.update(name[len(INPUTS_PREFIX) :] for name in [text] if name.startswith(INPUTS_PREFIX))
         for target_name, at in step.flow_targets:
             if target_name not in all_step_names:
                 issues.error(

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from blocks.catalog import query_language_description
 from blocks.connections import BlockConnectionsIndex, build_connections, kinds_connections, primitives_connections
 from blocks.errors import ConflictError, ErrorCode
+from blocks.selectors import grammar_sources
 from blocks.spec import BlockSpec
 from registry.models import CatalogSnapshot, Kind
 from registry.selectors.catalog import catalog_block_specs, catalog_changed_here
@@ -55,7 +56,7 @@ def _definition_schema(specs: list[BlockSpec]) -> dict[str, Any]:
 def _snapshot_create(specs: list[BlockSpec], graph: BlockConnectionsIndex, describe: dict[str, Any]) -> CatalogSnapshot:
     latest = CatalogSnapshot.objects.order_by("-version").values_list("version", flat=True).first() or 0
     version = latest + 1
-    graph_json = _dumps({"version": str(version), **graph.as_compact_dict()})
+    graph_json = _dumps({"version": str(version), **graph.as_compact_dict(), "selectors": grammar_sources()})
     return CatalogSnapshot.objects.create(
         version=version,
         etag='"' + hashlib.sha256(graph_json.encode()).hexdigest()[:32] + f'-{version}"',

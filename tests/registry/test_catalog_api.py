@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 
 import pytest
 
@@ -379,3 +380,15 @@ def test_openapi_schema_and_docs(api):
     assert schema.status_code == 200
     assert b"/api/v1/blocks/" in schema.content
     assert api.get("/api/docs/").status_code == 200
+
+
+def test_the_connection_graph_serves_the_selector_grammar(api):
+    # The editor builds its RegExps from these sources: the compiler's own, the dots escaped.
+    selectors = json.loads(api.get("/api/v1/connections/").content)["selectors"]
+    assert selectors == {
+        "input": r"^\$inputs\.([A-Za-z_0-9\-]+)$",
+        "step_output": r"^\$steps\.([A-Za-z_0-9\-]+)\.([A-Za-z_*0-9\-]+)$",
+        "step": r"^\$steps\.([A-Za-z_0-9\-]+)$",
+    }
+    assert re.match(selectors["step_output"], "$steps.crop.crops").groups() == ("crop", "crops")
+    assert re.match(selectors["input"], "$inputsXimage") is None

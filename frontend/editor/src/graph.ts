@@ -53,8 +53,14 @@ export interface Definition {
 }
 
 export const VALUE_HANDLE = "value";
-const INPUT_SELECTOR = /^\$inputs\.([A-Za-z_0-9-]+)$/;
-const STEP_OUTPUT_SELECTOR = /^\$steps\.([A-Za-z_0-9-]+)\.([A-Za-z_*0-9-]+)$/;
+// The selector grammar is the server's (blocks/selectors.py), served as regex sources in the
+// connections payload's `selectors`; these match it until the catalog store passes them in.
+let INPUT_SELECTOR = /^\$inputs\.([A-Za-z_0-9-]+)$/;
+let STEP_OUTPUT_SELECTOR = /^\$steps\.([A-Za-z_0-9-]+)\.([A-Za-z_*0-9-]+)$/;
+export function setSelectorGrammar(sources: { input: string; step_output: string }): void {
+  INPUT_SELECTOR = new RegExp(sources.input);
+  STEP_OUTPUT_SELECTOR = new RegExp(sources.step_output);
+}
 
 export type Positions = Record<string, { x: number; y: number }>;
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 
 from blocks.connections import expanded
 from blocks.errors import ErrorCode
+from blocks.selectors import grammar_sources
 from blocks.validation import canonical_description, description_from_manifest
 from registry.api.catalog.serializers import (
     BlockRegisterSerializer,
@@ -207,11 +209,12 @@ def connection_graph(request: HttpRequest) -> HttpResponse:
     A plain Django view on purpose: it is polled by every open editor, and a 304 must stay cheap.
     Blocks are listed once in `blocks`; `edges[identifier].inputs[property]` is `"*"` (fed by every
     block) or a list of `[index into blocks, [output names]]`, and `outputs[output]` likewise with
-    property names.
+    property names. `selectors` holds the selector grammar's regex sources (`blocks.selectors`).
     """
     snapshot = published_snapshot()
     if snapshot is None:
-        return HttpResponse(b'{"version":"0","blocks":[],"edges":{}}', content_type="application/json")
+        empty = {"version": "0", "blocks": [], "edges": {}, "selectors": grammar_sources()}
+        return HttpResponse(json.dumps(empty, separators=(",", ":")), content_type="application/json")
     if request.headers.get("If-None-Match") == snapshot.etag:
         return not_modified(snapshot.etag)
     return stored_json_response(request, snapshot.graph_json, key="graph", version=snapshot.key, etag=snapshot.etag)

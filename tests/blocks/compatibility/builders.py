@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from blocks.spec import DATA_SELECTOR_PATTERN
+from blocks.selectors import DATA_SELECTOR_PATTERN
 
 
 def selector(*kinds: str) -> dict[str, Any]:
