@@ -134,7 +134,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The OpenAPI schema lists error answers and anonymous access (registry/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "registry.api.schema.BlockwiseAutoSchema",
     "EXCEPTION_HANDLER": "registry.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -309,8 +310,6 @@ BLOCKWISE_THROTTLE_RATES = {
 BLOCKWISE_LOGIN_LOCKOUT_FAILURES: int = env.int("BLOCKWISE_LOGIN_LOCKOUT_FAILURES", default=10)
 BLOCKWISE_LOGIN_LOCKOUT_S: int = env.int("BLOCKWISE_LOGIN_LOCKOUT_S", default=900)
 
-# Hardening: the OpenAPI schema lists error answers and anonymous access (registry/api/schema.py).
-REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "registry.api.schema.BlockwiseAutoSchema"
 # Request bodies get their own components, so required text fields show `minLength: 1`.
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
 

@@ -28,6 +28,9 @@ from blocks.errors import DomainError, ErrorCode, PayloadTooLargeError
 from blocks.images import WorkflowImage
 from executor.fetch import FetchError, FetchLimits, fetch_url
 
+# The workflow input types whose values are images (loaded and counted as such).
+IMAGE_INPUT_TYPES = frozenset({"WorkflowImage"})
+
 
 @dataclass(frozen=True, slots=True)
 class ImageLimits:

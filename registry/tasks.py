@@ -14,6 +14,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from registry.job_queue import CHUNK_TASK, WEBHOOK_TASK
 from registry.services.job_webhooks import job_webhook_deliver
 from registry.services.jobs import job_chunk_run
 
@@ -23,7 +24,7 @@ DATABASE_RETRIES = 20
 
 @shared_task(
     bind=True,
-    name="registry.tasks.job_chunk_task",
+    name=CHUNK_TASK,
     max_retries=None,
     # The database gone mid-chunk (a restart, a failover): the chunk runs again once it is back, skipping
     # what it had written, rather than leaving its images unanswered.
@@ -43,6 +44,6 @@ def job_chunk_task(self: Task[Any, Any], job_id: int, item_ids: list[int], item_
         raise self.retry(args=(job_id, retry), kwargs={"item_retries": item_retries + 1}, countdown=countdown)
 
 
-@shared_task(name="registry.tasks.job_webhook_task")
+@shared_task(name=WEBHOOK_TASK)
 def job_webhook_task(job_id: int) -> None:
     job_webhook_deliver(job_id=job_id)

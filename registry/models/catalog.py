@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from blocks.kinds import Kind as KindSpec
+
 
 class Source(models.TextChoices):
     BUILTIN = "builtin", "Built-in"
@@ -43,12 +45,7 @@ class Kind(models.Model):
         return self.name
 
     def as_dict(self) -> dict[str, str]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "serialised_data_type": self.serialised_data_type,
-            "internal_data_type": self.internal_data_type,
-        }
+        return KindSpec(self.name, self.description, self.serialised_data_type, self.internal_data_type).as_dict()
 
 
 class BlockType(models.Model):

@@ -26,6 +26,10 @@ class RoboflowCaller:
     user: User | None
     api_key: str | None = field(default=None, repr=False)
 
+    @property
+    def signed_in(self) -> bool:
+        return self.user is not None
+
 
 # DRF makes every token as 40 lowercase hex digits (Token.generate_key); Roboflow's keys are not, so
 # a run with a Roboflow key is not a database query.
@@ -52,3 +56,12 @@ def roboflow_caller(request: HttpRequest, body: dict[str, Any]) -> RoboflowCalle
     if user is not None:
         return RoboflowCaller(user)
     return RoboflowCaller(None, key or None)
+
+
+def roboflow_signed_in(request: HttpRequest, body: dict[str, Any]) -> bool:
+    """Whether the request is from a signed-in caller; a wrong token counts as anonymous here (for
+    rate limits), where a run refuses it."""
+    try:
+        return roboflow_caller(request, body).signed_in
+    except DomainError:
+        return False

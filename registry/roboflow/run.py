@@ -68,7 +68,7 @@ def _admitted(request: HttpRequest, body: dict[str, Any]) -> RoboflowCaller | Js
         caller = roboflow_caller(request, body)
     except DomainError as exc:
         return refusal(exc)
-    throttled = roboflow_throttled(request, AnonymousRunThrottle(), signed_in=caller.user is not None)
+    throttled = roboflow_throttled(request, AnonymousRunThrottle(), signed_in=caller.signed_in)
     return throttled if throttled is not None else caller
 
 

@@ -10,22 +10,16 @@ from django.views.decorators.http import require_POST
 from blocks.errors import DomainError
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
-from registry.roboflow.callers import roboflow_caller
+from registry.roboflow.callers import roboflow_signed_in
 from registry.roboflow.errors import compilation_failed, missing_field, refusal, syntax_error
 from registry.selectors.workflows import workflow_compile
-
-
-def _signed_in(request: HttpRequest) -> bool:
-    try:
-        return roboflow_caller(request, {"api_key": request.GET.get("api_key")}).user is not None
-    except DomainError:
-        return False
 
 
 @csrf_exempt
 @require_POST
 def workflow_validate(request: HttpRequest) -> JsonResponse:
-    throttled = roboflow_throttled(request, AnonymousValidateThrottle(), signed_in=_signed_in(request))
+    signed_in = roboflow_signed_in(request, {"api_key": request.GET.get("api_key")})
+    throttled = roboflow_throttled(request, AnonymousValidateThrottle(), signed_in=signed_in)
     if throttled is not None:
         return throttled
     try:

@@ -22,10 +22,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from blocks.errors import ConflictError, DomainError, ErrorCode
-from config.celery import app as celery_app
 from executor.engine import RunContext
+from executor.images import IMAGE_INPUT_TYPES
 from executor.plan import ExecutionPlan
 from registry.execution import run_context, run_deadline
+from registry.job_queue import CHUNK_TASK, WEBHOOK_TASK, task_send
 from registry.models import (
     FINISHED_JOB_STATUSES,
     Job,
@@ -51,11 +52,8 @@ from registry.services.job_items import ItemOutcome, job_item_run, job_results_w
 
 logger = logging.getLogger(__name__)
 
-IMAGE_INPUT_TYPES = frozenset({"WorkflowImage"})
 # How often a worker writes the answers it has and looks for a cancel.
 FLUSH_INTERVAL_S = 0.5
-CHUNK_TASK = "registry.tasks.job_chunk_task"
-WEBHOOK_TASK = "registry.tasks.job_webhook_task"
 
 
 def _plan(revision: WorkflowRevision) -> ExecutionPlan:
@@ -188,7 +186,7 @@ def job_enqueue(*, job_id: int) -> int:
     size = max(1, settings.BLOCKWISE_BATCH_CHUNK_SIZE)
     chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
     for chunk in chunks:
-        celery_app.send_task(CHUNK_TASK, args=(job_id, chunk))
+        task_send(CHUNK_TASK, job_id, chunk)
     return len(chunks)
 
 
@@ -268,7 +266,7 @@ def _webhook_after(job_id: int) -> None:
 
 def _webhook_send(job_id: int) -> None:
     try:
-        celery_app.send_task(WEBHOOK_TASK, args=(job_id,))
+        task_send(WEBHOOK_TASK, job_id)
     except (KombuOperationalError, OSError) as exc:
         # The job's outcome stands without it; the failed delivery is what the job records.
         logger.warning("The webhook of job %s could not be queued: %s", job_id, exc)

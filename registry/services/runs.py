@@ -17,14 +17,12 @@ from blocks.errors import DomainError, ErrorCode
 from blocks.json_pointer import value_at
 from executor.compiler import CompilationResult, definition_hash
 from executor.engine import RunResult, RuntimeInputError, StepError, run_plan
-from executor.images import ImageError, load_images
+from executor.images import IMAGE_INPUT_TYPES, ImageError, load_images
 from executor.plan import ExecutionPlan
 from registry.execution import image_limits, run_context, run_deadline
 from registry.models import Run, RunStatus, Workflow
 from registry.selectors.runs import run_summary
 from registry.selectors.workflows import workflow_compile
-
-IMAGE_INPUT_TYPES = frozenset({"WorkflowImage"})
 
 
 class RunFailedError(DomainError):

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -248,3 +249,11 @@ def test_api_keys_are_redacted_from_every_log_line(tmp_path):
     (line,) = finished.stderr.splitlines()
     assert "sk-live-123" not in line
     assert json.loads(line)["message"] == "POST /shapes/3?api_key=***&confidence=0.4 200"
+
+
+def test_the_schema_class_is_set_once():
+    from django.conf import settings
+
+    assert settings.REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] == "registry.api.schema.BlockwiseAutoSchema"
+    source = (Path(__file__).resolve().parents[2] / "config" / "settings.py").read_text()
+    assert source.count("DEFAULT_SCHEMA_CLASS") == 1

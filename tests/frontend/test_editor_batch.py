@@ -19,7 +19,8 @@ from config.celery import app as celery_app
 from registry.models import Job
 from tests.frontend.conftest import PASSWORD, USER, demo_definition, saved_workflow
 from tests.registry.jobs.conftest import png, zip_of
-from tests.support.workers import REDIS_URL, WorkerPool, database_url, redis_available, redis_forget
+from tests.support.server_process import database_url
+from tests.support.workers import REDIS_URL, WorkerPool, redis_available, redis_forget
 
 COLOURS = {"red": 2, "green": 1}
 # The Batch panel's line for a running job: images per second and seconds left.

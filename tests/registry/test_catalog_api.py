@@ -392,3 +392,25 @@ def test_the_connection_graph_serves_the_selector_grammar(api):
     }
     assert re.match(selectors["step_output"], "$steps.crop.crops").groups() == ("crop", "crops")
     assert re.match(selectors["input"], "$inputsXimage") is None
+
+
+def test_a_stored_kind_reads_as_the_kind_it_stores():
+    from blocks.kinds import IMAGE_KIND
+    from registry.models import Kind
+
+    stored = Kind(
+        name=IMAGE_KIND.name,
+        description=IMAGE_KIND.description,
+        serialised_data_type=IMAGE_KIND.serialised_data_type,
+        internal_data_type=IMAGE_KIND.internal_data_type,
+    )
+    assert (
+        stored.as_dict()
+        == IMAGE_KIND.as_dict()
+        == {
+            "name": "image",
+            "description": "An image, with its lineage when it is a crop",
+            "serialised_data_type": "dict",
+            "internal_data_type": "WorkflowImageData",
+        }
+    )

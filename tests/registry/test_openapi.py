@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from tests.support.server_process import ServerProcess, database_url
@@ -104,7 +103,7 @@ def test_jobs_document_json_and_multipart_bodies_and_their_list(schema):
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_nothing(tmp_path):
     server = ServerProcess(
-        database_url(connection.settings_dict, tmp_path / "schemathesis.sqlite3"),
+        database_url(tmp_path / "schemathesis.sqlite3"),
         tmp_path / "server.log",
         env=NO_LIMITS,
     )

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import requests
-from django.db import connection
 
 from tests.executor.conftest import classification_workflow
 from tests.registry.test_catalog_api import _uploaded_description
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def server(tmp_path):
-    process = ServerProcess(database_url(connection.settings_dict, tmp_path / "race.sqlite3"), tmp_path / "server.log")
+    process = ServerProcess(database_url(tmp_path / "race.sqlite3"), tmp_path / "server.log")
     process.start()
     yield process
     process.stop()

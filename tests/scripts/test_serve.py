@@ -19,8 +19,8 @@ from registry.management.commands.seed_demo import demo_specification
 from registry.services.workflows import workflow_create
 from tests.registry.conftest import make_user
 from tests.registry.jobs.conftest import png, zip_of
-from tests.support.server_process import free_port
-from tests.support.workers import REPO_DIR, database_url
+from tests.support.server_process import database_url, free_port
+from tests.support.workers import REPO_DIR
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

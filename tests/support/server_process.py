@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from django.db import connection
 
 from config.server import server_command
 from tests.conftest import REPO_DIR
@@ -29,14 +30,16 @@ PREPARE = (
 )
 
 
-def database_url(settings_dict: dict[str, Any], sqlite_file: Path) -> str:
-    """The URL of the test run's database for a child process; SQLite gets a file of its own."""
+def database_url(sqlite_file: Path | None = None) -> str:
+    """The URL of the test run's database for a child process that cannot share our connection;
+    with `sqlite_file`, SQLite gets a file of its own (PostgreSQL is shared either way)."""
+    settings_dict = connection.settings_dict
     if settings_dict["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{sqlite_file}"
-    user = settings_dict["USER"] or ""
-    password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
-    host = settings_dict["HOST"] or "127.0.0.1"
-    port = settings_dict["PORT"] or 5432
+        return f"sqlite:///{sqlite_file or settings_dict['NAME']}"
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from django.db import connection
 
 REPO_DIR = Path(__file__).resolve().parent.parent.parent
 CELERY = Path(sys.executable).parent / "celery"
@@ -35,17 +34,6 @@ def redis_forget(queue: str) -> None:
     keys = list(client.scan_iter(match=f"*{queue}*"))
     if keys:
         client.delete(*keys)
-
-
-def database_url() -> str:
-    """The URL of the database the tests run on, for processes that cannot share our connection."""
-    settings = connection.settings_dict
-    if settings["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings.get("USER") or ""
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    port = f":{settings['PORT']}" if settings.get("PORT") else ""
-    return f"postgres://{user}{password}@{settings.get('HOST') or '127.0.0.1'}{port}/{settings['NAME']}"
 
 
 class Worker:

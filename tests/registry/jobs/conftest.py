@@ -27,7 +27,8 @@ from registry.services.workflows import workflow_create
 from scripts.train_demo_model import draw_sample
 from tests.executor.conftest import classification_workflow
 from tests.registry.conftest import make_user
-from tests.support.workers import REDIS_URL, WorkerPool, database_url, redis_available, redis_forget
+from tests.support.server_process import database_url
+from tests.support.workers import REDIS_URL, WorkerPool, redis_available, redis_forget
 
 COLOURS = ("red", "green", "blue")
 
