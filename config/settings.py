@@ -312,6 +312,11 @@ BLOCKWISE_LOGIN_LOCKOUT_S: int = env.int("BLOCKWISE_LOGIN_LOCKOUT_S", default=90
 
 # Request bodies get their own components, so required text fields show `minLength: 1`.
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+# The Roboflow-compatible routes are plain Django views: a hook describes them (registry/roboflow/openapi.py).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "registry.roboflow.openapi.roboflow_paths",
+]
 
 # Roboflow's API routes are called by programs with API keys, never with the browser's session
 # (registry.roboflow.callers): config/wsgi.py serves them through a chain without these, which were

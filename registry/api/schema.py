@@ -17,6 +17,7 @@ from typing import Any, cast
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from pydantic import BaseModel, Field, create_model
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -50,10 +51,15 @@ class ErrorSerializer(serializers.Serializer[Any]):
     details = ErrorDetailSerializer(many=True)
 
 
-def paginated(name: str, item: serializers.BaseSerializer[Any]) -> serializers.Serializer[Any]:
-    """The list envelope: every result at once, with their count."""
-    envelope = inline_serializer(name, {"count": serializers.IntegerField(min_value=0), "results": item})
-    envelope.is_list_envelope = True  # type: ignore[attr-defined]  # read by get_operation_id
+def paginated(name: str, item: serializers.BaseSerializer[Any] | type[BaseModel]) -> Any:
+    """The list envelope: every result at once, with their count. `item` is a serializer (`many=True`)
+    or the pydantic model of one result."""
+    envelope: Any = (
+        create_model(name, count=(int, Field(ge=0)), results=(list[item], ...))  # type: ignore[valid-type]
+        if isinstance(item, type)
+        else inline_serializer(name, {"count": serializers.IntegerField(min_value=0), "results": item})
+    )
+    envelope.is_list_envelope = True  # read by get_operation_id
     return envelope
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
+from registry.selectors.runs import RunOut
 from tests.support.server_process import ServerProcess, database_url
 
 CONFIG = Path(__file__).resolve().parent.parent / "schemathesis.toml"
@@ -85,9 +86,42 @@ def test_runs_document_json_and_multipart_bodies(schema, path):
     content = schema["paths"][path]["post"]["requestBody"]["content"]
     assert sorted(content) == ["application/json", "multipart/form-data"]
     form = content["multipart/form-data"]["schema"]
-    assert sorted(form["properties"]) == ["api_key", "excluded_fields", "inputs", "specification", "workflow"]
-    # Images come as files named after the inputs they are for.
-    assert form["additionalProperties"]["format"] == "binary"
+    assert sorted(form["properties"]) == ["api_key", "excluded_fields", "image", "inputs", "specification", "workflow"]
+    # Images come as files named after the inputs they are for; `image` is named so Swagger offers a file picker.
+    assert form["properties"]["image"]["format"] == form["additionalProperties"]["format"] == "binary"
+    # The JSON example is a real request: no `additionalProp1`, no 19-digit workflow id.
+    [example] = content["application/json"]["examples"].values()
+    assert "workflow" not in example["value"]
+    assert example["value"]["inputs"] == {"image": {"type": "url", "value": "https://example.com/image.jpg"}}
+    assert "additionalProp1" not in str(example)
+
+
+def test_run_answers_are_described_by_the_model_the_views_answer_with(schema):
+    answer = schema["paths"]["/api/v1/runs/{run_id}/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"] == {"$ref": "#/components/schemas/RunOut"}
+    run = schema["components"]["schemas"]["RunOut"]
+    assert sorted(run["required"]) == sorted(RunOut.model_fields)
+    # OpenAPI 3.0 has no `null` type: pydantic's Optional reads as `nullable`.
+    assert (run["properties"]["workflow"]["type"], run["properties"]["workflow"]["nullable"]) == ("integer", True)
+    assert "anyOf" not in run["properties"]["error"]
+
+
+def test_the_roboflow_compatible_routes_are_documented(schema):
+    paths = schema["paths"]
+    routes = {
+        "/workflows/run": ["post"],
+        "/{workspace}/workflows/{workflow_id}": ["post"],
+        "/workflows/validate": ["post"],
+        "/workflows/blocks/describe": ["get", "post"],
+        "/workflows/definition/schema": ["get"],
+        "/workflows/execution_engine/versions": ["get"],
+    }
+    assert {path: sorted(paths[path]) for path in routes} == routes
+    run = paths["/workflows/run"]["post"]
+    assert (run["tags"], sorted(run["responses"])) == (
+        ["Roboflow-compatible"],
+        ["200", "400", "401", "413", "422", "429"],
+    )
 
 
 def test_jobs_document_json_and_multipart_bodies_and_their_list(schema):

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from registry.models import ActiveLearningDatapoint, LocalModel, Run, Workflow
+from registry.selectors.runs import RunOut
 from scripts.train_demo_model import draw_sample
 from tests.executor.conftest import classification_workflow
 from tests.registry.conftest import make_user
@@ -394,3 +395,13 @@ def test_a_saved_workflow_lists_its_runs_newest_first(api):
     listed = api.get(f"/api/v1/workflows/{workflow.pk}/runs/").json()
     assert [run["id"] for run in listed["results"]] == [second.json()["id"], first.json()["id"]]
     assert listed["results"][0] == second.json()
+
+
+def test_a_run_answers_as_its_record_with_the_fields_the_schema_names(api):
+    response = api.post("/api/v1/runs/", {"specification": demo_spec(), "inputs": {"image": b64("red")}}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    run = Run.objects.get(pk=body["id"])
+    assert sorted(body) == sorted(RunOut.model_fields)
+    assert body["created_at"] == run.created_at.isoformat().replace("+00:00", "Z")
+    assert (body["status"], body["workflow"], body["outputs"]) == ("succeeded", None, run.outputs)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, IsAdminUser
@@ -22,27 +22,20 @@ from registry.api.limits import LimitedUploadHandler
 from registry.api.schema import paginated
 from registry.api.throttles import AnonymousRunThrottle
 from registry.models import Workflow
-from registry.selectors.runs import local_model_list, run_get, run_summary, workflow_run_list
+from registry.selectors.runs import (
+    LocalModelOut,
+    RunOut,
+    local_model_list,
+    local_model_summary,
+    run_get,
+    run_summary,
+    workflow_run_list,
+)
 from registry.selectors.workflows import workflow_get
 from registry.services.models import local_model_register
 from registry.services.runs import run_start
 
-
-class RunSerializer(serializers.Serializer[Any]):
-    """The shape of a run as the API answers it (documentation only: `run_summary` builds it)."""
-
-    id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["succeeded", "failed"])
-    workflow = serializers.IntegerField(allow_null=True)
-    revision = serializers.IntegerField(allow_null=True)
-    outputs = serializers.JSONField()
-    timings = serializers.JSONField()
-    duration_ms = serializers.FloatField()
-    error = serializers.JSONField(allow_null=True)
-    created_at = serializers.DateTimeField()
-
-
-RUN = RunSerializer
+RUN = RunOut
 
 
 # A run that fails at a model server answers with that server's status (see blocks.ports).
@@ -73,6 +66,8 @@ RUN_UPLOAD: dict[str, Any] = {
         "inputs": _json_text("The workflow's inputs (an object)"),
         "api_key": {"type": "string", "maxLength": 500},
         "excluded_fields": _json_text("Output names to leave out (an array of strings)"),
+        # Named so that Swagger UI offers a file picker; any other part name works the same way.
+        "image": {"type": "string", "format": "binary", "description": "An image for the input named `image`."},
     },
     "additionalProperties": {
         "type": "string",
@@ -81,13 +76,40 @@ RUN_UPLOAD: dict[str, Any] = {
     },
 }
 RUN_REQUEST = {"application/json": RunInputSerializer, "multipart/form-data": RUN_UPLOAD}
+TEXT_FIELDS = frozenset(RunInputSerializer().fields)
+_IMAGE_INPUT = {"image": {"type": "url", "value": "https://example.com/image.jpg"}}
+# Swagger UI would otherwise show `additionalProp1` objects and a 19-digit workflow id.
+RUN_EXAMPLE = OpenApiExample(
+    "A definition with one image",
+    request_only=True,
+    media_type="application/json",
+    value={
+        "specification": {
+            "version": "1.0",
+            "inputs": [{"type": "WorkflowImage", "name": "image"}],
+            "steps": [
+                {
+                    "type": "roboflow_core/roboflow_classification_model@v2",
+                    "name": "classifier",
+                    "images": "$inputs.image",
+                    "model_id": "demo-shapes/1",
+                }
+            ],
+            "outputs": [{"type": "JsonField", "name": "top", "selector": "$steps.classifier.top"}],
+        },
+        "inputs": _IMAGE_INPUT,
+    },
+)
+SAVED_RUN_EXAMPLE = OpenApiExample(
+    "One image", request_only=True, media_type="application/json", value={"inputs": _IMAGE_INPUT}
+)
 
 
 def _run_request(request: Request) -> dict[str, Any]:
     """The run request from JSON or from a multipart form (JSON fields as text, images as files)."""
     data: Any = request.data
     if hasattr(data, "getlist"):
-        misplaced = sorted(set(request.FILES) & set(RUN_UPLOAD["properties"]))
+        misplaced = sorted(set(request.FILES) & TEXT_FIELDS)
         if misplaced:
             raise ApiError(
                 "These fields are text, not files.",
@@ -143,7 +165,7 @@ class RunListApi(_RunStartApi):
     # 404: the saved `workflow` named in the body does not exist or is not the caller's.
     error_statuses = {"POST": (404, *MODEL_SERVER_STATUSES)}
 
-    @extend_schema(request=RUN_REQUEST, responses={201: RUN})
+    @extend_schema(request=RUN_REQUEST, responses={201: RUN}, examples=[RUN_EXAMPLE])
     def post(self, request: Request) -> Response:
         values = _run_request(request)
         workflow: Workflow | None = None
@@ -169,12 +191,12 @@ class RunListApi(_RunStartApi):
 class WorkflowRunApi(_RunStartApi):
     error_statuses = {"POST": MODEL_SERVER_STATUSES}
 
-    @extend_schema(responses=paginated("PaginatedRunList", RunSerializer(many=True)))
+    @extend_schema(responses=paginated("PaginatedRunList", RunOut))
     def get(self, request: Request, workflow_id: int) -> Response:
         runs = workflow_run_list(workflow=workflow_get(user=request.user, workflow_id=workflow_id))
         return Response({"count": len(runs), "results": [run_summary(run) for run in runs]})
 
-    @extend_schema(request=RUN_REQUEST, responses={201: RUN})
+    @extend_schema(request=RUN_REQUEST, responses={201: RUN}, examples=[SAVED_RUN_EXAMPLE])
     def post(self, request: Request, workflow_id: int) -> Response:
         values = _run_request(request)
         workflow = workflow_get(user=request.user, workflow_id=workflow_id)
@@ -202,15 +224,6 @@ class LocalModelSerializer(serializers.Serializer[Any]):
     input_height = serializers.IntegerField(min_value=1, max_value=4096)
 
 
-def _model_summary(row: Any) -> dict[str, Any]:
-    return {
-        "model_id": row.model_id,
-        "class_names": row.class_names,
-        "input_width": row.input_width,
-        "input_height": row.input_height,
-    }
-
-
 class AnyoneReadsStaffWrites(IsAdminUser):
     """Model ids are no secret: the editor offers them to everyone; only staff register models."""
 
@@ -223,12 +236,12 @@ class LocalModelListApi(APIView):
     # The model file is an upload: a multipart form only.
     parser_classes = [MultiPartParser]
 
-    @extend_schema(responses=paginated("PaginatedLocalModelList", LocalModelSerializer(many=True)))
+    @extend_schema(responses=paginated("PaginatedLocalModelList", LocalModelOut))
     def get(self, request: Request) -> Response:
         rows = list(local_model_list())
-        return Response({"count": len(rows), "results": [_model_summary(row) for row in rows]})
+        return Response({"count": len(rows), "results": [local_model_summary(row) for row in rows]})
 
-    @extend_schema(request=LocalModelSerializer, responses={201: LocalModelSerializer})
+    @extend_schema(request=LocalModelSerializer, responses={201: LocalModelOut})
     def post(self, request: Request) -> Response:
         raw: Any = request.data
         fields = ("model_id", "file", "class_names", "input_width", "input_height")
@@ -249,4 +262,4 @@ class LocalModelListApi(APIView):
             input_width=serializer.validated_data["input_width"],
             input_height=serializer.validated_data["input_height"],
         )
-        return Response(_model_summary(row), status=201)
+        return Response(local_model_summary(row), status=201)
