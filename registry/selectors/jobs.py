@@ -19,12 +19,9 @@ from django.utils import timezone
 
 from blocks.errors import ErrorCode, NotFoundError
 from registry.models import Job, JobItem, JobItemStatus, JobResult
+from registry.selectors import shapes
 
 CSV_COLUMNS = ("source", "status", "top_class", "confidence", "error")
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def job_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Job]:
@@ -67,23 +64,24 @@ def job_detail(job: Job) -> dict[str, Any]:
             eta = round(remaining / rate, 1)
         elif job.finished_at is not None:
             eta = 0.0
-    return {
-        "id": job.pk,
-        "workflow": job.workflow_id,
-        "revision": job.revision.number,
-        "source": job.source,
-        "status": job.status,
-        "total": job.total,
+    detail = shapes.Job(
+        id=job.pk,
+        workflow=job.workflow_id,
+        revision=job.revision.number,
+        source=job.source,
+        status=job.status,
+        total=job.total,
         **counts,
-        "created_at": _iso(job.created_at),
-        "started_at": _iso(job.started_at),
-        "finished_at": _iso(job.finished_at),
-        "rate": rate,
-        "eta_seconds": eta,
-        "parameters": job.parameters,
-        "webhook": bool(job.webhook),
-        "webhook_result": job.webhook_result,
-    }
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        rate=rate,
+        eta_seconds=eta,
+        parameters=job.parameters,
+        webhook=bool(job.webhook),
+        webhook_result=job.webhook_result,
+    )
+    return detail.model_dump(mode="json")
 
 
 def job_summary(job: Job) -> dict[str, Any]:
@@ -101,7 +99,8 @@ def job_summary(job: Job) -> dict[str, Any]:
     errors: Counter[str] = Counter()
     for error in results.filter(status=JobItemStatus.FAILED).values_list("error", flat=True).iterator():
         errors[(error or {}).get("code", "unknown")] += 1
-    return {"classes": dict(sorted(classes.items())), "errors": dict(sorted(errors.items()))}
+    summary = shapes.JobSummary(classes=dict(sorted(classes.items())), errors=dict(sorted(errors.items())))
+    return summary.model_dump(mode="json")
 
 
 def _rows(job: Job) -> Iterator[tuple[JobItem, JobResult | None]]:

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from blocks.errors import ErrorCode, NotFoundError
 from registry.models import LocalModel, Run, Workflow
-from registry.selectors.shapes import ApiModel
-
-
-class RunOut(ApiModel):
-    """A run as the API answers it, described once: the views and the OpenAPI schema use this model.
-    It is the record, so image payloads are left out of `outputs`."""
-
-    id: int
-    status: Literal["succeeded", "failed"]
-    workflow: int | None
-    revision: int | None
-    outputs: list[Any]
-    timings: dict[str, Any]
-    duration_ms: float
-    error: dict[str, Any] | None
-    created_at: datetime
-
-
-class LocalModelOut(ApiModel):
-    """A registered local model as the API answers it."""
-
-    model_id: str
-    class_names: list[str]
-    input_width: int
-    input_height: int
+from registry.selectors import shapes
 
 
 def run_summary(run: Run) -> dict[str, Any]:
-    """The run as the API shows it (`RunOut`, as JSON)."""
-    out = RunOut(
+    """The run as the API shows it (`shapes.Run`, as JSON)."""
+    out = shapes.Run(
         id=run.pk,
         status=run.status,
         workflow=run.workflow_id,
@@ -54,7 +29,7 @@ def run_summary(run: Run) -> dict[str, Any]:
 
 
 def local_model_summary(row: LocalModel) -> dict[str, Any]:
-    out = LocalModelOut(
+    out = shapes.LocalModel(
         model_id=row.model_id,
         class_names=row.class_names,
         input_width=row.input_width,

@@ -1,4 +1,5 @@
-"""The base of the pydantic models that describe API answers (`RunOut`, ...).
+"""The pydantic models that describe API answers, once: views answer with them, the OpenAPI schema
+names them (class name = component name), services and commands use the same JSON.
 
 The OpenAPI schema is version 3.0, which says `nullable: true` where pydantic's JSON schema says
 `anyOf: [..., {"type": "null"}]`; the models' schemas are rewritten to 3.0's form here, once.
@@ -6,9 +7,10 @@ The OpenAPI schema is version 3.0, which says `nullable: true` where pydantic's 
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 _NULL = {"type": "null"}
 
@@ -24,3 +26,55 @@ def _nullable_as_openapi_30(schema: dict[str, Any], _model: type[BaseModel]) -> 
 
 class ApiModel(BaseModel):
     model_config = ConfigDict(json_schema_extra=_nullable_as_openapi_30, protected_namespaces=())
+
+
+class Run(ApiModel):
+    """A run as the API answers it. It is the record, so image payloads are left out of `outputs`."""
+
+    id: int
+    status: Literal["succeeded", "failed"]
+    workflow: int | None
+    revision: int | None
+    outputs: list[Any]
+    timings: dict[str, Any]
+    duration_ms: float
+    error: dict[str, Any] | None
+    created_at: datetime
+
+
+class LocalModel(ApiModel):
+    """A registered local model as the API answers it."""
+
+    model_id: str
+    class_names: list[str]
+    input_width: int
+    input_height: int
+
+
+class Job(ApiModel):
+    """A batch job: `done` counts every processed image, `failed` those that failed."""
+
+    id: int
+    workflow: int
+    revision: int
+    source: str = Field(description="zip, urls, folder or files")
+    status: Literal["queued", "running", "succeeded", "completed_with_errors", "failed", "cancelled"]
+    total: int
+    done: int
+    failed: int
+    cancelled: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    rate: float | None
+    eta_seconds: float | None
+    parameters: dict[str, Any]
+    webhook: bool
+    webhook_result: dict[str, Any] | None
+
+
+class JobSummary(ApiModel):
+    """Counts per top class of the succeeded images, and failures per error code."""
+
+    classes: dict[str, int]
+    errors: dict[str, int]

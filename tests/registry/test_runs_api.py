@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from registry.models import ActiveLearningDatapoint, LocalModel, Run, Workflow
-from registry.selectors.runs import RunOut
+from registry.selectors.shapes import Run as RunShape
 from scripts.train_demo_model import draw_sample
 from tests.executor.conftest import classification_workflow
 from tests.registry.conftest import make_user
@@ -402,6 +402,6 @@ def test_a_run_answers_as_its_record_with_the_fields_the_schema_names(api):
     assert response.status_code == 201
     body = response.json()
     run = Run.objects.get(pk=body["id"])
-    assert sorted(body) == sorted(RunOut.model_fields)
+    assert sorted(body) == sorted(RunShape.model_fields)
     assert body["created_at"] == run.created_at.isoformat().replace("+00:00", "Z")
     assert (body["status"], body["workflow"], body["outputs"]) == ("succeeded", None, run.outputs)

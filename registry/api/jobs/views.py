@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -20,42 +20,14 @@ from blocks.errors import ErrorCode
 from registry.api.errors import ApiError, PayloadTooLargeError
 from registry.api.intake import JSONObjectField, StrictCharField, json_field_loads
 from registry.api.schema import paginated
+from registry.selectors import shapes
 from registry.selectors.jobs import job_detail, job_get, job_list, job_results_csv, job_results_jsonl, job_summary
 from registry.selectors.workflows import workflow_get
 from registry.services.jobs import job_cancel, job_create, job_retry
 
+JOB = shapes.Job
 
-class JobSerializer(serializers.Serializer[Any]):
-    """A job as the API answers it (documentation only: `job_detail` builds it)."""
-
-    id = serializers.IntegerField()
-    workflow = serializers.IntegerField()
-    revision = serializers.IntegerField()
-    status = serializers.ChoiceField(
-        choices=["queued", "running", "succeeded", "completed_with_errors", "failed", "cancelled"]
-    )
-    total = serializers.IntegerField()
-    done = serializers.IntegerField()
-    failed = serializers.IntegerField()
-    cancelled = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    started_at = serializers.DateTimeField(allow_null=True)
-    finished_at = serializers.DateTimeField(allow_null=True)
-    rate = serializers.FloatField(allow_null=True)
-    eta_seconds = serializers.FloatField(allow_null=True)
-    parameters = serializers.JSONField()
-    webhook = serializers.BooleanField()
-    webhook_result = serializers.JSONField(allow_null=True)
-
-    def get_fields(self) -> dict[str, Any]:
-        fields: dict[str, Any] = super().get_fields()
-        fields["source"] = serializers.CharField(help_text="zip, urls, folder or files")  # shadows Field.source
-        return fields
-
-
-JOB = JobSerializer
-
-SUMMARY = inline_serializer("JobSummary", {"classes": serializers.DictField(), "errors": serializers.DictField()})
+SUMMARY = shapes.JobSummary
 
 
 class JobSourcesSerializer(serializers.Serializer[Any]):
@@ -141,7 +113,7 @@ class JobListApi(APIView):
 
     @extend_schema(
         operation_id="v1_jobs_list",
-        responses=paginated("PaginatedJobList", JobSerializer(many=True)),
+        responses=paginated("PaginatedJobList", shapes.Job),
     )
     def get(self, request: Request) -> Response:
         jobs = [job_detail(job) for job in job_list(user=request.user).select_related("revision")[:100]]

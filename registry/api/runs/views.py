@@ -22,9 +22,8 @@ from registry.api.limits import LimitedUploadHandler
 from registry.api.schema import paginated
 from registry.api.throttles import AnonymousRunThrottle
 from registry.models import Workflow
+from registry.selectors import shapes
 from registry.selectors.runs import (
-    LocalModelOut,
-    RunOut,
     local_model_list,
     local_model_summary,
     run_get,
@@ -35,7 +34,7 @@ from registry.selectors.workflows import workflow_get
 from registry.services.models import local_model_register
 from registry.services.runs import run_start
 
-RUN = RunOut
+RUN = shapes.Run
 
 
 # A run that fails at a model server answers with that server's status (see blocks.ports).
@@ -191,7 +190,7 @@ class RunListApi(_RunStartApi):
 class WorkflowRunApi(_RunStartApi):
     error_statuses = {"POST": MODEL_SERVER_STATUSES}
 
-    @extend_schema(responses=paginated("PaginatedRunList", RunOut))
+    @extend_schema(responses=paginated("PaginatedRunList", shapes.Run))
     def get(self, request: Request, workflow_id: int) -> Response:
         runs = workflow_run_list(workflow=workflow_get(user=request.user, workflow_id=workflow_id))
         return Response({"count": len(runs), "results": [run_summary(run) for run in runs]})
@@ -236,12 +235,12 @@ class LocalModelListApi(APIView):
     # The model file is an upload: a multipart form only.
     parser_classes = [MultiPartParser]
 
-    @extend_schema(responses=paginated("PaginatedLocalModelList", LocalModelOut))
+    @extend_schema(responses=paginated("PaginatedLocalModelList", shapes.LocalModel))
     def get(self, request: Request) -> Response:
         rows = list(local_model_list())
         return Response({"count": len(rows), "results": [local_model_summary(row) for row in rows]})
 
-    @extend_schema(request=LocalModelSerializer, responses={201: LocalModelOut})
+    @extend_schema(request=LocalModelSerializer, responses={201: shapes.LocalModel})
     def post(self, request: Request) -> Response:
         raw: Any = request.data
         fields = ("model_id", "file", "class_names", "input_width", "input_height")
