@@ -138,3 +138,18 @@ def test_the_checks_see_what_they_are_meant_to_catch():
         "print('out')\n"
     )
     assert _stray_logging(logs) == [2, 3, 5]
+
+
+def test_every_registry_module_is_in_a_layer_of_the_import_contract():
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    [layered] = [contract for contract in contracts if contract["type"] == "layers"]
+    layers = {name.strip() for layer in layered["layers"] for name in layer.split(":")}
+    top_level = {
+        f"registry.{path.stem if path.is_file() else path.name}"
+        for path in (ROOT / "registry").iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").is_file()
+    }
+    # Migrations are Django's; templates and demo data are not Python packages.
+    assert sorted(top_level - layers - {"registry.migrations"}) == []
