@@ -20,7 +20,7 @@ def main() -> None:
 
     from blocks.connections import build_connections
     from registry.selectors.catalog import catalog_block_specs
-    from registry.services.block_versions import blocks_import
+    from registry.services.catalog_sync import blocks_import
 
     call_command("migrate", verbosity=0)
     call_command("sync_blocks", stdout=io.StringIO())

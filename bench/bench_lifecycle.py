@@ -57,7 +57,7 @@ def main() -> None:
 
     from registry.selectors.catalog import block_version_get
     from registry.selectors.usages import block_version_usages
-    from registry.services.block_versions import blocks_import
+    from registry.services.catalog_sync import blocks_import
     from registry.services.workflows import workflow_create
 
     call_command("migrate", verbosity=0)

@@ -7,6 +7,7 @@ Every change goes through the same services as the API, so the snapshot is rebui
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -22,7 +23,13 @@ from django.utils.safestring import SafeString
 from blocks.errors import DomainError
 from registry.admin.lifecycle import FamilyLifecycleAdminMixin
 from registry.models import BlockType, BlockVersion, BlockVersionRevision, CatalogSnapshot, Kind
-from registry.services.block_versions import block_version_change_state, block_version_register
+from registry.services.block_versions import (
+    block_version_deprecate,
+    block_version_disable,
+    block_version_make_default,
+    block_version_publish,
+    block_version_register,
+)
 
 
 def pretty_json(value: Any) -> SafeString:
@@ -101,11 +108,18 @@ class BlockVersionAdmin(admin.ModelAdmin[BlockVersion]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[BlockVersion]:
         return super().get_queryset(request).select_related("block_type")
 
-    def _apply(self, request: HttpRequest, queryset: QuerySet[BlockVersion], action: str, **extra: Any) -> None:
+    def _apply(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[BlockVersion],
+        action: str,
+        service: Callable[..., BlockVersion],
+        **extra: Any,
+    ) -> None:
         changed = 0
         for row in queryset:
             try:
-                block_version_change_state(block_version=row, action=action, user=request.user, **extra)
+                service(block_version=row, user=request.user, **extra)
             except DomainError as exc:
                 self.message_user(request, f"{row.type_identifier}: {exc.message}", messages.ERROR)
             else:
@@ -115,22 +129,22 @@ class BlockVersionAdmin(admin.ModelAdmin[BlockVersion]):
 
     @admin.action(description="Publish selected versions")
     def publish(self, request: HttpRequest, queryset: QuerySet[BlockVersion]) -> None:
-        self._apply(request, queryset, "publish")
+        self._apply(request, queryset, "publish", block_version_publish)
 
     @admin.action(description="Disable selected versions")
     def disable(self, request: HttpRequest, queryset: QuerySet[BlockVersion]) -> None:
-        self._apply(request, queryset, "disable")
+        self._apply(request, queryset, "disable", block_version_disable)
 
     @admin.action(description="Make the selected version its block's default")
     def make_default(self, request: HttpRequest, queryset: QuerySet[BlockVersion]) -> None:
-        self._apply(request, queryset, "make_default")
+        self._apply(request, queryset, "make_default", block_version_make_default)
 
     @admin.action(description="Deprecate selected versions…")
     def deprecate(self, request: HttpRequest, queryset: QuerySet[BlockVersion]) -> HttpResponse | None:
         if "apply" in request.POST:
             form = DeprecateForm(request.POST)
             if form.is_valid():
-                self._apply(request, queryset, "deprecate", **form.cleaned_data)
+                self._apply(request, queryset, "deprecate", block_version_deprecate, **form.cleaned_data)
                 return None
         else:
             form = DeprecateForm()

@@ -1,15 +1,13 @@
-"""Writes to the block catalog: sync of the built-ins, imports, uploads and state changes.
+"""Writes to block versions: uploads (drafts), and the state changes, one service per action.
 
 Each service is one transaction that ends by rebuilding the catalog snapshot when anything changed.
-Content under an existing version never changes silently: a built-in's new manifest becomes a new
-revision (the old one stays in the history); an imported or uploaded version with different content
-is a conflict.
+Content under an existing version never changes silently: an uploaded version with different content
+is a conflict. Syncing the built-ins and importing Roboflow's catalog are in `catalog_sync`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -17,32 +15,16 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 
-from blocks.catalog import BUILTIN_BLOCKS, builtin_descriptions
 from blocks.compatibility.migrations import migration_problems
 from blocks.errors import ConflictError, DomainError, ErrorCode
-from blocks.kinds import ALL_KINDS
 from blocks.spec import BlockSpec
 from blocks.validation import canonical_description, content_hash, family_and_version, validate_description
 from registry.models import AuditAction, BlockType, BlockVersion, BlockVersionRevision, Kind, Source, State
 from registry.selectors.compatibility import compatibility_check
 from registry.services.audit import audit_record, version_state
 from registry.services.catalog_snapshot import catalog_snapshot_rebuild
-from registry.services.compatibility import publish_audit_records
 
 User = AbstractBaseUser | AnonymousUser | None
-
-
-@dataclass
-class CatalogChangeReport:
-    created: list[str] = field(default_factory=list)
-    revised: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    kept_builtin: list[str] = field(default_factory=list)
-    kinds_created: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.revised or self.kinds_created)
 
 
 class DryRunRollbackError(Exception):
@@ -80,7 +62,8 @@ def _block_type_for(description: Mapping[str, Any]) -> BlockType:
     return block_type
 
 
-def _apply_description(row: BlockVersion, description: Mapping[str, Any]) -> None:
+def block_version_describe(*, row: BlockVersion, description: Mapping[str, Any]) -> None:
+    """Write a description's content and the fields read from it onto a version row (not saved)."""
     schema = description.get("block_schema", {})
     _, version = family_and_version(description["manifest_type_identifier"])
     row.description = dict(description)
@@ -93,15 +76,16 @@ def _apply_description(row: BlockVersion, description: Mapping[str, Any]) -> Non
     row.search_text = _search_text(description)
 
 
-def _create_version(
-    description: Mapping[str, Any],
+def block_version_create(
     *,
+    description: Mapping[str, Any],
     source: str,
     state: str,
     executable: bool,
     user: User,
     release_notes: str = "",
 ) -> BlockVersion:
+    """A new version row with its first revision."""
     row = BlockVersion(
         block_type=_block_type_for(description),
         type_identifier=description["manifest_type_identifier"],
@@ -111,7 +95,7 @@ def _create_version(
         release_notes=release_notes,
         changed_by=_user_or_none(user),
     )
-    _apply_description(row, description)
+    block_version_describe(row=row, description=description)
     row.save()
     BlockVersionRevision.objects.create(
         block_version=row,
@@ -122,145 +106,6 @@ def _create_version(
         changed_by=_user_or_none(user),
     )
     return row
-
-
-def _ensure_default_versions() -> None:
-    """Each family without a default gets its newest published version as the default."""
-    for block_type in BlockType.objects.filter(default_version__isnull=True):
-        published = [v for v in block_type.versions.all() if v.state == State.PUBLISHED]
-        if published:
-            newest = max(published, key=lambda v: (len(v.version), v.version))
-            block_type.default_version = newest
-            block_type.save(update_fields=["default_version", "updated_at"])
-
-
-def _kinds_sync(kinds: Iterable[Mapping[str, Any]], *, source: str) -> list[str]:
-    existing = set(Kind.objects.values_list("name", flat=True))
-    created = []
-    for kind in kinds:
-        name = kind.get("name")
-        if not isinstance(name, str) or not name or name in existing:
-            continue
-        Kind.objects.create(
-            name=name,
-            description=str(kind.get("description") or ""),
-            serialised_data_type=str(kind.get("serialised_data_type") or ""),
-            internal_data_type=str(kind.get("internal_data_type") or ""),
-            source=source,
-        )
-        existing.add(name)
-        created.append(name)
-    return created
-
-
-@transaction.atomic
-def builtin_catalog_sync() -> CatalogChangeReport:
-    """Publish the built-in catalog; running it again changes nothing."""
-    report = CatalogChangeReport()
-    report.kinds_created = _kinds_sync((kind.as_dict() for kind in ALL_KINDS), source=Source.BUILTIN)
-    executable_by_id = {definition.type_identifier: definition.run is not None for definition in BUILTIN_BLOCKS}
-    metadata_changed = False
-    for description in builtin_descriptions():
-        identifier = description["manifest_type_identifier"]
-        row = BlockVersion.objects.filter(type_identifier=identifier).first()
-        executable = executable_by_id[identifier]
-        if row is None:
-            _create_version(description, source=Source.BUILTIN, state=State.PUBLISHED, executable=executable, user=None)
-            report.created.append(identifier)
-            continue
-        if row.source != Source.BUILTIN:
-            # An import got there first; the built-in implementation takes the identifier over.
-            row.source = Source.BUILTIN
-        if row.content_hash != content_hash(description):
-            _apply_description(row, description)
-            row.revision += 1
-            BlockVersionRevision.objects.create(
-                block_version=row,
-                number=row.revision,
-                description=row.description,
-                content_hash=row.content_hash,
-                note="manifest changed in code; synced",
-            )
-            report.revised.append(identifier)
-        else:
-            report.unchanged.append(identifier)
-        if row.executable != executable:
-            row.executable = executable
-            metadata_changed = True
-        row.save()
-    _ensure_default_versions()
-    publish_audit_records([*report.created, *report.revised], source=Source.BUILTIN, user=None)
-    if report.changed or metadata_changed:
-        catalog_snapshot_rebuild()
-    return report
-
-
-def blocks_import(payload: Mapping[str, Any], *, dry_run: bool = False, user: User = None) -> CatalogChangeReport:
-    """Import a Roboflow describe payload: new versions are added, identical ones left alone.
-
-    Built-in versions keep their implementation. A version whose stored content differs from the
-    payload's is a conflict: nothing is written and every conflicting identifier is listed.
-    """
-    blocks = payload.get("blocks")
-    if isinstance(blocks, list):
-        blocks = [canonical_description(block) for block in blocks]
-    if not isinstance(blocks, list):
-        raise DomainError("A describe payload has a `blocks` list.", code=ErrorCode.INVALID_PAYLOAD)
-    problems = []
-    for index, description in enumerate(blocks):
-        for problem in validate_description(description):
-            problems.append(
-                {"path": f"/blocks/{index}{problem.pointer}", "code": problem.code, "message": problem.message}
-            )
-    if problems:
-        raise DomainError(
-            "The payload has block descriptions that are not valid.", code=ErrorCode.INVALID_MANIFEST, details=problems
-        )
-    try:
-        with transaction.atomic():
-            report = _import_blocks(payload, blocks, user=user)
-            if dry_run:
-                raise DryRunRollbackError
-    except DryRunRollbackError:
-        pass
-    except IntegrityError as exc:
-        raise ConflictError(
-            "Another request registered some of these block versions at the same time; import again.",
-            code=ErrorCode.CATALOG_CHANGED,
-        ) from exc
-    return report
-
-
-def _import_blocks(payload: Mapping[str, Any], blocks: list[Mapping[str, Any]], *, user: User) -> CatalogChangeReport:
-    report = CatalogChangeReport()
-    declared = payload.get("declared_kinds") or []
-    report.kinds_created = _kinds_sync(declared if isinstance(declared, list) else [], source=Source.IMPORTED)
-    stored = {row.type_identifier: row for row in BlockVersion.objects.all()}
-    conflicts = []
-    for description in blocks:
-        identifier = description["manifest_type_identifier"]
-        row = stored.get(identifier)
-        if row is None:
-            _create_version(description, source=Source.IMPORTED, state=State.PUBLISHED, executable=False, user=user)
-            report.created.append(identifier)
-        elif row.source == Source.BUILTIN:
-            report.kept_builtin.append(identifier)
-        elif row.content_hash == content_hash(description):
-            report.unchanged.append(identifier)
-        else:
-            conflicts.append({"path": identifier, "code": ErrorCode.CONTENT_CONFLICT, "message": "different content"})
-    if conflicts:
-        raise ConflictError(
-            f"{len(conflicts)} block versions are registered with different content; nothing was imported.",
-            code=ErrorCode.CONTENT_CONFLICT,
-            details=conflicts,
-        )
-    _ensure_default_versions()
-    # Upstream's versions are facts: their compatibility report is recorded, never enforced.
-    publish_audit_records(report.created, source=Source.IMPORTED, user=user)
-    if report.changed:
-        catalog_snapshot_rebuild()
-    return report
 
 
 def block_version_register(
@@ -309,8 +154,8 @@ def block_version_register(
         )
     try:
         with transaction.atomic():
-            row = _create_version(
-                description,
+            row = block_version_create(
+                description=description,
                 source=Source.UPLOADED,
                 state=State.DRAFT,
                 executable=False,
@@ -385,49 +230,13 @@ def _check_kinds_exist(description: Mapping[str, Any]) -> None:
         )
 
 
-STATE_ACTIONS = ("publish", "deprecate", "disable", "make_default")
-
-
-@transaction.atomic
-def block_version_change_state(
-    *,
-    block_version: BlockVersion,
-    action: str,
-    user: User,
-    message: str = "",
-    replacement: str = "",
-    sunset_date: date | None = None,
+def _state_change(
+    block_version: BlockVersion, *, action: str, user: User, change: Callable[[BlockVersion], None]
 ) -> BlockVersion:
+    """Lock the version, apply `change`, save, audit the before and after, and rebuild the snapshot."""
     row = BlockVersion.objects.select_for_update().select_related("block_type").get(pk=block_version.pk)
     before = version_state(row)
-    if action == "publish":
-        row.state = State.PUBLISHED
-        row.deprecation_message = ""
-        row.replacement = ""
-        row.sunset_date = None
-    elif action == "deprecate":
-        if replacement and not BlockVersion.objects.filter(type_identifier=replacement).exists():
-            raise DomainError(
-                f"The replacement {replacement!r} is not a registered block version.",
-                code=ErrorCode.UNKNOWN_REPLACEMENT,
-                details=[{"path": "/replacement", "code": ErrorCode.UNKNOWN_BLOCK_TYPE, "message": replacement}],
-            )
-        row.state = State.DEPRECATED
-        row.deprecation_message = message
-        row.replacement = replacement
-        row.sunset_date = sunset_date
-    elif action == "disable":
-        row.state = State.DISABLED
-        if row.block_type.default_version_id == row.pk:
-            row.block_type.default_version = None
-            row.block_type.save(update_fields=["default_version", "updated_at"])
-    elif action == "make_default":
-        if row.state != State.PUBLISHED:
-            raise DomainError("Only a published version can be the default.", code=ErrorCode.NOT_PUBLISHED)
-        row.block_type.default_version = row
-        row.block_type.save(update_fields=["default_version", "updated_at"])
-    else:
-        raise DomainError(f"Unknown action {action!r}.", code=ErrorCode.INVALID_ACTION)
+    change(row)
     row.changed_by = _user_or_none(user)
     row.save()
     audit_record(
@@ -440,3 +249,61 @@ def block_version_change_state(
     )
     catalog_snapshot_rebuild()
     return row
+
+
+@transaction.atomic
+def block_version_publish(*, block_version: BlockVersion, user: User) -> BlockVersion:
+    def publish(row: BlockVersion) -> None:
+        row.state = State.PUBLISHED
+        row.deprecation_message = ""
+        row.replacement = ""
+        row.sunset_date = None
+
+    return _state_change(block_version, action="publish", user=user, change=publish)
+
+
+@transaction.atomic
+def block_version_deprecate(
+    *,
+    block_version: BlockVersion,
+    user: User,
+    message: str = "",
+    replacement: str = "",
+    sunset_date: date | None = None,
+) -> BlockVersion:
+    if replacement and not BlockVersion.objects.filter(type_identifier=replacement).exists():
+        raise DomainError(
+            f"The replacement {replacement!r} is not a registered block version.",
+            code=ErrorCode.UNKNOWN_REPLACEMENT,
+            details=[{"path": "/replacement", "code": ErrorCode.UNKNOWN_BLOCK_TYPE, "message": replacement}],
+        )
+
+    def deprecate(row: BlockVersion) -> None:
+        row.state = State.DEPRECATED
+        row.deprecation_message = message
+        row.replacement = replacement
+        row.sunset_date = sunset_date
+
+    return _state_change(block_version, action="deprecate", user=user, change=deprecate)
+
+
+@transaction.atomic
+def block_version_disable(*, block_version: BlockVersion, user: User) -> BlockVersion:
+    def disable(row: BlockVersion) -> None:
+        row.state = State.DISABLED
+        if row.block_type.default_version_id == row.pk:
+            row.block_type.default_version = None
+            row.block_type.save(update_fields=["default_version", "updated_at"])
+
+    return _state_change(block_version, action="disable", user=user, change=disable)
+
+
+@transaction.atomic
+def block_version_make_default(*, block_version: BlockVersion, user: User) -> BlockVersion:
+    def make_default(row: BlockVersion) -> None:
+        if row.state != State.PUBLISHED:
+            raise DomainError("Only a published version can be the default.", code=ErrorCode.NOT_PUBLISHED)
+        row.block_type.default_version = row
+        row.block_type.save(update_fields=["default_version", "updated_at"])
+
+    return _state_change(block_version, action="make_default", user=user, change=make_default)

@@ -11,7 +11,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from registry.services.block_versions import blocks_import
+from registry.services.catalog_sync import blocks_import
 from tests.conformance.mutations import all_cases
 from tests.conformance.parity import deliberate_reason, outcome
 from tests.conformance.roboflow import roboflow_validate

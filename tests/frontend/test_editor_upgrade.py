@@ -6,16 +6,15 @@ from django.db import connections
 from playwright.sync_api import expect
 
 from registry.models import BlockVersion
-from registry.services.block_versions import block_version_change_state
+from registry.services.block_versions import block_version_make_default
 from tests.frontend.conftest import CLASSIFIER, USER, demo_definition
 
 V3 = CLASSIFIER.replace("@v2", "@v3")
 
 
 def _make_v3_the_default() -> None:
-    block_version_change_state(
+    block_version_make_default(
         block_version=BlockVersion.objects.get(type_identifier=V3),
-        action="make_default",
         user=get_user_model().objects.get(username=USER),
     )
     connections.close_all()

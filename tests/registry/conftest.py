@@ -14,7 +14,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from rest_framework.test import APIClient
 
-from registry.services.block_versions import blocks_import
+from registry.services.catalog_sync import blocks_import
 from tests.conftest import load_roboflow_describe
 
 

@@ -13,7 +13,7 @@ from config import wsgi
 from registry.models import BlockVersion
 from registry.roboflow import validate_replay
 from registry.roboflow.validate_replay import ValidationReplay
-from registry.services.block_versions import block_version_change_state
+from registry.services.block_versions import block_version_disable
 from tests.executor.conftest import CLASSIFIER, classification_workflow
 from tests.support.wsgi_call import call_wsgi
 
@@ -91,9 +91,7 @@ def test_a_change_from_another_process_reaches_replayed_answers_after_the_rechec
     announced to this process."""
     assert _validate(replay)[0][0].startswith("200")
     staff = User.objects.create_user("staff", is_staff=True)
-    block_version_change_state(
-        block_version=BlockVersion.objects.get(type_identifier=CLASSIFIER), action="disable", user=staff
-    )
+    block_version_disable(block_version=BlockVersion.objects.get(type_identifier=CLASSIFIER), user=staff)
     assert _validate(replay)[0][0].startswith("200")  # within the recheck time: the answer kept
     settings.BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS = 0
     (status, _, content), _ = _validate(replay)
@@ -107,9 +105,7 @@ def test_a_change_committed_through_this_process_reaches_replayed_answers_at_onc
     assert _validate(replay)[0][0].startswith("200")
     staff = User.objects.create_user("staff", is_staff=True)
     with django_capture_on_commit_callbacks(execute=True):
-        block_version_change_state(
-            block_version=BlockVersion.objects.get(type_identifier=CLASSIFIER), action="disable", user=staff
-        )
+        block_version_disable(block_version=BlockVersion.objects.get(type_identifier=CLASSIFIER), user=staff)
     (status, _, content), _ = _validate(replay)  # well within the minute's recheck time
     assert status.startswith("400")
     assert "disabled" in json.loads(content)["message"]

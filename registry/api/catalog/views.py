@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -29,7 +30,7 @@ from registry.api.errors import ApiError
 from registry.api.limits import LimitedJSONParser, require_object
 from registry.api.responses import not_modified, stored_json_response
 from registry.api.schema import paginated
-from registry.models import State
+from registry.models import BlockVersion, State
 from registry.selectors.catalog import (
     block_version_get,
     block_version_list,
@@ -40,7 +41,13 @@ from registry.selectors.catalog import (
     published_snapshot,
 )
 from registry.selectors.compatibility import compatibility_check
-from registry.services.block_versions import block_version_change_state, block_version_register
+from registry.services.block_versions import (
+    block_version_deprecate,
+    block_version_disable,
+    block_version_make_default,
+    block_version_publish,
+    block_version_register,
+)
 
 
 class StaffWrites(BasePermission):
@@ -166,6 +173,13 @@ class BlockDetailApi(APIView):
         return Response(_detail(block_version_get(type_identifier)))
 
 
+_STATE_SERVICES: dict[str, Callable[..., BlockVersion]] = {
+    "publish": block_version_publish,
+    "disable": block_version_disable,
+    "make_default": block_version_make_default,
+}
+
+
 class BlockStateApi(APIView):
     permission_classes = [IsAdminUser]
     parser_classes = [LimitedJSONParser]
@@ -175,9 +189,12 @@ class BlockStateApi(APIView):
     def post(self, request: Request, type_identifier: str) -> Response:
         serializer = BlockStateSerializer(data=require_object(request.data))
         serializer.is_valid(raise_exception=True)
-        row = block_version_change_state(
-            block_version=block_version_get(type_identifier), user=request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        action, block_version = data.pop("action"), block_version_get(type_identifier)
+        if action == "deprecate":
+            row = block_version_deprecate(block_version=block_version, user=request.user, **data)
+        else:
+            row = _STATE_SERVICES[action](block_version=block_version, user=request.user)
         return Response(_detail(row))
 
 

@@ -12,7 +12,7 @@ import requests
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from blocks.errors import DomainError
-from registry.services.block_versions import blocks_import
+from registry.services.catalog_sync import blocks_import
 
 FETCH_TIMEOUT_S = 30.0
 

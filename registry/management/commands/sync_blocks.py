@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from registry.services.block_versions import builtin_catalog_sync
+from registry.services.catalog_sync import builtin_catalog_sync
 
 
 class Command(BaseCommand):
