@@ -1,6 +1,9 @@
-"""Request parsing with limits: bodies over the size limit get 413, malformed JSON a located 400.
+"""The one path a request body takes in: read under a size limit (413 past it), then parsed as JSON
+(a located 400). Both surfaces use it: the native API through `LimitedJSONParser` and
+`LimitedUploadHandler`, the Roboflow-compatible routes through `body_read` and `parse_json_bytes`.
 
-The JSON rules themselves (depth, numbers, text) live in `registry.api.intake`."""
+The JSON rules themselves (depth, numbers, text) live in `registry.api.intake`, which this module
+calls and which never calls back."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from rest_framework.parsers import BaseParser
 
 from blocks.errors import ErrorCode
 from registry.api.errors import ApiError, PayloadTooLargeError
+from registry.api.intake import json_loads
 
 
 class _Readable(Protocol):
@@ -71,10 +75,15 @@ class LimitedUploadHandler(FileUploadHandler):
         return None
 
 
+def body_read(request: HttpRequest, *, limit: int) -> bytes:
+    """The body of a plain Django request, read from the stream (never `request.body`): a declared or
+    actual size over `limit` is a 413 before the rest is buffered."""
+    check_declared_length(request.META, limit)
+    return read_limited(request, limit)
+
+
 def parse_json_bytes(data: bytes) -> Any:
     """Parse JSON strictly (see `registry.api.intake`), reporting the line and column of a syntax error."""
-    from registry.api.intake import json_loads
-
     return json_loads(data)
 
 

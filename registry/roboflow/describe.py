@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from blocks.errors import DomainError, ErrorCode
 from executor.compiler.parse import ENGINE_VERSION
-from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
+from registry.api.limits import body_read, parse_json_bytes
 from registry.api.responses import stored_json_response
 from registry.roboflow.errors import message_response, refusal
 from registry.selectors.catalog import published_snapshot
@@ -34,8 +34,7 @@ def blocks_describe(request: HttpRequest) -> HttpResponse:
     raw = b""
     if request.method == "POST":
         try:
-            check_declared_length(request.META, DESCRIBE_BODY_LIMIT)
-            raw = read_limited(request, DESCRIBE_BODY_LIMIT)
+            raw = body_read(request, limit=DESCRIBE_BODY_LIMIT)
         except DomainError as exc:
             return refusal(exc)
     if raw:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from blocks.errors import DomainError
 from registry.api.intake import ascii_id
-from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
+from registry.api.limits import body_read, parse_json_bytes
 from registry.api.throttles import AnonymousRunThrottle, roboflow_throttled
 from registry.models import Workflow
 from registry.roboflow.callers import RoboflowCaller, roboflow_caller
@@ -27,9 +27,7 @@ from registry.services.runs import RunFailedError, run_start
 
 def _parse(request: HttpRequest) -> dict[str, Any] | JsonResponse:
     try:
-        # Read from the stream, not `request.body`: an over-size body is a JSON 413 before it is buffered.
-        check_declared_length(request.META, settings.BLOCKWISE_MAX_RUN_BODY_BYTES)
-        body = parse_json_bytes(read_limited(request, settings.BLOCKWISE_MAX_RUN_BODY_BYTES))
+        body = parse_json_bytes(body_read(request, limit=settings.BLOCKWISE_MAX_RUN_BODY_BYTES))
     except DomainError as exc:
         return refusal(exc)
     if not isinstance(body, dict):

@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from blocks.errors import DomainError
-from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
+from registry.api.limits import body_read, parse_json_bytes
 from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
 from registry.roboflow.callers import roboflow_signed_in
 from registry.roboflow.errors import compilation_failed, missing_field, refusal, syntax_error
@@ -23,9 +23,7 @@ def workflow_validate(request: HttpRequest) -> JsonResponse:
     if throttled is not None:
         return throttled
     try:
-        # From the stream, not `request.body`: an over-size body is a JSON 413 before it is buffered.
-        check_declared_length(request.META, settings.BLOCKWISE_MAX_BODY_BYTES)
-        raw = read_limited(request, settings.BLOCKWISE_MAX_BODY_BYTES)
+        raw = body_read(request, limit=settings.BLOCKWISE_MAX_BODY_BYTES)
     except DomainError as exc:
         return refusal(exc)
     try:

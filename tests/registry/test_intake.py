@@ -240,3 +240,26 @@ def test_an_unknown_api_url_gets_the_api_error_shape(signed_in):
         404,
         {"code": "not_found", "message": "No such URL in this API.", "details": []},
     )
+
+
+def test_one_body_path_reads_under_the_limit_and_the_json_rules_never_call_back():
+    import ast
+    from pathlib import Path
+
+    from django.test import RequestFactory
+
+    from blocks.errors import PayloadTooLargeError
+    from registry.api import intake
+    from registry.api.limits import body_read
+
+    factory = RequestFactory()
+    assert body_read(factory.post("/x", data=b"12345", content_type="application/json"), limit=5) == b"12345"
+    for request in (
+        factory.post("/x", data=b"123456", content_type="application/json"),
+        factory.post("/x", data=b"1", content_type="application/json", CONTENT_LENGTH="6"),
+    ):
+        with pytest.raises(PayloadTooLargeError):
+            body_read(request, limit=5)
+    tree = ast.parse(Path(intake.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "registry.api.limits" not in imported
