@@ -6,7 +6,7 @@ PY := $(BIN)/python
 EDITOR_DIR := frontend/editor
 EDITOR_BUILD := frontend/static/frontend/editor/index.html
 
-.PHONY: run test setup venv dev dev-deps editor migrate checks pytest vitest browser serve secret-key worker roboflow-env conformance
+.PHONY: run test test-fast setup venv dev dev-deps editor migrate checks pytest vitest browser serve secret-key worker roboflow-env conformance
 
 # Set up, then serve with the production server. The admin account's lines are the last before the server starts.
 run: setup
@@ -85,6 +85,11 @@ pytest: setup dev-deps browser roboflow-env
 	$(BIN)/pytest -q -n 2 --cov --cov-report=term:skip-covered
 
 test: setup checks vitest pytest
+
+# The inner loop: everything but the slow kinds (browser, workers, server, conformance; see
+# tests/conftest.py), in parallel. `make test` still runs all of it.
+test-fast: dev-deps secret-key
+	$(BIN)/pytest -q -n 2 -m "not (browser or workers or server or conformance)"
 
 # Roboflow Inference 1.8.3 in a throwaway virtualenv under ~/.cache/blockwise (scripts/roboflow_env.py):
 # built once per machine (about ten minutes), a no-op afterwards. The conformance tests and, without

@@ -81,3 +81,30 @@ def _fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# The slow kinds, told by the fixtures a test uses (or, for the differential tests, by their folder),
+# so a new test is marked without anyone remembering to: `make test-fast` leaves these out. Tests that
+# start the production server say so themselves (`pytest.mark.server`).
+SLOW_FIXTURES = {
+    "browser": {"browser", "editor"},
+    "workers": {"workers", "worker_pool", "pool"},
+}
+CONFORMANCE_DIR = REPO_DIR / "tests" / "conformance"
+CONFORMANCE_TIMEOUT_S = 1800
+
+
+def slow_kinds(item: pytest.Item) -> set[str]:
+    used = set(getattr(item, "fixturenames", ()))
+    kinds = {kind for kind, fixtures in SLOW_FIXTURES.items() if used & fixtures}
+    if CONFORMANCE_DIR in Path(str(item.path)).parents:
+        kinds.add("conformance")
+    return kinds
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for kind in slow_kinds(item) - {mark.name for mark in item.iter_markers()}:
+            item.add_marker(getattr(pytest.mark, kind))
+        if "conformance" in slow_kinds(item) and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(CONFORMANCE_TIMEOUT_S))

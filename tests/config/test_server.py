@@ -9,11 +9,14 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from config.server import server_command
 from tests.conftest import REPO_DIR
 from tests.support.server_process import free_port, wait_until_answering
 
 
+@pytest.mark.server
 def test_serves_logs_each_request_and_stops_on_sigterm():
     port = free_port()
     env = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1", "DJANGO_SECRET_KEY": "k" * 50}

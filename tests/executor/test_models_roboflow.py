@@ -190,8 +190,10 @@ def test_a_slow_model_does_not_stall_other_runs(model_server):
     blue = [jpeg((20, 30, 210), parent_id=f"image.[{i}]") for i in range(8)]
     stalled = threading.Thread(target=shared.classify, args=(request(), blue))
     stalled.start()
-    while model_server.state.in_flight < 4:
+    deadline = time.monotonic() + 10
+    while model_server.state.in_flight < 4 and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert model_server.state.in_flight == 4, "the blue images never reached the model server"
     results = shared.classify(request(), [jpeg(parent_id=f"image.[{i}]") for i in range(4)])
     assert [r["top"] for r in results] == ["red"] * 4
     assert model_server.state.in_flight >= 4

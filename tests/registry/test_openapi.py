@@ -135,6 +135,7 @@ def test_jobs_document_json_and_multipart_bodies_and_their_list(schema):
     assert (results["type"], results["items"]) == ("array", {"$ref": "#/components/schemas/Job"})
 
 
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_nothing(tmp_path):
     server = ServerProcess(

@@ -18,7 +18,7 @@ from tests.executor.conftest import classification_workflow
 from tests.registry.test_catalog_api import _uploaded_description
 from tests.support.server_process import ServerProcess, database_url
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

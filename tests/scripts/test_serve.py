@@ -22,7 +22,7 @@ from tests.registry.jobs.conftest import png, zip_of
 from tests.support.server_process import database_url, free_port
 from tests.support.workers import REPO_DIR
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 
 def wait_until(check, timeout: float = 60):

@@ -28,6 +28,16 @@ def redis_available() -> bool:
         return False
 
 
+def wait_until_drained(queue: str, timeout: float = 60) -> None:
+    """Wait until no task of `queue` is waiting or in flight: the list is empty and nothing delivered
+    is unacknowledged (tasks are acknowledged when they return, `task_acks_late`)."""
+    client = redis.Redis.from_url(REDIS_URL)
+    deadline = time.monotonic() + timeout
+    while client.llen(queue) or client.hlen("unacked"):
+        assert time.monotonic() < deadline, f"tasks of {queue} still queued or running after {timeout} s"
+        time.sleep(0.05)
+
+
 def redis_forget(queue: str) -> None:
     """Remove what kombu keeps in Redis for a queue of ours once we are done with it."""
     client = redis.Redis.from_url(REDIS_URL)

@@ -17,17 +17,29 @@ from django.db import connection
 from config.celery import app as celery_app
 from registry.models import JobItem, JobResult
 from tests.registry.jobs.conftest import colour_of, image_zip, jsonl, png, streamed, wait_for, zip_of
+from tests.support.workers import wait_until_drained
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def slow_images() -> Iterator[str]:
-    """Images over HTTP on 127.0.0.1, each answered after a short pause so a chunk takes a while."""
+def image_gate() -> Iterator[threading.Event]:
+    """Images under `/held/` are answered only once this is set (the test sets it at its end at the latest)."""
+    gate = threading.Event()
+    yield gate
+    gate.set()
+
+
+@pytest.fixture
+def slow_images(image_gate: threading.Event) -> Iterator[str]:
+    """Images over HTTP on 127.0.0.1, each answered after a short pause so a chunk takes a while;
+    `/held/N.png` waits for `image_gate` first, so a job cannot finish before the test lets it."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            index = int(self.path.strip("/").split(".")[0])
+            if self.path.startswith("/held/"):
+                image_gate.wait(timeout=120)
+            index = int(self.path.rsplit("/", 1)[1].split(".")[0])
             time.sleep(0.03)
             body = png(colour_of(index))
             self.send_response(200)
@@ -148,8 +160,11 @@ def webhook_receiver() -> Iterator[Collector]:
     collector.server.server_close()
 
 
-def test_cancel_mid_job_stops_pending_work_and_keeps_what_is_done(alice_api, demo_workflow, workers, slow_images):
-    urls = [f"{slow_images}/{index}.png" for index in range(200)]
+def test_cancel_mid_job_stops_pending_work_and_keeps_what_is_done(
+    alice_api, demo_workflow, workers, slow_images, image_gate
+):
+    # Images past the 40th are held: the job is still running however fast the machine is.
+    urls = [f"{slow_images}/{index}.png" if index < 40 else f"{slow_images}/held/{index}.png" for index in range(200)]
     job_id = alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"urls": urls}, format="json").json()["id"]
     running = wait_for(alice_api, job_id, until=lambda detail: detail["done"] >= 20)
     assert running["status"] == "running"
@@ -170,8 +185,11 @@ def test_cancel_mid_job_stops_pending_work_and_keeps_what_is_done(alice_api, dem
     cancelled = response.json()
     assert cancelled["status"] == "cancelled"
     assert cancelled["done"] + cancelled["cancelled"] == 200
-    assert 20 <= cancelled["done"] < 200
-    time.sleep(1)  # chunks still queued are taken up and dropped; none may add a result
+    assert 20 <= cancelled["done"] <= 40
+    # The held fetches go on; every chunk, queued or in flight, is then taken up and finished (none
+    # left in the queue nor unacknowledged): none may have added a result.
+    image_gate.set()
+    wait_until_drained(celery_app.conf.task_default_queue)
     assert alice_api.get(f"/api/v1/jobs/{job_id}/").json() == cancelled
     assert JobResult.objects.filter(job_id=job_id).count() == 200
     assert [line["status"] for line in jsonl(alice_api, job_id)].count("cancelled") == cancelled["cancelled"]
