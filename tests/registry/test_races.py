@@ -5,7 +5,9 @@ is what production uses); on PostgreSQL it serves the test run's database. Every
 gets a definite answer (a success, or 409) and nothing in the server log is a 500.
 """
 
+import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +43,12 @@ def _race(count: int, send: Callable[[int], requests.Response]) -> list[requests
         return list(pool.map(one, range(count)))
 
 
+def _served_ms(server: ServerProcess, method: str, path: str) -> list[float]:
+    """How long the server took over each `method path` request, from its access log (config/server.py)."""
+    line = re.compile(rf'"{method} {re.escape(path)} HTTP/[0-9.]+" [0-9]+ ([0-9.]+)ms')
+    return [float(found[1]) for found in line.finditer(server.log())]
+
+
 def _no_server_errors(server: ServerProcess, responses: list[requests.Response]) -> None:
     assert [r.status_code for r in responses if r.status_code >= 500] == []
     log = server.log()
@@ -59,9 +67,17 @@ def test_fifty_racing_saves_give_one_success_and_forty_nine_conflicts(server):
         body = {"base_revision": 1, "specification": classification_workflow(), "message": f"save {index}"}
         return requests.put(url, json=body, headers=dict(admin.headers), timeout=120)
 
+    started = time.monotonic()
     responses = _race(50, save)
+    wall_ms = (time.monotonic() - started) * 1000
     _no_server_errors(server, responses)
     assert Counter(r.status_code for r in responses) == {200: 1, 409: 49}
+    # The saves overlapped in the server: served one at a time, their times could not add up to more
+    # than the whole race took (the access log times each request from its start to its answer; with
+    # one worker of one thread this fails).
+    served = _served_ms(server, "PUT", url.removeprefix(server.url))
+    assert len(served) == 50
+    assert sum(served) > wall_ms, (sum(served), wall_ms)
     conflicts = [r.json() for r in responses if r.status_code == 409]
     assert {(c["code"], c["current_revision"]) for c in conflicts} == {("stale_revision", 2)}
     revisions = admin.get(f"{url}revisions/").json()
