@@ -72,3 +72,11 @@ def fan_out_workflow(width: int) -> dict[str, Any]:
         for index in range(width)
     ]
     return with_steps(classification_workflow(), *steps)
+
+
+def issues(result: Any) -> list[dict[str, Any]]:
+    """A compilation's errors, reduced to where they are and what they say."""
+    return [
+        {k: v for k, v in issue.as_dict().items() if k in {"code", "pointer", "step", "property", "selector"}}
+        for issue in result.errors
+    ]
