@@ -170,8 +170,6 @@ LOGGING = {
 
 # Workflows and execution.
 BLOCKWISE_MAX_STEPS: int = env.int("BLOCKWISE_MAX_STEPS", default=1000)
-# How stale a replayed validation may be after the catalog changes (registry/roboflow/validate_replay.py).
-BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS: int = env.int("BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS", default=100)
 BLOCKWISE_MODEL_CONCURRENCY: int = env.int("BLOCKWISE_MODEL_CONCURRENCY", default=8)
 BLOCKWISE_MODEL_TIMEOUT_S: float = env.float("BLOCKWISE_MODEL_TIMEOUT_S", default=30.0)
 BLOCKWISE_MODEL_RETRIES: int = env.int("BLOCKWISE_MODEL_RETRIES", default=3)
@@ -313,15 +311,3 @@ BLOCKWISE_LOGIN_LOCKOUT_S: int = env.int("BLOCKWISE_LOGIN_LOCKOUT_S", default=90
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "registry.api.schema.BlockwiseAutoSchema"
 # Request bodies get their own components, so required text fields show `minLength: 1`.
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
-
-# Roboflow's API routes are called by programs with API keys, never with the browser's session
-# (registry.roboflow.callers): config/wsgi.py serves them through a chain without these, which were
-# about a third of a 1-step validation's time in the server (bench_serving).
-BROWSER_ONLY_MIDDLEWARE = (
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-)
-API_MIDDLEWARE = [name for name in MIDDLEWARE if name not in BROWSER_ONLY_MIDDLEWARE]

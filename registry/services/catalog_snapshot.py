@@ -18,7 +18,7 @@ from blocks.connections import BlockConnectionsIndex, build_connections, kinds_c
 from blocks.errors import ConflictError
 from blocks.spec import BlockSpec
 from registry.models import CatalogSnapshot, Kind
-from registry.selectors.catalog import catalog_block_specs, catalog_changed_here
+from registry.selectors.catalog import catalog_block_specs
 
 SNAPSHOTS_KEPT = 20
 VERSION_ATTEMPTS = 5
@@ -93,5 +93,4 @@ def catalog_snapshot_rebuild() -> CatalogSnapshot:
                 ) from exc
     stale = CatalogSnapshot.objects.order_by("-version").values_list("pk", flat=True)[SNAPSHOTS_KEPT:]
     CatalogSnapshot.objects.filter(pk__in=list(stale)).delete()
-    transaction.on_commit(catalog_changed_here)
     return snapshot

@@ -384,12 +384,6 @@ def test_crops_make_nested_dimensionality(catalog):
     assert plan.layers == (("crop",), ("classifier",))
 
 
-def test_cache_returns_the_same_result(catalog):
-    first = compile_workflow(chain_workflow(3), catalog)
-    assert compile_workflow(chain_workflow(3), catalog) is first
-    assert compile_workflow(chain_workflow(3), catalog, CompilerConfig(max_steps=2)) is not first
-
-
 def test_roboflow_error_shapes(catalog):
     definition = classification_workflow(images="$inputs.img")
     status, body = roboflow_error(compile_workflow(definition, catalog), definition)
