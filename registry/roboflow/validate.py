@@ -8,8 +8,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from blocks.errors import DomainError
-from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
+from registry.roboflow.body import body_loads, body_read
 from registry.roboflow.callers import roboflow_caller
 from registry.roboflow.errors import compilation_failed, missing_field, refusal, syntax_error
 from registry.selectors.workflows import workflow_compile
@@ -29,14 +29,12 @@ def workflow_validate(request: HttpRequest) -> JsonResponse:
     if throttled is not None:
         return throttled
     try:
-        # From the stream, not `request.body`: an over-size body is a JSON 413 before it is buffered.
-        check_declared_length(request.META, settings.BLOCKWISE_MAX_BODY_BYTES)
-        raw = read_limited(request, settings.BLOCKWISE_MAX_BODY_BYTES)
+        raw = body_read(request, settings.BLOCKWISE_MAX_BODY_BYTES)
     except DomainError as exc:
         return refusal(exc)
     try:
         # The intake's refusals (bad JSON, a NUL, a huge number) come before the body's shape is looked at.
-        definition = parse_json_bytes(raw)
+        definition = body_loads(raw)
     except DomainError as exc:
         return syntax_error(exc.message)
     if not isinstance(definition, dict):
