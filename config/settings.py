@@ -56,7 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.static_files.StaticFilesMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,8 +112,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Brotli and gzip copies and content-hashed names at collectstatic (config/static_files.py).
+    "staticfiles": {"BACKEND": "config.static_files.StaticFilesStorage"},
 }
+# A year's cache for files whose names carry their content's hash: Vite's (editor) and Django's.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/(?:frontend/editor/assets/.+-[0-9A-Za-z_-]{8}|.+\.[0-9a-f]{12})\.\w+$"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
