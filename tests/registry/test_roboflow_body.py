@@ -2,6 +2,7 @@
 the intake (registry.api.intake) gives it, refusals with the same code, message and location."""
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -32,7 +33,7 @@ GOOD_BODIES = {
 }
 
 
-def _refusal(parse, data: bytes) -> tuple[str, str, list]:
+def _refusal(parse, data: bytes) -> tuple[str, str, list[Any]]:
     with pytest.raises(DomainError) as raised:
         parse(data)
     return raised.value.code, raised.value.message, raised.value.details

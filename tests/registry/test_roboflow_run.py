@@ -3,6 +3,8 @@
 import base64
 import io
 import json
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -182,8 +184,13 @@ def _answer_unclosed(body):
         "wsgi.input": io.BytesIO(payload),
         "wsgi.url_scheme": "http",
     }
-    statuses = []
-    return WSGIHandler()(environ, lambda status, headers, exc_info=None: statuses.append(status)), statuses
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None, /) -> Callable[[bytes], None]:
+        statuses.append(status)
+        return lambda data: None
+
+    return WSGIHandler()(environ, start_response), statuses
 
 
 @pytest.mark.usefixtures("keep_the_test_connection")
@@ -207,15 +214,16 @@ def test_a_failed_run_is_recorded_before_its_answer():
     assert Run.objects.count() == 1
 
 
-def test_a_record_that_cannot_be_saved_after_sending_is_logged(api, caplog, monkeypatch):
+def test_a_record_that_cannot_be_saved_after_sending_is_logged(api, caplog):
     from django.db import DatabaseError
 
-    def refuse(*args, **kwargs):
-        raise DatabaseError("disk full")
+    def refuse_run_inserts(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and "registry_run" in sql:
+            raise DatabaseError("disk full")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(Run, "save", refuse)
     body = {"specification": spec(), "inputs": {"image": image("red")}, "api_key": "k"}
-    with caplog.at_level("ERROR", logger="registry.roboflow.run"):
+    with caplog.at_level("ERROR", logger="registry.roboflow.run"), connection.execute_wrapper(refuse_run_inserts):
         assert api.post("/workflows/run", body, format="json").status_code == 200
     assert [record.getMessage() for record in caplog.records if record.name == "registry.roboflow.run"] == [
         "A run's record could not be saved after its answer was sent."

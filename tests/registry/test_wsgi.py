@@ -25,7 +25,7 @@ def _chain(handler: WSGIHandler) -> list[object]:
     """The middleware instances of a handler's chain, outermost first: Django wraps each one (and, last,
     the handler's own `_get_response`) in an exception converter that keeps it as `__wrapped__`."""
     found = []
-    layer = handler._middleware_chain.__wrapped__
+    layer = handler._middleware_chain.__wrapped__  # type: ignore[attr-defined]  # Django's own chain
     while hasattr(layer, "get_response"):
         found.append(layer)
         layer = layer.get_response.__wrapped__
