@@ -1,12 +1,15 @@
 """Batch jobs on Celery: 1,000 images through real workers over Redis.
 
-Prints images per second with 1, 2 and 4 workers through the local demo ONNX model and through a
-Roboflow-compatible server on 127.0.0.1 that answers instantly (three rounds that take the worker
-counts in turn, and the median speed-up from 1 to 2 workers); the queue overhead (a job's
-throughput against the same images sent as synchronous `/workflows/run` requests at the same
+Prints images per second with 1, 2 and 4 workers through the local demo ONNX model; through a
+Roboflow-compatible server on 127.0.0.1 that answers instantly, in a process of its own, on
+photo-sized JPEGs (640x480, about 300 kB: three rounds that take the worker counts in turn, and the
+median speed-up from 1 to 2 workers); where the two workers' time goes while they share a job (on a
+CPU, waiting for a CPU, waiting on the model server, Redis or the database), from the kernel's
+scheduler figures (/proc/<pid>/schedstat) of every thread of each process; the queue overhead (a
+job's throughput against the same photos sent as synchronous `/workflows/run` requests at the same
 concurrency); and a worker's resident memory after 100 and after 1,000 images.
 
-Run: .venv/bin/python -m bench.bench_batch [--images 1000] [--redis redis://127.0.0.1:6379/2]
+Run: .venv/bin/python -m bench.bench_batch [--images 1000] [--photos 300] [--redis redis://127.0.0.1:6379/2]
 (needs Redis; SQLite in a temporary folder unless --database-url points at PostgreSQL).
 """
 
@@ -30,6 +33,7 @@ import requests
 
 from bench._support import live_server, resident_mb
 from bench.bench_models import model_server
+from bench.cpu_waits import between, children_running, sample
 from tests.support.workers import redis_forget
 
 COLOURS = ("red", "green", "blue")
@@ -40,6 +44,7 @@ ROUNDS = 3
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--images", type=int, default=1000)
+    parser.add_argument("--photos", type=int, default=300)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/2")
     parser.add_argument("--database-url", default="")
@@ -77,6 +82,16 @@ def write_images(folder: Path, count: int) -> list[bytes]:
         (folder / f"{index:05d}.png").write_bytes(buffer.getvalue())
         images.append(buffer.getvalue())
     return images
+
+
+def write_photos(folder: Path, count: int) -> list[bytes]:
+    from bench.bench_serving import jpeg_values
+
+    folder.mkdir(parents=True)
+    photos = [base64.b64decode(value["value"]) for value in jpeg_values(count, photo=True)]
+    for index, data in enumerate(photos):
+        (folder / f"{index:05d}.jpg").write_bytes(data)
+    return photos
 
 
 @contextmanager
@@ -145,6 +160,53 @@ def alternating_rates(
     return rates
 
 
+def where_two_workers_wait(
+    workflow: Any, folder: Path, warmup: Path, parameters: dict[str, Any], env: dict[str, str], logs: Path
+) -> None:
+    """One job on two workers, with the kernel's accounting of each worker's time while it runs, the
+    model server's CPU time and how busy the machine's CPUs were (every user's processes included)."""
+    from config.celery import app as celery_app
+
+    queue = f"{env['BLOCKWISE_CELERY_QUEUE']}-waits"
+    model_servers = children_running("tests.support.roboflow_server")
+    with workers(2, {**env, "BLOCKWISE_CELERY_QUEUE": queue}, logs, prefix="waits-") as pool:
+        celery_app.conf.task_default_queue = queue
+        try:
+            job_rate(workflow, warmup, parameters)
+            pids = [worker.process.pid for worker in pool]
+            before = sample(pids + model_servers)
+            rate = job_rate(workflow, folder, parameters)
+            stretch = between(before, sample(pids + model_servers))
+        finally:
+            celery_app.conf.task_default_queue = env["BLOCKWISE_CELERY_QUEUE"]
+            redis_forget(queue)
+    line(f"where 2 workers' time goes, one job of {REMOTE}: images/s", rate, "img/s")
+    for index, pid in enumerate(pids, 1):
+        for label, seconds in (
+            ("on a CPU", stretch.on_cpu[pid]),
+            ("ready, waiting for a CPU", stretch.waiting_for_cpu[pid]),
+            ("waiting on the model server, Redis or the database", stretch.blocked[pid]),
+        ):
+            line(f"  worker {index}: {label}, share of the job's time", seconds / stretch.wall, "x")
+    for pid in model_servers:
+        line("  model server process: CPU seconds per job second", stretch.process_cpu[pid] / stretch.wall, "x")
+    cpus = os.cpu_count() or 1
+    line(f"  the machine's {cpus} CPUs: busy share, every user's processes", stretch.machine_busy_share, "x")
+    waiting = statistics.mean(stretch.waiting_for_cpu[pid] / stretch.wall for pid in pids)
+    blocked = statistics.mean(stretch.blocked[pid] / stretch.wall for pid in pids)
+    if waiting >= blocked:
+        print(
+            "  limit: the workers wait longest for a CPU: with the model server, Redis, the database and the "
+            f"other processes on these {cpus} CPUs, a second worker gets only the CPU time left over.",
+            flush=True,
+        )
+    else:
+        print(
+            "  limit: the workers wait longest on the model server, Redis or the database, not for a CPU.",
+            flush=True,
+        )
+
+
 def synchronous_rate(url: str, specification: dict[str, Any], images: list[bytes], concurrency: int) -> float:
     """The same images as `/workflows/run` requests, `concurrency` at a time."""
     bodies = [
@@ -200,13 +262,16 @@ def main() -> None:
     images = write_images(folder, args.images)
     warmup = base / "roots" / "warmup"
     write_images(warmup, 100)
+    photo_folder = base / "roots" / "photos"
+    photos = write_photos(photo_folder, args.photos)
     logs = base / "logs"
     logs.mkdir()
     database = "PostgreSQL" if args.database_url else "SQLite"
     print(
         f"{args.images} PNG images ({sum(map(len, images)) // len(images)} bytes each), chunks of "
         f"{os.environ.get('BLOCKWISE_BATCH_CHUNK_SIZE', '10')}, Redis broker, {database}, "
-        f"{os.cpu_count()} CPUs; each worker is one `celery worker --pool=solo` process"
+        f"{os.cpu_count()} CPUs; each worker is one `celery worker --pool=solo` process; the remote model "
+        f"runs on {args.photos} photo-sized JPEGs ({sum(map(len, photos)) // len(photos) // 1024} kB each)"
     )
 
     with model_server(0.0) as model_url:
@@ -218,7 +283,7 @@ def main() -> None:
                 job_rates[("demo ONNX model", count)] = job_rate(demo, folder, {})
             line(f"job, demo ONNX model, {count} worker(s): images/s", job_rates[("demo ONNX model", count)], "img/s")
         remote_parameters = {"model_id": "bench/1"}
-        rounds = alternating_rates(remote, folder, warmup, remote_parameters, counts, env, logs)
+        rounds = alternating_rates(remote, photo_folder, warmup, remote_parameters, counts, env, logs)
         for count in counts:
             job_rates[(REMOTE, count)] = statistics.median(rounds[count])
             line(f"job, {REMOTE}, {count} worker(s): images/s, median", job_rates[(REMOTE, count)], "img/s")
@@ -228,12 +293,13 @@ def main() -> None:
             for index, speedup in enumerate(speedups, 1):
                 line(f"job, {REMOTE}: speed-up 1 -> 2 workers, round {index}", speedup, "x")
             line(f"job, {REMOTE}: speed-up 1 -> 2 workers, median", statistics.median(speedups), "x", ">= 1.7")
+            where_two_workers_wait(remote, photo_folder, warmup, remote_parameters, env, logs)
 
         # One anonymous client sends every request: without this the anonymous rate limit answers most.
         unlimited = {**env, "BLOCKWISE_THROTTLE_ANONYMOUS_RUN": ""}
         for count in [count for count in counts if count <= 2]:
             with live_server(env["DATABASE_URL"], processes=count, env=unlimited) as (_, port, _):
-                sync = synchronous_rate(f"http://127.0.0.1:{port}", remote_spec, images, count)
+                sync = synchronous_rate(f"http://127.0.0.1:{port}", remote_spec, photos, count)
             ratio = job_rates[(REMOTE, count)] / sync
             line(f"synchronous /workflows/run, concurrency {count}: images/s", sync, "img/s")
             line(f"queue overhead: job / synchronous at concurrency {count}", ratio, "x", ">= 0.8")

@@ -1,10 +1,13 @@
-"""The editor in Chromium with Roboflow 1.8.3's 250 blocks imported (when ../shared/ has them): palette
-ready after navigation, palette filtering, importing and laying out a 200-step workflow, validation
-feedback after an edit, and frame times while panning that workflow with about 100 nodes in view.
+"""The editor in Chromium with Roboflow 1.8.3's 250 blocks imported (when ../shared/ has them): the first
+load with an empty cache (time from navigation to a usable palette, and the compressed bytes the page
+received before it), the same navigation again with the cache, palette filtering, importing and
+laying out a 200-step workflow, validation feedback after an edit, and frame times while panning that
+workflow with about 100 nodes in view.
 
 Times inside the page are taken with the page's own clock (performance.now), so the driver's round
-trips are left out of them. Run: .venv/bin/python -m bench.bench_editor (needs the built editor and
-Debian's chromium).
+trips are left out of them. Run: .venv/bin/python -m bench.bench_editor (needs the built editor,
+collected with `manage.py collectstatic` as `make setup` does, so that static files are served
+compressed, and Debian's chromium).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import itertools
 import json
 import statistics
 import time
+from typing import Any
 
 from playwright.sync_api import FilePayload
 
@@ -52,6 +56,40 @@ DELETE_AND_WAIT = """() => new Promise((resolve) => {
 })"""
 
 
+# Notes, in the page's own clock, when the palette's first item is in the document.
+PALETTE_WATCH = """new MutationObserver((_, observer) => {
+  if (document.querySelector('[data-testid="%s"]')) { window.__paletteAt = performance.now(); observer.disconnect(); }
+}).observe(document, { childList: true, subtree: true });"""
+
+# What the page received before the palette showed: each response's compressed body and its headers.
+RECEIVED_BEFORE_PALETTE = """() => {
+  const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+    .filter((e) => e.responseEnd <= window.__paletteAt);
+  return { count: entries.length, body: entries.reduce((sum, e) => sum + e.encodedBodySize, 0),
+           wire: entries.reduce((sum, e) => sum + e.transferSize, 0), at: window.__paletteAt };
+}"""
+
+
+def first_load(browser: Any, url: str) -> None:
+    """A new browser context (an empty cache): navigation to a usable palette, and what it took."""
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    context.add_init_script(PALETTE_WATCH % CLASSIFIER_ITEM)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_test_id(CLASSIFIER_ITEM).wait_for()
+    received = page.evaluate(RECEIVED_BEFORE_PALETTE)
+    report("first load (empty cache): navigation to usable palette", received["at"], "ms", "<= 400", timed=False)
+    report(
+        f"first load: compressed bytes before the palette ({received['count']} responses)",
+        received["body"] / 1024,
+        "kB",
+        "<= 250",
+        timed=False,
+    )
+    report("  the same with the responses' headers", received["wire"] / 1024, "kB", "-", timed=False)
+    context.close()
+
+
 def main() -> None:
     database = use_temporary_database()
     from django.core.management import call_command
@@ -67,6 +105,7 @@ def main() -> None:
 
     with live_server(database) as (_process, port, _start), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        first_load(browser, f"http://127.0.0.1:{port}/")
         page = browser.new_page(viewport={"width": 1600, "height": 900})
         loads = []
         for _ in range(3):
@@ -75,7 +114,7 @@ def main() -> None:
             page.get_by_test_id(CLASSIFIER_ITEM).wait_for()
             loads.append((time.perf_counter() - start) * 1000)
         count = page.get_by_test_id("palette-count").inner_text()
-        report(f"navigation to usable palette ({count})", min(loads), "ms", "<= 1000", timed=False)
+        report(f"navigation to usable palette, cached ({count})", min(loads[1:]), "ms", "<= 400", timed=False)
 
         filters = [
             page.evaluate(TYPE_AND_WAIT, ["[data-testid=palette-search]", "[data-testid=palette-count]", word])

@@ -1,5 +1,5 @@
 """Django's own request cycle answering `{"status": "ok"}` to every path: the project's settings, the
-middleware chain Roboflow's routes go through (`settings.API_MIDDLEWARE`), the request signals and URL
+middleware chain every route goes through (`settings.MIDDLEWARE`), the request signals and URL
 resolution, and a view that only reads the body. bench_serving serves it as `make serve` configures it,
 to print what a validation costs before any of our code runs."""
 
@@ -28,5 +28,4 @@ urlpatterns = [re_path(r"", constant)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup(set_prefix=False)
 settings.ROOT_URLCONF = __name__
-settings.MIDDLEWARE = settings.API_MIDDLEWARE
 application = WSGIHandler()

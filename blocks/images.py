@@ -41,10 +41,10 @@ class WorkflowImage:
     __slots__ = (
         "_base64",
         "_decoder",
+        "_encoded",
         "_lock",
         "_pixels",
         "_size",
-        "encoded",
         "encoding",
         "parent_id",
         "parent_origin",
@@ -58,7 +58,7 @@ class WorkflowImage:
         *,
         parent_id: str,
         root_parent_id: str,
-        encoded: bytes | None = None,
+        encoded: bytes | Callable[[], bytes] | None = None,
         encoding: str | None = None,
         parent_origin: Origin | None = None,
         root_origin: Origin | None = None,
@@ -75,7 +75,7 @@ class WorkflowImage:
         self._base64 = base64_text
         self.parent_id = parent_id
         self.root_parent_id = root_parent_id
-        self.encoded = encoded
+        self._encoded = encoded
         self.encoding = encoding
         self.parent_origin = parent_origin
         self.root_origin = root_origin
@@ -95,6 +95,18 @@ class WorkflowImage:
                 pixels = self._pixels
         assert pixels is not None
         return pixels
+
+    @property
+    def encoded(self) -> bytes | None:
+        """The file's bytes; given as a callable (base64 not decoded until something needs the bytes),
+        called on first use, once."""
+        encoded = self._encoded
+        if callable(encoded):
+            with self._lock:
+                if callable(self._encoded):
+                    self._encoded = self._encoded()
+                encoded = self._encoded
+        return encoded
 
     @property
     def decoded(self) -> bool:
@@ -162,7 +174,7 @@ class WorkflowImage:
 
     def transport_base64(self) -> str:
         """`transport_bytes` as base64: the text the client sent when it is exactly that, else encoded here."""
-        if self._base64 is not None and self.encoded is not None and self.encoding in {"jpeg", "png"}:
+        if self._base64 is not None and self._encoded is not None and self.encoding in {"jpeg", "png"}:
             return self._base64
         return base64.b64encode(self.transport_bytes()).decode("ascii")
 

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.static_files.StaticFilesMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,8 +112,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Brotli and gzip copies and content-hashed names at collectstatic (config/static_files.py).
+    "staticfiles": {"BACKEND": "config.static_files.StaticFilesStorage"},
 }
+# A year's cache for files whose names carry their content's hash: Vite's (editor) and Django's.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/(?:frontend/editor/assets/.+-[0-9A-Za-z_-]{8}|.+\.[0-9a-f]{12})\.\w+$"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -171,8 +174,6 @@ LOGGING = {
 
 # Workflows and execution.
 BLOCKWISE_MAX_STEPS: int = env.int("BLOCKWISE_MAX_STEPS", default=1000)
-# How stale a replayed validation may be after the catalog changes (registry/roboflow/validate_replay.py).
-BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS: int = env.int("BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS", default=100)
 BLOCKWISE_MODEL_CONCURRENCY: int = env.int("BLOCKWISE_MODEL_CONCURRENCY", default=8)
 BLOCKWISE_MODEL_TIMEOUT_S: float = env.float("BLOCKWISE_MODEL_TIMEOUT_S", default=30.0)
 BLOCKWISE_MODEL_RETRIES: int = env.int("BLOCKWISE_MODEL_RETRIES", default=3)
@@ -318,14 +319,3 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "registry.roboflow.openapi.roboflow_paths",
 ]
 
-# Roboflow's API routes are called by programs with API keys, never with the browser's session
-# (registry.roboflow.callers): config/wsgi.py serves them through a chain without these, which were
-# about a third of a 1-step validation's time in the server (bench_serving).
-BROWSER_ONLY_MIDDLEWARE = (
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-)
-API_MIDDLEWARE = [name for name in MIDDLEWARE if name not in BROWSER_ONLY_MIDDLEWARE]

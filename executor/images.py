@@ -54,7 +54,14 @@ class ImageRequestTooLargeError(ImageError, PayloadTooLargeError):
 
 _FORMATS = {"JPEG": "jpeg", "PNG": "png"}
 PNG_END = b"IEND\xaeB`\x82"
+PNG_START = b"\x89PNG\r\n\x1a\n"
 JPEG_END = b"\xff\xd9"
+# Start-of-frame markers (baseline, progressive, lossless...); C4, C8 and CC are other segments.
+JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+# Base64 characters read from each end of a large image's text (multiples of 4): 48 KiB of the file's
+# head holds a camera JPEG's header (EXIF thumbnail included); 12 bytes of its tail hold its end.
+HEAD_TEXT = 64 * 1024
+TAIL_TEXT = 16
 
 
 def _open_errors(exc: Exception) -> ImageError:
@@ -121,18 +128,85 @@ def _from_base64(text: str, *, parent_id: str, limits: ImageLimits) -> WorkflowI
         raise ImageError(
             f"The image is larger than the limit of {limits.max_bytes} bytes.", code=ErrorCode.IMAGE_TOO_LARGE
         )
-    try:
-        # pybase64 (SIMD) decodes strictly valid text some 50 times faster than the standard library,
-        # whose lenient decoding (characters outside the alphabet skipped) serves everything else.
-        data = pybase64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        try:
-            data = base64.b64decode(text, validate=False)
-        except (binascii.Error, ValueError) as exc:
-            raise ImageError("The image is not valid base64.", code=ErrorCode.INVALID_IMAGE) from exc
+    undecoded = _undecoded(text, parent_id=parent_id, limits=limits)
+    if undecoded is not None:
+        return undecoded
+    data = _b64decode(text)
     # The text can be forwarded as it came only when it is exactly the canonical encoding of the bytes.
     canonical = len(text) == 4 * ((len(data) + 2) // 3)
     return decode_image(data, parent_id=parent_id, limits=limits, base64_text=text if canonical else None)
+
+
+def _b64decode(text: str) -> bytes:
+    try:
+        # pybase64 (SIMD) decodes strictly valid text some 50 times faster than the standard library,
+        # whose lenient decoding (characters outside the alphabet skipped) serves everything else.
+        return pybase64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        try:
+            return base64.b64decode(text, validate=False)
+        except (binascii.Error, ValueError) as exc:
+            raise ImageError("The image is not valid base64.", code=ErrorCode.INVALID_IMAGE) from exc
+
+
+def _undecoded(text: str, *, parent_id: str, limits: ImageLimits) -> WorkflowImage | None:
+    """A large image read from the two ends of its base64 text alone: the header from the head, the
+    file's end (not truncated) from the tail, the size from the length. A model server is sent the
+    text as it came, so an image that is only forwarded is never decoded here; the bytes and pixels
+    are decoded when a step needs them. None when anything is unusual (then the image is decoded
+    whole, with the same checks and errors as before): text that is not canonical at its ends, a
+    header further in than the head, a file that does not end as a whole JPEG or PNG, a size over a
+    limit. Characters outside the alphabet in the middle of canonical text reach the model server,
+    which refuses the image as a model error of that image."""
+    if len(text) <= HEAD_TEXT or len(text) % 4:
+        return None
+    try:
+        head = pybase64.b64decode(text[:HEAD_TEXT], validate=True)
+        tail = pybase64.b64decode(text[-TAIL_TEXT:], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    header = _header(head)
+    size = len(text) // 4 * 3 - text[-2:].count("=")
+    if header is None or size > limits.max_bytes:
+        return None
+    width, height, encoding = header
+    if width * height > limits.max_pixels or not _looks_complete(tail, encoding):
+        return None
+    data = functools.cache(functools.partial(_b64decode, text))
+    return WorkflowImage(
+        None,
+        parent_id=parent_id,
+        root_parent_id=parent_id,
+        encoded=data,
+        encoding=encoding,
+        size=(width, height),
+        decoder=lambda: _decode_pixels(data()),
+        base64_text=text,
+    )
+
+
+def _header(head: bytes) -> tuple[int, int, str] | None:
+    """Width, height and format of a JPEG (its frame header) or PNG (IHDR) from the file's first bytes."""
+    if head.startswith(PNG_START) and head[12:16] == b"IHDR":
+        width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        return (width, height, "png") if width and height else None
+    if not head.startswith(b"\xff\xd8"):
+        return None
+    at = 2
+    while at + 9 < len(head):
+        if head[at] != 0xFF:
+            return None
+        marker = head[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in JPEG_FRAMES:
+            height, width = int.from_bytes(head[at + 5 : at + 7], "big"), int.from_bytes(head[at + 7 : at + 9], "big")
+            return (width, height, "jpeg") if width and height else None
+        if marker == 0xDA:  # the scan, before any frame header
+            return None
+        at += 2 + int.from_bytes(head[at + 2 : at + 4], "big")
+    return None
 
 
 def _from_url(url: str, *, parent_id: str, limits: ImageLimits) -> WorkflowImage:

@@ -2,16 +2,14 @@
 
 Stages run in order (parse, names, step manifests, references and kinds, graph, batch and
 dimensionality, plan); each reports all the independent problems it finds, and a later stage runs
-whenever what it needs is sound, so one pass reports as much as it can. Compiled results are cached
-by the definition's content and the catalog version.
+whenever what it needs is sound, so one pass reports as much as it can. Nothing is cached here: the
+registry keeps compiled results by the catalog it serves (registry.selectors.workflows).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -28,7 +26,6 @@ __all__ = ["CompilationResult", "CompilerConfig", "WorkflowIssue", "compile_work
 @dataclass(frozen=True, slots=True)
 class CompilerConfig:
     max_steps: int = 1000
-    cache_size: int = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,28 +48,17 @@ def definition_hash(definition: object) -> str | None:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-_cache: OrderedDict[tuple[str, str, int], CompilationResult] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
 def compile_workflow(
-    definition: object, catalog: CatalogSnapshot, config: CompilerConfig = CompilerConfig()
+    definition: object,
+    catalog: CatalogSnapshot,
+    config: CompilerConfig = CompilerConfig(),
+    *,
+    digest: str | None = None,
 ) -> CompilationResult:
-    digest = definition_hash(definition)
-    key = (digest, catalog.version, config.max_steps) if digest is not None else None
-    if key is not None:
-        with _cache_lock:
-            cached = _cache.get(key)
-            if cached is not None:
-                _cache.move_to_end(key)
-                return cached
-    result = _compile(definition, catalog, config, digest or "")
-    if key is not None:
-        with _cache_lock:
-            _cache[key] = result
-            while len(_cache) > config.cache_size:
-                _cache.popitem(last=False)
-    return result
+    """`digest` is the definition's `definition_hash`, when the caller has it already."""
+    if digest is None:
+        digest = definition_hash(definition) or ""
+    return _compile(definition, catalog, config, digest)
 
 
 def _compile(definition: object, catalog: CatalogSnapshot, config: CompilerConfig, digest: str) -> CompilationResult:

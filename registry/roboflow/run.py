@@ -7,10 +7,12 @@ Python client runs workflows here unchanged. Who calls, and with which Roboflow 
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -19,10 +21,13 @@ from registry.api.intake import ascii_id
 from registry.api.limits import body_read, parse_json_bytes
 from registry.api.throttles import AnonymousRunThrottle, roboflow_throttled
 from registry.models import Workflow
+from registry.roboflow.body import json_bytes
 from registry.roboflow.callers import RoboflowCaller, roboflow_caller
 from registry.roboflow.errors import message_response, missing_field, refusal, run_failed
 from registry.selectors.workflows import workflow_revision_get
 from registry.services.runs import RunFailedError, run_start
+
+logger = logging.getLogger(__name__)
 
 
 def _parse(request: HttpRequest) -> dict[str, Any] | JsonResponse:
@@ -37,20 +42,42 @@ def _parse(request: HttpRequest) -> dict[str, Any] | JsonResponse:
     return body
 
 
-def _run(caller: RoboflowCaller, body: dict[str, Any], **target: Any) -> JsonResponse:
+class SavedAfterSending(HttpResponse):
+    """A successful run's answer; its record is saved when the server closes the answer, once it is
+    sent (WSGI servers, and Django's test client, close every answer), so the client does not wait on
+    the database. Roboflow's answer does not name the record, so nothing in it depends on the save."""
+
+    def __init__(self, content: bytes, save: list[Callable[[], None]]) -> None:
+        super().__init__(content, content_type="application/json")
+        self._save = save
+
+    def close(self) -> None:
+        try:
+            for save in self._save:
+                save()
+        except Exception:  # the answer is sent: the failure can only be logged (Django's close() would drop it)
+            logger.exception("A run's record could not be saved after its answer was sent.")
+        finally:
+            self._save = []
+            super().close()  # sends request_finished, which may close the connection used above
+
+
+def _run(caller: RoboflowCaller, body: dict[str, Any], **target: Any) -> HttpResponse:
     excluded_value = body.get("excluded_fields")
     excluded = [str(f) for f in excluded_value] if isinstance(excluded_value, list) else []
+    save: list[Callable[[], None]] = []
     try:
         _, result = run_start(
             user=caller.user,
             inputs=body["inputs"],
             api_key=caller.api_key,
             excluded_fields=excluded,
+            save_later=save.append,
             **target,
         )
     except RunFailedError as exc:
         return run_failed(exc, target["specification"] if "specification" in target else _saved_definition(exc))
-    return JsonResponse({"outputs": result.outputs})
+    return SavedAfterSending(json_bytes({"outputs": result.outputs}), save)
 
 
 def _saved_definition(exc: RunFailedError) -> object:
@@ -72,7 +99,7 @@ def _admitted(request: HttpRequest, body: dict[str, Any]) -> RoboflowCaller | Js
 
 @csrf_exempt
 @require_POST
-def workflow_run(request: HttpRequest) -> JsonResponse:
+def workflow_run(request: HttpRequest) -> HttpResponse:
     body = _parse(request)
     if isinstance(body, JsonResponse):
         return body
@@ -86,7 +113,7 @@ def workflow_run(request: HttpRequest) -> JsonResponse:
 
 @csrf_exempt
 @require_POST
-def saved_workflow_run(request: HttpRequest, workspace: str, workflow_id: str) -> JsonResponse:
+def saved_workflow_run(request: HttpRequest, workspace: str, workflow_id: str) -> HttpResponse:
     """Runs a saved workflow by id; the workspace is not used (there is one here)."""
     body = _parse(request)
     if isinstance(body, JsonResponse):

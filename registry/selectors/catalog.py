@@ -41,19 +41,6 @@ class PublishedSnapshot:
 
 _lock = threading.Lock()
 _cached: PublishedSnapshot | None = None
-# Catalog changes committed by this process, for readers that check the database only now and then.
-_changes_committed_here = 0
-
-
-def catalog_changed_here() -> None:
-    """Called once a change to the catalog made by this process has committed."""
-    global _changes_committed_here
-    with _lock:
-        _changes_committed_here += 1
-
-
-def catalog_changes_committed_here() -> int:
-    return _changes_committed_here
 
 
 def published_snapshot_key() -> tuple[int, str, str] | None:
@@ -129,10 +116,15 @@ def published_snapshot() -> PublishedSnapshot | None:
 
 def catalog_snapshot() -> CatalogSnapshot:
     """The catalog the compiler and the engine use; empty until `sync_blocks` has run."""
+    return catalog_snapshot_keyed()[1]
+
+
+def catalog_snapshot_keyed() -> tuple[tuple[int, str, str] | None, CatalogSnapshot]:
+    """`catalog_snapshot()` with the key of the published snapshot it is (None while empty)."""
     snapshot = published_snapshot()
     if snapshot is None:
-        return CatalogSnapshot.build([], version="catalog-empty")
-    return snapshot.catalog
+        return None, CatalogSnapshot.build([], version="catalog-empty")
+    return snapshot.key, snapshot.catalog
 
 
 def block_version_list(

@@ -2,22 +2,51 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from blocks.errors import ErrorCode, NotFoundError, PermissionDeniedError
-from executor.compiler import CompilationResult, CompilerConfig, compile_workflow
+from executor.compiler import CompilationResult, CompilerConfig, compile_workflow, definition_hash
 from registry.models import Workflow, WorkflowRevision
-from registry.selectors.catalog import catalog_snapshot
+from registry.selectors.catalog import catalog_snapshot_keyed
+
+# Compiled workflows kept per process, as Roboflow's compiler keeps 256 (its COMPILATION_CACHE): clients
+# validate and run the same definitions again and again. Keyed by the published catalog snapshot (its
+# version, etag and token: a catalog change is a new snapshot), the definition's hash and the step limit.
+COMPILED_KEPT = 256
+CompiledKey = tuple[tuple[int, str, str] | None, str, int]
+_compiled: OrderedDict[CompiledKey, CompilationResult] = OrderedDict()
+_compiled_lock = threading.Lock()
 
 
 def compiler_config() -> CompilerConfig:
     return CompilerConfig(max_steps=settings.BLOCKWISE_MAX_STEPS)
 
 
-def workflow_compile(definition: object) -> CompilationResult:
-    return compile_workflow(definition, catalog_snapshot(), compiler_config())
+def workflow_compile(definition: object, *, digest: str | None = None) -> CompilationResult:
+    """The definition compiled against the published catalog, from the kept results when it was compiled
+    against the same snapshot before. `digest` is its `definition_hash`, when the caller has it already."""
+    catalog_key, catalog = catalog_snapshot_keyed()
+    config = compiler_config()
+    digest = digest or definition_hash(definition)
+    if digest is None:  # not JSON (only callers in this process can send such a value): compiled each time
+        return compile_workflow(definition, catalog, config, digest="")
+    key: CompiledKey = (catalog_key, digest, config.max_steps)
+    with _compiled_lock:
+        kept = _compiled.get(key)
+        if kept is not None:
+            _compiled.move_to_end(key)
+            return kept
+    result = compile_workflow(definition, catalog, config, digest=digest)
+    with _compiled_lock:
+        _compiled[key] = result
+        while len(_compiled) > COMPILED_KEPT:
+            _compiled.popitem(last=False)
+    return result
 
 
 def workflow_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Workflow]:

@@ -19,7 +19,7 @@ from blocks.errors import ConflictError, ErrorCode
 from blocks.selectors import grammar_sources
 from blocks.spec import BlockSpec
 from registry.models import CatalogSnapshot, Kind
-from registry.selectors.catalog import catalog_block_specs, catalog_changed_here
+from registry.selectors.catalog import catalog_block_specs
 
 SNAPSHOTS_KEPT = 20
 VERSION_ATTEMPTS = 5
@@ -94,5 +94,4 @@ def catalog_snapshot_rebuild() -> CatalogSnapshot:
                 ) from exc
     stale = CatalogSnapshot.objects.order_by("-version").values_list("pk", flat=True)[SNAPSHOTS_KEPT:]
     CatalogSnapshot.objects.filter(pk__in=list(stale)).delete()
-    transaction.on_commit(catalog_changed_here)
     return snapshot

@@ -7,8 +7,9 @@ with its error, and `RunFailedError` carries the record so the API can answer wi
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -69,7 +70,7 @@ def _load_images(plan: ExecutionPlan, inputs: Mapping[str, Any], deadline: float
     return loaded, sum(len(pairs) for pairs in wanted.values())
 
 
-def _record(
+def _run_row(
     *,
     status: str,
     user: Any,
@@ -81,7 +82,8 @@ def _record(
     result: RunResult | None = None,
     error: dict[str, Any] | None = None,
 ) -> Run:
-    return Run.objects.create(
+    """The record of a run that ends now, not yet saved."""
+    return Run(
         status=status,
         user=user,
         workflow=workflow,
@@ -95,6 +97,12 @@ def _record(
     )
 
 
+def _record(**fields: Any) -> Run:
+    run = _run_row(**fields)
+    run.save(force_insert=True)
+    return run
+
+
 def run_start(
     *,
     user: AbstractBaseUser | AnonymousUser | None,
@@ -103,10 +111,13 @@ def run_start(
     workflow: Workflow | None = None,
     api_key: str | None = None,
     excluded_fields: Iterable[str] = (),
+    save_later: Callable[[Callable[[], None]], None] | None = None,
 ) -> tuple[Run, RunResult]:
     """Run a definition (or a saved workflow's current revision); returns the record and the full result.
 
-    The record's outputs leave image payloads out; the returned result has them.
+    The record's outputs leave image payloads out; the returned result has them. With `save_later`, the
+    record of a successful run is handed to it to save once the answer is sent (the returned record is
+    then not saved yet); a failed run is saved before `RunFailedError` is raised, either way.
     """
     started = time.perf_counter()
     revision = None
@@ -115,7 +126,7 @@ def run_start(
         specification, revision = current.definition, current.number
     digest = definition_hash(specification) or ""
     context = {"user": _user(user), "workflow": workflow, "revision": revision, "digest": digest, "started": started}
-    compiled = workflow_compile(specification)
+    compiled = workflow_compile(specification, digest=digest or None)
     _refuse_disabled(specification, compiled, context)
     if not compiled.valid or compiled.plan is None:
         error: dict[str, Any] = {
@@ -177,7 +188,11 @@ def run_start(
             cause=first.cause,
             result=result,
         )
-    run = _record(status=RunStatus.SUCCEEDED, images=images, result=record, **context)
+    run = _run_row(status=RunStatus.SUCCEEDED, images=images, result=record, **context)
+    if save_later is None:
+        run.save(force_insert=True)
+    else:
+        save_later(functools.partial(run.save, force_insert=True))
     return run, result
 
 

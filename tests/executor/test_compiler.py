@@ -2,10 +2,9 @@
 stage's own codes are pinned in test_compiler_parse, _steps, _literals and _wiring."""
 
 from blocks.spec import CatalogSnapshot
-from executor.compiler import CompilerConfig, compile_workflow
+from executor.compiler import compile_workflow
 from tests.executor.conftest import (
     CLASSIFIER,
-    chain_workflow,
     classification_workflow,
     with_steps,
 )
@@ -78,7 +77,3 @@ def test_warnings(catalog):
     assert ("not_executable", "g") in [(w.code, w.step) for w in imported.warnings]
 
 
-def test_cache_returns_the_same_result(catalog):
-    first = compile_workflow(chain_workflow(3), catalog)
-    assert compile_workflow(chain_workflow(3), catalog) is first
-    assert compile_workflow(chain_workflow(3), catalog, CompilerConfig(max_steps=2)) is not first

@@ -200,3 +200,83 @@ def test_a_model_reads_undecoded_images_without_keeping_their_pixels():
     assert image.decoded is False
     assert np.array_equal(read, image.pixels)
     assert read.shape == (30, 40, 3)
+
+
+def photo_jpeg(comment_bytes=0):
+    """A 640x480 JPEG with a photo's detail (about 300 kB), optionally with a comment before its frame."""
+    rng = np.random.default_rng(5)
+    pixels = rng.integers(0, 256, size=(480, 640, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="JPEG", quality=90)
+    data = buffer.getvalue()
+    if comment_bytes:
+        comment = b"".join(
+            b"\xff\xfe" + (65533).to_bytes(2, "big") + b"c" * 65531 for _ in range(comment_bytes // 65531)
+        )
+        data = data[:2] + comment + data[2:]
+    return data
+
+
+@pytest.fixture
+def decoded_lengths(monkeypatch):
+    """The length of every text pybase64 decodes."""
+    import pybase64
+
+    lengths: list[int] = []
+    real = pybase64.b64decode
+
+    def counting(text, *args, **kwargs):
+        lengths.append(len(text))
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(pybase64, "b64decode", counting)
+    return lengths
+
+
+def test_a_large_image_that_is_only_forwarded_is_never_decoded(decoded_lengths):
+    data = photo_jpeg()
+    text = base64.b64encode(data).decode()
+    assert len(text) > 300_000
+    image = load_image({"type": "base64", "value": text}, parent_id="image", limits=LIMITS)
+    assert (image.width, image.height, image.encoding, image.decoded) == (640, 480, "jpeg", False)
+    assert image.transport_base64() is text
+    assert max(decoded_lengths) <= 64 * 1024  # its two ends only
+    # A step that needs the bytes or the pixels gets them, decoded once.
+    assert image.encoded == data
+    assert image.encoded is image.encoded
+    assert image.pixels.shape == (480, 640, 3)
+    assert sorted(decoded_lengths)[-1] == len(text)
+    assert decoded_lengths.count(len(text)) == 1
+
+
+def test_a_header_beyond_the_head_is_read_from_the_whole_image(decoded_lengths):
+    data = photo_jpeg(comment_bytes=2 * 65531)  # 128 kB of comments before the frame header
+    text = base64.b64encode(data).decode()
+    image = load_image(text, parent_id="image", limits=LIMITS)
+    assert (image.width, image.height, image.encoding) == (640, 480, "jpeg")
+    assert decoded_lengths.count(len(text)) == 1
+    assert image.transport_base64() is text
+
+
+@pytest.mark.parametrize(
+    ("change", "limits", "code"),
+    [
+        (lambda data: data[: len(data) - 5000], LIMITS, "truncated_image"),  # its end is missing
+        (lambda data: data, ImageLimits(max_pixels=640 * 480 - 1), "too_many_pixels"),
+        (lambda data: data, ImageLimits(max_bytes=200_000), "image_too_large"),
+        (lambda data: b"\xff\xd8" + b"\x00" * 200_000 + b"\xff\xd9", LIMITS, "invalid_image"),  # no frame
+    ],
+)
+def test_a_large_image_fails_up_front_as_before(change, limits, code):
+    text = base64.b64encode(change(photo_jpeg())).decode()
+    with pytest.raises(ImageError) as error:
+        load_image(text, parent_id="image", limits=limits)
+    assert error.value.code == code
+
+
+def test_large_text_that_is_not_canonical_at_its_ends_is_decoded_and_forwarded_canonical():
+    data = photo_jpeg()
+    text = base64.b64encode(data).decode()
+    wrapped = text[:100] + "\n" + text[100:]
+    image = load_image(wrapped, parent_id="image", limits=LIMITS)
+    assert (image.encoded, image.transport_base64()) == (data, text)

@@ -2,6 +2,9 @@
 
 import base64
 import io
+import json
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -180,3 +183,65 @@ def test_every_image_failing_keeps_the_error_status(api, settings, model_server)
     body = {"specification": spec(model_id="shapes/1"), "inputs": {"image": [solid("blue"), solid("blue")]}}
     response = api.post("/workflows/run", body, format="json", HTTP_AUTHORIZATION="Bearer secret-key-999")
     assert (response.status_code, response.json()["error_type"]) == (503, "StepExecutionError")
+
+
+def _answer_unclosed(body):
+    """The answer as Django's handler returns it to the server, before the server has sent and closed it."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    payload = json.dumps(body).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/workflows/run",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(payload)),
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(payload),
+        "wsgi.url_scheme": "http",
+    }
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None, /) -> Callable[[bytes], None]:
+        statuses.append(status)
+        return lambda data: None
+
+    return WSGIHandler()(environ, start_response), statuses
+
+
+@pytest.mark.usefixtures("keep_the_test_connection")
+def test_a_successful_runs_record_is_saved_once_the_answer_is_sent():
+    answer, statuses = _answer_unclosed({"specification": spec(), "inputs": {"image": image("red")}, "api_key": "k"})
+    assert statuses == ["200 OK"]
+    assert json.loads(b"".join(answer))["outputs"][0]["predictions"]["top"] == "red"
+    assert Run.objects.count() == 0  # the client has its answer before the record is written
+    answer.close()
+    run = Run.objects.get()
+    assert (run.status, run.image_count, run.error) == ("succeeded", 1, None)
+    assert run.outputs[0]["predictions"]["top"] == "red"
+
+
+@pytest.mark.usefixtures("keep_the_test_connection")
+def test_a_failed_run_is_recorded_before_its_answer():
+    answer, statuses = _answer_unclosed({"specification": spec(images="$inputs.nope"), "inputs": {}, "api_key": "k"})
+    assert statuses == ["400 Bad Request"]
+    assert Run.objects.get().status == "failed"
+    answer.close()
+    assert Run.objects.count() == 1
+
+
+def test_a_record_that_cannot_be_saved_after_sending_is_logged(api, caplog):
+    from django.db import DatabaseError
+
+    def refuse_run_inserts(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and "registry_run" in sql:
+            raise DatabaseError("disk full")
+        return execute(sql, params, many, context)
+
+    body = {"specification": spec(), "inputs": {"image": image("red")}, "api_key": "k"}
+    with caplog.at_level("ERROR", logger="registry.roboflow.run"), connection.execute_wrapper(refuse_run_inserts):
+        assert api.post("/workflows/run", body, format="json").status_code == 200
+    assert [record.getMessage() for record in caplog.records if record.name == "registry.roboflow.run"] == [
+        "A run's record could not be saved after its answer was sent."
+    ]

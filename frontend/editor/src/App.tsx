@@ -24,8 +24,8 @@ import { useUi } from "./store/ui";
 
 function useStartup(): void {
   useEffect(() => {
-    warmUpLayout();
-    useCatalog.getState().load().catch((e: unknown) => useUi.getState().say(`Could not load the blocks: ${String(e)}`, "error"));
+    // elk (1.4 MB) is fetched once the palette is up and the page idle, never before the palette.
+    useCatalog.getState().load().then(warmUpLayout, (e: unknown) => useUi.getState().say(`Could not load the blocks: ${String(e)}`, "error"));
     api.me().then((r) => useUi.getState().setUser(r.authenticated ? r.username : null), () => undefined);
     const openFromAddress = () => {
       const id = Number(new URLSearchParams(window.location.search).get("workflow"));

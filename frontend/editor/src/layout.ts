@@ -40,7 +40,8 @@ export async function autoLayout(nodes: Node[], edges: Edge[]): Promise<Record<s
 }
 
 /** Loads elk and runs it once on a small graph while the page is idle, so the first real layout
- * does not pay for loading and warming it up. */
+ * does not pay for loading and warming it up. Called once the palette is up: elk is not part of the
+ * first load. */
 export function warmUpLayout(): void {
   const run = () => {
     const nodes = Array.from({ length: 12 }, (_, i) => ({ id: `w${i}`, position: { x: 0, y: 0 }, data: {} }));
