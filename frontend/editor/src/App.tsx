@@ -1,5 +1,6 @@
 // The editor: toolbar, palette, canvas, side panel (inspector, run, history) and status line.
 
+import { QueryClientProvider } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useEffect } from "react";
 
@@ -18,15 +19,19 @@ import { Toolbar } from "./components/Toolbar";
 import { useShortcuts } from "./hooks/useShortcuts";
 import { useValidation } from "./hooks/useValidation";
 import { warmUpLayout } from "./layout";
+import { keys, queryClient, reason } from "./server/client";
 import { useCatalog } from "./store/catalog";
-import { isDirty, signatureOf, useDocument } from "./store/document";
+import { isDirty, useDocument } from "./store/document";
 import { useUi } from "./store/ui";
 
 function useStartup(): void {
   useEffect(() => {
     warmUpLayout();
     useCatalog.getState().load().catch((e: unknown) => useUi.getState().say(`Could not load the blocks: ${String(e)}`, "error"));
-    api.me().then((r) => useUi.getState().setUser(r.authenticated ? r.username : null), () => undefined);
+    queryClient.fetchQuery({ queryKey: keys.me, queryFn: api.me }).then(
+      (r) => useUi.getState().setUser(r.authenticated ? r.username : null),
+      (e: unknown) => useUi.getState().say(`Could not ask who is signed in: ${reason(e)}`, "error"),
+    );
     const openFromAddress = () => {
       const id = Number(new URLSearchParams(window.location.search).get("workflow"));
       if (id) void openWorkflow(id, { ask: false });
@@ -39,7 +44,7 @@ function useStartup(): void {
     window.addEventListener("beforeunload", warn);
     // The tab's title carries the name and an unsaved-changes marker.
     const title = (s = useDocument.getState()) => {
-      document.title = `${signatureOf(s) !== s.savedSignature ? "● " : ""}${s.meta.name} · Blockwise`;
+      document.title = `${isDirty(s) ? "● " : ""}${s.meta.name} · Blockwise`;
     };
     title();
     const unsubscribe = useDocument.subscribe((s) => title(s));
@@ -83,8 +88,10 @@ function Editor() {
 
 export function App() {
   return (
-    <ReactFlowProvider>
-      <Editor />
-    </ReactFlowProvider>
+    <QueryClientProvider client={queryClient}>
+      <ReactFlowProvider>
+        <Editor />
+      </ReactFlowProvider>
+    </QueryClientProvider>
   );
 }

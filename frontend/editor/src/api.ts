@@ -168,9 +168,10 @@ export const api = {
     request<{ number: number; specification: unknown; layout: Layout }>("POST", `/api/v1/workflows/${id}/revisions/${number}/restore/`),
   upgradePreview: (specification: unknown, steps: Record<string, string>) =>
     request<UpgradePlan>("POST", "/api/v1/workflows/upgrade/", { specification, steps }),
-  startJob: (workflowId: number, zip: File) => {
+  startJob: (workflowId: number, zip: File, parameters: Record<string, unknown> = {}) => {
     const form = new FormData();
     form.append("images", zip);
+    form.append("parameters", JSON.stringify(parameters));
     return request<Job>("POST", `/api/v1/workflows/${workflowId}/jobs/`, form);
   },
   jobs: () => request<Page<Job>>("GET", "/api/v1/jobs/"),

@@ -1,6 +1,6 @@
 // Changes to the graph a person makes: add, wire, delete, duplicate, copy and paste, select.
 
-import type { Connection } from "@xyflow/react";
+import type { Connection, ReactFlowInstance } from "@xyflow/react";
 
 import type { BlockSummary } from "../api";
 import { copyDefinition, isDefinition, pasteGraph } from "../clipboard";
@@ -106,14 +106,22 @@ export function selectAll(): void {
   }));
 }
 
-export function deleteSelection(): void {
-  useDocument.getState().setGraph((g) => {
-    const gone = new Set(g.nodes.filter((n) => n.selected).map((n) => n.id));
-    return {
-      nodes: g.nodes.filter((n) => !gone.has(n.id)),
-      edges: g.edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target)),
-    };
-  });
+type Flow = Pick<ReactFlowInstance<FlowNode, FlowEdge>, "deleteElements">;
+
+/** Deletes nodes (with their wires) and wires through React Flow, as one undo step. */
+export async function deleteElements(flow: Flow, which: { nodes?: string[]; edges?: string[] }): Promise<void> {
+  const document = useDocument.getState();
+  document.beginGesture();
+  try {
+    await flow.deleteElements({ nodes: (which.nodes ?? []).map((id) => ({ id })), edges: (which.edges ?? []).map((id) => ({ id })) });
+  } finally {
+    useDocument.getState().endGesture();
+  }
+}
+
+export function deleteSelection(flow: Flow): Promise<void> {
+  const { nodes, edges } = useDocument.getState();
+  return deleteElements(flow, { nodes: nodes.filter((n) => n.selected).map((n) => n.id), edges: edges.filter((e) => e.selected).map((e) => e.id) });
 }
 
 export function deleteEdge(id: string): void {

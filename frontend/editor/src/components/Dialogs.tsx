@@ -1,25 +1,15 @@
 // Dialogs: sign in, open a saved workflow, a name (Save as, rename), the keyboard shortcuts.
 
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 
-import { api, ApiError, type WorkflowSummary } from "../api";
+import { api, ApiError } from "../api";
 import { openWorkflow } from "../actions/documents";
 import { SHORTCUTS } from "../hooks/useShortcuts";
+import { keys, reason } from "../server/client";
 import { useUi } from "../store/ui";
+import { closeDialog as close, Modal } from "./Modal";
 import { UpgradeDialog } from "./UpgradeDialog";
-
-const close = () => useUi.getState().show(null);
-
-export function Modal({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === "Escape" && close()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={title}>
-        <h3>{title}</h3>
-        {children}
-      </div>
-    </div>
-  );
-}
 
 function FormButtons({ submit }: { submit: string }) {
   return (
@@ -66,13 +56,16 @@ function SignIn() {
 }
 
 function OpenDialog() {
-  const [list, setList] = useState<WorkflowSummary[] | null>(null);
-  useEffect(() => {
-    api.workflows().then((r) => setList(r.results), () => setList([]));
-  }, []);
+  const workflows = useQuery({ queryKey: keys.workflows, queryFn: api.workflows });
+  const list = workflows.data?.results;
   return (
     <Modal title="Open a saved workflow">
-      {list === null && <p>Loading…</p>}
+      {workflows.isPending && <p>Loading…</p>}
+      {workflows.isError && (
+        <p className="status-error" role="alert">
+          Could not list the workflows: {reason(workflows.error)}
+        </p>
+      )}
       {list?.length === 0 && <p>No saved workflows yet.</p>}
       <ul className="open-list">
         {list?.map((w) => (

@@ -1,5 +1,6 @@
 // Popups at the pointer: the quick-add block search and the right-click menus.
 
+import { useReactFlow } from "@xyflow/react";
 import { useEffect, useMemo, useState } from "react";
 
 import { api, type BlockSummary } from "../api";
@@ -7,8 +8,7 @@ import {
   addBlock,
   connect,
   copySelection,
-  deleteEdge,
-  deleteSelection,
+  deleteElements,
   duplicateSelection,
   lastCopied,
   pasteText,
@@ -94,6 +94,7 @@ function QuickAdd({ dialog }: { dialog: Extract<Dialog, { type: "quickAdd" }> })
 }
 
 function Menu({ dialog }: { dialog: Extract<Dialog, { type: "menu" }> }) {
+  const flow = useReactFlow();
   const target = dialog.target;
   const item = (label: string, action: () => void) => (
     <li role="menuitem" tabIndex={-1} onClick={() => (close(), action())}>
@@ -112,10 +113,10 @@ function Menu({ dialog }: { dialog: Extract<Dialog, { type: "menu" }> }) {
           })}
           {item("Duplicate", () => void duplicateSelection())}
           {item("Copy", () => void copySelection())}
-          {item("Delete", deleteSelection)}
+          {item("Delete", () => void deleteElements(flow, { nodes: target.nodes }))}
         </>
       )}
-      {"edge" in target && item("Delete", () => deleteEdge(target.edge))}
+      {"edge" in target && item("Delete", () => void deleteElements(flow, { edges: [target.edge] }))}
       {"pane" in target && (
         <>
           {item("Paste", () => void pasteText(lastCopied(), target.pane))}

@@ -1,21 +1,18 @@
 // The upgrade preview of one step: the server's list of changes, its JSON Patch and the validation
 // after it; Apply replaces the document in one undoable change.
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 
-import { ApiError, type UpgradePlan } from "../api";
+import { reason } from "../server/client";
 import { applyUpgrade, previewUpgrade } from "../upgrades";
 import { useUi } from "../store/ui";
-import { Modal } from "./Dialogs";
-
-const close = () => useUi.getState().show(null);
+import { closeDialog as close, Modal } from "./Modal";
 
 export function UpgradeDialog({ step, to }: { step: string; to: string }) {
-  const [plan, setPlan] = useState<UpgradePlan | null>(null);
-  const [error, setError] = useState("");
-  useEffect(() => {
-    previewUpgrade(step, to).then(setPlan, (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
-  }, [step, to]);
+  // A preview of the document as it is now: never served from a cache.
+  const preview = useQuery({ queryKey: ["upgrade", step, to], queryFn: () => previewUpgrade(step, to), gcTime: 0, staleTime: 0 });
+  const plan = preview.data ?? null;
+  const error = preview.isError ? reason(preview.error) : "";
   const apply = async () => {
     if (!plan) return;
     close();

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
 import type { Definition } from "../graph";
-import { beginGesture, definitionOf, endGesture, EMPTY_META, graphFor, HISTORY_DEPTH, isDirty, layoutOf, useDocument } from "./document";
+import { definitionOf, EMPTY_META, graphFor, HISTORY_DEPTH, isDirty, layoutOf, useDocument } from "./document";
 
 const definition: Definition = {
   version: "1.0",
@@ -71,9 +71,9 @@ describe("the document store", () => {
 
   it("makes one undo step of a drag", () => {
     const id = useDocument.getState().nodes[0].id;
-    beginGesture();
+    useDocument.getState().beginGesture();
     for (const x of [10, 20, 30]) useDocument.getState().onNodesChange([{ type: "position", id, position: { x, y: 0 } }]);
-    endGesture();
+    useDocument.getState().endGesture();
     expect(history().pastStates).toHaveLength(1);
     history().undo();
     expect(useDocument.getState().nodes[0].position).toEqual({ x: 0, y: 0 });

@@ -1,0 +1,38 @@
+// The one TanStack Query client: server state (workflow lists, runs, revisions, jobs, block details)
+// is cached and retried here, and its errors reach the screen instead of being swallowed.
+
+import { QueryClient } from "@tanstack/react-query";
+
+import { ApiError } from "../api";
+
+/** An answer the server gave on purpose (4xx: not found, not allowed, bad input) is final; network
+ * failures and 5xx are tried again. */
+export function worthRetrying(failures: number, error: unknown): boolean {
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+  return failures < 3;
+}
+
+export const retryDelay = (attempt: number) => Math.min(250 * 2 ** attempt, 4000);
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: worthRetrying, retryDelay, staleTime: 2000, refetchOnWindowFocus: false },
+    mutations: { retry: false },
+  },
+});
+
+export const keys = {
+  me: ["me"] as const,
+  workflows: ["workflows"] as const,
+  revisions: (workflow: number) => ["workflows", workflow, "revisions"] as const,
+  runs: (workflow: number) => ["workflows", workflow, "runs"] as const,
+  jobs: ["jobs"] as const,
+  job: (id: number) => ["jobs", id] as const,
+  jobSummary: (id: number) => ["jobs", id, "summary"] as const,
+  block: (typeIdentifier: string) => ["blocks", typeIdentifier] as const,
+};
+
+/** A failure as a person reads it. */
+export function reason(error: unknown): string {
+  return error instanceof ApiError || error instanceof Error ? error.message : String(error);
+}
