@@ -5,7 +5,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules", "../static"] },
+  { ignores: ["node_modules", "../static", "src/generated"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,10 @@
 // What the Batch panel says about a job: counts apart, status in words, failures by code.
 
-import type { Job } from "./api";
+import type { Job, JobStatus } from "./api";
 
-export const FINISHED = new Set(["succeeded", "completed_with_errors", "failed", "cancelled"]);
+export const FINISHED: ReadonlySet<JobStatus> = new Set<JobStatus>(["succeeded", "completed_with_errors", "failed", "cancelled"]);
 
-const STATUS_WORDS: Record<string, string> = {
+const STATUS_WORDS: Record<JobStatus, string> = {
   queued: "Waiting for a worker",
   running: "Running",
   succeeded: "Finished",
@@ -13,8 +13,8 @@ const STATUS_WORDS: Record<string, string> = {
   cancelled: "Cancelled",
 };
 
-export function jobStatusWord(status: string): string {
-  return STATUS_WORDS[status] ?? status;
+export function jobStatusWord(status: JobStatus): string {
+  return STATUS_WORDS[status];
 }
 
 /** The API's `done` counts every processed image, failed or not: succeeded is what is left of it. */
