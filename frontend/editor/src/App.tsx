@@ -5,7 +5,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useEffect } from "react";
 
 import { api } from "./api";
-import { openWorkflow } from "./actions/documents";
+import { mayReplace, newDocument, openWorkflow, setAddress } from "./actions/documents";
 import { Canvas } from "./components/Canvas";
 import { BatchPanel } from "./components/BatchPanel";
 import { Dialogs } from "./components/Dialogs";
@@ -32,11 +32,22 @@ function useStartup(): void {
       (r) => useUi.getState().setUser(r.authenticated ? r.username : null),
       (e: unknown) => useUi.getState().say(`Could not ask who is signed in: ${reason(e)}`, "error"),
     );
+    const addressed = () => Number(new URLSearchParams(window.location.search).get("workflow")) || null;
+    const first = addressed();
+    if (first) void openWorkflow(first, { ask: false });
+    // Back and Forward open what the address names, after asking when there are unsaved changes; a
+    // "no" keeps the document (and its undo history) and puts its address back.
     const openFromAddress = () => {
-      const id = Number(new URLSearchParams(window.location.search).get("workflow"));
+      const id = addressed();
+      const open = useDocument.getState().meta.id;
+      if (id === open) return;
+      if (!mayReplace()) {
+        setAddress(open);
+        return;
+      }
       if (id) void openWorkflow(id, { ask: false });
+      else newDocument({ ask: false });
     };
-    openFromAddress();
     window.addEventListener("popstate", openFromAddress);
     const warn = (e: BeforeUnloadEvent) => {
       if (isDirty(useDocument.getState())) e.preventDefault();

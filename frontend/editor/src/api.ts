@@ -109,6 +109,8 @@ export const api = {
   saveWorkflow: (id: number, baseRevision: number, name: string, specification: unknown, layout: Layout) =>
     request<WorkflowDetail>("PUT", `/api/v1/workflows/${id}/`, { base_revision: baseRevision, name, specification, layout }),
   revisions: (id: number) => request<Page<Revision>>("GET", `/api/v1/workflows/${id}/revisions/`),
+  revision: (id: number, number: number) =>
+    request<Omit<Schemas["RevisionDetail"], "layout"> & { layout?: Layout }>("GET", `/api/v1/workflows/${id}/revisions/${number}/`),
   restore: (id: number, number: number) =>
     request<Omit<Schemas["RevisionDetail"], "layout"> & { layout?: Layout }>("POST", `/api/v1/workflows/${id}/revisions/${number}/restore/`),
   upgradePreview: (specification: unknown, steps: Record<string, string>) =>

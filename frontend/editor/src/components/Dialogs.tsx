@@ -6,9 +6,10 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
 import { openWorkflow } from "../actions/documents";
 import { SHORTCUTS } from "../hooks/useShortcuts";
-import { keys, reason } from "../server/client";
+import { keys, queryClient, reason } from "../server/client";
 import { useUi } from "../store/ui";
 import { closeDialog as close, Modal } from "./Modal";
+import { StaleSave } from "./StaleSave";
 import { UpgradeDialog } from "./UpgradeDialog";
 
 function FormButtons({ submit }: { submit: string }) {
@@ -22,7 +23,7 @@ function FormButtons({ submit }: { submit: string }) {
   );
 }
 
-function SignIn() {
+function SignIn({ reason: why, then }: { reason?: string; then?: () => void }) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState("");
@@ -32,13 +33,16 @@ function SignIn() {
       const me = await api.login(username, password);
       useUi.getState().setUser(me.username);
       useUi.getState().say(`Signed in as ${me.username}.`, "success");
+      void queryClient.invalidateQueries();
       close();
+      then?.();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     }
   };
   return (
     <Modal title="Sign in">
+      {why && <p data-testid="sign-in-reason">{why}</p>}
       <form onSubmit={(e) => void submit(e)}>
         <label htmlFor="sign-in-username">Username</label>
         <input id="sign-in-username" autoFocus autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
@@ -134,7 +138,8 @@ function Shortcuts() {
 export function Dialogs() {
   const dialog = useUi((s) => s.dialog);
   if (!dialog) return null;
-  if (dialog.type === "signIn") return <SignIn />;
+  if (dialog.type === "signIn") return <SignIn reason={dialog.reason} then={dialog.then} />;
+  if (dialog.type === "stale") return <StaleSave current={dialog.current} changes={dialog.changes} />;
   if (dialog.type === "open") return <OpenDialog />;
   if (dialog.type === "name") return <NameDialog {...dialog} />;
   if (dialog.type === "shortcuts") return <Shortcuts />;

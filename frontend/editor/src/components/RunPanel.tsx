@@ -4,9 +4,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, ApiError, type RunSummary } from "../api";
+import { api, type RunSummary } from "../api";
 import { definitionOf, isDirty, useDocument } from "../store/document";
-import { keys, queryClient } from "../server/client";
+import { keys, queryClient, reason } from "../server/client";
 import { useUi } from "../store/ui";
 import { parseLiteral } from "./IoSettings";
 
@@ -101,7 +101,7 @@ export function RunPanel() {
       if (state.meta.id !== null) void queryClient.invalidateQueries({ queryKey: keys.runs(state.meta.id) });
     } catch (e) {
       useUi.getState().setRun(null);
-      useUi.getState().say(e instanceof ApiError ? `Run failed: ${e.message}` : String(e), "error");
+      useUi.getState().say(`Run failed: ${reason(e)}`, "error");
     } finally {
       setBusy(false);
     }

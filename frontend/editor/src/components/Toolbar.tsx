@@ -56,7 +56,7 @@ export function Toolbar() {
   return (
     <div className="toolbar" role="toolbar" aria-label="Workflow">
       <div className="group">
-        <button onClick={newDocument}>New</button>
+        <button onClick={() => newDocument()}>New</button>
         <button onClick={() => mayReplace() && show({ type: "open" })}>Open</button>
         <button onClick={() => file.current?.click()}>Import</button>
         <input

@@ -7,6 +7,7 @@ import type { BlockDetail, Issue } from "../api";
 import { VALUE_HANDLE } from "../graph";
 import { useNodeIssues as useIssues } from "../hooks/useNodeIssues";
 import { useWireKinds } from "../hooks/useWire";
+import { UnknownHandles } from "./UnknownBlock";
 import { acceptedFrom, fits } from "../kinds";
 import { useCatalog } from "../store/catalog";
 import { newerDefault } from "../upgrades";
@@ -110,6 +111,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
           <Handle type="source" position={Position.Right} id={o.name} data-testid={`handle-out-${data.name}-${o.name}`} />
         </div>
       ))}
+      {!detail && <UnknownHandles id={id} name={data.name} typeIdentifier={data.typeIdentifier} />}
       <Messages errors={errors} warnings={warnings} name={data.name} />
       <RunBadge name={data.name} />
     </div>

@@ -32,7 +32,10 @@ export const keys = {
   block: (typeIdentifier: string) => ["blocks", typeIdentifier] as const,
 };
 
-/** A failure as a person reads it. */
+/** A failure as a person reads it: the server's message and, when it lists them, its details' own. */
 export function reason(error: unknown): string {
-  return error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  const details = Array.isArray(error.body.details) ? (error.body.details as Array<{ message?: unknown }>) : [];
+  const messages = [...new Set(details.map((d) => d?.message).filter((m): m is string => typeof m === "string" && m !== error.message))];
+  return [error.message, ...messages.slice(0, 3), messages.length > 3 ? `(and ${messages.length - 3} more)` : ""].filter(Boolean).join(" ");
 }

@@ -8,7 +8,8 @@ import type { Issue, RunSummary } from "../api";
 export type Level = "error" | "warning" | "success" | "info";
 
 export type Dialog =
-  | { type: "signIn" }
+  | { type: "signIn"; reason?: string; then?: () => void }
+  | { type: "stale"; current: number; changes: string[] | null }
   | { type: "open" }
   | { type: "name"; title: string; label: string; initial: string; onDone: (name: string) => void }
   | { type: "shortcuts" }
