@@ -161,7 +161,7 @@ def test_quick_add_by_keyboard_is_one_undo_step_and_stays_in_the_canvas_and_menu
     box = quick.bounding_box()
     assert box["x"] + box["width"] <= canvas["x"] + canvas["width"]
     assert box["y"] + box["height"] <= canvas["y"] + canvas["height"]
-    search = quick.get_by_role("combobox", name="Find a block")
+    search = quick.get_by_role("searchbox", name="Find a block")
     expect(quick.locator("[aria-selected=true]")).to_have_text("Image Convert Grayscale v1")
     search.press("ArrowDown")
     search.press("ArrowDown")

@@ -91,8 +91,6 @@ function QuickAdd({ dialog }: { dialog: Extract<Dialog, { type: "quickAdd" }> })
         placeholder="Find a block"
         type="search"
         aria-label="Find a block"
-        role="combobox"
-        aria-expanded="true"
         aria-controls="quick-add-options"
         aria-activedescendant={found.length ? optionId(current) : undefined}
         autoFocus
