@@ -186,7 +186,8 @@ def test_the_batch_panel_saves_first_takes_parameters_and_lists_failures_by_code
 
     editor.wait_text("job-status", "Finished with failures")
     editor.wait_text("job-counts", "2 succeeded, 1 failed, 0 pending of 3")
-    expect(page.get_by_role("list", name="Failures").get_by_role("listitem")).to_have_text(["invalid_image: broken-0.png"])
+    failures = page.get_by_role("list", name="Failures").get_by_role("listitem")
+    expect(failures).to_have_text(["invalid_image: broken-0.png"])
     progress = page.get_by_test_id("job-progress").bounding_box()
     panel = page.get_by_test_id("job").bounding_box()
     assert progress["width"] == pytest.approx(panel["width"], abs=1)

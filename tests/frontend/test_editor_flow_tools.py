@@ -74,7 +74,9 @@ def test_an_incompatible_wire_is_refused_while_dragging_and_does_not_snap(editor
     editor.shot("refused-wire-does-not-snap")
     page.mouse.up()
     editor.expect_edges(1)
-    editor.wait_message("Cannot connect: predictions gives classification_prediction, but confidence accepts float_zero_to_one.")
+    editor.wait_message(
+        "Cannot connect: predictions gives classification_prediction, but confidence accepts float_zero_to_one."
+    )
 
 
 def test_deleting_a_selection_with_its_wires_is_one_undo_step(editor):
@@ -124,11 +126,13 @@ def test_server_errors_are_shown_not_swallowed(editor):
     page = editor.page
     page.route(
         re.compile(r".*/api/v1/workflows/$"),
-        lambda route: route.fulfill(
-            status=403, content_type="application/json", body='{"code":"forbidden","message":"Not for you."}'
-        )
-        if route.request.method == "GET"
-        else route.continue_(),
+        lambda route: (
+            route.fulfill(
+                status=403, content_type="application/json", body='{"code":"forbidden","message":"Not for you."}'
+            )
+            if route.request.method == "GET"
+            else route.continue_()
+        ),
     )
     editor.goto()
     editor.button("Open").click()

@@ -15,6 +15,7 @@ export type Validation = Schemas["WorkflowValidation"];
 export type Job = Schemas["Job"];
 export type JobStatus = Schemas["JobStatusEnum"];
 export type Revision = Schemas["RevisionList"];
+export type DeletedWorkflow = Schemas["WorkflowDeleted"];
 export type Me = Schemas["Me"];
 type Page<T> = { count: number; results: T[] };
 
@@ -108,6 +109,10 @@ export const api = {
     request<WorkflowDetail>("POST", "/api/v1/workflows/", { name, specification, layout }),
   saveWorkflow: (id: number, baseRevision: number, name: string, specification: unknown, layout: Layout) =>
     request<WorkflowDetail>("PUT", `/api/v1/workflows/${id}/`, { base_revision: baseRevision, name, specification, layout }),
+  duplicateWorkflow: (id: number) => request<WorkflowDetail>("POST", `/api/v1/workflows/${id}/duplicate/`, {}),
+  deleteWorkflow: (id: number) => request<unknown>("DELETE", `/api/v1/workflows/${id}/`),
+  deletedWorkflows: () => request<Page<DeletedWorkflow>>("GET", "/api/v1/workflows/deleted/"),
+  restoreWorkflow: (id: number) => request<WorkflowDetail>("POST", `/api/v1/workflows/${id}/restore/`),
   revisions: (id: number) => request<Page<Revision>>("GET", `/api/v1/workflows/${id}/revisions/`),
   revision: (id: number, number: number) =>
     request<Omit<Schemas["RevisionDetail"], "layout"> & { layout?: Layout }>("GET", `/api/v1/workflows/${id}/revisions/${number}/`),

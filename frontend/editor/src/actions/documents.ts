@@ -5,6 +5,7 @@ import { api, ApiError, type Layout } from "../api";
 import { describeChanges } from "../diff";
 import { isDefinition } from "../clipboard";
 import type { Definition } from "../graph";
+import type { Template } from "../templates";
 import { keys, queryClient, reason } from "../server/client";
 import { useCatalog } from "../store/catalog";
 import { definitionOf, EMPTY_META, graphFor, isDirty, layoutOf, useDocument, type DocumentMeta } from "../store/document";
@@ -83,6 +84,14 @@ export async function importFile(file: File): Promise<void> {
   performance.mark("import-shown");
   setAddress(null);
   useUi.getState().say(`Imported ${file.name} as a new unsaved workflow.`, "success");
+}
+
+/** A template becomes a new unsaved document. */
+export async function startFrom(template: Template): Promise<void> {
+  if (!mayReplace()) return;
+  await show(structuredClone(template.definition), {}, { id: null, name: template.name, revision: null }, false);
+  setAddress(null);
+  useUi.getState().say(`Started from the template "${template.title}".`, "success");
 }
 
 export function exportJson(): void {

@@ -15,8 +15,10 @@ import {
 } from "@xyflow/react";
 import { useCallback, useEffect } from "react";
 
+import { startFrom } from "../actions/documents";
 import { addBlock, connect, refusal, selectOnly } from "../actions/editing";
 import { autoLayout } from "../layout";
+import { TEMPLATES } from "../templates";
 import { useCatalog } from "../store/catalog";
 import { isDirty, useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
@@ -47,6 +49,22 @@ function EmptyHint() {
     <div className="empty-hint" data-testid="empty-hint">
       <strong>An empty workflow.</strong> Add an image input with <em>+ Image input</em>, then drag a block from the palette
       (or double-click here to search for one) and wire the image into it.
+    </div>
+  );
+}
+
+/** A new (empty) document offers workflows to start from. */
+function Templates() {
+  const empty = useDocument((s) => s.nodes.length === 0);
+  if (!empty) return null;
+  return (
+    <div className="empty-templates" role="group" aria-label="Start from a template">
+      Or start from a template:
+      {TEMPLATES.map((t) => (
+        <button key={t.title} type="button" onClick={() => void startFrom(t)}>
+          {t.title}
+        </button>
+      ))}
     </div>
   );
 }
@@ -160,6 +178,7 @@ export function Canvas() {
         <MiniMap pannable zoomable />
       </ReactFlow>
       <EmptyHint />
+      <Templates />
     </div>
   );
 }

@@ -1,14 +1,13 @@
 // Dialogs: sign in, open a saved workflow, a name (Save as, rename), the keyboard shortcuts.
 
-import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 
 import { api, ApiError } from "../api";
-import { openWorkflow } from "../actions/documents";
 import { SHORTCUTS } from "../hooks/useShortcuts";
-import { keys, queryClient, reason } from "../server/client";
+import { queryClient } from "../server/client";
 import { useUi } from "../store/ui";
 import { closeDialog as close, Modal } from "./Modal";
+import { OpenDialog } from "./OpenDialog";
 import { StaleSave } from "./StaleSave";
 import { UpgradeDialog } from "./UpgradeDialog";
 
@@ -55,40 +54,6 @@ function SignIn({ reason: why, then }: { reason?: string; then?: () => void }) {
         )}
         <FormButtons submit="Sign in" />
       </form>
-    </Modal>
-  );
-}
-
-function OpenDialog() {
-  const workflows = useQuery({ queryKey: keys.workflows, queryFn: api.workflows });
-  const list = workflows.data?.results;
-  return (
-    <Modal title="Open a saved workflow">
-      {workflows.isPending && <p>Loading…</p>}
-      {workflows.isError && (
-        <p className="status-error" role="alert">
-          Could not list the workflows: {reason(workflows.error)}
-        </p>
-      )}
-      {list?.length === 0 && <p>No saved workflows yet.</p>}
-      <ul className="open-list">
-        {list?.map((w) => (
-          <li key={w.id}>
-            <button
-              onClick={() => {
-                close();
-                void openWorkflow(w.id, { ask: false });
-              }}
-            >
-              {w.name}
-            </button>{" "}
-            <small>
-              r{w.revision} · {w.owner}
-            </small>
-          </li>
-        ))}
-      </ul>
-      <button onClick={close}>Cancel</button>
     </Modal>
   );
 }

@@ -456,6 +456,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflow_id}/duplicate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A copy of a workflow the caller may see, as a new workflow of the caller's. */
+        post: operations["v1_workflows_duplicate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflow_id}/jobs/": {
         parameters: {
             query?: never;
@@ -466,6 +483,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["v1_workflows_jobs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/restore/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["v1_workflows_restore_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -548,6 +581,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["v1_workflows_upgrade_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/deleted/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's deleted workflows that can still be restored. */
+        get: operations["v1_workflows_deleted_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -901,6 +951,10 @@ export interface components {
             results: components["schemas"]["Run"][];
             count: number;
         };
+        PaginatedWorkflowDeletedList: {
+            results: components["schemas"]["WorkflowDeleted"][];
+            count: number;
+        };
         PaginatedWorkflowList: {
             results: components["schemas"]["WorkflowList"][];
             count: number;
@@ -1087,6 +1141,31 @@ export interface components {
                 [key: string]: components["schemas"]["PositionRequest"];
             };
         };
+        /** @description A deleted workflow of the caller's, restorable until `restorable_until`. */
+        WorkflowDeleted: {
+            readonly id: number;
+            name: string;
+            description?: string;
+            public?: boolean;
+            owner: string;
+            /**
+             * Format: int64
+             * @description The number of the current revision.
+             */
+            revision?: number;
+            readonly valid: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * Format: date-time
+             * @description When it was deleted (restorable for a while).
+             */
+            deleted_at?: string | null;
+            /** Format: date-time */
+            readonly restorable_until: string;
+        };
         WorkflowDetail: {
             readonly id: number;
             name: string;
@@ -1110,6 +1189,9 @@ export interface components {
                     [key: string]: number;
                 };
             };
+        };
+        WorkflowDuplicateRequest: {
+            name?: string;
         };
         WorkflowIssue: {
             code: string;
@@ -3401,6 +3483,85 @@ export interface operations {
             };
         };
     };
+    v1_workflows_duplicate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WorkflowDuplicateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDetail"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     v1_workflows_jobs_create: {
         parameters: {
             query?: never;
@@ -3490,6 +3651,81 @@ export interface operations {
             };
             /** @description A server the request needs (a model server, the job queue) is unavailable. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_workflows_restore_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDetail"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3948,6 +4184,52 @@ export interface operations {
             };
             /** @description The body's media type is not one this operation takes. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_workflows_deleted_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWorkflowDeletedList"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

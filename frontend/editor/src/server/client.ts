@@ -24,6 +24,7 @@ export const queryClient = new QueryClient({
 export const keys = {
   me: ["me"] as const,
   workflows: ["workflows"] as const,
+  deletedWorkflows: ["workflows", "deleted"] as const,
   revisions: (workflow: number) => ["workflows", workflow, "revisions"] as const,
   runs: (workflow: number) => ["workflows", workflow, "runs"] as const,
   jobs: ["jobs"] as const,
