@@ -189,7 +189,7 @@ export function Popups() {
       window.removeEventListener("keydown", escape);
     };
   }, [dialog]);
-  if (dialog?.type === "quickAdd") return <QuickAdd key={JSON.stringify(dialog.at)} dialog={dialog} />;
+  if (dialog?.type === "quickAdd") return <QuickAdd key={`${dialog.at.x},${dialog.at.y}`} dialog={dialog} />;
   if (dialog?.type === "menu") return <Menu dialog={dialog} />;
   return null;
 }
