@@ -103,3 +103,12 @@ def test_only_the_owner_restores_and_only_within_thirty_days(alice):
     assert not Workflow.all_objects.filter(pk=gone["id"]).exists()
     assert not WorkflowRevision.objects.filter(workflow_id=gone["id"]).exists()
     assert Workflow.objects.filter(pk=live["id"]).exists()
+
+
+def test_duplicate_takes_a_json_object_or_nothing(alice):
+    client = _client(alice)
+    source = _create(client)
+    assert client.post(f"/api/v1/workflows/{source['id']}/duplicate/").status_code == 201
+    answer = client.post(f"/api/v1/workflows/{source['id']}/duplicate/", "null", content_type="application/json")
+    assert (answer.status_code, answer.json()["code"]) == (400, "parse_error")
+    assert Workflow.objects.count() == 2

@@ -176,7 +176,7 @@ class WorkflowDuplicateApi(APIView):
 
     @extend_schema(request=WorkflowDuplicateSerializer, responses={201: WorkflowDetailSerializer})
     def post(self, request: Request, workflow_id: int) -> Response:
-        serializer = WorkflowDuplicateSerializer(data=require_object(request.data or {}))
+        serializer = WorkflowDuplicateSerializer(data=require_object(request.data))
         serializer.is_valid(raise_exception=True)
         source = workflow_get(user=request.user, workflow_id=workflow_id)
         copy = workflow_duplicate(workflow=source, user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
