@@ -77,7 +77,7 @@ checks: dev-deps
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --fail-on-warn --file /dev/null
-	@if [ -d $(EDITOR_DIR)/node_modules ]; then $(PY) -m scripts.editor_api_types --check && cd $(EDITOR_DIR) && npm run --silent typecheck && npm run --silent lint; \
+	@if [ -d $(EDITOR_DIR)/node_modules ]; then $(PY) -m scripts.editor_api_types --check && cd $(EDITOR_DIR) && npm run --silent typecheck && npm run --silent lint && npm run --silent format:check; \
 	else echo "editor checks need its node_modules: run make editor first" && exit 1; fi
 
 # Debian's Chromium drives the browser tests; browser downloads do not work on these machines.

@@ -27,7 +27,10 @@ import { useUi } from "./store/ui";
 function useStartup(): void {
   useEffect(() => {
     warmUpLayout();
-    useCatalog.getState().load().catch((e: unknown) => useUi.getState().say(`Could not load the blocks: ${String(e)}`, "error"));
+    useCatalog
+      .getState()
+      .load()
+      .catch((e: unknown) => useUi.getState().say(`Could not load the blocks: ${String(e)}`, "error"));
     queryClient.fetchQuery({ queryKey: keys.me, queryFn: api.me }).then(
       (r) => useUi.getState().setUser(r.authenticated ? r.username : null),
       (e: unknown) => useUi.getState().say(`Could not ask who is signed in: ${reason(e)}`, "error"),

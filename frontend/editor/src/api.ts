@@ -54,10 +54,18 @@ export type RunSummary = Omit<Schemas["Run"], "outputs" | "timings" | "error"> &
 
 export type UpgradePlan = Omit<Schemas["UpgradePlan"], "validation"> & { validation: Validation };
 
-export type JobSummary = Omit<Schemas["JobSummary"], "classes" | "errors"> & { classes: Record<string, number>; errors: Record<string, number> };
+export type JobSummary = Omit<Schemas["JobSummary"], "classes" | "errors"> & {
+  classes: Record<string, number>;
+  errors: Record<string, number>;
+};
 
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string, public body: Record<string, unknown>) {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public body: Record<string, unknown>,
+  ) {
     super(message);
   }
 }
@@ -117,7 +125,10 @@ export const api = {
   revision: (id: number, number: number) =>
     request<Omit<Schemas["RevisionDetail"], "layout"> & { layout?: Layout }>("GET", `/api/v1/workflows/${id}/revisions/${number}/`),
   restore: (id: number, number: number) =>
-    request<Omit<Schemas["RevisionDetail"], "layout"> & { layout?: Layout }>("POST", `/api/v1/workflows/${id}/revisions/${number}/restore/`),
+    request<Omit<Schemas["RevisionDetail"], "layout"> & { layout?: Layout }>(
+      "POST",
+      `/api/v1/workflows/${id}/revisions/${number}/restore/`,
+    ),
   upgradePreview: (specification: unknown, steps: Record<string, string>) =>
     request<UpgradePlan>("POST", "/api/v1/workflows/upgrade/", { specification, steps }),
   startJob: (workflowId: number, zip: File, parameters: Record<string, unknown> = {}) => {

@@ -18,7 +18,10 @@ describe("the changes between two definitions", () => {
     const theirs: Definition = {
       ...base,
       inputs: [...base.inputs, { type: "WorkflowParameter", name: "threshold" }],
-      steps: [{ ...base.steps[0], model_id: "b/2" }, { type: "roboflow_core/continue_if@v1", name: "gate" }],
+      steps: [
+        { ...base.steps[0], model_id: "b/2" },
+        { type: "roboflow_core/continue_if@v1", name: "gate" },
+      ],
       outputs: [],
     };
     expect(describeChanges(base, theirs)).toEqual([

@@ -49,7 +49,14 @@ export function cycles(graph: Map<string, string[]>): string[][] {
 
 describe("the editor's modules", () => {
   it("finds a loop when there is one", () => {
-    expect(cycles(new Map([["a", ["b"]], ["b", ["a"]]]))).toEqual([["a", "b", "a"]]);
+    expect(
+      cycles(
+        new Map([
+          ["a", ["b"]],
+          ["b", ["a"]],
+        ]),
+      ),
+    ).toEqual([["a", "b", "a"]]);
   });
 
   it("import one another without loops", () => {

@@ -33,7 +33,15 @@ export const TEMPLATES: Template[] = [
       version: "1.0",
       inputs: [IMAGE],
       steps: [
-        { type: "roboflow_core/absolute_static_crop@v1", name: "crop", images: "$inputs.image", x_center: 40, y_center: 40, width: 64, height: 64 },
+        {
+          type: "roboflow_core/absolute_static_crop@v1",
+          name: "crop",
+          images: "$inputs.image",
+          x_center: 40,
+          y_center: 40,
+          width: 64,
+          height: 64,
+        },
         { type: CLASSIFIER, name: "classifier", images: "$steps.crop.crops", model_id: MODEL },
       ],
       outputs: [{ type: "JsonField", name: "predictions", selector: "$steps.classifier.predictions" }],

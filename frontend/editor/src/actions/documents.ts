@@ -49,7 +49,9 @@ export async function openWorkflow(id: number, options: { ask: boolean } = { ask
     // Someone else's private workflow and a missing one are both a 404: signed out, it may be either.
     if (e instanceof ApiError && e.status === 404 && !(await signedIn())) {
       useUi.getState().say(`Workflow ${id} is private or does not exist: sign in to open it.`, "warning");
-      useUi.getState().show({ type: "signIn", reason: `Sign in to open workflow ${id}.`, then: () => void openWorkflow(id, { ask: false }) });
+      useUi
+        .getState()
+        .show({ type: "signIn", reason: `Sign in to open workflow ${id}.`, then: () => void openWorkflow(id, { ask: false }) });
       return;
     }
     useUi.getState().say(`Could not open workflow ${id}: ${reason(e)}`, "error");

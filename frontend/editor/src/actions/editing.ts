@@ -29,12 +29,17 @@ function addNode(type: FlowNode["type"], prefix: string, data: NodeData, at: { x
     ariaLabel: data.name,
     data,
   };
-  useDocument.getState().setGraph((g) => ({ nodes: [...g.nodes.map((n) => ({ ...n, selected: false })), { ...node, selected: true }], edges: g.edges }));
+  useDocument
+    .getState()
+    .setGraph((g) => ({ nodes: [...g.nodes.map((n) => ({ ...n, selected: false })), { ...node, selected: true }], edges: g.edges }));
   return node;
 }
 
 function namesOf(kind: NodeData["kind"]): string[] {
-  return useDocument.getState().nodes.filter((n) => n.data.kind === kind).map((n) => n.data.name);
+  return useDocument
+    .getState()
+    .nodes.filter((n) => n.data.kind === kind)
+    .map((n) => n.data.name);
 }
 
 export async function addBlock(summary: BlockSummary, at: { x: number; y: number }): Promise<FlowNode | null> {
@@ -121,7 +126,10 @@ export async function deleteElements(flow: Flow, which: { nodes?: string[]; edge
 
 export function deleteSelection(flow: Flow): Promise<void> {
   const { nodes, edges } = useDocument.getState();
-  return deleteElements(flow, { nodes: nodes.filter((n) => n.selected).map((n) => n.id), edges: edges.filter((e) => e.selected).map((e) => e.id) });
+  return deleteElements(flow, {
+    nodes: nodes.filter((n) => n.selected).map((n) => n.id),
+    edges: edges.filter((e) => e.selected).map((e) => e.id),
+  });
 }
 
 export function deleteEdge(id: string): void {

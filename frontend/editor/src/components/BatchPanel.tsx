@@ -67,8 +67,8 @@ function Progress({ job }: { job: Job }) {
       </div>
       <progress data-testid="job-progress" style={{ width: "100%" }} max={job.total || 1} value={job.done + job.cancelled} />
       <div data-testid="job-counts">
-        {counts.succeeded} succeeded, {counts.failed} failed, {counts.pending} pending{counts.cancelled ? `, ${counts.cancelled} cancelled` : ""} of{" "}
-        {job.total}
+        {counts.succeeded} succeeded, {counts.failed} failed, {counts.pending} pending
+        {counts.cancelled ? `, ${counts.cancelled} cancelled` : ""} of {job.total}
       </div>
       {/* No line before the first answer: a rate of 0 gives no ETA. */}
       {!finished && job.rate !== null && job.rate > 0 && (
@@ -97,7 +97,9 @@ function Progress({ job }: { job: Job }) {
 
 /** The workflow's parameters, each a field prefilled with its default (JSON or plain text). */
 function useParameters() {
-  const parameters = useDocument((s) => s.nodes).flatMap((n) => (n.data.kind === "input" && n.data.inputType === "WorkflowParameter" ? [n.data] : []));
+  const parameters = useDocument((s) => s.nodes).flatMap((n) =>
+    n.data.kind === "input" && n.data.inputType === "WorkflowParameter" ? [n.data] : [],
+  );
   const [values, setValues] = useState<Record<string, string>>({});
   const text = (name: string, fallback: unknown) => values[name] ?? (fallback === undefined ? "" : JSON.stringify(fallback));
   const collect = () => {
@@ -111,7 +113,11 @@ function useParameters() {
   const fields = parameters.map((p) => (
     <div className="field" key={p.name}>
       <label htmlFor={`batch-param-${p.name}`}>{p.name}</label>
-      <input id={`batch-param-${p.name}`} value={text(p.name, p.defaultValue)} onChange={(e) => setValues((all) => ({ ...all, [p.name]: e.target.value }))} />
+      <input
+        id={`batch-param-${p.name}`}
+        value={text(p.name, p.defaultValue)}
+        onChange={(e) => setValues((all) => ({ ...all, [p.name]: e.target.value }))}
+      />
     </div>
   ));
   return { fields, collect };

@@ -47,8 +47,8 @@ function EmptyHint() {
   if (!empty) return null;
   return (
     <div className="empty-hint" data-testid="empty-hint">
-      <strong>An empty workflow.</strong> Add an image input with <em>+ Image input</em>, then drag a block from the palette
-      (or double-click here to search for one) and wire the image into it.
+      <strong>An empty workflow.</strong> Add an image input with <em>+ Image input</em>, then drag a block from the palette (or
+      double-click here to search for one) and wire the image into it.
     </div>
   );
 }
@@ -92,7 +92,8 @@ export function Canvas() {
   }, [needsLayout, initialized, flow]);
 
   useEffect(() => {
-    if (generation > 0 && !useDocument.getState().needsLayout) window.requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1 }));
+    if (generation > 0 && !useDocument.getState().needsLayout)
+      window.requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1 }));
   }, [generation, flow]);
 
   const onConnectEnd = useCallback(
@@ -148,7 +149,12 @@ export function Canvas() {
           e.preventDefault();
           // Right-click on a node of the selection acts on the selection; on any other node, on it alone.
           if (!node.selected) selectOnly(node.id);
-          const nodes = node.selected ? useDocument.getState().nodes.filter((n) => n.selected).map((n) => n.id) : [node.id];
+          const nodes = node.selected
+            ? useDocument
+                .getState()
+                .nodes.filter((n) => n.selected)
+                .map((n) => n.id)
+            : [node.id];
           show({ type: "menu", screen: { x: e.clientX, y: e.clientY }, target: { node: node.id, nodes } });
         }}
         onEdgeContextMenu={(e, edge) => {
@@ -158,11 +164,20 @@ export function Canvas() {
         onPaneClick={(e) => {
           // The second click of a double-click on empty canvas: search for a block to add there.
           if (e.detail !== 2) return;
-          show({ type: "quickAdd", at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), screen: { x: e.clientX, y: e.clientY }, from: null });
+          show({
+            type: "quickAdd",
+            at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }),
+            screen: { x: e.clientX, y: e.clientY },
+            from: null,
+          });
         }}
         onPaneContextMenu={(e) => {
           e.preventDefault();
-          show({ type: "menu", screen: { x: e.clientX, y: e.clientY }, target: { pane: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) } });
+          show({
+            type: "menu",
+            screen: { x: e.clientX, y: e.clientY },
+            target: { pane: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) },
+          });
         }}
         deleteKeyCode={null}
         selectionKeyCode="Shift"

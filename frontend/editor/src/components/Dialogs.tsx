@@ -46,7 +46,13 @@ function SignIn({ reason: why, then }: { reason?: string; then?: () => void }) {
         <label htmlFor="sign-in-username">Username</label>
         <input id="sign-in-username" autoFocus autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
         <label htmlFor="sign-in-password">Password</label>
-        <input id="sign-in-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          id="sign-in-password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         {error && (
           <p className="status-error" role="alert">
             {error}

@@ -12,7 +12,8 @@ export function HistoryPanel() {
   const revision = useDocument((s) => s.meta.revision);
   // Keyed by the open revision too: a save or a restore lists the new one.
   const revisions =
-    useQuery({ queryKey: [...keys.revisions(id ?? 0), revision], queryFn: () => api.revisions(id ?? 0), enabled: id !== null }).data?.results ?? [];
+    useQuery({ queryKey: [...keys.revisions(id ?? 0), revision], queryFn: () => api.revisions(id ?? 0), enabled: id !== null }).data
+      ?.results ?? [];
   if (id === null || revisions.length === 0) return null;
   return (
     <section data-testid="revisions" aria-label="Revisions">

@@ -51,7 +51,9 @@ function Row({ workflow, mine }: { workflow: WorkflowSummary; mine: boolean }) {
             type="button"
             aria-label="Delete"
             title={`Delete ${workflow.name}`}
-            onClick={() => void change(() => api.deleteWorkflow(workflow.id), `Deleted "${workflow.name}": it can be restored for 30 days.`)}
+            onClick={() =>
+              void change(() => api.deleteWorkflow(workflow.id), `Deleted "${workflow.name}": it can be restored for 30 days.`)
+            }
           >
             Delete
           </button>
@@ -89,7 +91,14 @@ export function OpenDialog() {
   const list = workflows.data?.results.filter((w) => w.name.toLowerCase().includes(search));
   return (
     <Modal title="Open a saved workflow">
-      <input type="search" aria-label="Search workflows" placeholder="Search workflows" value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
+      <input
+        type="search"
+        aria-label="Search workflows"
+        placeholder="Search workflows"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        autoFocus
+      />
       {workflows.isPending && <p>Loading…</p>}
       {workflows.isError && (
         <p className="status-error" role="alert">

@@ -45,7 +45,14 @@ async function takers(from: { node: string; handle: string }): Promise<Set<strin
   }
   const kinds = producedKinds(node, from.handle);
   if (kinds.includes("*")) return null;
-  const users = await Promise.all(kinds.map((k) => api.kind(k).then((d) => d.used_by.inputs.map((i) => i.type_identifier), () => [])));
+  const users = await Promise.all(
+    kinds.map((k) =>
+      api.kind(k).then(
+        (d) => d.used_by.inputs.map((i) => i.type_identifier),
+        () => [],
+      ),
+    ),
+  );
   return new Set(users.flat());
 }
 
@@ -58,7 +65,12 @@ function QuickAdd({ dialog }: { dialog: Extract<Dialog, { type: "quickAdd" }> })
     if (dialog.from) void takers(dialog.from).then(setAllowed);
   }, [dialog.from]);
   const found = useMemo(
-    () => (allowed === undefined ? [] : search(blocks, query).filter((b) => allowed === null || allowed.has(b.type_identifier)).slice(0, 50)),
+    () =>
+      allowed === undefined
+        ? []
+        : search(blocks, query)
+            .filter((b) => allowed === null || allowed.has(b.type_identifier))
+            .slice(0, 50),
     [blocks, query, allowed],
   );
   const choose = async (block: BlockSummary) => {
@@ -80,7 +92,9 @@ function QuickAdd({ dialog }: { dialog: Extract<Dialog, { type: "quickAdd" }> })
     const detail = useCatalog.getState().details[block.type_identifier];
     const produced = producedKinds(source, dialog.from.handle);
     const fromStep = source?.data.kind === "block";
-    const property = detail?.properties.find((p) => p.takes_reference && fits(useCatalog.getState().kinds, produced, acceptedFrom(p, fromStep)));
+    const property = detail?.properties.find(
+      (p) => p.takes_reference && fits(useCatalog.getState().kinds, produced, acceptedFrom(p, fromStep)),
+    );
     if (property) connect({ source: dialog.from.node, sourceHandle: dialog.from.handle, target: node.id, targetHandle: property.name });
   };
   const current = Math.min(active, Math.max(0, found.length - 1));
@@ -155,7 +169,13 @@ function Menu({ dialog }: { dialog: Extract<Dialog, { type: "menu" }> }) {
             const node = useDocument.getState().nodes.find((n) => n.id === target.node);
             if (!node) return;
             selectOnly(node.id);
-            useUi.getState().show({ type: "name", title: "Rename", label: "Name", initial: node.data.name, onDone: (name) => useDocument.getState().renameNode(node.id, name) });
+            useUi.getState().show({
+              type: "name",
+              title: "Rename",
+              label: "Name",
+              initial: node.data.name,
+              onDone: (name) => useDocument.getState().renameNode(node.id, name),
+            });
           })}
           {item("Duplicate", () => void duplicateSelection())}
           {item("Copy", () => void copySelection())}

@@ -12,9 +12,7 @@ export function StaleSave({ current, changes }: { current: number; changes: stri
   const failed = (e: unknown) => useUi.getState().say(`Not saved: ${reason(e)}`, "error");
   return (
     <Modal title="Someone saved a newer revision">
-      <p>
-        Revision {current} was saved after the one you started from. Yours is not saved yet.
-      </p>
+      <p>Revision {current} was saved after the one you started from. Yours is not saved yet.</p>
       {changes === null && <p>What it changed could not be read.</p>}
       {changes?.length === 0 && <p>It changed nothing in the definition (only the layout or the name).</p>}
       {changes && changes.length > 0 && (

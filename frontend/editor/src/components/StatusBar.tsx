@@ -44,7 +44,13 @@ export function StatusBar() {
       </span>
       {warnings.length > 0 && (
         <span className="warnings">
-          <button type="button" className="link status-warning" data-testid="warning-count" aria-expanded={open} onClick={() => setOpen(!open)}>
+          <button
+            type="button"
+            className="link status-warning"
+            data-testid="warning-count"
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
             {warnings.length} warning{warnings.length === 1 ? "" : "s"}
           </button>
           {open && <WarningList warnings={warnings} />}

@@ -86,9 +86,15 @@ export function Toolbar() {
         <button onClick={() => void runAutoLayout({ track: true })}>Auto layout</button>
       </div>
       <div className="group">
-        <button data-testid="add-image-input" onClick={() => addInput("WorkflowImage")}>+ Image input</button>
-        <button data-testid="add-parameter" onClick={() => addInput("WorkflowParameter")}>+ Parameter</button>
-        <button data-testid="add-output" onClick={() => addOutput()}>+ Output</button>
+        <button data-testid="add-image-input" onClick={() => addInput("WorkflowImage")}>
+          + Image input
+        </button>
+        <button data-testid="add-parameter" onClick={() => addInput("WorkflowParameter")}>
+          + Parameter
+        </button>
+        <button data-testid="add-output" onClick={() => addOutput()}>
+          + Output
+        </button>
       </div>
       <div className="group end">
         <button onClick={() => show({ type: "shortcuts" })} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">

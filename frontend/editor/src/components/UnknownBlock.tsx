@@ -82,8 +82,10 @@ export function UnknownStepSettings({ node }: { node: FlowNode }) {
     <div>
       <h3>{typeIdentifier}</h3>
       <p className="status-error" data-testid="unknown-block-reason">
-        {unavailable?.unknown ? `This server does not know the block type ${typeIdentifier}.` : `The block could not be loaded: ${unavailable?.reason}`} The
-        step is kept as it is; edit it as JSON.
+        {unavailable?.unknown
+          ? `This server does not know the block type ${typeIdentifier}.`
+          : `The block could not be loaded: ${unavailable?.reason}`}{" "}
+        The step is kept as it is; edit it as JSON.
       </p>
       <NameField node={node} />
       <div className="field">

@@ -22,13 +22,15 @@ export function UpgradeDialog({ step, to }: { step: string; to: string }) {
   const moved = plan?.steps.find((s) => s.step === step);
   return (
     <Modal title={`Upgrade ${step}`}>
-      {error && <p className="error" data-testid="upgrade-error">{error}</p>}
+      {error && (
+        <p className="error" data-testid="upgrade-error">
+          {error}
+        </p>
+      )}
       {!plan && !error && <p>Preparing the preview…</p>}
       {plan && (
         <>
-          <p data-testid="upgrade-summary">
-            {moved ? `${moved.from} → ${moved.to}` : `${step} has nothing to upgrade.`}
-          </p>
+          <p data-testid="upgrade-summary">{moved ? `${moved.from} → ${moved.to}` : `${step} has nothing to upgrade.`}</p>
           <ul data-testid="upgrade-changes">
             {moved?.changes.map((c, i) => (
               <li key={i}>
@@ -41,7 +43,9 @@ export function UpgradeDialog({ step, to }: { step: string; to: string }) {
             <pre data-testid="upgrade-patch">{JSON.stringify(plan.patch, null, 2)}</pre>
           </details>
           <p data-testid="upgrade-validation">
-            {plan.validation.valid ? "The upgraded workflow is valid." : `The upgraded workflow has ${plan.validation.errors.length} errors.`}
+            {plan.validation.valid
+              ? "The upgraded workflow is valid."
+              : `The upgraded workflow has ${plan.validation.errors.length} errors.`}
           </p>
         </>
       )}

@@ -14,7 +14,9 @@ export interface WireKinds {
 
 export function useWireKinds(): WireKinds | null {
   // A string, so a node re-renders when a wire starts or ends, not on every move of the pointer.
-  const from = useConnection((c) => (c.inProgress && c.fromHandle.type === "source" ? `${c.fromHandle.nodeId}\n${c.fromHandle.id ?? ""}` : ""));
+  const from = useConnection((c) =>
+    c.inProgress && c.fromHandle.type === "source" ? `${c.fromHandle.nodeId}\n${c.fromHandle.id ?? ""}` : "",
+  );
   return useMemo(() => {
     if (!from) return null;
     const [nodeId, handle] = from.split("\n");

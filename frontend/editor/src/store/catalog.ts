@@ -34,7 +34,10 @@ export const useCatalog = create<CatalogState>()((set, get) => ({
   load: async () => {
     const [blocks, kinds] = await Promise.all([api.blocks(), api.kinds()]);
     set({ blocks: blocks.results, kinds: kindTable(kinds.results), loaded: true });
-    api.models().then((m) => set({ models: m.results.map((r) => r.model_id) }), () => undefined);
+    api.models().then(
+      (m) => set({ models: m.results.map((r) => r.model_id) }),
+      () => undefined,
+    );
   },
   // The query client shares one request among concurrent callers and retries failures of the
   // network or the server; a type the server does not know (404) is final. A later call tries again.

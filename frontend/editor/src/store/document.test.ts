@@ -8,7 +8,13 @@ const definition: Definition = {
   inputs: [{ type: "WorkflowImage", name: "image" }],
   steps: [
     { type: "roboflow_core/roboflow_classification_model@v2", name: "classifier", images: "$inputs.image", model_id: "demo-shapes/1" },
-    { type: "roboflow_core/property_definition@v1", name: "top", data: "$steps.classifier.predictions", operations: [], extra: ["$steps.classifier.predictions"] },
+    {
+      type: "roboflow_core/property_definition@v1",
+      name: "top",
+      data: "$steps.classifier.predictions",
+      operations: [],
+      extra: ["$steps.classifier.predictions"],
+    },
   ],
   outputs: [{ type: "JsonField", name: "label", selector: "$steps.top.output" }],
 };
@@ -17,7 +23,13 @@ const history = () => useDocument.temporal.getState();
 
 function open(layout = {}) {
   const graph = graphFor(definition, layout);
-  useDocument.getState().replace({ nodes: graph.nodes, edges: graph.edges }, { id: 4, name: "Shapes", revision: 2 }, { saved: true, needsLayout: !graph.complete });
+  useDocument
+    .getState()
+    .replace(
+      { nodes: graph.nodes, edges: graph.edges },
+      { id: 4, name: "Shapes", revision: 2 },
+      { saved: true, needsLayout: !graph.complete },
+    );
 }
 
 describe("the document store", () => {

@@ -85,7 +85,13 @@ function sameGraph(a: Tracked, b: Tracked): boolean {
     nodesSame &&
     a.edges.every((e, i) => {
       const f = b.edges[i];
-      return e.id === f.id && e.source === f.source && e.target === f.target && e.sourceHandle === f.sourceHandle && e.targetHandle === f.targetHandle;
+      return (
+        e.id === f.id &&
+        e.source === f.source &&
+        e.target === f.target &&
+        e.sourceHandle === f.sourceHandle &&
+        e.targetHandle === f.targetHandle
+      );
     })
   );
 }
@@ -124,7 +130,15 @@ export const useDocument = create<DocumentState>()(
       replace: (graph, meta, { saved, needsLayout }) => {
         const signature = signatureOf({ ...graph, meta });
         const signedFrom = { nodes: graph.nodes, edges: graph.edges, name: meta.name };
-        set({ ...graph, meta, signature, signedFrom, savedSignature: saved ? signature : "", generation: get().generation + 1, needsLayout });
+        set({
+          ...graph,
+          meta,
+          signature,
+          signedFrom,
+          savedSignature: saved ? signature : "",
+          generation: get().generation + 1,
+          needsLayout,
+        });
         useDocument.temporal.getState().clear();
       },
       markSaved: (meta) => set((s) => ({ meta, savedSignature: signatureOf({ ...s, meta }) })),
@@ -173,8 +187,7 @@ export const useDocument = create<DocumentState>()(
         }));
         return name;
       },
-      setPositions: (positions) =>
-        set((s) => ({ nodes: s.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)) })),
+      setPositions: (positions) => set((s) => ({ nodes: s.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)) })),
       layoutDone: () => set({ needsLayout: false }),
       beginGesture: () => {
         set({ gestureStart: strip(get()) });

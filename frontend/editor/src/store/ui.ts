@@ -15,7 +15,11 @@ export type Dialog =
   | { type: "shortcuts" }
   | { type: "upgrade"; step: string; to: string }
   | { type: "quickAdd"; at: { x: number; y: number }; screen: { x: number; y: number }; from: { node: string; handle: string } | null }
-  | { type: "menu"; screen: { x: number; y: number }; target: { node: string; nodes: string[] } | { edge: string } | { pane: { x: number; y: number } } }
+  | {
+      type: "menu";
+      screen: { x: number; y: number };
+      target: { node: string; nodes: string[] } | { edge: string } | { pane: { x: number; y: number } };
+    }
   | null;
 
 interface UiState {
