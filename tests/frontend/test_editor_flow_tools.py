@@ -100,7 +100,7 @@ def test_deleting_a_selection_with_its_wires_is_one_undo_step(editor):
 
 def test_a_failed_block_detail_load_is_retried(editor):
     page = editor.page
-    failures = []
+    failures: list[str] = []
 
     def flaky(route):
         if not failures:

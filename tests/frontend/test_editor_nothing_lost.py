@@ -4,6 +4,7 @@ workflows while signed out, stale saves, readable workflow warnings."""
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -33,7 +34,7 @@ class Answer:
             dialog.dismiss()
 
 
-def _save_on_server(workflow_id: int, definition: dict) -> None:
+def _save_on_server(workflow_id: int, definition: dict[str, Any]) -> None:
     from registry.services.workflows import workflow_save
 
     workflow = Workflow.objects.get(pk=workflow_id)

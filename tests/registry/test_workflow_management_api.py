@@ -75,8 +75,9 @@ def test_a_deleted_workflow_is_listed_for_its_owner_and_restored(alice):
     assert deleted["count"] == 1
     (entry,) = deleted["results"]
     assert (entry["id"], entry["name"]) == (gone["id"], "Gone")
-    workflow = Workflow.all_objects.get(pk=gone["id"])
-    assert entry["restorable_until"] == (workflow.deleted_at + RESTORE_PERIOD).isoformat().replace("+00:00", "Z")
+    deleted_at = Workflow.all_objects.get(pk=gone["id"]).deleted_at
+    assert deleted_at is not None
+    assert entry["restorable_until"] == (deleted_at + RESTORE_PERIOD).isoformat().replace("+00:00", "Z")
     assert _client(make_user("bob")).get("/api/v1/workflows/deleted/").json()["count"] == 0
 
     restored = client.post(f"/api/v1/workflows/{gone['id']}/restore/")
