@@ -6,7 +6,7 @@ PY := $(BIN)/python
 EDITOR_DIR := frontend/editor
 EDITOR_BUILD := frontend/static/frontend/editor/index.html
 
-.PHONY: run test test-fast setup venv dev dev-deps editor migrate checks pytest vitest browser serve secret-key worker roboflow-env conformance
+.PHONY: run test test-fast setup venv dev dev-deps editor api-types migrate checks pytest vitest browser serve secret-key worker roboflow-env conformance
 
 # Set up, then serve with the production server. The admin account's lines are the last before the server starts.
 run: setup
@@ -55,10 +55,17 @@ $(VENV)/.dev-stamp: $(VENV)/.stamp requirements-dev.txt requirements-conformance
 
 dev-deps: $(VENV)/.dev-stamp
 
-editor: venv
+# The editor's API types (src/generated/api.ts) are generated from the OpenAPI schema by `make api-types`
+# and committed; `make checks` fails when they are out of date.
+editor: venv secret-key
 	@if [ -f $(EDITOR_DIR)/package.json ]; then \
-		cd $(EDITOR_DIR) && ( [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund ) && npm run --silent build; \
+		cd $(EDITOR_DIR) && ( [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund ) && \
+		npm run --silent build; \
 	fi
+
+# Regenerate frontend/editor/src/generated/api.ts after a change of the API (commit the result).
+api-types: venv secret-key
+	$(PY) -m scripts.editor_api_types
 
 migrate: venv secret-key
 	$(PY) manage.py migrate --noinput -v 0
@@ -70,7 +77,7 @@ checks: dev-deps
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --fail-on-warn --file /dev/null
-	@if [ -d $(EDITOR_DIR)/node_modules ]; then cd $(EDITOR_DIR) && npm run --silent typecheck && npm run --silent lint; \
+	@if [ -d $(EDITOR_DIR)/node_modules ]; then $(PY) -m scripts.editor_api_types --check && cd $(EDITOR_DIR) && npm run --silent typecheck && npm run --silent lint && npm run --silent format:check; \
 	else echo "editor checks need its node_modules: run make editor first" && exit 1; fi
 
 # Debian's Chromium drives the browser tests; browser downloads do not work on these machines.

@@ -10,6 +10,13 @@ from django.conf import settings
 from django.db import models
 
 
+class LiveWorkflowManager(models.Manager["Workflow"]):
+    """Workflows not deleted: a deleted one is kept for a while to be restored, and seen nowhere else."""
+
+    def get_queryset(self) -> models.QuerySet[Workflow]:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Workflow(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workflows")
     name = models.CharField(max_length=200)
@@ -18,9 +25,15 @@ class Workflow(models.Model):
     revision = models.PositiveIntegerField(default=0, help_text="The number of the current revision.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, help_text="When it was deleted (restorable for a while).")
+
+    all_objects = models.Manager()
+    objects = LiveWorkflowManager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
 
     def __str__(self) -> str:
         return self.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -55,6 +56,18 @@ def workflow_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Workflo
     if user.is_authenticated:
         visible |= Q(owner_id=user.pk)
     return Workflow.objects.filter(visible).select_related("owner").prefetch_related("revisions")
+
+
+def workflow_list_deleted(*, user: AbstractBaseUser | AnonymousUser, since: datetime) -> QuerySet[Workflow]:
+    """The caller's own workflows deleted since `since` (still restorable), latest first."""
+    if not user.is_authenticated:
+        return Workflow.all_objects.none()
+    return (
+        Workflow.all_objects.filter(owner_id=user.pk, deleted_at__gte=since)
+        .select_related("owner")
+        .prefetch_related("revisions")
+        .order_by("-deleted_at")
+    )
 
 
 def workflow_get(*, user: AbstractBaseUser | AnonymousUser, workflow_id: int, for_change: bool = False) -> Workflow:

@@ -8,10 +8,12 @@ is refused with the current revision number, so nobody overwrites work they have
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from blocks.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from executor.compiler import CompilationResult
@@ -135,9 +137,51 @@ def workflow_save(
     return locked
 
 
+# A deleted workflow can be restored for this long; after that it is purged.
+RESTORE_PERIOD = timedelta(days=30)
+
+
 @transaction.atomic
 def workflow_delete(*, workflow: Workflow) -> None:
-    workflow.delete()
+    """Deletes softly: the workflow disappears everywhere but its owner's list of deleted ones."""
+    workflow.deleted_at = timezone.now()
+    workflow.save(update_fields=["deleted_at"])
+    workflow_purge_deleted()
+
+
+@transaction.atomic
+def workflow_restore(*, user: User, workflow_id: int) -> Workflow:
+    """Brings back one of the user's own workflows deleted less than `RESTORE_PERIOD` ago."""
+    since = timezone.now() - RESTORE_PERIOD
+    workflow = (
+        Workflow.all_objects.select_for_update().filter(pk=workflow_id, owner_id=user.pk, deleted_at__gte=since).first()
+    )
+    if workflow is None:
+        raise NotFoundError(f"There is no deleted workflow {workflow_id} of yours to restore.")
+    workflow.deleted_at = None
+    workflow.save(update_fields=["deleted_at", "updated_at"])
+    return workflow
+
+
+def workflow_purge_deleted() -> int:
+    """Deletes for good the workflows deleted longer than `RESTORE_PERIOD` ago; returns how many."""
+    expired = Workflow.all_objects.filter(deleted_at__lt=timezone.now() - RESTORE_PERIOD)
+    _, per_model = expired.delete()
+    return per_model.get(Workflow._meta.label, 0)
+
+
+@transaction.atomic
+def workflow_duplicate(*, workflow: Workflow, user: User, name: str | None = None) -> Workflow:
+    """A new private workflow of the user's with the current revision's definition and layout."""
+    current = workflow.revisions.get(number=workflow.revision)
+    return workflow_create(
+        owner=user,
+        name=name or f"{workflow.name} (copy)",
+        specification=current.definition,
+        description=workflow.description,
+        message=f"duplicated from workflow {workflow.pk} revision {workflow.revision}",
+        layout=current.layout,
+    )
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from config.celery import app as celery_app
 from registry.models import Job
-from tests.frontend.conftest import PASSWORD, USER, demo_definition, saved_workflow
+from tests.frontend.conftest import PASSWORD, USER, DialogAnswers, demo_definition, saved_workflow
 from tests.registry.jobs.conftest import png, zip_of
 from tests.support.server_process import database_url
 from tests.support.workers import REDIS_URL, WorkerPool, redis_available, redis_forget
@@ -92,8 +92,8 @@ def test_a_job_runs_to_the_end_with_its_chart_and_csv(editor, pool, tmp_path):
     pool.start(1)
     _open_saved(editor)
     _start(editor, _zip(tmp_path))
-    editor.wait_text("job-status", "succeeded")
-    editor.wait_text("job-counts", "3 done, 0 failed of 3")
+    editor.wait_text("job-status", "Finished")
+    editor.wait_text("job-counts", "3 succeeded, 0 failed, 0 pending of 3")
     progress = editor.page.get_by_test_id("job-progress")
     assert (progress.get_attribute("value"), progress.get_attribute("max")) == ("3", "3")
     editor.wait_text("job-class-green", "green\n1")
@@ -144,8 +144,8 @@ def test_a_slow_job_shows_its_rate_and_eta_while_it_runs(editor, pool, model_ser
     # Never faster than the model answers (its latency is a floor on every image's time).
     assert float(text.split(" ", 1)[0]) <= 1 / latency_s + 0.05, text
 
-    editor.wait_text("job-status", "succeeded")
-    editor.wait_text("job-counts", f"{images} done, 0 failed of {images}")
+    editor.wait_text("job-status", "Finished")
+    editor.wait_text("job-counts", f"{images} succeeded, 0 failed, 0 pending of {images}")
     expect(editor.page.get_by_test_id("job-rate")).to_have_count(0)
     assert [request.query["api_key"] for request in model_server.state.requests] == [["worker-key"]] * images
     editor.shot("finished")
@@ -156,11 +156,63 @@ def test_cancel_stops_a_queued_job(editor, pool, tmp_path):
     # No worker takes the job, so it is still queued when Cancel is pressed.
     _open_saved(editor)
     _start(editor, _zip(tmp_path))
-    editor.wait_text("job-status", "queued")
+    editor.wait_text("job-status", "Waiting for a worker")
+    editor.wait_text("job-counts", "0 succeeded, 0 failed, 3 pending of 3")
     editor.button("Cancel job").click()
-    editor.wait_text("job-status", "cancelled")
-    editor.wait_text("job-counts", "0 done, 0 failed of 3")
+    editor.wait_text("job-status", "Cancelled")
+    editor.wait_match("job-counts", "0 succeeded, 0 failed, (0 pending, 3 cancelled|3 pending) of 3")
     expect(editor.button("Cancel job")).to_have_count(0)
     assert Job.objects.get().status == "cancelled"
     connections.close_all()
     editor.shot("cancelled")
+
+
+def test_the_batch_panel_saves_first_takes_parameters_and_lists_failures_by_code(editor, pool, tmp_path):
+    pool.start(1)
+    definition = demo_definition(confidence="$inputs.threshold")
+    definition["inputs"].append({"type": "WorkflowParameter", "name": "threshold", "default_value": 0.3})
+    workflow_id = _open_saved(editor, definition)
+    page = editor.page
+    editor.node("threshold").click()
+    page.get_by_role("complementary", name="Inspector").get_by_label("default_value", exact=True).fill("0.2")
+    expect(page.get_by_test_id("unsaved-marker")).to_be_visible()
+    batch = page.get_by_role("region", name="Batch")
+    expect(batch.get_by_label("threshold", exact=True)).to_have_value("0.2")
+    batch.get_by_label("threshold", exact=True).fill("0.25")
+    answers = DialogAnswers()
+    page.on("dialog", answers)
+    files = {"green-0.png": png("green", 0), "red-0.png": png("red", 0), "broken-0.png": b"not an image"}
+    path = tmp_path / "shapes.zip"
+    path.write_bytes(zip_of(files).getvalue())
+    _start(editor, path)
+    assert answers.seen == [
+        ("confirm", "The workflow has unsaved changes, and a batch job runs a saved revision. Save them and start?")
+    ]
+    expect(page.get_by_test_id("unsaved-marker")).to_have_count(0)
+    job = Job.objects.select_related("revision").get()
+    connections.close_all()
+    assert (job.revision.number, job.parameters) == (2, {"threshold": 0.25})
+    assert job.revision.definition["inputs"][1]["default_value"] == 0.2
+    assert job.workflow_id == workflow_id
+
+    editor.wait_text("job-status", "Finished with failures")
+    editor.wait_text("job-counts", "2 succeeded, 1 failed, 0 pending of 3")
+    failures = page.get_by_role("list", name="Failures").get_by_role("listitem")
+    expect(failures).to_have_text(["invalid_image: broken-0.png"])
+    progress = page.get_by_test_id("job-progress").bounding_box()
+    panel = page.get_by_test_id("job").bounding_box()
+    assert progress["width"] == pytest.approx(panel["width"], abs=1)
+    editor.shot("finished-with-failures")
+
+
+def test_starting_a_batch_with_unsaved_changes_can_be_declined(editor, pool, tmp_path):
+    _open_saved(editor)
+    page = editor.page
+    page.get_by_test_id("add-parameter").click()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    with page.expect_file_chooser() as chooser:
+        editor.button("Start batch job").click()
+    chooser.value.set_files(str(_zip(tmp_path)))
+    editor.wait_message("Batch job not started: the workflow has unsaved changes.")
+    assert not Job.objects.exists()
+    connections.close_all()

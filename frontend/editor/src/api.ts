@@ -1,22 +1,27 @@
 // The REST API the editor talks to (and nothing else). Errors carry the server's code and message.
 
-export interface BlockSummary {
-  type_identifier: string;
-  aliases: string[];
-  family: string;
-  version: string;
-  human_name: string;
-  category: string;
-  short_description: string;
-  search_keywords: string[];
-  state: string;
-  is_default: boolean;
-  executable: boolean;
-  source: string;
-  deprecation_message: string;
-  replacement: string;
-  docs_url: string;
-}
+import type { components } from "./generated/api";
+
+// The response types come from the OpenAPI schema (generated/api.ts, `make api-types`). Where the schema
+// says only `unknown` (JSON fields the server fills), the editor states the shape it reads, on top.
+// A serializer's output carries every field, defaults included, where the schema marks some optional.
+type Schemas = { [Name in keyof components["schemas"]]: Required<components["schemas"][Name]> };
+
+export type BlockSummary = Omit<Schemas["BlockVersionSlim"], "aliases"> & { aliases: string[] };
+export type KindInfo = Schemas["Kind"];
+export type WorkflowSummary = Schemas["WorkflowList"];
+export type Issue = Schemas["WorkflowIssue"];
+export type Validation = Schemas["WorkflowValidation"];
+export type Job = Schemas["Job"];
+export type JobStatus = Schemas["JobStatusEnum"];
+export type Revision = Schemas["RevisionList"];
+export type DeletedWorkflow = Schemas["WorkflowDeleted"];
+export type Me = Schemas["Me"];
+type Page<T> = { count: number; results: T[] };
+
+export type Layout = Record<string, { x: number; y: number }>;
+
+export type WorkflowDetail = Omit<Schemas["WorkflowDetail"], "layout"> & { layout: Layout };
 
 export interface PropertyInfo {
   name: string;
@@ -33,58 +38,34 @@ export interface PropertyInfo {
   step_kinds: string[];
 }
 
-export interface KindInfo {
-  name: string;
-  description: string;
-  /** The kinds a property may accept to be fed a value of this kind. */
-  accepted_by: string[];
-}
-
-export interface WorkflowSummary {
-  id: number;
-  name: string;
-  revision: number;
-  owner: string;
-}
-
-export interface WorkflowDetail extends WorkflowSummary {
-  specification: unknown;
-  layout: Record<string, { x: number; y: number }>;
-}
-
-export interface RunSummary {
-  id: number;
-  status: string;
-  workflow: number | null;
-  revision: number | null;
-  outputs: Array<Record<string, unknown>>;
-  timings: Record<string, number>;
-  duration_ms: number;
-  error: { message?: string } | null;
-  created_at: string;
-}
-
-export type Layout = Record<string, { x: number; y: number }>;
-
-export interface BlockDetail extends BlockSummary {
+export type BlockDetail = Omit<Schemas["BlockVersionDetail"], "aliases" | "schema" | "properties" | "outputs" | "versions"> & {
+  aliases: string[];
   schema: Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
   properties: PropertyInfo[];
   outputs: Array<{ name: string; kinds: string[] }>;
   versions: Array<{ type_identifier: string; version: string; state: string; is_default: boolean }>;
-}
+};
 
-export interface Issue {
-  code: string;
-  message: string;
-  pointer: string;
-  step: string | null;
-  property: string | null;
-  selector: string | null;
-  suggestions: string[];
-}
+export type RunSummary = Omit<Schemas["Run"], "outputs" | "timings" | "error"> & {
+  outputs: Array<Record<string, unknown>>;
+  timings: Record<string, number>;
+  error: { code?: string; message?: string; step?: string | null } | null;
+};
+
+export type UpgradePlan = Omit<Schemas["UpgradePlan"], "validation"> & { validation: Validation };
+
+export type JobSummary = Omit<Schemas["JobSummary"], "classes" | "errors"> & {
+  classes: Record<string, number>;
+  errors: Record<string, number>;
+};
 
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string, public body: Record<string, unknown>) {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public body: Record<string, unknown>,
+  ) {
     super(message);
   }
 }
@@ -111,27 +92,6 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   return data as T;
 }
 
-type Page<T> = { count: number; results: T[] };
-
-export interface Job {
-  id: number;
-  workflow: number;
-  status: string;
-  total: number;
-  done: number;
-  failed: number;
-  cancelled: number;
-  rate: number | null;
-  eta_seconds: number | null;
-}
-
-export interface UpgradePlan {
-  steps: Array<{ step: string; from: string; to: string; changes: Array<{ code: string; pointer: string; message: string; breaks: string[] }> }>;
-  patch: Array<{ op: string; path: string; value?: unknown; from?: string }>;
-  specification: unknown;
-  validation: { valid: boolean; errors: Issue[]; warnings: Issue[] };
-}
-
 export const api = {
   blocks: () => request<Page<BlockSummary>>("GET", "/api/v1/blocks/?state=&executable="),
   block: (id: string) => request<BlockDetail>("GET", `/api/v1/blocks/${id}/`),
@@ -146,12 +106,10 @@ export const api = {
       "GET",
       "/api/v1/connections/",
     ),
-  models: () => request<Page<{ model_id: string; class_names: string[] }>>("GET", "/api/v1/models/"),
-  validate: (specification: unknown) =>
-    request<{ valid: boolean; errors: Issue[]; warnings: Issue[] }>("POST", "/api/v1/workflows/validate/", { specification }),
-  me: () => request<{ authenticated: boolean; username: string | null }>("GET", "/api/v1/auth/me/"),
-  login: (username: string, password: string) =>
-    request<{ authenticated: boolean; username: string }>("POST", "/api/v1/auth/login/", { username, password }),
+  models: () => request<Page<Schemas["LocalModel"]>>("GET", "/api/v1/models/"),
+  validate: (specification: unknown) => request<Validation>("POST", "/api/v1/workflows/validate/", { specification }),
+  me: () => request<Me>("GET", "/api/v1/auth/me/"),
+  login: (username: string, password: string) => request<Me>("POST", "/api/v1/auth/login/", { username, password }),
   logout: () => request<unknown>("POST", "/api/v1/auth/logout/"),
   workflows: () => request<Page<WorkflowSummary>>("GET", "/api/v1/workflows/"),
   workflow: (id: number) => request<WorkflowDetail>("GET", `/api/v1/workflows/${id}/`),
@@ -159,23 +117,29 @@ export const api = {
     request<WorkflowDetail>("POST", "/api/v1/workflows/", { name, specification, layout }),
   saveWorkflow: (id: number, baseRevision: number, name: string, specification: unknown, layout: Layout) =>
     request<WorkflowDetail>("PUT", `/api/v1/workflows/${id}/`, { base_revision: baseRevision, name, specification, layout }),
-  revisions: (id: number) =>
-    request<Page<{ number: number; message: string; author: string | null; created_at: string; valid: boolean }>>(
-      "GET",
-      `/api/v1/workflows/${id}/revisions/`,
-    ),
+  duplicateWorkflow: (id: number) => request<WorkflowDetail>("POST", `/api/v1/workflows/${id}/duplicate/`, {}),
+  deleteWorkflow: (id: number) => request<unknown>("DELETE", `/api/v1/workflows/${id}/`),
+  deletedWorkflows: () => request<Page<DeletedWorkflow>>("GET", "/api/v1/workflows/deleted/"),
+  restoreWorkflow: (id: number) => request<WorkflowDetail>("POST", `/api/v1/workflows/${id}/restore/`),
+  revisions: (id: number) => request<Page<Revision>>("GET", `/api/v1/workflows/${id}/revisions/`),
+  revision: (id: number, number: number) =>
+    request<Omit<Schemas["RevisionDetail"], "layout"> & { layout?: Layout }>("GET", `/api/v1/workflows/${id}/revisions/${number}/`),
   restore: (id: number, number: number) =>
-    request<{ number: number; specification: unknown; layout: Layout }>("POST", `/api/v1/workflows/${id}/revisions/${number}/restore/`),
+    request<Omit<Schemas["RevisionDetail"], "layout"> & { layout?: Layout }>(
+      "POST",
+      `/api/v1/workflows/${id}/revisions/${number}/restore/`,
+    ),
   upgradePreview: (specification: unknown, steps: Record<string, string>) =>
     request<UpgradePlan>("POST", "/api/v1/workflows/upgrade/", { specification, steps }),
-  startJob: (workflowId: number, zip: File) => {
+  startJob: (workflowId: number, zip: File, parameters: Record<string, unknown> = {}) => {
     const form = new FormData();
     form.append("images", zip);
+    form.append("parameters", JSON.stringify(parameters));
     return request<Job>("POST", `/api/v1/workflows/${workflowId}/jobs/`, form);
   },
   jobs: () => request<Page<Job>>("GET", "/api/v1/jobs/"),
   job: (id: number) => request<Job>("GET", `/api/v1/jobs/${id}/`),
-  jobSummary: (id: number) => request<{ classes: Record<string, number>; errors: Record<string, number> }>("GET", `/api/v1/jobs/${id}/summary/`),
+  jobSummary: (id: number) => request<JobSummary>("GET", `/api/v1/jobs/${id}/summary/`),
   cancelJob: (id: number) => request<Job>("POST", `/api/v1/jobs/${id}/cancel/`),
   runs: (workflowId: number) => request<Page<RunSummary>>("GET", `/api/v1/workflows/${workflowId}/runs/`),
   run: (target: { specification: unknown } | { workflow: number }, images: Record<string, File>, inputs: Record<string, unknown>) => {

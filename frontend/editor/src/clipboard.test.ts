@@ -16,7 +16,10 @@ const source: Definition = {
 describe("the clipboard format", () => {
   it("is a Roboflow definition of the copied nodes, keeping only the wires among them", () => {
     const { nodes, edges } = definitionToGraph(source);
-    const copied = copyDefinition(nodes.filter((n) => n.data.name !== "image"), edges);
+    const copied = copyDefinition(
+      nodes.filter((n) => n.data.name !== "image"),
+      edges,
+    );
     expect(copied).toEqual({
       version: "1.0",
       inputs: [],
@@ -45,15 +48,31 @@ describe("the clipboard format", () => {
 
   it("keeps free names, numbers on from a copied copy, and gives pasted nodes unused ids", () => {
     // A node renamed after it was added keeps its id: `step:free` is taken though `free` is not.
-    const renamed = { id: "step:free", type: "block" as const, position: { x: 0, y: 0 }, data: { kind: "block" as const, name: "renamed", typeIdentifier: "t@v1", literals: {} } };
+    const renamed = {
+      id: "step:free",
+      type: "block" as const,
+      position: { x: 0, y: 0 },
+      data: { kind: "block" as const, name: "renamed", typeIdentifier: "t@v1", literals: {} },
+    };
     const current = [...definitionToGraph(source).nodes, renamed];
-    const copy: Definition = { version: "1.0", inputs: [], steps: [{ type: "t@v1", name: "classifier" }, { type: "t@v1", name: "free" }], outputs: [] };
+    const copy: Definition = {
+      version: "1.0",
+      inputs: [],
+      steps: [
+        { type: "t@v1", name: "classifier" },
+        { type: "t@v1", name: "free" },
+      ],
+      outputs: [],
+    };
     const pasted = pasteGraph(copy, current as never, { x: 0, y: 0 });
     expect(pasted.nodes.map((n) => [n.id, n.data.name])).toEqual([
       ["step:classifier_2", "classifier_2"],
       ["step:free#2", "free"],
     ]);
-    const again = withFreshNames({ ...copy, steps: [{ type: "t@v1", name: "classifier_2" }] }, [...current.map((n) => n.data), { kind: "block", name: "classifier_2", typeIdentifier: "t@v1", literals: {} }]);
+    const again = withFreshNames({ ...copy, steps: [{ type: "t@v1", name: "classifier_2" }] }, [
+      ...current.map((n) => n.data),
+      { kind: "block", name: "classifier_2", typeIdentifier: "t@v1", literals: {} },
+    ]);
     expect(again.steps[0].name).toBe("classifier_3");
   });
 });

@@ -3,15 +3,7 @@
 
 import type { Node } from "@xyflow/react";
 
-import {
-  definitionToGraph,
-  graphToDefinition,
-  uniqueName,
-  type Definition,
-  type GraphEdge,
-  type GraphNode,
-  type NodeData,
-} from "./graph";
+import { definitionToGraph, graphToDefinition, uniqueName, type Definition, type GraphEdge, type GraphNode, type NodeData } from "./graph";
 import { boundsOf, freeSpot } from "./placement";
 
 const SELECTOR = /^\$(inputs|steps)\.([A-Za-z_0-9-]+)(.*)$/;
@@ -20,13 +12,18 @@ const SECTIONS = ["inputs", "steps", "outputs"] as const;
 /** The definition of some nodes; wires to nodes left behind are dropped. */
 export function copyDefinition(nodes: GraphNode[], edges: GraphEdge[]): Definition {
   const ids = new Set(nodes.map((n) => n.id));
-  return graphToDefinition(nodes, edges.filter((e) => ids.has(e.source) && ids.has(e.target)));
+  return graphToDefinition(
+    nodes,
+    edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+  );
 }
 
 export function isDefinition(value: unknown): value is Definition {
   if (!value || typeof value !== "object") return false;
   const candidate = value as Record<string, unknown>;
-  return SECTIONS.every((section) => candidate[section] === undefined || Array.isArray(candidate[section])) && Array.isArray(candidate.steps);
+  return (
+    SECTIONS.every((section) => candidate[section] === undefined || Array.isArray(candidate[section])) && Array.isArray(candidate.steps)
+  );
 }
 
 function renameSelectors(value: unknown, names: { inputs: Map<string, string>; steps: Map<string, string> }): unknown {
@@ -68,7 +65,10 @@ export function withFreshNames(definition: Definition, existing: NodeData[]): De
 /** Nodes and wires to add for a pasted definition: fresh names and ids, placed at `at` (flow
  * coordinates) or the nearest free spot below it, selected. */
 export function pasteGraph(definition: Definition, current: Node<NodeData>[], at: { x: number; y: number }) {
-  const fresh = withFreshNames(definition, current.map((n) => n.data));
+  const fresh = withFreshNames(
+    definition,
+    current.map((n) => n.data),
+  );
   const graph = definitionToGraph(fresh);
   const taken = new Set(current.map((n) => n.id));
   const ids = new Map<string, string>();

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import {
-  definitionToGraph,
-  graphToDefinition,
-  nodeForPointer,
-  uniqueName,
-  type Definition,
-} from "./graph";
+import { definitionToGraph, graphToDefinition, nodeForPointer, uniqueName, type Definition } from "./graph";
 
 const classification: Definition = {
   version: "1.0",
@@ -70,10 +64,7 @@ describe("definition <-> graph", () => {
     const back = graphToDefinition(nodes, edges);
     expect(back.inputs).toEqual(classification.inputs);
     expect(back.outputs).toEqual(classification.outputs);
-    expect(back.steps).toEqual([
-      { ...classification.steps[0] },
-      { ...classification.steps[1] },
-    ]);
+    expect(back.steps).toEqual([{ ...classification.steps[0] }, { ...classification.steps[1] }]);
     expect(definitionToGraph(back).edges).toEqual(edges);
   });
 

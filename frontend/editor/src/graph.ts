@@ -244,7 +244,11 @@ export function nodeForPointer(pointer: string, nodes: GraphNode[]): { nodeId: s
 /** A step name not used yet: `classifier`, `classifier_2`, ... */
 export function uniqueName(base: string, taken: Iterable<string>): string {
   const used = new Set(taken);
-  const clean = base.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase() || "step";
+  const clean =
+    base
+      .replace(/[^A-Za-z0-9_-]+/g, "_")
+      .replace(/^_+|_+$/g, "")
+      .toLowerCase() || "step";
   if (!used.has(clean)) return clean;
   for (let n = 2; ; n += 1) if (!used.has(`${clean}_${n}`)) return `${clean}_${n}`;
 }

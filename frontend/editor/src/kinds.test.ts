@@ -4,9 +4,9 @@ import { fits, kindTable } from "./kinds";
 
 // The table is the server's answer; these tests check only that it is read, not a rule of our own.
 const table = kindTable([
-  { name: "*", description: "", accepted_by: ["*", "image", "float_zero_to_one"] },
-  { name: "image", description: "", accepted_by: ["*", "image"] },
-  { name: "float_zero_to_one", description: "", accepted_by: ["*", "float_zero_to_one"] },
+  { name: "*", description: "", serialised_data_type: "", accepted_by: ["*", "image", "float_zero_to_one"] },
+  { name: "image", description: "", serialised_data_type: "", accepted_by: ["*", "image"] },
+  { name: "float_zero_to_one", description: "", serialised_data_type: "", accepted_by: ["*", "float_zero_to_one"] },
 ]);
 
 describe("wires fit by the server's kinds table", () => {

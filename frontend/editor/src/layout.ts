@@ -32,9 +32,7 @@ export async function autoLayout(nodes: Node[], edges: Edge[]): Promise<Record<s
       width: n.measured?.width ?? DEFAULT_SIZE.width,
       height: n.measured?.height ?? DEFAULT_SIZE.height,
     })),
-    edges: edges
-      .filter((e) => ids.has(e.source) && ids.has(e.target))
-      .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+    edges: edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   });
   return Object.fromEntries((result.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }]));
 }

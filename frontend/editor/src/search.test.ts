@@ -18,6 +18,7 @@ const block = (human_name: string, extra: Partial<BlockSummary> = {}): BlockSumm
   source: "builtin",
   deprecation_message: "",
   replacement: "",
+  sunset_date: null,
   docs_url: "",
   ...extra,
 });

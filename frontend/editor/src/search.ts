@@ -12,7 +12,10 @@ function stem(word: string): string {
 }
 
 function wordsOf(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
 const cache = new WeakMap<BlockSummary, string[]>();
@@ -20,7 +23,9 @@ const cache = new WeakMap<BlockSummary, string[]>();
 function indexOf(block: BlockSummary): string[] {
   let words = cache.get(block);
   if (!words) {
-    words = wordsOf(`${block.human_name} ${block.type_identifier} ${block.aliases.join(" ")} ${block.search_keywords.join(" ")} ${block.category}`);
+    words = wordsOf(
+      `${block.human_name} ${block.type_identifier} ${block.aliases.join(" ")} ${block.search_keywords.join(" ")} ${block.category}`,
+    );
     cache.set(block, words);
   }
   return words;

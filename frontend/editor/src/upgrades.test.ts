@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import type { BlockDetail } from "./api";
 import { newerDefault } from "./upgrades";
 
-const version = (n: number, isDefault: boolean) => ({ type_identifier: `acme/thing@v${n}`, version: `v${n}`, state: "published", is_default: isDefault });
+const version = (n: number, isDefault: boolean) => ({
+  type_identifier: `acme/thing@v${n}`,
+  version: `v${n}`,
+  state: "published",
+  is_default: isDefault,
+});
 const detail = (current: number, defaultVersion: number) =>
   ({ version: `v${current}`, versions: [2, 3, 10].map((n) => version(n, n === defaultVersion)) }) as unknown as BlockDetail;
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from rest_framework import serializers
@@ -101,3 +102,21 @@ class RevisionDetailSerializer(RevisionListSerializer):
 
     class Meta(RevisionListSerializer.Meta):
         fields = [*RevisionListSerializer.Meta.fields, "specification", "validation", "lockfile", "layout"]
+
+
+class WorkflowDeletedSerializer(WorkflowListSerializer):
+    """A deleted workflow of the caller's, restorable until `restorable_until`."""
+
+    restorable_until = serializers.SerializerMethodField()
+
+    class Meta(WorkflowListSerializer.Meta):
+        fields = [*WorkflowListSerializer.Meta.fields, "deleted_at", "restorable_until"]
+
+    def get_restorable_until(self, workflow: Workflow) -> datetime:
+        assert workflow.deleted_at is not None
+        period: timedelta = self.context["restore_period"]
+        return workflow.deleted_at + period
+
+
+class WorkflowDuplicateSerializer(serializers.Serializer[Any]):
+    name = StrictCharField(required=False, max_length=200, allow_blank=False)

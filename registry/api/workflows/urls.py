@@ -5,6 +5,9 @@ from registry.api.workflows import views
 urlpatterns: list[URLPattern] = [
     path("workflows/validate/", views.WorkflowValidateApi.as_view(), name="workflow-validate"),
     path("workflows/", views.WorkflowListApi.as_view(), name="workflow-list"),
+    path("workflows/deleted/", views.WorkflowDeletedListApi.as_view(), name="workflow-deleted-list"),
+    path("workflows/<int:workflow_id>/duplicate/", views.WorkflowDuplicateApi.as_view(), name="workflow-duplicate"),
+    path("workflows/<int:workflow_id>/restore/", views.WorkflowRestoreApi.as_view(), name="workflow-restore"),
     path("workflows/<int:workflow_id>/", views.WorkflowDetailApi.as_view(), name="workflow-detail"),
     path("workflows/<int:workflow_id>/revisions/", views.RevisionListApi.as_view(), name="workflow-revisions"),
     path(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
@@ -21,15 +22,26 @@ from registry.api.workflows.serializers import (
     RevisionDetailSerializer,
     RevisionListSerializer,
     WorkflowCreateSerializer,
+    WorkflowDeletedSerializer,
     WorkflowDetailSerializer,
+    WorkflowDuplicateSerializer,
     WorkflowListSerializer,
     WorkflowUpdateSerializer,
 )
 from registry.models import Workflow
-from registry.selectors.workflows import workflow_compile, workflow_get, workflow_list, workflow_revision_get
+from registry.selectors.workflows import (
+    workflow_compile,
+    workflow_get,
+    workflow_list,
+    workflow_list_deleted,
+    workflow_revision_get,
+)
 from registry.services.workflows import (
+    RESTORE_PERIOD,
     workflow_create,
     workflow_delete,
+    workflow_duplicate,
+    workflow_restore,
     workflow_revision_restore,
     workflow_save,
 )
@@ -155,3 +167,41 @@ class RevisionRestoreApi(APIView):
         workflow = workflow_get(user=request.user, workflow_id=workflow_id, for_change=True)
         revision = workflow_revision_restore(workflow=workflow, number=number, user=request.user)  # type: ignore[arg-type]
         return Response(RevisionDetailSerializer(revision).data, status=201)
+
+
+class WorkflowDuplicateApi(APIView):
+    """A copy of a workflow the caller may see, as a new workflow of the caller's."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [LimitedJSONParser]
+
+    @extend_schema(request=WorkflowDuplicateSerializer, responses={201: WorkflowDetailSerializer})
+    def post(self, request: Request, workflow_id: int) -> Response:
+        serializer = WorkflowDuplicateSerializer(data=require_object(request.data))
+        serializer.is_valid(raise_exception=True)
+        source = workflow_get(user=request.user, workflow_id=workflow_id)
+        copy = workflow_duplicate(workflow=source, user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        return Response(_detail(copy), status=201)
+
+
+class WorkflowDeletedListApi(APIView):
+    """The caller's deleted workflows that can still be restored."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=paginated("PaginatedWorkflowDeletedList", WorkflowDeletedSerializer(many=True)))
+    def get(self, request: Request) -> Response:
+        since = timezone.now() - RESTORE_PERIOD
+        workflows = list(workflow_list_deleted(user=request.user, since=since))
+        context = {"restore_period": RESTORE_PERIOD}
+        return Response(
+            {"count": len(workflows), "results": WorkflowDeletedSerializer(workflows, many=True, context=context).data}
+        )
+
+
+class WorkflowRestoreApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=WorkflowDetailSerializer)
+    def post(self, request: Request, workflow_id: int) -> Response:
+        return Response(_detail(workflow_restore(user=request.user, workflow_id=workflow_id)))  # type: ignore[arg-type]

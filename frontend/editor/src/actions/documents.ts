@@ -2,13 +2,16 @@
 // unsaved changes asks first; the address bar names the open saved workflow.
 
 import { api, ApiError, type Layout } from "../api";
+import { describeChanges } from "../diff";
 import { isDefinition } from "../clipboard";
 import type { Definition } from "../graph";
+import type { Template } from "../templates";
+import { keys, queryClient, reason } from "../server/client";
 import { useCatalog } from "../store/catalog";
 import { definitionOf, EMPTY_META, graphFor, isDirty, layoutOf, useDocument, type DocumentMeta } from "../store/document";
 import { useUi } from "../store/ui";
 
-function setAddress(id: number | null): void {
+export function setAddress(id: number | null): void {
   const url = id === null ? "/" : `/?workflow=${id}`;
   if (window.location.pathname + window.location.search !== url) window.history.pushState(null, "", url);
 }
@@ -26,8 +29,8 @@ async function show(definition: Definition, layout: Layout, meta: DocumentMeta, 
   useUi.getState().setValidation({ valid: null, errors: [], warnings: [] });
 }
 
-export function newDocument(): void {
-  if (!mayReplace()) return;
+export function newDocument(options: { ask: boolean } = { ask: true }): void {
+  if (options.ask && !mayReplace()) return;
   useDocument.getState().replace({ nodes: [], edges: [] }, EMPTY_META, { saved: true, needsLayout: false });
   useUi.getState().setRun(null);
   setAddress(null);
@@ -43,7 +46,23 @@ export async function openWorkflow(id: number, options: { ask: boolean } = { ask
     setAddress(workflow.id);
     useUi.getState().say(`Opened "${workflow.name}" at revision ${workflow.revision}.`, "success");
   } catch (e) {
-    useUi.getState().say(e instanceof ApiError ? `Could not open workflow ${id}: ${e.message}` : String(e), "error");
+    // Someone else's private workflow and a missing one are both a 404: signed out, it may be either.
+    if (e instanceof ApiError && e.status === 404 && !(await signedIn())) {
+      useUi.getState().say(`Workflow ${id} is private or does not exist: sign in to open it.`, "warning");
+      useUi
+        .getState()
+        .show({ type: "signIn", reason: `Sign in to open workflow ${id}.`, then: () => void openWorkflow(id, { ask: false }) });
+      return;
+    }
+    useUi.getState().say(`Could not open workflow ${id}: ${reason(e)}`, "error");
+  }
+}
+
+async function signedIn(): Promise<boolean> {
+  try {
+    return (await queryClient.fetchQuery({ queryKey: keys.me, queryFn: api.me })).authenticated;
+  } catch {
+    return false;
   }
 }
 
@@ -69,6 +88,14 @@ export async function importFile(file: File): Promise<void> {
   useUi.getState().say(`Imported ${file.name} as a new unsaved workflow.`, "success");
 }
 
+/** A template becomes a new unsaved document. */
+export async function startFrom(template: Template): Promise<void> {
+  if (!mayReplace()) return;
+  await show(structuredClone(template.definition), {}, { id: null, name: template.name, revision: null }, false);
+  setAddress(null);
+  useUi.getState().say(`Started from the template "${template.title}".`, "success");
+}
+
 export function exportJson(): void {
   const state = useDocument.getState();
   const blob = new Blob([JSON.stringify(definitionOf(state), null, 2)], { type: "application/json" });
@@ -79,7 +106,7 @@ export function exportJson(): void {
   URL.revokeObjectURL(link.href);
 }
 
-async function create(name: string): Promise<void> {
+export async function create(name: string): Promise<void> {
   const state = useDocument.getState();
   const created = await api.createWorkflow(name, definitionOf(state), layoutOf(state));
   useDocument.getState().markSaved({ id: created.id, name: created.name, revision: created.revision });
@@ -103,15 +130,31 @@ export async function save(): Promise<void> {
     useDocument.getState().markSaved({ id: saved.id, name: saved.name, revision: saved.revision });
     useUi.getState().say(`Saved revision ${saved.revision}.`, "success");
   } catch (e) {
-    if (e instanceof ApiError && e.status === 409 && meta.id !== null) {
-      const current = Number(e.body.current_revision);
-      if (window.confirm(`Someone saved revision ${current} meanwhile. Save yours on top of it?`)) {
-        useDocument.getState().markSaved({ ...meta, revision: current });
-        useDocument.setState({ savedSignature: "" });
-        await save();
-      } else useUi.getState().say(`Not saved: revision ${current} is newer. Open it to see the changes.`, "warning");
+    if (e instanceof ApiError && e.status === 409 && e.code === "stale_revision" && meta.id !== null && meta.revision !== null) {
+      await offerStaleChoices(meta.id, meta.revision, Number(e.body.current_revision));
     } else useUi.getState().say(e instanceof ApiError ? `Not saved: ${e.message}` : String(e), "error");
   }
+}
+
+/** Someone saved a newer revision: say what it changed (against the one this document started from)
+ * and offer the ways forward (components/StaleSave.tsx). */
+async function offerStaleChoices(id: number, base: number, current: number): Promise<void> {
+  useUi.getState().say(`Not saved: revision ${current} is newer.`, "warning");
+  let changes: string[] | null = null;
+  try {
+    const [before, after] = await Promise.all([api.revision(id, base), api.revision(id, current)]);
+    changes = describeChanges(before.specification as Definition, after.specification as Definition);
+  } catch {
+    // The choices stand without the list.
+  }
+  useUi.getState().show({ type: "stale", current, changes });
+}
+
+/** Saves this document over the newer revision. */
+export async function overwrite(current: number): Promise<void> {
+  const { meta } = useDocument.getState();
+  useDocument.setState({ meta: { ...meta, revision: current } });
+  await save();
 }
 
 export function saveAs(): void {

@@ -1,6 +1,6 @@
 // Changes to the graph a person makes: add, wire, delete, duplicate, copy and paste, select.
 
-import type { Connection } from "@xyflow/react";
+import type { Connection, ReactFlowInstance } from "@xyflow/react";
 
 import type { BlockSummary } from "../api";
 import { copyDefinition, isDefinition, pasteGraph } from "../clipboard";
@@ -29,12 +29,17 @@ function addNode(type: FlowNode["type"], prefix: string, data: NodeData, at: { x
     ariaLabel: data.name,
     data,
   };
-  useDocument.getState().setGraph((g) => ({ nodes: [...g.nodes.map((n) => ({ ...n, selected: false })), { ...node, selected: true }], edges: g.edges }));
+  useDocument
+    .getState()
+    .setGraph((g) => ({ nodes: [...g.nodes.map((n) => ({ ...n, selected: false })), { ...node, selected: true }], edges: g.edges }));
   return node;
 }
 
 function namesOf(kind: NodeData["kind"]): string[] {
-  return useDocument.getState().nodes.filter((n) => n.data.kind === kind).map((n) => n.data.name);
+  return useDocument
+    .getState()
+    .nodes.filter((n) => n.data.kind === kind)
+    .map((n) => n.data.name);
 }
 
 export async function addBlock(summary: BlockSummary, at: { x: number; y: number }): Promise<FlowNode | null> {
@@ -106,13 +111,24 @@ export function selectAll(): void {
   }));
 }
 
-export function deleteSelection(): void {
-  useDocument.getState().setGraph((g) => {
-    const gone = new Set(g.nodes.filter((n) => n.selected).map((n) => n.id));
-    return {
-      nodes: g.nodes.filter((n) => !gone.has(n.id)),
-      edges: g.edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target)),
-    };
+type Flow = Pick<ReactFlowInstance<FlowNode, FlowEdge>, "deleteElements">;
+
+/** Deletes nodes (with their wires) and wires through React Flow, as one undo step. */
+export async function deleteElements(flow: Flow, which: { nodes?: string[]; edges?: string[] }): Promise<void> {
+  const document = useDocument.getState();
+  document.beginGesture();
+  try {
+    await flow.deleteElements({ nodes: (which.nodes ?? []).map((id) => ({ id })), edges: (which.edges ?? []).map((id) => ({ id })) });
+  } finally {
+    useDocument.getState().endGesture();
+  }
+}
+
+export function deleteSelection(flow: Flow): Promise<void> {
+  const { nodes, edges } = useDocument.getState();
+  return deleteElements(flow, {
+    nodes: nodes.filter((n) => n.selected).map((n) => n.id),
+    edges: edges.filter((e) => e.selected).map((e) => e.id),
   });
 }
 

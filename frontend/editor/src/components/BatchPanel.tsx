@@ -1,20 +1,23 @@
-// Batch jobs of the open saved workflow: start one on a zip of images, follow its progress, rate and
-// ETA, cancel it, download its results and see how many images fell in each class.
+// Batch jobs of the open saved workflow: start one on a zip of images (the document saved first, its
+// parameters given), follow its progress, rate and ETA, cancel it, download its results, see how many
+// images fell in each class and which images failed with which code.
 
-import { useEffect, useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useRef, useState } from "react";
 
-import { api, ApiError, type Job } from "../api";
-import { useDocument } from "../store/document";
+import { api, type Job } from "../api";
+import { save } from "../actions/documents";
+import { jobCounts, jobFailures, jobStatusWord, FINISHED } from "../batch";
+import { keys, queryClient, reason } from "../server/client";
+import { isDirty, useDocument } from "../store/document";
 import { useUi } from "../store/ui";
+import { parseLiteral } from "./IoSettings";
 
-const FINISHED = new Set(["succeeded", "completed_with_errors", "failed", "cancelled"]);
 const POLL_MS = 500;
 
 function ClassChart({ job }: { job: Job }) {
-  const [classes, setClasses] = useState<Record<string, number> | null>(null);
-  useEffect(() => {
-    api.jobSummary(job.id).then((s) => setClasses(s.classes), () => setClasses(null));
-  }, [job.id, job.done]);
+  const summary = useQuery({ queryKey: [...keys.jobSummary(job.id), job.done], queryFn: () => api.jobSummary(job.id) });
+  const classes = summary.data?.classes;
   if (!classes) return null;
   const most = Math.max(1, ...Object.values(classes));
   return (
@@ -30,17 +33,42 @@ function ClassChart({ job }: { job: Job }) {
   );
 }
 
+/** Each failure code with the images that failed with it (read from the job's JSONL results). */
+function Failures({ job }: { job: Job }) {
+  const results = useQuery({
+    queryKey: [...keys.job(job.id), "failures", job.failed],
+    queryFn: async () => jobFailures(await (await fetch(`/api/v1/jobs/${job.id}/results.jsonl`, { credentials: "same-origin" })).text()),
+    enabled: job.failed > 0,
+  });
+  if (job.failed === 0 || !results.data) return null;
+  return (
+    <ul className="job-failures" data-testid="job-failures" aria-label="Failures">
+      {results.data.map(({ code, message, sources }) => (
+        <li key={code} title={message}>
+          <code>{code}</code>: {sources.join(", ")}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Progress({ job }: { job: Job }) {
   const finished = FINISHED.has(job.status);
-  const cancel = () => api.cancelJob(job.id).catch((e: unknown) => useUi.getState().say(e instanceof ApiError ? `Not cancelled: ${e.message}` : String(e), "error"));
+  const counts = jobCounts(job);
+  const cancel = () =>
+    api.cancelJob(job.id).then(
+      (cancelled) => queryClient.setQueryData(keys.job(job.id), cancelled),
+      (e: unknown) => useUi.getState().say(`Not cancelled: ${reason(e)}`, "error"),
+    );
   return (
     <div data-testid="job">
       <div>
-        Job {job.id}: <span data-testid="job-status">{job.status}</span>
+        Job {job.id}: <span data-testid="job-status">{jobStatusWord(job.status)}</span>
       </div>
-      <progress data-testid="job-progress" max={job.total || 1} value={job.done + job.failed} />
+      <progress data-testid="job-progress" style={{ width: "100%" }} max={job.total || 1} value={job.done + job.cancelled} />
       <div data-testid="job-counts">
-        {job.done} done, {job.failed} failed of {job.total}
+        {counts.succeeded} succeeded, {counts.failed} failed, {counts.pending} pending
+        {counts.cancelled ? `, ${counts.cancelled} cancelled` : ""} of {job.total}
       </div>
       {/* No line before the first answer: a rate of 0 gives no ETA. */}
       {!finished && job.rate !== null && job.rate > 0 && (
@@ -61,40 +89,90 @@ function Progress({ job }: { job: Job }) {
           results.csv
         </a>
       </div>
+      <Failures job={job} />
       <ClassChart job={job} />
     </div>
   );
 }
 
+/** The workflow's parameters, each a field prefilled with its default (JSON or plain text). */
+function useParameters() {
+  const parameters = useDocument((s) => s.nodes).flatMap((n) =>
+    n.data.kind === "input" && n.data.inputType === "WorkflowParameter" ? [n.data] : [],
+  );
+  const [values, setValues] = useState<Record<string, string>>({});
+  const text = (name: string, fallback: unknown) => values[name] ?? (fallback === undefined ? "" : JSON.stringify(fallback));
+  const collect = () => {
+    const given: Record<string, unknown> = {};
+    for (const p of parameters) {
+      const value = parseLiteral(text(p.name, p.defaultValue));
+      if (value !== undefined) given[p.name] = value;
+    }
+    return given;
+  };
+  const fields = parameters.map((p) => (
+    <div className="field" key={p.name}>
+      <label htmlFor={`batch-param-${p.name}`}>{p.name}</label>
+      <input
+        id={`batch-param-${p.name}`}
+        value={text(p.name, p.defaultValue)}
+        onChange={(e) => setValues((all) => ({ ...all, [p.name]: e.target.value }))}
+      />
+    </div>
+  ));
+  return { fields, collect };
+}
+
+/** True when the document is saved, or the person agreed to save it and the save went through. */
+async function savedFirst(): Promise<boolean> {
+  if (!isDirty(useDocument.getState())) return true;
+  if (!window.confirm("The workflow has unsaved changes, and a batch job runs a saved revision. Save them and start?")) {
+    useUi.getState().say("Batch job not started: the workflow has unsaved changes.", "warning");
+    return false;
+  }
+  await save();
+  return !isDirty(useDocument.getState());
+}
+
 export function BatchPanel() {
   const workflowId = useDocument((s) => s.meta.id);
   const user = useUi((s) => s.user);
-  const [job, setJob] = useState<Job | null>(null);
+  const [started, setStarted] = useState<number | null>(null);
   const picker = useRef<HTMLInputElement>(null);
-  // The latest job of this workflow, when there is one.
-  useEffect(() => {
-    if (workflowId === null || !user) return;
-    api.jobs().then((page) => setJob(page.results.find((j) => j.workflow === workflowId) ?? null), () => undefined);
-  }, [workflowId, user]);
-  // Follow the job until it finishes.
-  useEffect(() => {
-    if (!job || FINISHED.has(job.status)) return;
-    const timer = window.setTimeout(() => api.job(job.id).then(setJob, () => undefined), POLL_MS);
-    return () => window.clearTimeout(timer);
-  }, [job]);
-  if (workflowId === null || !user) return null;
+  const { fields, collect } = useParameters();
+  const enabled = workflowId !== null && !!user;
+  // The latest job of this workflow, when there is one, then followed until it finishes.
+  const latest = useQuery({
+    queryKey: keys.jobs,
+    queryFn: api.jobs,
+    enabled: enabled && started === null,
+    select: (page) => page.results.find((j) => j.workflow === workflowId)?.id ?? null,
+  });
+  const jobId = started ?? latest.data ?? null;
+  const job = useQuery({
+    queryKey: keys.job(jobId ?? 0),
+    queryFn: () => api.job(jobId ?? 0),
+    enabled: enabled && jobId !== null,
+    refetchInterval: (query) => (query.state.data && FINISHED.has(query.state.data.status) ? false : POLL_MS),
+  });
+  if (!enabled) return null;
   const start = async (file: File | undefined) => {
-    if (!file) return;
+    if (!file || !(await savedFirst())) return;
+    const id = useDocument.getState().meta.id;
+    if (id === null) return;
     try {
-      setJob(await api.startJob(workflowId, file));
+      const created = await api.startJob(id, file, collect());
+      queryClient.setQueryData(keys.job(created.id), created);
+      setStarted(created.id);
       useUi.getState().say(`Batch job started on ${file.name}.`, "success");
     } catch (e) {
-      useUi.getState().say(e instanceof ApiError ? `Job not started: ${e.message}` : String(e), "error");
+      useUi.getState().say(`Job not started: ${reason(e)}`, "error");
     }
   };
   return (
-    <section className="batch" data-testid="batch-panel">
+    <section className="batch" data-testid="batch-panel" aria-label="Batch">
       <h4>Batch</h4>
+      {fields}
       <button type="button" onClick={() => picker.current?.click()}>
         Start batch job
       </button>
@@ -108,7 +186,12 @@ export function BatchPanel() {
           e.target.value = "";
         }}
       />
-      {job && <Progress job={job} />}
+      {job.isError && (
+        <p className="status-error" role="alert">
+          Could not follow job {jobId}: {reason(job.error)}
+        </p>
+      )}
+      {job.data && <Progress job={job.data} />}
     </section>
   );
 }

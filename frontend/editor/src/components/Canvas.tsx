@@ -1,15 +1,28 @@
 // The canvas: nodes and wires from the document store, drop from the palette, wiring with kind
 // checks, the quick-add search on a dropped wire or a double-click, and right-click menus.
 
-import { Background, Controls, MiniMap, ReactFlow, SelectionMode, useNodesInitialized, useReactFlow, type FinalConnectionState } from "@xyflow/react";
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  SelectionMode,
+  useNodesInitialized,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type FinalConnectionState,
+} from "@xyflow/react";
 import { useCallback, useEffect } from "react";
 
-import { addBlock, connect, producedKinds } from "../actions/editing";
+import { startFrom } from "../actions/documents";
+import { addBlock, connect, refusal, selectOnly } from "../actions/editing";
 import { autoLayout } from "../layout";
+import { TEMPLATES } from "../templates";
 import { useCatalog } from "../store/catalog";
-import { beginGesture, endGesture, isDirty, signatureOf, useDocument, type FlowNode } from "../store/document";
+import { isDirty, useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
-import { nodeTypes, useWireDrag } from "./nodes";
+import { nodeTypes } from "./nodes";
 
 export async function runAutoLayout(options: { track: boolean }): Promise<void> {
   const { nodes, edges } = useDocument.getState();
@@ -24,7 +37,7 @@ export async function runAutoLayout(options: { track: boolean }): Promise<void> 
   useDocument.getState().setPositions(positions);
   if (!options.track) {
     history.resume();
-    if (wasClean) useDocument.setState((s) => ({ savedSignature: signatureOf(s) }));
+    if (wasClean) useDocument.setState((s) => ({ savedSignature: s.signature }));
   }
   useDocument.setState((s) => ({ layouts: s.layouts + 1 }));
 }
@@ -34,11 +47,30 @@ function EmptyHint() {
   if (!empty) return null;
   return (
     <div className="empty-hint" data-testid="empty-hint">
-      <strong>An empty workflow.</strong> Add an image input with <em>+ Image input</em>, then drag a block from the palette
-      (or double-click here to search for one) and wire the image into it.
+      <strong>An empty workflow.</strong> Add an image input with <em>+ Image input</em>, then drag a block from the palette (or
+      double-click here to search for one) and wire the image into it.
     </div>
   );
 }
+
+/** A new (empty) document offers workflows to start from. */
+function Templates() {
+  const empty = useDocument((s) => s.nodes.length === 0);
+  if (!empty) return null;
+  return (
+    <div className="empty-templates" role="group" aria-label="Start from a template">
+      Or start from a template:
+      {TEMPLATES.map((t) => (
+        <button key={t.title} type="button" onClick={() => void startFrom(t)}>
+          {t.title}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+const beginGesture = () => useDocument.getState().beginGesture();
+const endGesture = () => useDocument.getState().endGesture();
 
 export function Canvas() {
   const flow = useReactFlow<FlowNode>();
@@ -60,12 +92,19 @@ export function Canvas() {
   }, [needsLayout, initialized, flow]);
 
   useEffect(() => {
-    if (generation > 0 && !useDocument.getState().needsLayout) window.requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1 }));
+    if (generation > 0 && !useDocument.getState().needsLayout)
+      window.requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1 }));
   }, [generation, flow]);
 
   const onConnectEnd = useCallback(
     (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-      useWireDrag.setState({ kinds: null });
+      // Dropped on a handle that does not take it: the wire was refused while dragging; say why.
+      if (state.isValid === false && state.fromHandle && state.toHandle) {
+        const [from, to] = state.fromHandle.type === "source" ? [state.fromHandle, state.toHandle] : [state.toHandle, state.fromHandle];
+        const why = refusal({ source: from.nodeId, sourceHandle: from.id ?? null, target: to.nodeId, targetHandle: to.id ?? null });
+        if (why) useUi.getState().say(why, "error");
+        return;
+      }
       // Dropped on the canvas, away from any handle: offer the blocks that take this output.
       if (state.isValid !== null || !state.fromNode || !state.fromHandle || state.fromHandle.type !== "source") return;
       const point = "changedTouches" in event ? event.changedTouches[0] : event;
@@ -99,11 +138,8 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={(c) => void connect(c)}
-        onConnectStart={(_, params) => {
-          if (params.handleType !== "source") return;
-          const node = useDocument.getState().nodes.find((n) => n.id === params.nodeId);
-          useWireDrag.setState({ kinds: producedKinds(node, params.handleId), fromStep: node?.data.kind === "block" });
-        }}
+        // A wire that does not fit is refused while it is dragged: it does not snap to the handle.
+        isValidConnection={(c: Connection | Edge) => refusal(c) === null}
         onConnectEnd={onConnectEnd}
         onNodeDragStart={beginGesture}
         onNodeDragStop={endGesture}
@@ -111,8 +147,15 @@ export function Canvas() {
         onSelectionDragStop={endGesture}
         onNodeContextMenu={(e, node) => {
           e.preventDefault();
-          if (!node.selected) useDocument.getState().onNodesChange([{ type: "select", id: node.id, selected: true }]);
-          show({ type: "menu", screen: { x: e.clientX, y: e.clientY }, target: { node: node.id } });
+          // Right-click on a node of the selection acts on the selection; on any other node, on it alone.
+          if (!node.selected) selectOnly(node.id);
+          const nodes = node.selected
+            ? useDocument
+                .getState()
+                .nodes.filter((n) => n.selected)
+                .map((n) => n.id)
+            : [node.id];
+          show({ type: "menu", screen: { x: e.clientX, y: e.clientY }, target: { node: node.id, nodes } });
         }}
         onEdgeContextMenu={(e, edge) => {
           e.preventDefault();
@@ -121,11 +164,20 @@ export function Canvas() {
         onPaneClick={(e) => {
           // The second click of a double-click on empty canvas: search for a block to add there.
           if (e.detail !== 2) return;
-          show({ type: "quickAdd", at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), screen: { x: e.clientX, y: e.clientY }, from: null });
+          show({
+            type: "quickAdd",
+            at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }),
+            screen: { x: e.clientX, y: e.clientY },
+            from: null,
+          });
         }}
         onPaneContextMenu={(e) => {
           e.preventDefault();
-          show({ type: "menu", screen: { x: e.clientX, y: e.clientY }, target: { pane: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) } });
+          show({
+            type: "menu",
+            screen: { x: e.clientX, y: e.clientY },
+            target: { pane: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) },
+          });
         }}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
@@ -141,6 +193,7 @@ export function Canvas() {
         <MiniMap pannable zoomable />
       </ReactFlow>
       <EmptyHint />
+      <Templates />
     </div>
   );
 }

@@ -1,25 +1,15 @@
 // Dialogs: sign in, open a saved workflow, a name (Save as, rename), the keyboard shortcuts.
 
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 
-import { api, ApiError, type WorkflowSummary } from "../api";
-import { openWorkflow } from "../actions/documents";
+import { api, ApiError } from "../api";
 import { SHORTCUTS } from "../hooks/useShortcuts";
+import { queryClient } from "../server/client";
 import { useUi } from "../store/ui";
+import { closeDialog as close, Modal } from "./Modal";
+import { OpenDialog } from "./OpenDialog";
+import { StaleSave } from "./StaleSave";
 import { UpgradeDialog } from "./UpgradeDialog";
-
-const close = () => useUi.getState().show(null);
-
-export function Modal({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === "Escape" && close()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={title}>
-        <h3>{title}</h3>
-        {children}
-      </div>
-    </div>
-  );
-}
 
 function FormButtons({ submit }: { submit: string }) {
   return (
@@ -32,7 +22,7 @@ function FormButtons({ submit }: { submit: string }) {
   );
 }
 
-function SignIn() {
+function SignIn({ reason: why, then }: { reason?: string; then?: () => void }) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState("");
@@ -42,18 +32,27 @@ function SignIn() {
       const me = await api.login(username, password);
       useUi.getState().setUser(me.username);
       useUi.getState().say(`Signed in as ${me.username}.`, "success");
+      void queryClient.invalidateQueries();
       close();
+      then?.();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     }
   };
   return (
     <Modal title="Sign in">
+      {why && <p data-testid="sign-in-reason">{why}</p>}
       <form onSubmit={(e) => void submit(e)}>
         <label htmlFor="sign-in-username">Username</label>
         <input id="sign-in-username" autoFocus autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
         <label htmlFor="sign-in-password">Password</label>
-        <input id="sign-in-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          id="sign-in-password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         {error && (
           <p className="status-error" role="alert">
             {error}
@@ -61,37 +60,6 @@ function SignIn() {
         )}
         <FormButtons submit="Sign in" />
       </form>
-    </Modal>
-  );
-}
-
-function OpenDialog() {
-  const [list, setList] = useState<WorkflowSummary[] | null>(null);
-  useEffect(() => {
-    api.workflows().then((r) => setList(r.results), () => setList([]));
-  }, []);
-  return (
-    <Modal title="Open a saved workflow">
-      {list === null && <p>Loading…</p>}
-      {list?.length === 0 && <p>No saved workflows yet.</p>}
-      <ul className="open-list">
-        {list?.map((w) => (
-          <li key={w.id}>
-            <button
-              onClick={() => {
-                close();
-                void openWorkflow(w.id, { ask: false });
-              }}
-            >
-              {w.name}
-            </button>{" "}
-            <small>
-              r{w.revision} · {w.owner}
-            </small>
-          </li>
-        ))}
-      </ul>
-      <button onClick={close}>Cancel</button>
     </Modal>
   );
 }
@@ -141,7 +109,8 @@ function Shortcuts() {
 export function Dialogs() {
   const dialog = useUi((s) => s.dialog);
   if (!dialog) return null;
-  if (dialog.type === "signIn") return <SignIn />;
+  if (dialog.type === "signIn") return <SignIn reason={dialog.reason} then={dialog.then} />;
+  if (dialog.type === "stale") return <StaleSave current={dialog.current} changes={dialog.changes} />;
   if (dialog.type === "open") return <OpenDialog />;
   if (dialog.type === "name") return <NameDialog {...dialog} />;
   if (dialog.type === "shortcuts") return <Shortcuts />;

@@ -1,21 +1,19 @@
 // The open saved workflow's revisions, each restorable.
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 
 import { api } from "../api";
 import { restoreRevision } from "../actions/documents";
+import { keys } from "../server/client";
 import { useDocument } from "../store/document";
-
-type Revision = Awaited<ReturnType<typeof api.revisions>>["results"][number];
 
 export function HistoryPanel() {
   const id = useDocument((s) => s.meta.id);
   const revision = useDocument((s) => s.meta.revision);
-  const [revisions, setRevisions] = useState<Revision[]>([]);
-  useEffect(() => {
-    if (id === null) return;
-    api.revisions(id).then((r) => setRevisions(r.results), () => setRevisions([]));
-  }, [id, revision]);
+  // Keyed by the open revision too: a save or a restore lists the new one.
+  const revisions =
+    useQuery({ queryKey: [...keys.revisions(id ?? 0), revision], queryFn: () => api.revisions(id ?? 0), enabled: id !== null }).data
+      ?.results ?? [];
   if (id === null || revisions.length === 0) return null;
   return (
     <section data-testid="revisions" aria-label="Revisions">

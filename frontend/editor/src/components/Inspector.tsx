@@ -11,6 +11,7 @@ import { nodeForPointer, type GraphNode } from "../graph";
 import { InputSettings, OutputSettings } from "./IoSettings";
 import { NameField } from "./NameField";
 import { PropertyField } from "./PropertyField";
+import { UnknownStepSettings, useUnavailable } from "./UnknownBlock";
 
 function changedFields(from: BlockDetail | undefined, to: BlockDetail | undefined): string {
   if (!from || !to || from.type_identifier === to.type_identifier) return "";
@@ -28,6 +29,8 @@ function StepSettings({ node }: { node: FlowNode }) {
   const details = useCatalog((s) => s.details);
   const [previous, setPrevious] = useState<string | null>(null);
   const errors = useUi((s) => s.validation.errors);
+  const unavailable = useUnavailable(typeIdentifier);
+  if (!detail && unavailable) return <UnknownStepSettings node={node} />;
   if (node.data.kind !== "block" || !detail) return <p>Loading the block…</p>;
   const nodes = useDocument.getState().nodes as unknown as GraphNode[];
   const errorFor = (name: string) => errors.find((i) => i.property === name && nodeForPointer(i.pointer, nodes)?.nodeId === node.id)?.message;

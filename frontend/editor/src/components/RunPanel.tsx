@@ -1,10 +1,12 @@
 // Running the open workflow: images (previewed) and parameters (with their defaults) in, results out,
 // on the nodes and here (a bar per class), and the saved workflow's run history.
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 
-import { api, ApiError, type RunSummary } from "../api";
+import { api, type RunSummary } from "../api";
 import { definitionOf, isDirty, useDocument } from "../store/document";
+import { keys, queryClient, reason } from "../server/client";
 import { useUi } from "../store/ui";
 import { parseLiteral } from "./IoSettings";
 
@@ -55,11 +57,7 @@ function Results({ run }: { run: RunSummary }) {
 }
 
 function History({ workflowId }: { workflowId: number }) {
-  const current = useUi((s) => s.run);
-  const [runs, setRuns] = useState<RunSummary[]>([]);
-  useEffect(() => {
-    api.runs(workflowId).then((r) => setRuns(r.results), () => setRuns([]));
-  }, [workflowId, current]);
+  const runs = useQuery({ queryKey: keys.runs(workflowId), queryFn: () => api.runs(workflowId) }).data?.results ?? [];
   if (runs.length === 0) return null;
   return (
     <section data-testid="run-history">
@@ -100,9 +98,10 @@ export function RunPanel() {
       const result = await api.run(target, images, inputs);
       useUi.getState().setRun(result);
       useUi.getState().say("Run finished.", "success");
+      if (state.meta.id !== null) void queryClient.invalidateQueries({ queryKey: keys.runs(state.meta.id) });
     } catch (e) {
       useUi.getState().setRun(null);
-      useUi.getState().say(e instanceof ApiError ? `Run failed: ${e.message}` : String(e), "error");
+      useUi.getState().say(`Run failed: ${reason(e)}`, "error");
     } finally {
       setBusy(false);
     }

@@ -1,12 +1,41 @@
-// The status line: the validation summary and the latest message, coloured by level.
+// The status line: the validation summary and the latest message, coloured by level. The warning count
+// opens the list of warnings; a click on one selects the node it is about.
 
+import { useState } from "react";
+
+import { selectOnly } from "../actions/editing";
+import type { Issue } from "../api";
+import { nodeForPointer, type GraphNode } from "../graph";
+import { useDocument } from "../store/document";
 import { useUi } from "../store/ui";
+
+function WarningList({ warnings }: { warnings: Issue[] }) {
+  const nodes = useDocument((s) => s.nodes) as unknown as GraphNode[];
+  return (
+    <ul className="warning-list popup" aria-label="Warnings" data-testid="warning-list">
+      {warnings.map((w, n) => {
+        const target = nodeForPointer(w.pointer, nodes);
+        return (
+          <li key={n}>
+            {target ? (
+              <button type="button" className="link" onClick={() => selectOnly(target.nodeId)}>
+                {w.message}
+              </button>
+            ) : (
+              w.message
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
 
 export function StatusBar() {
   const { valid, errors, warnings } = useUi((s) => s.validation);
   const status = useUi((s) => s.status);
-  const summary =
-    valid === null ? "empty" : valid ? "valid" : `${errors.length} error${errors.length === 1 ? "" : "s"}`;
+  const [open, setOpen] = useState(false);
+  const summary = valid === null ? "empty" : valid ? "valid" : `${errors.length} error${errors.length === 1 ? "" : "s"}`;
   const workflowIssues = errors.filter((i) => !/^\/(inputs|steps|outputs)\/\d+/.test(i.pointer));
   return (
     <div className="status" role="status">
@@ -14,8 +43,17 @@ export function StatusBar() {
         {summary}
       </span>
       {warnings.length > 0 && (
-        <span className="status-warning" data-testid="warning-count">
-          {warnings.length} warning{warnings.length === 1 ? "" : "s"}
+        <span className="warnings">
+          <button
+            type="button"
+            className="link status-warning"
+            data-testid="warning-count"
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
+            {warnings.length} warning{warnings.length === 1 ? "" : "s"}
+          </button>
+          {open && <WarningList warnings={warnings} />}
         </span>
       )}
       {workflowIssues.map((i, n) => (

@@ -56,7 +56,7 @@ export function Toolbar() {
   return (
     <div className="toolbar" role="toolbar" aria-label="Workflow">
       <div className="group">
-        <button onClick={newDocument}>New</button>
+        <button onClick={() => newDocument()}>New</button>
         <button onClick={() => mayReplace() && show({ type: "open" })}>Open</button>
         <button onClick={() => file.current?.click()}>Import</button>
         <input
@@ -86,9 +86,15 @@ export function Toolbar() {
         <button onClick={() => void runAutoLayout({ track: true })}>Auto layout</button>
       </div>
       <div className="group">
-        <button data-testid="add-image-input" onClick={() => addInput("WorkflowImage")}>+ Image input</button>
-        <button data-testid="add-parameter" onClick={() => addInput("WorkflowParameter")}>+ Parameter</button>
-        <button data-testid="add-output" onClick={() => addOutput()}>+ Output</button>
+        <button data-testid="add-image-input" onClick={() => addInput("WorkflowImage")}>
+          + Image input
+        </button>
+        <button data-testid="add-parameter" onClick={() => addInput("WorkflowParameter")}>
+          + Parameter
+        </button>
+        <button data-testid="add-output" onClick={() => addOutput()}>
+          + Output
+        </button>
       </div>
       <div className="group end">
         <button onClick={() => show({ type: "shortcuts" })} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">

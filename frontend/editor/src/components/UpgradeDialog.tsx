@@ -1,21 +1,18 @@
 // The upgrade preview of one step: the server's list of changes, its JSON Patch and the validation
 // after it; Apply replaces the document in one undoable change.
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 
-import { ApiError, type UpgradePlan } from "../api";
+import { reason } from "../server/client";
 import { applyUpgrade, previewUpgrade } from "../upgrades";
 import { useUi } from "../store/ui";
-import { Modal } from "./Dialogs";
-
-const close = () => useUi.getState().show(null);
+import { closeDialog as close, Modal } from "./Modal";
 
 export function UpgradeDialog({ step, to }: { step: string; to: string }) {
-  const [plan, setPlan] = useState<UpgradePlan | null>(null);
-  const [error, setError] = useState("");
-  useEffect(() => {
-    previewUpgrade(step, to).then(setPlan, (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
-  }, [step, to]);
+  // A preview of the document as it is now: never served from a cache.
+  const preview = useQuery({ queryKey: ["upgrade", step, to], queryFn: () => previewUpgrade(step, to), gcTime: 0, staleTime: 0 });
+  const plan = preview.data ?? null;
+  const error = preview.isError ? reason(preview.error) : "";
   const apply = async () => {
     if (!plan) return;
     close();
@@ -25,13 +22,15 @@ export function UpgradeDialog({ step, to }: { step: string; to: string }) {
   const moved = plan?.steps.find((s) => s.step === step);
   return (
     <Modal title={`Upgrade ${step}`}>
-      {error && <p className="error" data-testid="upgrade-error">{error}</p>}
+      {error && (
+        <p className="error" data-testid="upgrade-error">
+          {error}
+        </p>
+      )}
       {!plan && !error && <p>Preparing the preview…</p>}
       {plan && (
         <>
-          <p data-testid="upgrade-summary">
-            {moved ? `${moved.from} → ${moved.to}` : `${step} has nothing to upgrade.`}
-          </p>
+          <p data-testid="upgrade-summary">{moved ? `${moved.from} → ${moved.to}` : `${step} has nothing to upgrade.`}</p>
           <ul data-testid="upgrade-changes">
             {moved?.changes.map((c, i) => (
               <li key={i}>
@@ -44,7 +43,9 @@ export function UpgradeDialog({ step, to }: { step: string; to: string }) {
             <pre data-testid="upgrade-patch">{JSON.stringify(plan.patch, null, 2)}</pre>
           </details>
           <p data-testid="upgrade-validation">
-            {plan.validation.valid ? "The upgraded workflow is valid." : `The upgraded workflow has ${plan.validation.errors.length} errors.`}
+            {plan.validation.valid
+              ? "The upgraded workflow is valid."
+              : `The upgraded workflow has ${plan.validation.errors.length} errors.`}
           </p>
         </>
       )}

@@ -2,36 +2,17 @@
 
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
-import { create } from "zustand";
 
 import type { BlockDetail, Issue } from "../api";
-import { nodeForPointer, VALUE_HANDLE, type GraphNode } from "../graph";
+import { VALUE_HANDLE } from "../graph";
+import { useNodeIssues as useIssues } from "../hooks/useNodeIssues";
+import { useWireKinds } from "../hooks/useWire";
+import { UnknownHandles } from "./UnknownBlock";
 import { acceptedFrom, fits } from "../kinds";
 import { useCatalog } from "../store/catalog";
 import { newerDefault } from "../upgrades";
-import { useDocument, type FlowNode } from "../store/document";
+import type { FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
-
-/** The wire being drawn: its kinds, and whether it comes from a step (handles that fit light up). */
-export const useWireDrag = create<{ kinds: string[] | null; fromStep: boolean }>()(() => ({ kinds: null, fromStep: false }));
-
-/** This node's errors and warnings. Selected as text so a node re-renders only when its own change. */
-function useIssues(nodeId: string): { errors: Issue[]; warnings: Issue[] } {
-  const text = useUi((s) => {
-    const nodes = useDocument.getState().nodes as unknown as GraphNode[];
-    const mine = (issue: Issue) => nodeForPointer(issue.pointer, nodes)?.nodeId === nodeId;
-    const errors = s.validation.errors.filter(mine);
-    const warnings = s.validation.warnings.filter(mine);
-    return errors.length || warnings.length ? JSON.stringify([errors, warnings]) : "";
-  });
-  return parseIssues(text);
-}
-
-function parseIssues(text: string): { errors: Issue[]; warnings: Issue[] } {
-  if (!text) return { errors: [], warnings: [] };
-  const [errors, warnings] = JSON.parse(text) as [Issue[], Issue[]];
-  return { errors, warnings };
-}
 
 function Messages({ errors, warnings, name }: { errors: Issue[]; warnings: Issue[]; name: string }) {
   return (
@@ -100,7 +81,7 @@ function UpgradeBadge({ detail, step }: { detail: BlockDetail | undefined; step:
 export const BlockNode = memo(function BlockNode({ id, data, selected }: NodeProps<FlowNode>) {
   const detail = useCatalog((s) => (data.kind === "block" ? s.details[data.typeIdentifier] : undefined));
   const table = useCatalog((s) => s.kinds);
-  const drag = useWireDrag();
+  const drag = useWireKinds();
   const { errors, warnings } = useIssues(id);
   if (data.kind !== "block") return null;
   return (
@@ -119,7 +100,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
               position={Position.Left}
               id={p.name}
               data-testid={`handle-in-${data.name}-${p.name}`}
-              className={drag.kinds && fits(table, drag.kinds, acceptedFrom(p, drag.fromStep)) ? "compatible" : ""}
+              className={drag && fits(table, drag.kinds, acceptedFrom(p, drag.fromStep)) ? "compatible" : ""}
             />
             {p.name} <span className="kinds">{p.kinds.join(" | ")}</span>
           </div>
@@ -130,6 +111,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
           <Handle type="source" position={Position.Right} id={o.name} data-testid={`handle-out-${data.name}-${o.name}`} />
         </div>
       ))}
+      {!detail && <UnknownHandles id={id} name={data.name} typeIdentifier={data.typeIdentifier} />}
       <Messages errors={errors} warnings={warnings} name={data.name} />
       <RunBadge name={data.name} />
     </div>

@@ -1,6 +1,7 @@
 // Keyboard shortcuts on the canvas. Inside a text field the browser's own editing keys (and its own
 // undo) win; everywhere else Ctrl+Z and friends act on the document.
 
+import { useReactFlow } from "@xyflow/react";
 import { useEffect } from "react";
 
 import { copySelection, deleteSelection, duplicateSelection, lastCopied, pasteText, selectAll } from "../actions/editing";
@@ -16,7 +17,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ["Ctrl+D", "Duplicate the selection"],
   ["Ctrl+Z", "Undo"],
   ["Ctrl+Shift+Z / Ctrl+Y", "Redo"],
-  ["Ctrl+S", "Save"],
+  ["Ctrl+S / Cmd+S", "Save (also while typing in a field)"],
   ["Double-click the canvas", "Add a block there"],
   ["Drop a wire on the canvas", "Add a block that takes it, already wired"],
   ["Right-click", "Menu for a node, a wire or the canvas"],
@@ -29,18 +30,24 @@ function typing(target: EventTarget | null): boolean {
 }
 
 export function useShortcuts(): void {
+  const flow = useReactFlow();
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (typing(event.target) || useUi.getState().dialog) return;
       const mod = event.ctrlKey || event.metaKey;
       const key = event.key.toLowerCase();
+      // Save works from anywhere, text fields included; the browser's "Save page as" never opens.
+      if (mod && key === "s" && !event.altKey) {
+        event.preventDefault();
+        if (!useUi.getState().dialog) void save();
+        return;
+      }
+      if (typing(event.target) || useUi.getState().dialog) return;
       const history = useDocument.temporal.getState();
       if (mod && key === "z" && !event.shiftKey) history.undo();
       else if (mod && ((key === "z" && event.shiftKey) || key === "y")) history.redo();
       else if (mod && key === "a") selectAll();
       else if (mod && key === "d") void duplicateSelection();
-      else if (mod && key === "s") void save();
-      else if (!mod && (event.key === "Delete" || event.key === "Backspace")) deleteSelection();
+      else if (!mod && (event.key === "Delete" || event.key === "Backspace")) void deleteSelection(flow);
       else if (!mod && event.key === "?") useUi.getState().show({ type: "shortcuts" });
       else return;
       event.preventDefault();
@@ -66,5 +73,5 @@ export function useShortcuts(): void {
       document.removeEventListener("copy", onCopy);
       document.removeEventListener("paste", onPaste);
     };
-  }, []);
+  }, [flow]);
 }

@@ -3,14 +3,17 @@
 
 import { create } from "zustand";
 
-import { api, type BlockDetail, type BlockSummary } from "../api";
+import { api, ApiError, type BlockDetail, type BlockSummary } from "../api";
 import { kindTable, type KindTable } from "../kinds";
+import { keys, queryClient, reason } from "../server/client";
 
 type Connections = Awaited<ReturnType<typeof api.connections>>;
 
 interface CatalogState {
   blocks: BlockSummary[];
   details: Record<string, BlockDetail>;
+  /** Block types whose details could not be had, with the reason (unknown here, or the server failed). */
+  unavailable: Record<string, { reason: string; unknown: boolean }>;
   kinds: KindTable;
   connections: Connections | null;
   models: string[];
@@ -20,11 +23,10 @@ interface CatalogState {
   ensureConnections: () => Promise<Connections>;
 }
 
-const pending = new Map<string, Promise<BlockDetail | undefined>>();
-
 export const useCatalog = create<CatalogState>()((set, get) => ({
   blocks: [],
   details: {},
+  unavailable: {},
   kinds: {},
   connections: null,
   models: [],
@@ -32,23 +34,32 @@ export const useCatalog = create<CatalogState>()((set, get) => ({
   load: async () => {
     const [blocks, kinds] = await Promise.all([api.blocks(), api.kinds()]);
     set({ blocks: blocks.results, kinds: kindTable(kinds.results), loaded: true });
-    api.models().then((m) => set({ models: m.results.map((r) => r.model_id) }), () => undefined);
+    api.models().then(
+      (m) => set({ models: m.results.map((r) => r.model_id) }),
+      () => undefined,
+    );
   },
-  ensureDetail: (typeIdentifier) => {
+  // The query client shares one request among concurrent callers and retries failures of the
+  // network or the server; a type the server does not know (404) is final. A later call tries again.
+  ensureDetail: async (typeIdentifier) => {
     const known = get().details[typeIdentifier];
-    if (known) return Promise.resolve(known);
-    let request = pending.get(typeIdentifier);
-    if (!request) {
-      request = api.block(typeIdentifier).then(
-        (detail) => {
-          set((s) => ({ details: { ...s.details, [typeIdentifier]: detail } }));
-          return detail;
-        },
-        () => undefined,
-      );
-      pending.set(typeIdentifier, request);
+    if (known) return known;
+    try {
+      const detail = await queryClient.fetchQuery({
+        queryKey: keys.block(typeIdentifier),
+        queryFn: () => api.block(typeIdentifier),
+        staleTime: Infinity,
+      });
+      set((s) => {
+        const { [typeIdentifier]: _, ...unavailable } = s.unavailable;
+        return { details: { ...s.details, [typeIdentifier]: detail }, unavailable };
+      });
+      return detail;
+    } catch (e) {
+      const unknown = e instanceof ApiError && e.status === 404;
+      set((s) => ({ unavailable: { ...s.unavailable, [typeIdentifier]: { reason: reason(e), unknown } } }));
+      return undefined;
     }
-    return request;
   },
   ensureConnections: async () => {
     const known = get().connections;

@@ -1,14 +1,20 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
 import type { Definition } from "../graph";
-import { beginGesture, definitionOf, endGesture, EMPTY_META, graphFor, HISTORY_DEPTH, isDirty, layoutOf, useDocument } from "./document";
+import { definitionOf, EMPTY_META, graphFor, HISTORY_DEPTH, isDirty, layoutOf, useDocument } from "./document";
 
 const definition: Definition = {
   version: "1.0",
   inputs: [{ type: "WorkflowImage", name: "image" }],
   steps: [
     { type: "roboflow_core/roboflow_classification_model@v2", name: "classifier", images: "$inputs.image", model_id: "demo-shapes/1" },
-    { type: "roboflow_core/property_definition@v1", name: "top", data: "$steps.classifier.predictions", operations: [], extra: ["$steps.classifier.predictions"] },
+    {
+      type: "roboflow_core/property_definition@v1",
+      name: "top",
+      data: "$steps.classifier.predictions",
+      operations: [],
+      extra: ["$steps.classifier.predictions"],
+    },
   ],
   outputs: [{ type: "JsonField", name: "label", selector: "$steps.top.output" }],
 };
@@ -17,7 +23,13 @@ const history = () => useDocument.temporal.getState();
 
 function open(layout = {}) {
   const graph = graphFor(definition, layout);
-  useDocument.getState().replace({ nodes: graph.nodes, edges: graph.edges }, { id: 4, name: "Shapes", revision: 2 }, { saved: true, needsLayout: !graph.complete });
+  useDocument
+    .getState()
+    .replace(
+      { nodes: graph.nodes, edges: graph.edges },
+      { id: 4, name: "Shapes", revision: 2 },
+      { saved: true, needsLayout: !graph.complete },
+    );
 }
 
 describe("the document store", () => {
@@ -71,9 +83,9 @@ describe("the document store", () => {
 
   it("makes one undo step of a drag", () => {
     const id = useDocument.getState().nodes[0].id;
-    beginGesture();
+    useDocument.getState().beginGesture();
     for (const x of [10, 20, 30]) useDocument.getState().onNodesChange([{ type: "position", id, position: { x, y: 0 } }]);
-    endGesture();
+    useDocument.getState().endGesture();
     expect(history().pastStates).toHaveLength(1);
     history().undo();
     expect(useDocument.getState().nodes[0].position).toEqual({ x: 0, y: 0 });

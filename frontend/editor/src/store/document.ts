@@ -43,6 +43,16 @@ export interface DocumentState extends Graph {
   needsLayout: boolean;
   /** Auto layouts finished so far (the benchmark waits on it through the canvas' data attribute). */
   layouts: number;
+  /** What the document would save, as text: kept up to date after every change of the graph or name. */
+  signature: string;
+  /** The graph and name `signature` was computed from. */
+  signedFrom: { nodes: FlowNode[]; edges: FlowEdge[]; name: string };
+  /** The field last typed into and when: typing into one field makes one undo step. */
+  coalescing: { key: string; at: number } | null;
+  /** The graph before the drag (or other multi-change gesture) under way: it becomes one undo step. */
+  gestureStart: Tracked | null;
+  beginGesture: () => void;
+  endGesture: () => void;
   replace: (graph: Graph, meta: DocumentMeta, options: { saved: boolean; needsLayout: boolean }) => void;
   markSaved: (meta: DocumentMeta) => void;
   rename: (name: string) => void;
@@ -75,7 +85,13 @@ function sameGraph(a: Tracked, b: Tracked): boolean {
     nodesSame &&
     a.edges.every((e, i) => {
       const f = b.edges[i];
-      return e.id === f.id && e.source === f.source && e.target === f.target && e.sourceHandle === f.sourceHandle && e.targetHandle === f.targetHandle;
+      return (
+        e.id === f.id &&
+        e.source === f.source &&
+        e.target === f.target &&
+        e.sourceHandle === f.sourceHandle &&
+        e.targetHandle === f.targetHandle
+      );
     })
   );
 }
@@ -88,21 +104,14 @@ export function layoutOf(state: Graph): Positions {
   return Object.fromEntries(state.nodes.map((n) => [nodeKey(n.data), { x: Math.round(n.position.x), y: Math.round(n.position.y) }]));
 }
 
-let lastSignature: { nodes: FlowNode[]; edges: FlowEdge[]; name: string; value: string } | null = null;
-
-/** What the document would save, as text; remembered for the last graph, since the title, the toolbar
- * and the dirty check all ask after every change. */
+/** What the document would save, as text. */
 export function signatureOf(state: Graph & { meta: DocumentMeta }): string {
-  const last = lastSignature;
-  if (last && last.nodes === state.nodes && last.edges === state.edges && last.name === state.meta.name) return last.value;
-  const value = JSON.stringify([state.meta.name, definitionOf(state), layoutOf(state)]);
-  lastSignature = { nodes: state.nodes, edges: state.edges, name: state.meta.name, value };
-  return value;
+  return JSON.stringify([state.meta.name, definitionOf(state), layoutOf(state)]);
 }
 
 export const EMPTY_META: DocumentMeta = { id: null, name: "Untitled workflow", revision: null };
 
-let lastCoalesce: { key: string; at: number } | null = null;
+const EMPTY_SIGNATURE = signatureOf({ nodes: [], edges: [], meta: EMPTY_META });
 
 export const useDocument = create<DocumentState>()(
   temporal(
@@ -110,13 +119,26 @@ export const useDocument = create<DocumentState>()(
       nodes: [],
       edges: [],
       meta: EMPTY_META,
-      savedSignature: signatureOf({ nodes: [], edges: [], meta: EMPTY_META }),
+      savedSignature: EMPTY_SIGNATURE,
       generation: 0,
       needsLayout: false,
       layouts: 0,
+      signature: EMPTY_SIGNATURE,
+      signedFrom: { nodes: [], edges: [], name: EMPTY_META.name },
+      coalescing: null,
+      gestureStart: null,
       replace: (graph, meta, { saved, needsLayout }) => {
-        const next = { ...graph, meta };
-        set({ ...next, savedSignature: saved ? signatureOf(next) : "", generation: get().generation + 1, needsLayout });
+        const signature = signatureOf({ ...graph, meta });
+        const signedFrom = { nodes: graph.nodes, edges: graph.edges, name: meta.name };
+        set({
+          ...graph,
+          meta,
+          signature,
+          signedFrom,
+          savedSignature: saved ? signature : "",
+          generation: get().generation + 1,
+          needsLayout,
+        });
         useDocument.temporal.getState().clear();
       },
       markSaved: (meta) => set((s) => ({ meta, savedSignature: signatureOf({ ...s, meta }) })),
@@ -133,11 +155,14 @@ export const useDocument = create<DocumentState>()(
       updateData: (id, update, coalesceKey) => {
         // Typing into one field makes one undo step, not one per keystroke.
         const now = Date.now();
-        const coalesce = coalesceKey !== undefined && lastCoalesce?.key === coalesceKey && now - lastCoalesce.at < 1500;
-        lastCoalesce = coalesceKey === undefined ? null : { key: coalesceKey, at: now };
+        const last = get().coalescing;
+        const coalesce = coalesceKey !== undefined && last?.key === coalesceKey && now - last.at < 1500;
         const history = useDocument.temporal.getState();
         if (coalesce) history.pause();
-        set((s) => ({ nodes: s.nodes.map((n) => (n.id === id ? { ...n, data: update(n.data) } : n)) }));
+        set((s) => ({
+          nodes: s.nodes.map((n) => (n.id === id ? { ...n, data: update(n.data) } : n)),
+          coalescing: coalesceKey === undefined ? null : { key: coalesceKey, at: now },
+        }));
         if (coalesce) history.resume();
       },
       renameNode: (id, wanted) => {
@@ -162,9 +187,20 @@ export const useDocument = create<DocumentState>()(
         }));
         return name;
       },
-      setPositions: (positions) =>
-        set((s) => ({ nodes: s.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)) })),
+      setPositions: (positions) => set((s) => ({ nodes: s.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)) })),
       layoutDone: () => set({ needsLayout: false }),
+      beginGesture: () => {
+        set({ gestureStart: strip(get()) });
+        useDocument.temporal.getState().pause();
+      },
+      endGesture: () => {
+        const history = useDocument.temporal.getState();
+        history.resume();
+        const start = get().gestureStart;
+        set({ gestureStart: null });
+        if (!start || sameGraph(start, strip(get()))) return;
+        useDocument.temporal.setState((t) => ({ pastStates: [...t.pastStates, start].slice(-HISTORY_DEPTH), futureStates: [] }));
+      },
     }),
     {
       limit: HISTORY_DEPTH,
@@ -174,22 +210,13 @@ export const useDocument = create<DocumentState>()(
   ),
 );
 
-/** A dragged node makes one undo step: the place it started from. */
-let gestureStart: Tracked | null = null;
-
-export function beginGesture(): void {
-  gestureStart = strip(useDocument.getState());
-  useDocument.temporal.getState().pause();
-}
-
-export function endGesture(): void {
-  const history = useDocument.temporal.getState();
-  history.resume();
-  const start = gestureStart;
-  gestureStart = null;
-  if (!start || sameGraph(start, strip(useDocument.getState()))) return;
-  useDocument.temporal.setState((t) => ({ pastStates: [...t.pastStates, start].slice(-HISTORY_DEPTH), futureStates: [] }));
-}
+// The signature follows every change of the graph or the name, whoever made it (actions, React Flow,
+// undo and redo): computed once per change, however many components ask whether the document is dirty.
+useDocument.subscribe((s) => {
+  const from = s.signedFrom;
+  if (from.nodes === s.nodes && from.edges === s.edges && from.name === s.meta.name) return;
+  useDocument.setState({ signature: signatureOf(s), signedFrom: { nodes: s.nodes, edges: s.edges, name: s.meta.name } });
+});
 
 /** Nodes and wires for a definition, with saved positions where there are some. */
 export function graphFor(definition: Definition, positions: Positions): Graph & { complete: boolean } {
@@ -199,4 +226,4 @@ export function graphFor(definition: Definition, positions: Positions): Graph & 
   return { nodes, edges: graph.edges, complete: placed.complete };
 }
 
-export const isDirty = (s: DocumentState) => signatureOf(s) !== s.savedSignature;
+export const isDirty = (s: DocumentState) => s.signature !== s.savedSignature;

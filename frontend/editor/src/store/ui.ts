@@ -8,13 +8,18 @@ import type { Issue, RunSummary } from "../api";
 export type Level = "error" | "warning" | "success" | "info";
 
 export type Dialog =
-  | { type: "signIn" }
+  | { type: "signIn"; reason?: string; then?: () => void }
+  | { type: "stale"; current: number; changes: string[] | null }
   | { type: "open" }
   | { type: "name"; title: string; label: string; initial: string; onDone: (name: string) => void }
   | { type: "shortcuts" }
   | { type: "upgrade"; step: string; to: string }
   | { type: "quickAdd"; at: { x: number; y: number }; screen: { x: number; y: number }; from: { node: string; handle: string } | null }
-  | { type: "menu"; screen: { x: number; y: number }; target: { node: string } | { edge: string } | { pane: { x: number; y: number } } }
+  | {
+      type: "menu";
+      screen: { x: number; y: number };
+      target: { node: string; nodes: string[] } | { edge: string } | { pane: { x: number; y: number } };
+    }
   | null;
 
 interface UiState {
