@@ -62,6 +62,7 @@ editor: venv
 
 migrate: venv secret-key
 	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v 0
 
 checks: dev-deps

@@ -34,6 +34,8 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     NOT_ACCEPTABLE = "not_acceptable"
     THROTTLED = "throttled"
+    REQUEST_TIMEOUT = "request_timeout"
+    TOO_MANY_SEARCH_WORDS = "too_many_search_words"
     # The JSON intake.
     PARSE_ERROR = "parse_error"
     NUL_CHARACTER = "nul_character"

@@ -1,10 +1,12 @@
 """How the production server is started: granian serving `config.wsgi`, from the environment.
 
 granian (an HTTP server written in Rust) runs the WSGI application on a pool of Python threads
-in each worker process. It replaced gunicorn's threaded workers by measurement: the same keep-alive
-POST to an empty WSGI app costs about 0.3 ms through granian against 0.47 ms through gunicorn, each
-request timed in turn with one of Roboflow's (bench_serving prints both floors), which is much of
-what a cached validation costs.
+in each worker process, through config/body_buffer.py: granian's event loop reads each request body
+whole (within `BLOCKWISE_BODY_CHUNK_TIMEOUT_S` per chunk, `BLOCKWISE_BODY_TIMEOUT_S` in all) before a
+thread takes the request, so slow clients hold no threads. granian replaced gunicorn's threaded
+workers by measurement: a keep-alive POST to an empty WSGI app cost about 0.3 ms through granian
+against 0.47 ms through gunicorn (bench_serving prints both floors), much of what a cached
+validation costs.
 
 `HOST` (default 127.0.0.1) and `PORT` (default 8000) choose the address; `WEB_CONCURRENCY` the
 number of processes (CPUs + 1, at most 4); `WEB_THREADS` the threads per process (8): requests
@@ -36,20 +38,25 @@ def server_command(
 ) -> list[str]:
     """The command line of the server, for `make serve`, the benchmarks and the tests alike."""
     host, _, port = (address or f"{environ.get('HOST', '127.0.0.1')}:{environ.get('PORT', '8000')}").rpartition(":")
+    threads = environ.get("WEB_THREADS") or "8"
     command = [
+        # The WSGI application and its threads reach config.body_buffer (granian's RSGI interface
+        # allows no threads of its own) through the environment; `env` then runs granian in its place.
+        "env",
+        f"BLOCKWISE_WSGI_APP={app}",
+        f"WEB_THREADS={threads}",
         sys.executable,
         "-m",
         "granian",
         "--interface",
-        "wsgi",
+        "rsgi",
+        "--factory",
         "--host",
         host.strip("[]"),
         "--port",
         port,
         "--workers",
         environ.get("WEB_CONCURRENCY") or str(default_workers()),
-        "--blocking-threads",
-        environ.get("WEB_THREADS") or "8",
         "--no-ws",
         "--respawn-failed-workers",
         "--workers-kill-timeout",
@@ -59,4 +66,4 @@ def server_command(
     ]
     if environ.get("ACCESS_LOG", "-"):
         command += ["--access-log", "--access-log-fmt", ACCESS_LOG_FORMAT]
-    return [*command, app]
+    return [*command, "config.body_buffer:build"]

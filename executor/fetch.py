@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
-from blocks.errors import DomainError
+from blocks.errors import DomainError, ErrorCode
 
 CHUNK_BYTES = 65536
 USER_AGENT = "Blockwise image fetcher"
@@ -35,6 +35,19 @@ class FetchLimits:
     max_bytes: int
     timeout_s: float
     allow_private: bool = False
+
+
+def declared_length(value: str | None) -> int | None:
+    """A response's Content-Length as a number (None when absent). `str.isdigit` also takes "²" and
+    other digits `int` refuses: a length is ASCII digits, or the answer is refused."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        raise FetchError(
+            f"The host answered a Content-Length that is not a number: {value[:20]!r}.", code=ErrorCode.URL_FETCH_FAILED
+        )
+    return int(value)
 
 
 def is_public_address(address: str) -> bool:
@@ -170,8 +183,8 @@ def _get(sock: socket.socket, parts: SplitResult, limits: FetchLimits, deadline:
 def _read_body(response: http.client.HTTPResponse, limits: FetchLimits, deadline: float) -> bytes:
     if response.status != 200:
         raise FetchError(f"Fetching the image answered HTTP {response.status}.", code="url_fetch_failed")
-    declared = response.getheader("Content-Length")
-    if declared and declared.isdigit() and int(declared) > limits.max_bytes:
+    declared = declared_length(response.getheader("Content-Length"))
+    if declared is not None and declared > limits.max_bytes:
         raise FetchError(f"The image at the URL is larger than {limits.max_bytes} bytes.", code="image_too_large")
     chunks: list[bytes] = []
     received = 0
@@ -184,6 +197,6 @@ def _read_body(response: http.client.HTTPResponse, limits: FetchLimits, deadline
             break
     if time.monotonic() >= deadline:
         raise FetchError("Fetching the image took too long.", code="url_timeout")
-    if declared and declared.isdigit() and received != int(declared):
+    if declared is not None and received != declared:
         raise FetchError("The image at the URL arrived incomplete.", code="url_fetch_failed")
     return b"".join(chunks)
