@@ -8,6 +8,7 @@ from io import StringIO
 import numpy as np
 import pytest
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
 from registry.models import ActiveLearningDatapoint, LocalModel, Run, Workflow
 from scripts.train_demo_model import draw_sample
@@ -388,9 +389,36 @@ def test_anyone_lists_local_models_so_the_editor_can_offer_them(api):
 
 def test_a_saved_workflow_lists_its_runs_newest_first(api):
     workflow = Workflow.objects.get()
+    api.force_authenticate(make_user("alice"))
     first = api.post(f"/api/v1/workflows/{workflow.pk}/runs/", {"inputs": {"image": b64("green")}}, format="json")
     second = api.post(f"/api/v1/workflows/{workflow.pk}/runs/", {"inputs": {"image": b64("red")}}, format="json")
     api.post("/api/v1/runs/", {"specification": demo_spec(), "inputs": {"image": b64("red")}}, format="json")
     listed = api.get(f"/api/v1/workflows/{workflow.pk}/runs/").json()
     assert [run["id"] for run in listed["results"]] == [second.json()["id"], first.json()["id"]]
     assert listed["results"][0] == second.json()
+
+
+def test_a_public_workflow_lists_only_the_callers_runs(api):
+    """Runs of someone's public workflow are their creators': the owner, other users and anonymous
+    callers each list their own (anonymous runs are nobody's); staff list them all."""
+    workflow = Workflow.objects.get()
+    clients = {}
+    for name, staff in (("owner", False), ("bob", False), ("carol", True)):
+        user = make_user(name, staff=staff)
+        if name == "owner":
+            Workflow.objects.filter(pk=workflow.pk).update(owner=user)
+        clients[name] = APIClient()
+        clients[name].force_authenticate(user)
+    clients["anonymous"] = api
+    path = f"/api/v1/workflows/{workflow.pk}/runs/"
+    ran = {
+        name: client.post(path, {"inputs": {"image": b64("red")}}, format="json").json()["id"]
+        for name, client in clients.items()
+    }
+    listed = {name: [run["id"] for run in client.get(path).json()["results"]] for name, client in clients.items()}
+    assert listed == {
+        "owner": [ran["owner"]],
+        "bob": [ran["bob"]],
+        "carol": [ran["anonymous"], ran["carol"], ran["bob"], ran["owner"]],
+        "anonymous": [],
+    }
