@@ -94,6 +94,7 @@ class ErrorCode(StrEnum):
     NO_MODEL = "no_model"
     MODEL_ERROR = "model_error"
     MODEL_NOT_FOUND = "model_not_found"
+    INVALID_MODEL_ID = "invalid_model_id"
     MODEL_AUTH_FAILED = "model_auth_failed"
     MODEL_NO_CREDITS = "model_no_credits"
     MODEL_TIMEOUT = "model_timeout"

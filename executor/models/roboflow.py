@@ -38,6 +38,7 @@ from urllib3.util.retry import Retry
 from blocks.images import WorkflowImage
 from blocks.ports import (
     ClassificationRequest,
+    InvalidModelIdError,
     ModelAuthError,
     ModelCreditsError,
     ModelError,
@@ -50,6 +51,8 @@ from blocks.ports import (
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 SOURCE = "workflow-execution"
 MAX_RETRY_AFTER_S = 10.0
+# A hosted model is `project/version`: each part letters, digits, `-`, `_` or `.`, not starting with `.`.
+HOSTED_MODEL_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*/[A-Za-z0-9_-][A-Za-z0-9._-]*")
 _API_KEY_IN_TEXT = re.compile(r"(api_key=)[^&\s\"'#\\]+")
 
 
@@ -190,9 +193,11 @@ class RoboflowClient:
                 request.model_id, url, deadline, body=encoded, headers={**headers, "Content-Type": "application/json"}
             )
         else:
+            if not HOSTED_MODEL_ID.fullmatch(request.model_id):
+                # The id becomes the URL's path: `?`, `#`, `&` or `%` in it would add query parameters
+                # to a call made with the server's key, or cut the key off.
+                raise InvalidModelIdError(f"{request.model_id[:200]!r} is not a Roboflow model id like `project/3`.")
             parts = request.model_id.split("/")
-            if len(parts) != 2 or not all(parts):
-                raise ModelNotFoundError(f"{request.model_id!r} is not a Roboflow model id like `project/3`.")
             params: dict[str, Any] = {
                 "api_key": request.api_key,
                 "confidence": request.confidence,
@@ -279,7 +284,7 @@ class RoboflowClient:
     def _read_capped(self, response: urllib3.BaseHTTPResponse, model_id: str) -> bytes:
         limit = self.config.max_response_bytes
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
             raise ModelResponseError(f"Roboflow's answer for {model_id} is larger than {limit} bytes.")
         chunks: list[bytes] = []
         received = 0

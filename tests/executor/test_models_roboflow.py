@@ -12,6 +12,7 @@ from PIL import Image
 from blocks.images import WorkflowImage
 from blocks.ports import (
     ClassificationRequest,
+    InvalidModelIdError,
     ModelAuthError,
     ModelCreditsError,
     ModelNotFoundError,
@@ -136,6 +137,17 @@ def test_unreachable_server(model_server):
 def test_bad_model_id_for_the_hosted_api(model_server):
     [result] = client(model_server).classify(request(model_id="no-version"), [jpeg()])
     assert isinstance(result, ModelNotFoundError)
+
+
+@pytest.mark.parametrize("model_id", ["a?api_key=x&/1", "a#frag/1", "a/1?x=1", "../1", "a/1/2", "a%3F/1", "a /1"])
+def test_a_model_id_that_would_change_the_url_is_refused_before_any_call(model_server, model_id):
+    [result] = client(model_server).classify(request(model_id=model_id), [jpeg()])
+    assert isinstance(result, InvalidModelIdError)
+    assert (result.code, result.message) == (
+        "invalid_model_id",
+        f"{model_id!r} is not a Roboflow model id like `project/3`.",
+    )
+    assert model_server.state.requests == []
 
 
 def test_concurrency_is_bounded_and_one_failure_keeps_the_rest(model_server):
