@@ -101,6 +101,7 @@ class ErrorCode(StrEnum):
     MODEL_UNAVAILABLE = "model_unavailable"
     MODEL_BAD_RESPONSE = "model_bad_response"
     INVALID_MODEL = "invalid_model"
+    MODEL_SHAPE_MISMATCH = "model_shape_mismatch"
     INVALID_DATASET = "invalid_dataset"
     # The block registry and its lifecycle.
     INVALID_PAYLOAD = "invalid_payload"
