@@ -19,11 +19,15 @@ Roboflow's routes accept `?api_key=`. SIGTERM lets the requests in flight finish
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 
 ACCESS_LOG_FORMAT = '%(addr)s "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms'
 SHUTDOWN_TIMEOUT_S = 30
+METRICS_FOLDER_PREFIX = "blockwise-metrics-"
 
 
 def default_workers() -> int:
@@ -40,14 +44,12 @@ def server_command(
     host, _, port = (address or f"{environ.get('HOST', '127.0.0.1')}:{environ.get('PORT', '8000')}").rpartition(":")
     threads = environ.get("WEB_THREADS") or "8"
     command = [
-        # The WSGI application and its threads reach config.body_buffer (granian's RSGI interface
-        # allows no threads of its own) through the environment; `env` then runs granian in its place.
-        "env",
-        f"BLOCKWISE_WSGI_APP={app}",
-        f"WEB_THREADS={threads}",
         sys.executable,
         "-m",
-        "granian",
+        "config.server",
+        f"--app={app}",
+        f"--threads={threads}",
+        "--",
         "--interface",
         "rsgi",
         "--factory",
@@ -66,4 +68,46 @@ def server_command(
     ]
     if environ.get("ACCESS_LOG", "-"):
         command += ["--access-log", "--access-log-fmt", ACCESS_LOG_FORMAT]
-    return [*command, "config.body_buffer:build"]
+    return command
+
+
+def metrics_folder() -> Path:
+    """A new folder for the metrics of one server's processes (prometheus-client's multiprocess
+    mode), named after this process; folders of servers that have exited are removed."""
+    for old in Path(tempfile.gettempdir()).glob(f"{METRICS_FOLDER_PREFIX}*"):
+        pid = old.name.removeprefix(METRICS_FOLDER_PREFIX)
+        if pid.isascii() and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = Path(tempfile.gettempdir()) / f"{METRICS_FOLDER_PREFIX}{os.getpid()}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def main(argv: list[str]) -> None:
+    """`python -m config.server --app=... --threads=N -- <granian options>`: granian in this process's
+    place, serving config.body_buffer with the WSGI app and threads given. Its processes record their
+    metrics in `PROMETHEUS_MULTIPROC_DIR`, a new folder unless one is given (scripts/serve.py gives
+    the one the job worker beside it shares)."""
+    split = argv.index("--")
+    ours, granian = argv[:split], argv[split + 1 :]
+    options = dict(option.removeprefix("--").split("=", 1) for option in ours)
+    os.environ["BLOCKWISE_WSGI_APP"] = options["app"]
+    os.environ["WEB_THREADS"] = options["threads"]
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_folder())
+    os.execv(sys.executable, [sys.executable, "-m", "granian", *granian, "config.body_buffer:build"])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -352,3 +352,12 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": BLOCKWISE_CACHE_TABLE}}
 CACHES["default"].setdefault("KEY_PREFIX", "blockwise")
+
+# Hardening: observability. Every request has an id (registry/observability.py) carried by its log
+# lines, as runs and job tasks carry theirs (executor/log_context.py); `GET /metrics` answers staff,
+# or a scraper sending `Authorization: Bearer $BLOCKWISE_METRICS_TOKEN` (registry/metrics.py).
+BLOCKWISE_METRICS_TOKEN = os.environ.get("BLOCKWISE_METRICS_TOKEN", "")
+for _chain in (MIDDLEWARE, API_MIDDLEWARE):
+    _chain.insert(0, "registry.observability.RequestObservabilityMiddleware")
+LOGGING["filters"]["log_context"] = {"()": "executor.log_context.ContextFilter"}  # type: ignore[index]
+LOGGING["handlers"]["console"]["filters"].append("log_context")  # type: ignore[index]

@@ -134,7 +134,7 @@ def _check_version(version: object, issues: IssueList) -> None:
         requested = None
     if requested is None:
         issues.error(
-            "invalid_version", f"`version` {version!r} is not a version number like \"1.0\".", pointer("version")
+            "invalid_version", f'`version` {version!r} is not a version number like "1.0".', pointer("version")
         )
     elif ENGINE_VERSION not in SpecifierSet(f">={requested},<{requested.major + 1}.0.0"):
         issues.error(

@@ -29,6 +29,7 @@ from blocks.ports import (
     ModelNotFoundError,
     NoModelConfiguredError,
 )
+from executor.metrics import MODEL_CALL_ERRORS, model_call
 
 DEFAULT_CONFIDENCE = 0.4
 # Decoding and resizing are CPU work that releases the GIL: a few threads per process are enough.
@@ -186,7 +187,12 @@ class ModelRouter:
     ) -> list[dict[str, Any] | ModelError]:
         info = self._lookup(request.model_id)
         if info is not None:
-            responses = self._local(info).classify(images, request.confidence)
+            try:
+                with model_call("local"):
+                    responses = self._local(info).classify(images, request.confidence)
+            except ModelError as exc:
+                MODEL_CALL_ERRORS.labels("local", exc.code).inc()
+                raise
             if self._on_local_prediction is not None and not request.disable_active_learning:
                 for image, response in zip(images, responses, strict=True):
                     self._on_local_prediction(request.model_id, image, response, request.active_learning_target_dataset)
@@ -196,7 +202,12 @@ class ModelRouter:
                 f"No local model is registered under {request.model_id!r}, and no Roboflow API key was given "
                 "to run it on Roboflow."
             )
-        return self._remote(request, images, deadline=deadline)
+        with model_call("roboflow"):
+            answers = self._remote(request, images, deadline=deadline)
+        for answer in answers:
+            if isinstance(answer, ModelError):
+                MODEL_CALL_ERRORS.labels("roboflow", answer.code).inc()
+        return answers
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ with its error, and `RunFailedError` carries the record so the API can answer wi
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,11 +19,15 @@ from blocks.json_pointer import value_at
 from executor.compiler import CompilationResult, definition_hash
 from executor.engine import RunResult, RuntimeInputError, StepError, run_plan
 from executor.images import ImageError, load_images
+from executor.log_context import log_context
+from executor.metrics import RUN_SECONDS
 from executor.plan import ExecutionPlan
 from registry.execution import image_limits, run_context, run_deadline
 from registry.models import Run, RunStatus, Workflow
 from registry.selectors.runs import run_summary
 from registry.selectors.workflows import workflow_compile
+
+logger = logging.getLogger(__name__)
 
 IMAGE_INPUT_TYPES = frozenset({"WorkflowImage"})
 
@@ -89,7 +94,8 @@ def _record(
     result: RunResult | None = None,
     error: dict[str, Any] | None = None,
 ) -> Run:
-    return Run.objects.create(
+    elapsed = time.perf_counter() - started
+    run = Run.objects.create(
         status=status,
         user=user,
         workflow=workflow,
@@ -99,8 +105,13 @@ def _record(
         outputs=result.outputs if result is not None else [],
         timings=result.timings if result is not None else {},
         error=error,
-        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        duration_ms=round(elapsed * 1000, 3),
     )
+    RUN_SECONDS.labels(status).observe(elapsed)
+    if error is not None:
+        with log_context(run_id=run.pk):
+            logger.info("Run failed: %s", error.get("code"))
+    return run
 
 
 def run_start(
