@@ -161,7 +161,8 @@ class BufferedWSGI:
         environ: dict[str, Any] = {
             "REQUEST_METHOD": scope.method,
             "SCRIPT_NAME": "",
-            "PATH_INFO": scope.path,
+            # granian gives the path percent-decoded as UTF-8 text; WSGI wants its bytes as latin-1.
+            "PATH_INFO": scope.path.encode("utf-8").decode("latin-1"),
             "QUERY_STRING": scope.query_string,
             "SERVER_NAME": server_name.strip("[]"),
             "SERVER_PORT": server_port,

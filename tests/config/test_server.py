@@ -9,7 +9,10 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
+
+import pytest
 
 from config.server import server_command
 from tests.conftest import REPO_DIR
@@ -126,5 +129,19 @@ def test_a_body_that_stops_arriving_is_answered_408():
             "message": "The request body came too slowly.",
             "details": [],
         }
+    finally:
+        stop_process(process)
+
+
+def test_paths_reach_django_as_wsgi_gives_them():
+    """Percent-encoded UTF-8 in a path is the text it encodes, as under any WSGI server: a route
+    that does not exist is a 404, never a 500."""
+    process, port = _start_server({"WEB_CONCURRENCY": "1"})
+    try:
+        for path, status in (("/api/v1/runs/%C2%83%F0%91%AE%95/", 404), ("/api/v1/%E2%82%AC/", 404)):
+            with pytest.raises(urllib.error.HTTPError) as answered:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30)
+            answered.value.close()
+            assert answered.value.code == status
     finally:
         stop_process(process)
