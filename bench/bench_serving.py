@@ -8,7 +8,10 @@
   the same request to apps that do none of our work, Django's request cycle included;
 - the local demo model, images per second at batch 1, 16 and 64;
 - 50 concurrent clients mixing validate and 1-image runs (BENCH_LOAD_SECONDS, default 30);
-- the server's peak memory for a 64-image run and for the largest request the limits allow.
+- the server's peak memory for a 64-image run and for the largest request the limits allow;
+- `load`: 60 clients for 60 s mixing validations, runs (remote and local model), catalog searches,
+  listings and health checks, on SQLite and PostgreSQL: errors, p50 and p99 by route, memory before
+  and after (bench/load_mix.py).
 
 If Roboflow Inference cannot start here, its figures are left out and the reason is printed.
 Run: .venv/bin/python -m bench.bench_serving
@@ -37,6 +40,7 @@ import numpy as np
 import requests
 from PIL import Image
 
+from bench import load_mix
 from bench._support import REPO_DIR, live_server, measure_ms, peak_mb, report, use_temporary_database
 from bench.bench_compile import chain, one_step
 from bench.bench_models import model_server
@@ -398,8 +402,8 @@ def speed_and_load(database: Path) -> None:
 
 
 def main() -> None:
-    """All sections, or those named on the command line: speed, local, memory."""
-    sections = set(sys.argv[1:]) or {"speed", "local", "memory"}
+    """All sections, or those named on the command line: speed, local, memory, load."""
+    sections = set(sys.argv[1:]) or {"speed", "local", "memory", "load"}
     database = use_temporary_database()
     from django.core.management import call_command
 
@@ -412,6 +416,8 @@ def main() -> None:
         local_model()
     if "memory" in sections:
         memory(database)
+    if "load" in sections:
+        load_mix.load(jpeg_values(8), MODEL)
 
 
 if __name__ == "__main__":
