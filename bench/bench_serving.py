@@ -7,7 +7,6 @@
   blocks, back to back), the same never seen before, a never-seen 500-step chain, and the floors:
   the same request to apps that do none of our work, Django's request cycle included;
 - the local demo model, images per second at batch 1, 16 and 64;
-- 50 concurrent clients mixing validate and 1-image runs (BENCH_LOAD_SECONDS, default 30);
 - the server's peak memory for a 64-image run and for the largest request the limits allow;
 - `load`: 60 clients for 60 s mixing validations, runs (remote and local model), catalog searches,
   listings and health checks, on SQLite and PostgreSQL: errors, p50 and p99 by route, memory before
@@ -24,10 +23,8 @@ import http.client
 import io
 import itertools
 import json
-import os
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -310,44 +307,6 @@ def local_model() -> None:
         report(f"local demo model, batch {batch}: images per second", batch * 1000 / ms, "/s", "-", timed=False)
 
 
-def load(ours: str, images: list[dict[str, str]], seconds: float, clients: int = 50) -> None:
-    workflow, small = remote_workflow(), one_step()
-    latencies: list[float] = []
-    errors: list[str] = []
-    stop = time.monotonic() + seconds
-    lock = threading.Lock()
-
-    def user(index: int) -> None:
-        client = Client(ours)
-        for turn in itertools.count(index):
-            if time.monotonic() >= stop:
-                return
-            start = time.perf_counter()
-            try:
-                client.validate(small) if turn % 2 else client.run(workflow, images[turn % len(images)])
-            except Exception as exc:  # every failure counts, whatever it is
-                with lock:
-                    errors.append(repr(exc)[:200])
-                client = Client(ours)
-                continue
-            with lock:
-                latencies.append((time.perf_counter() - start) * 1000)
-
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
-    print(
-        f"{clients} clients for {seconds:g} s, validate and 1-image runs mixed: {len(latencies)} answers, "
-        f"{len(errors)} errors{(' (first: ' + errors[0] + ')') if errors else ''}"
-    )
-    report("  p50 latency", statistics.median(latencies), "ms", "-", timed=False)
-    report("  p99 latency", latencies[int(len(latencies) * 0.99) - 1], "ms", "-", timed=False)
-    report("  errors", len(errors), "", "0", timed=False)
-
-
 def memory(database: Path) -> None:
     from django.conf import settings
 
@@ -382,7 +341,7 @@ def memory(database: Path) -> None:
         report("  (peak before it)", before, "MB", "-", timed=False)
 
 
-def speed_and_load(database: Path) -> None:
+def speed_section(database: Path) -> None:
     images = jpeg_values(COUNT)
     with ExitStack() as stack:
         model_url = stack.enter_context(model_server(0.0))
@@ -394,11 +353,6 @@ def speed_and_load(database: Path) -> None:
         except (RuntimeError, OSError) as exc:
             print(f"Roboflow Inference 1.8.3 could not be started here, its figures are left out: {exc}")
         speed(database, ours, roboflow, model_url, images)
-        # 50 clients on one address are one anonymous caller to the rate limits, which would refuse most
-        # of their requests (429): the load is put on a server without the anonymous limits.
-        unlimited = {"BLOCKWISE_THROTTLE_ANONYMOUS_VALIDATE": "", "BLOCKWISE_THROTTLE_ANONYMOUS_RUN": ""}
-        _, load_port, _ = stack.enter_context(live_server(database, env=unlimited, ROBOFLOW_API_URL=model_url))
-        load(f"http://127.0.0.1:{load_port}", images, float(os.environ.get("BENCH_LOAD_SECONDS", "30")))
 
 
 def main() -> None:
@@ -411,7 +365,7 @@ def main() -> None:
     call_command("sync_blocks", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     if "speed" in sections:
-        speed_and_load(database)
+        speed_section(database)
     if "local" in sections:
         local_model()
     if "memory" in sections:
