@@ -342,7 +342,7 @@ BLOCKWISE_BODY_CHUNK_TIMEOUT_S: float = env.float("BLOCKWISE_BODY_CHUNK_TIMEOUT_
 BLOCKWISE_BODY_TIMEOUT_S: float = env.float("BLOCKWISE_BODY_TIMEOUT_S", default=300.0)
 
 # Hardening: one cache for every process (rate limits and the sign-in lockout count in it). CACHE_URL
-# (django-environ's forms: redis://..., dbcache://table, locmem://) chooses it; otherwise Redis when
+# (django-environ's forms: redis://..., dbcache://table, locmemcache://) chooses it; otherwise Redis when
 # the job broker is Redis, else a table in the database (created by migrate).
 BLOCKWISE_CACHE_TABLE = "blockwise_cache"
 if os.environ.get("CACHE_URL"):

@@ -248,3 +248,40 @@ def test_api_keys_are_redacted_from_every_log_line(tmp_path):
     (line,) = finished.stderr.splitlines()
     assert "sk-live-123" not in line
     assert json.loads(line)["message"] == "POST /shapes/3?api_key=***&confidence=0.4 200"
+
+
+PRINT_PROXIES_AND_CACHE = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps([s.REST_FRAMEWORK['NUM_PROXIES'], s.CACHES['default']['BACKEND'], "
+    "s.CACHES['default']['LOCATION']]))"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, [0, "django.core.cache.backends.db.DatabaseCache", "blockwise_cache"]),
+        ({"BLOCKWISE_BEHIND_PROXY": "on"}, [1, "django.core.cache.backends.db.DatabaseCache", "blockwise_cache"]),
+        (
+            {"BLOCKWISE_BEHIND_PROXY": "2", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3"},
+            [2, "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/3"],
+        ),
+        (
+            {"CACHE_URL": "locmemcache://one", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3"},
+            [0, "django.core.cache.backends.locmem.LocMemCache", "one"],
+        ),
+    ],
+)
+def test_trusted_proxies_and_the_shared_cache_come_from_the_environment(tmp_path, env, expected):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BLOCKWISE_", "CACHE_", "CELERY_"))}
+    clean |= {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "k" * 50}
+    finished = subprocess.run(
+        [sys.executable, "-c", PRINT_PROXIES_AND_CACHE],
+        cwd=REPO_DIR,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(finished.stdout) == expected

@@ -54,15 +54,15 @@ def test_requests_runs_steps_and_model_calls_are_counted(settings):
     call_command("seed_demo", stdout=StringIO())
     settings.BLOCKWISE_METRICS_TOKEN = TOKEN
     client = APIClient()
-    scrape = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
-    before = _samples(client.get("/metrics", **scrape).content.decode())
+    scrape = f"Bearer {TOKEN}"
+    before = _samples(client.get("/metrics", HTTP_AUTHORIZATION=scrape).content.decode())
     from registry.models import Workflow
 
     workflow = Workflow.objects.get()
     ran = client.post(f"/api/v1/workflows/{workflow.pk}/runs/", {"inputs": {"image": b64("red")}}, format="json")
     assert ran.status_code == 201
     assert client.get("/api/v1/runs/999999/").status_code == 404
-    after = _samples(client.get("/metrics", **scrape).content.decode())
+    after = _samples(client.get("/metrics", HTTP_AUTHORIZATION=scrape).content.decode())
 
     def grew(name: str, **labels: str) -> float:
         key = (name, tuple(sorted(labels.items())))
@@ -138,8 +138,12 @@ def test_a_job_tasks_log_lines_carry_its_job_id_and_the_worker_shows_it_is_alive
         logging.getLogger("tests.probe").warning("inside the task")
 
     records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
     handler.addFilter(ContextFilter())
     logger = logging.getLogger("tests.probe")
     logger.addHandler(handler)
@@ -149,7 +153,7 @@ def test_a_job_tasks_log_lines_carry_its_job_id_and_the_worker_shows_it_is_alive
         probe_task.apply(kwargs={"job_id": 42, "item_ids": [3]})
     finally:
         logger.removeHandler(handler)
-    assert [record.job_id for record in records] == [41, 42]
+    assert [getattr(record, "job_id", None) for record in records] == [41, 42]
     beats = [
         sample.value
         for metric in WORKER_HEARTBEAT.collect()
