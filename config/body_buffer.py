@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import io
 import json
 import os
 import sys
@@ -112,6 +113,10 @@ class BufferedWSGI:
         if declared is not None and int(declared) > self.max_body_bytes:
             proto.response_bytes(*_error(413, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."))
             return
+        if declared in (None, "0") and scope.headers.get("transfer-encoding") is None:
+            # No length and not chunked: HTTP/1.1 says there is no body (most GETs).
+            await self._answer(self._environ(scope, io.BytesIO(), 0), proto)
+            return
         try:
             body, length = await asyncio.wait_for(self._read_body(proto), self.body_timeout_s)
         except (TimeoutError, _BodyLateError):
@@ -120,7 +125,9 @@ class BufferedWSGI:
         except _BodyTooLargeError:
             proto.response_bytes(*_error(413, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."))
             return
-        environ = self._environ(scope, body, length)
+        await self._answer(self._environ(scope, body, length), proto)
+
+    async def _answer(self, environ: dict[str, Any], proto: _Protocol) -> None:
         loop = asyncio.get_running_loop()
         whole = await loop.run_in_executor(self.executor, self._respond, environ, proto, loop)
         if whole is not None:
