@@ -18,6 +18,7 @@ travels as Roboflow's client sends it) pass through `RedactApiKeys`.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import re
@@ -167,8 +168,10 @@ class RoboflowClient:
         workers = min(len(images), max(self.config.max_concurrency, 1))
         if workers <= 1:
             return [one(image) for image in images]
+        # Each image's thread logs in the caller's context (its request id: executor/log_context.py).
+        context = contextvars.copy_context()
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="roboflow") as pool:
-            return list(pool.map(one, images))
+            return list(pool.map(lambda image: context.copy().run(one, image), images))
 
     def _classify_one(
         self, request: ClassificationRequest, image: WorkflowImage, deadline: float | None
