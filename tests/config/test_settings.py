@@ -17,11 +17,13 @@ PRINT_SETTINGS = (
 )
 
 
-def _settings_process(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BLOCKWISE_"))}
+def _settings_process(tmp_path, code: str = PRINT_SETTINGS, **env: str) -> subprocess.CompletedProcess[str]:
+    """Settings read in a new process from `env` alone (no DJANGO_, BLOCKWISE_, CACHE_ or CELERY_
+    variable of this one)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BLOCKWISE_", "CACHE_", "CELERY_"))}
     clean |= {"DJANGO_SETTINGS_MODULE": "config.settings", "BLOCKWISE_SECRET_KEY_FILE": str(tmp_path / "none")}
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, "-c", code],
         cwd=REPO_DIR,
         env=clean | env,
         capture_output=True,
@@ -273,15 +275,5 @@ PRINT_PROXIES_AND_CACHE = (
     ],
 )
 def test_trusted_proxies_and_the_shared_cache_come_from_the_environment(tmp_path, env, expected):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BLOCKWISE_", "CACHE_", "CELERY_"))}
-    clean |= {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "k" * 50}
-    finished = subprocess.run(
-        [sys.executable, "-c", PRINT_PROXIES_AND_CACHE],
-        cwd=REPO_DIR,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert json.loads(finished.stdout) == expected
+    finished = _settings_process(tmp_path, PRINT_PROXIES_AND_CACHE, DJANGO_SECRET_KEY="k" * 50, **env)
+    assert json.loads(finished.stdout) == expected, finished.stderr[-2000:]

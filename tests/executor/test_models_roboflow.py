@@ -235,27 +235,13 @@ def test_a_proxy_from_the_environment_carries_the_calls(model_server, monkeypatc
 def test_log_lines_of_the_calls_threads_carry_the_callers_context(model_server):
     import logging
 
-    from executor.log_context import ContextFilter, log_context
+    from executor.log_context import log_context
+    from tests.support.log_records import log_records
 
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Keep()
-    handler.addFilter(ContextFilter())
-    urllib3_log = logging.getLogger("urllib3.connectionpool")
-    urllib3_log.addHandler(handler)
-    level = urllib3_log.level
-    urllib3_log.setLevel(logging.DEBUG)  # urllib3 writes its retries at DEBUG
     model_server.reset(failures_before_success=2, failure_status=503)
-    try:
-        with log_context(request_id="request-7"):
-            results = client(model_server, max_concurrency=2).classify(request(), [jpeg(), jpeg()])
-    finally:
-        urllib3_log.removeHandler(handler)
-        urllib3_log.setLevel(level)
+    # urllib3 writes its retries at DEBUG.
+    with log_records("urllib3.connectionpool", level=logging.DEBUG) as records, log_context(request_id="request-7"):
+        results = client(model_server, max_concurrency=2).classify(request(), [jpeg(), jpeg()])
     assert [result["top"] for result in results] == ["red", "red"]
     retries = [record for record in records if record.getMessage().startswith("Retry: ")]
     assert len(retries) == 2

@@ -130,29 +130,17 @@ def test_a_job_tasks_log_lines_carry_its_job_id_and_the_worker_shows_it_is_alive
     import time
 
     from config.celery import app
-    from executor.log_context import ContextFilter
     from executor.metrics import WORKER_HEARTBEAT
+    from tests.support.log_records import log_records
 
     @app.task(name="tests.probe_task")
     def probe_task(job_id: int, item_ids: list[int]) -> None:
         logging.getLogger("tests.probe").warning("inside the task")
 
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Keep()
-    handler.addFilter(ContextFilter())
-    logger = logging.getLogger("tests.probe")
-    logger.addHandler(handler)
     started = time.time()
-    try:
+    with log_records("tests.probe") as records:
         probe_task.apply(args=(41, [1, 2]))
         probe_task.apply(kwargs={"job_id": 42, "item_ids": [3]})
-    finally:
-        logger.removeHandler(handler)
     assert [getattr(record, "job_id", None) for record in records] == [41, 42]
     beats = [
         sample.value
