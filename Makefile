@@ -69,6 +69,7 @@ api-types: venv secret-key
 
 migrate: venv secret-key
 	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v 0
 
 checks: dev-deps

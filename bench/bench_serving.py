@@ -10,12 +10,14 @@
   Django's own request cycle answering a constant, and an empty WSGI app), and a never-seen 500-step
   chain;
 - the local demo model, images per second at batch 1, 16 and 64;
-- 50 concurrent clients mixing validate and 1-image runs (BENCH_LOAD_SECONDS, default 30);
-- the server's peak memory for a 64-image run and for the largest request the limits allow.
+- the server's peak memory for a 64-image run and for the largest request the limits allow;
+- `load`: 60 clients for 60 s mixing validations, runs (remote and local model), catalog searches,
+  listings and health checks, on SQLite and PostgreSQL: errors, p50 and p99 by route, memory before
+  and after (bench/load_mix.py).
 
 The rate limits stay on, raised so that the benchmark's own requests are not refused. If Roboflow
 Inference cannot start here, its figures are left out and the reason is printed.
-Run: .venv/bin/python -m bench.bench_serving [speed] [split] [local] [memory]
+Run: .venv/bin/python -m bench.bench_serving [speed] [split] [local] [memory] [load]
 """
 
 from __future__ import annotations
@@ -25,10 +27,8 @@ import http.client
 import io
 import itertools
 import json
-import os
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +41,7 @@ import numpy as np
 import requests
 from PIL import Image
 
+from bench import load_mix
 from bench._support import REPO_DIR, live_server, measure_ms, peak_mb, report, use_temporary_database
 from bench.bench_compile import chain, one_step
 from bench.bench_models import model_server
@@ -297,44 +298,6 @@ def local_model() -> None:
         report(f"local demo model, batch {batch}: images per second", batch * 1000 / ms, "/s", "-", timed=False)
 
 
-def load(ours: str, images: list[dict[str, str]], seconds: float, clients: int = 50) -> None:
-    workflow, small = remote_workflow(), one_step()
-    latencies: list[float] = []
-    errors: list[str] = []
-    stop = time.monotonic() + seconds
-    lock = threading.Lock()
-
-    def user(index: int) -> None:
-        client = Client(ours)
-        for turn in itertools.count(index):
-            if time.monotonic() >= stop:
-                return
-            start = time.perf_counter()
-            try:
-                client.validate(small) if turn % 2 else client.run(workflow, images[turn % len(images)])
-            except Exception as exc:  # every failure counts, whatever it is
-                with lock:
-                    errors.append(repr(exc)[:200])
-                client = Client(ours)
-                continue
-            with lock:
-                latencies.append((time.perf_counter() - start) * 1000)
-
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
-    print(
-        f"{clients} clients for {seconds:g} s, validate and 1-image runs mixed: {len(latencies)} answers, "
-        f"{len(errors)} errors{(' (first: ' + errors[0] + ')') if errors else ''}"
-    )
-    report("  p50 latency", statistics.median(latencies), "ms", "-", timed=False)
-    report("  p99 latency", latencies[int(len(latencies) * 0.99) - 1], "ms", "-", timed=False)
-    report("  errors", len(errors), "", "0", timed=False)
-
-
 def memory(database: Path) -> None:
     from django.conf import settings
 
@@ -376,7 +339,7 @@ RAISED_LIMITS = {
 }
 
 
-def speed_and_load(database: Path, sections: set[str]) -> None:
+def speed_and_split(database: Path, sections: set[str]) -> None:
     small, photos = jpeg_values(COUNT), jpeg_values(COUNT, photo=True)
     with ExitStack() as stack:
         model_url = stack.enter_context(model_server(0.0))
@@ -394,17 +357,11 @@ def speed_and_load(database: Path, sections: set[str]) -> None:
             validations(database, client, other)
         if "split" in sections:
             run_split(database, model_url, photos)
-        if "speed" in sections:
-            # 50 clients on one address are one anonymous caller to the rate limits, which would refuse
-            # most of their requests (429): the load is put on a server without the anonymous limits.
-            unlimited = {"BLOCKWISE_THROTTLE_ANONYMOUS_VALIDATE": "", "BLOCKWISE_THROTTLE_ANONYMOUS_RUN": ""}
-            _, load_port, _ = stack.enter_context(live_server(database, env=unlimited, ROBOFLOW_API_URL=model_url))
-            load(f"http://127.0.0.1:{load_port}", small, float(os.environ.get("BENCH_LOAD_SECONDS", "30")))
 
 
 def main() -> None:
-    """All sections, or those named on the command line: speed, split, local, memory."""
-    sections = set(sys.argv[1:]) or {"speed", "split", "local", "memory"}
+    """All sections, or those named on the command line: speed, split, local, memory, load."""
+    sections = set(sys.argv[1:]) or {"speed", "split", "local", "memory", "load"}
     database = use_temporary_database()
     from django.core.management import call_command
 
@@ -412,11 +369,13 @@ def main() -> None:
     call_command("sync_blocks", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     if sections & {"speed", "split"}:
-        speed_and_load(database, sections)
+        speed_and_split(database, sections)
     if "local" in sections:
         local_model()
     if "memory" in sections:
         memory(database)
+    if "load" in sections:
+        load_mix.load(jpeg_values(8), MODEL)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     NOT_ACCEPTABLE = "not_acceptable"
     THROTTLED = "throttled"
+    REQUEST_TIMEOUT = "request_timeout"
+    TOO_MANY_SEARCH_WORDS = "too_many_search_words"
     # The JSON intake.
     PARSE_ERROR = "parse_error"
     NUL_CHARACTER = "nul_character"
@@ -93,12 +95,14 @@ class ErrorCode(StrEnum):
     NO_MODEL = "no_model"
     MODEL_ERROR = "model_error"
     MODEL_NOT_FOUND = "model_not_found"
+    INVALID_MODEL_ID = "invalid_model_id"
     MODEL_AUTH_FAILED = "model_auth_failed"
     MODEL_NO_CREDITS = "model_no_credits"
     MODEL_TIMEOUT = "model_timeout"
     MODEL_UNAVAILABLE = "model_unavailable"
     MODEL_BAD_RESPONSE = "model_bad_response"
     INVALID_MODEL = "invalid_model"
+    MODEL_SHAPE_MISMATCH = "model_shape_mismatch"
     INVALID_DATASET = "invalid_dataset"
     # The block registry and its lifecycle.
     INVALID_PAYLOAD = "invalid_payload"

@@ -22,6 +22,12 @@ class ModelNotFoundError(ModelError):
     code = ErrorCode.MODEL_NOT_FOUND
 
 
+class InvalidModelIdError(ModelNotFoundError):
+    """A model id that is not of the form `project/version`: refused before any URL is made of it."""
+
+    code = ErrorCode.INVALID_MODEL_ID
+
+
 class ModelAuthError(ModelError):
     code = ErrorCode.MODEL_AUTH_FAILED
 

@@ -125,7 +125,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 BLOCKWISE_MAX_BODY_BYTES: int = env.int("BLOCKWISE_MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE: int = env.int("BLOCKWISE_MAX_UPLOAD_BYTES", default=64 * 1024 * 1024)
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, object] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: anonymous requests then get 401 with a WWW-Authenticate header, not 403.
         "rest_framework.authentication.TokenAuthentication",
@@ -209,7 +209,17 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BLOCKWISE_HTTPS
 SECURE_SSL_REDIRECT = BLOCKWISE_HTTPS and env.bool("BLOCKWISE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS: int = env.int("BLOCKWISE_HSTS_SECONDS", default=31_536_000 if BLOCKWISE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
-if env.bool("BLOCKWISE_BEHIND_PROXY", default=False):
+# BLOCKWISE_BEHIND_PROXY: how many proxies stand in front of the server ("on" or "true" is one). Off, the
+# address a rate limit counts by is the socket's, whatever X-Forwarded-For a client writes; with N
+# proxies, the address the Nth proxy from the server saw (DRF's NUM_PROXIES).
+_behind_proxy = os.environ.get("BLOCKWISE_BEHIND_PROXY", "").strip().lower()
+BLOCKWISE_TRUSTED_PROXIES = (
+    int(_behind_proxy)
+    if _behind_proxy.isascii() and _behind_proxy.isdigit()
+    else int(env.bool("BLOCKWISE_BEHIND_PROXY", default=False))
+)
+REST_FRAMEWORK["NUM_PROXIES"] = BLOCKWISE_TRUSTED_PROXIES
+if BLOCKWISE_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 # /healthz checks the job broker only when one is configured.
@@ -319,3 +329,27 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "registry.roboflow.openapi.roboflow_paths",
 ]
 
+# Hardening: slow clients (config/body_buffer.py). A request body must keep arriving (a chunk within
+# the first limit) and arrive whole within the second, or it is answered 408 before any thread sees it.
+BLOCKWISE_BODY_CHUNK_TIMEOUT_S: float = env.float("BLOCKWISE_BODY_CHUNK_TIMEOUT_S", default=10.0)
+BLOCKWISE_BODY_TIMEOUT_S: float = env.float("BLOCKWISE_BODY_TIMEOUT_S", default=300.0)
+
+# Hardening: one cache for every process (rate limits and the sign-in lockout count in it). CACHE_URL
+# (django-environ's forms: redis://..., dbcache://table, locmemcache://) chooses it; otherwise Redis when
+# the job broker is Redis, else a table in the database (created by migrate).
+BLOCKWISE_CACHE_TABLE = "blockwise_cache"
+if os.environ.get("CACHE_URL"):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": BLOCKWISE_CACHE_TABLE}}
+CACHES["default"].setdefault("KEY_PREFIX", "blockwise")
+
+# Hardening: observability. Every request has an id (registry/observability.py) carried by its log
+# lines, as runs and job tasks carry theirs (executor/log_context.py); `GET /metrics` answers staff,
+# or a scraper sending `Authorization: Bearer $BLOCKWISE_METRICS_TOKEN` (registry/metrics.py).
+BLOCKWISE_METRICS_TOKEN = os.environ.get("BLOCKWISE_METRICS_TOKEN", "")
+MIDDLEWARE.insert(0, "registry.observability.RequestObservabilityMiddleware")
+LOGGING["filters"]["log_context"] = {"()": "executor.log_context.ContextFilter"}  # type: ignore[index]
+LOGGING["handlers"]["console"]["filters"].append("log_context")  # type: ignore[index]

@@ -37,6 +37,19 @@ class FetchLimits:
     allow_private: bool = False
 
 
+def declared_length(value: str | None) -> int | None:
+    """A response's Content-Length as a number (None when absent). `str.isdigit` also takes "²" and
+    other digits `int` refuses: a length is ASCII digits, or the answer is refused."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        raise FetchError(
+            f"The host answered a Content-Length that is not a number: {value[:20]!r}.", code=ErrorCode.URL_FETCH_FAILED
+        )
+    return int(value)
+
+
 def is_public_address(address: str) -> bool:
     """Globally routable unicast only: no private, loopback, link-local, shared (100.64/10), reserved,
     multicast or documentation range, also when written as an IPv4-mapped IPv6 address."""
@@ -170,8 +183,8 @@ def _get(sock: socket.socket, parts: SplitResult, limits: FetchLimits, deadline:
 def _read_body(response: http.client.HTTPResponse, limits: FetchLimits, deadline: float) -> bytes:
     if response.status != 200:
         raise FetchError(f"Fetching the image answered HTTP {response.status}.", code=ErrorCode.URL_FETCH_FAILED)
-    declared = response.getheader("Content-Length")
-    if declared and declared.isdigit() and int(declared) > limits.max_bytes:
+    declared = declared_length(response.getheader("Content-Length"))
+    if declared is not None and declared > limits.max_bytes:
         raise FetchError(
             f"The image at the URL is larger than {limits.max_bytes} bytes.", code=ErrorCode.IMAGE_TOO_LARGE
         )
@@ -188,6 +201,6 @@ def _read_body(response: http.client.HTTPResponse, limits: FetchLimits, deadline
             break
     if time.monotonic() >= deadline:
         raise FetchError("Fetching the image took too long.", code=ErrorCode.URL_TIMEOUT)
-    if declared and declared.isdigit() and received != int(declared):
+    if declared is not None and received != declared:
         raise FetchError("The image at the URL arrived incomplete.", code=ErrorCode.URL_FETCH_FAILED)
     return b"".join(chunks)

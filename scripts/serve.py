@@ -15,7 +15,7 @@ import subprocess
 import sys
 from types import FrameType
 
-from config.server import SHUTDOWN_TIMEOUT_S, server_command
+from config.server import SHUTDOWN_TIMEOUT_S, metrics_folder, server_command
 
 
 def _stop(process: subprocess.Popen[bytes] | None) -> None:
@@ -42,6 +42,8 @@ def main() -> int:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, terminate)
+    # One metrics folder for the server's processes and the job worker beside it (executor/metrics.py).
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_folder()))
     try:
         if os.environ.get("CELERY_BROKER_URL"):
             print("Jobs: CELERY_BROKER_URL is set; start workers with `make worker`.", flush=True)

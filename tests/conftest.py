@@ -75,8 +75,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         database.setdefault("TEST", {})["NAME"] = str(name)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_memory():
+    """Tests in this process count in memory, cleared for each test; the shared cache a server uses
+    by default is tested with server processes (tests/registry/test_shared_limits.py)."""
+    from django.test.utils import override_settings
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits(_cache_in_memory):
     """Rate-limit and sign-in lockout counts live in the cache: each test starts with none."""
     from django.core.cache import cache
 

@@ -23,6 +23,7 @@ from blocks.ports import ClassificationModelPort, ModelError
 from blocks.runtime import BlockRunContext, BlockRunError, FlowDecision
 from executor.compiler.steps import check_literal
 from executor.images import ImageError
+from executor.metrics import STEP_SECONDS
 from executor.plan import Binding, ExecutionPlan, StepPlan
 
 logger = logging.getLogger(__name__)
@@ -275,7 +276,9 @@ def _run_step(step: StepPlan, state: _State, context: RunContext) -> None:
         state.errors.append(_unexpected(step, f"Step `{step.name}` failed unexpectedly."))
     state.outputs[step.name] = results
     state.decisions[step.name] = decisions
-    state.timings[step.name] = round((time.perf_counter() - started) * 1000, 3)
+    elapsed = time.perf_counter() - started
+    state.timings[step.name] = round(elapsed * 1000, 3)
+    STEP_SECONDS.labels(step.spec.type_identifier).observe(elapsed)
 
 
 def _call(run: Any, values: dict[str, Any], context: BlockRunContext) -> Any:

@@ -29,6 +29,7 @@ from blocks.ports import (
     ModelNotFoundError,
     NoModelConfiguredError,
 )
+from executor.metrics import MODEL_CALL_ERRORS, model_call
 
 DEFAULT_CONFIDENCE = 0.4
 # Decoding and resizing are CPU work that releases the GIL: a few threads per process are enough.
@@ -59,6 +60,25 @@ class OnnxClassifier:
         self.batch_size = max(1, batch_size)
         self._session = ort.InferenceSession(info.path, sess_options=options, providers=["CPUExecutionProvider"])
         self._input = self._session.get_inputs()[0].name
+
+    def shape_mismatch(self) -> str | None:
+        """How the declared input size or classes disagree with the file, or None. One blank image is
+        scored, so dimensions the file leaves open (a named batch, a dynamic size) are checked too."""
+        width, height, classes = self.info.input_width, self.info.input_height, len(self.info.class_names)
+        declared = self._session.get_inputs()[0].shape
+        fixed = [dim if isinstance(dim, int) else None for dim in declared]
+        if len(fixed) != 4 or fixed[1] not in (None, 3):
+            return f"The model takes inputs of shape {declared}, not (batch, 3, height, width) images."
+        if fixed[2] not in (None, height) or fixed[3] not in (None, width):
+            return f"The model takes {fixed[3]}x{fixed[2]} images, not the declared {width}x{height}."
+        try:
+            scores = self._session.run(None, {self._input: np.zeros((1, 3, height, width), dtype=np.float32)})[0]
+        except Exception:  # onnxruntime raises its own types for an input the graph cannot take
+            return f"The model cannot score a {width}x{height} image."
+        shape = list(np.shape(scores))
+        if shape != [1, classes]:
+            return f"The model answers scores of shape {shape} for one image, not [1, {classes}] ({classes} classes)."
+        return None
 
     def _tensor(self, images: Sequence[WorkflowImage]) -> NDArray[np.float32]:
         size = (self.info.input_width, self.info.input_height)
@@ -167,7 +187,12 @@ class ModelRouter:
     ) -> list[dict[str, Any] | ModelError]:
         info = self._lookup(request.model_id)
         if info is not None:
-            responses = self._local(info).classify(images, request.confidence)
+            try:
+                with model_call("local"):
+                    responses = self._local(info).classify(images, request.confidence)
+            except ModelError as exc:
+                MODEL_CALL_ERRORS.labels("local", exc.code).inc()
+                raise
             if self._on_local_prediction is not None and not request.disable_active_learning:
                 for image, response in zip(images, responses, strict=True):
                     self._on_local_prediction(request.model_id, image, response, request.active_learning_target_dataset)
@@ -177,7 +202,12 @@ class ModelRouter:
                 f"No local model is registered under {request.model_id!r}, and no Roboflow API key was given "
                 "to run it on Roboflow."
             )
-        return self._remote(request, images, deadline=deadline)
+        with model_call("roboflow"):
+            answers = self._remote(request, images, deadline=deadline)
+        for answer in answers:
+            if isinstance(answer, ModelError):
+                MODEL_CALL_ERRORS.labels("roboflow", answer.code).inc()
+        return answers
 
 
 @dataclass(frozen=True, slots=True)

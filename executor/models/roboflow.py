@@ -18,6 +18,7 @@ travels as Roboflow's client sends it) pass through `RedactApiKeys`.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import re
@@ -38,6 +39,7 @@ from urllib3.util.retry import Retry
 from blocks.images import WorkflowImage
 from blocks.ports import (
     ClassificationRequest,
+    InvalidModelIdError,
     ModelAuthError,
     ModelCreditsError,
     ModelError,
@@ -50,6 +52,8 @@ from blocks.ports import (
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 SOURCE = "workflow-execution"
 MAX_RETRY_AFTER_S = 10.0
+# A hosted model is `project/version`: each part letters, digits, `-`, `_` or `.`, not starting with `.`.
+HOSTED_MODEL_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*/[A-Za-z0-9_-][A-Za-z0-9._-]*")
 _API_KEY_IN_TEXT = re.compile(r"(api_key=)[^&\s\"'#\\]+")
 
 
@@ -164,8 +168,10 @@ class RoboflowClient:
         workers = min(len(images), max(self.config.max_concurrency, 1))
         if workers <= 1:
             return [one(image) for image in images]
+        # Each image's thread logs in the caller's context (its request id: executor/log_context.py).
+        context = contextvars.copy_context()
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="roboflow") as pool:
-            return list(pool.map(one, images))
+            return list(pool.map(lambda image: context.copy().run(one, image), images))
 
     def _classify_one(
         self, request: ClassificationRequest, image: WorkflowImage, deadline: float | None
@@ -190,9 +196,11 @@ class RoboflowClient:
                 request.model_id, url, deadline, body=encoded, headers={**headers, "Content-Type": "application/json"}
             )
         else:
+            if not HOSTED_MODEL_ID.fullmatch(request.model_id):
+                # The id becomes the URL's path: `?`, `#`, `&` or `%` in it would add query parameters
+                # to a call made with the server's key, or cut the key off.
+                raise InvalidModelIdError(f"{request.model_id[:200]!r} is not a Roboflow model id like `project/3`.")
             parts = request.model_id.split("/")
-            if len(parts) != 2 or not all(parts):
-                raise ModelNotFoundError(f"{request.model_id!r} is not a Roboflow model id like `project/3`.")
             params: dict[str, Any] = {
                 "api_key": request.api_key,
                 "confidence": request.confidence,
@@ -279,7 +287,7 @@ class RoboflowClient:
     def _read_capped(self, response: urllib3.BaseHTTPResponse, model_id: str) -> bytes:
         limit = self.config.max_response_bytes
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
             raise ModelResponseError(f"Roboflow's answer for {model_id} is larger than {limit} bytes.")
         chunks: list[bytes] = []
         received = 0

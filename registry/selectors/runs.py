@@ -47,9 +47,16 @@ def run_get(*, user: AbstractBaseUser | AnonymousUser, run_id: int) -> Run:
     return run
 
 
-def workflow_run_list(*, workflow: Workflow, limit: int = 20) -> list[Run]:
-    """The latest runs of a saved workflow, newest first (the editor's run history)."""
-    return list(Run.objects.filter(workflow=workflow).order_by("-created_at", "-id")[:limit])
+def workflow_run_list(*, user: AbstractBaseUser | AnonymousUser, workflow: Workflow, limit: int = 20) -> list[Run]:
+    """The caller's latest runs of a saved workflow, newest first (the editor's run history). As with
+    `run_get`, a run is its creator's: others running a public workflow, its owner included, do
+    not read each other's runs (anonymous runs are nobody's); staff read them all."""
+    runs = Run.objects.filter(workflow=workflow)
+    if not getattr(user, "is_staff", False):
+        if not user.is_authenticated:
+            return []
+        runs = runs.filter(user_id=user.pk)
+    return list(runs.order_by("-created_at", "-id")[:limit])
 
 
 def local_model_list() -> QuerySet[LocalModel]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -14,11 +15,16 @@ from registry.models import LocalModel
 
 
 def _check_loads(path: Path, *, model_id: str, class_names: list[str], width: int, height: int) -> None:
+    """The file loads, and takes the declared input size and answers one score per declared class:
+    a model that disagrees would fail every run that uses it."""
     info = LocalModelInfo(model_id, str(path), tuple(class_names), width, height)
     try:
-        OnnxClassifier(info, threads=1)
+        classifier = OnnxClassifier(info, threads=1)
     except Exception as exc:  # onnxruntime raises its own types for any unreadable model
         raise DomainError("The file is not an ONNX model onnxruntime can load.", code=ErrorCode.INVALID_MODEL) from exc
+    mismatch = classifier.shape_mismatch()
+    if mismatch is not None:
+        raise DomainError(mismatch, code=ErrorCode.MODEL_SHAPE_MISMATCH)
 
 
 @transaction.atomic
@@ -35,20 +41,23 @@ def local_model_register(
         raise ConflictError(f"A model is already registered as {model_id}.")
     directory = Path(settings.MEDIA_ROOT) / "models"
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / (re.sub(r"[^A-Za-z0-9_.-]", "_", model_id) + ".onnx")
-    path.write_bytes(content)
+    # Readable, and unique to this registration: ids that read alike once made file-safe (`x/y_z`,
+    # `x_y/z`) never share a file, so one registration cannot overwrite or remove another's weights.
+    path = directory / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', model_id)[:100]}-{uuid.uuid4().hex}.onnx"
+    with path.open("xb") as file:
+        file.write(content)
     try:
         _check_loads(path, model_id=model_id, class_names=class_names, width=input_width, height=input_height)
-    except DomainError:
+        return LocalModel.objects.create(
+            model_id=model_id,
+            file_path=str(path),
+            class_names=class_names,
+            input_width=input_width,
+            input_height=input_height,
+        )
+    except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return LocalModel.objects.create(
-        model_id=model_id,
-        file_path=str(path),
-        class_names=class_names,
-        input_width=input_width,
-        input_height=input_height,
-    )
 
 
 def local_model_register_path(

@@ -8,6 +8,7 @@ with its error, and `RunFailedError` carries the record so the API can answer wi
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -19,11 +20,15 @@ from blocks.json_pointer import value_at
 from executor.compiler import CompilationResult, definition_hash
 from executor.engine import RunResult, RuntimeInputError, StepError, run_plan
 from executor.images import IMAGE_INPUT_TYPES, ImageError, load_images
+from executor.log_context import log_context
+from executor.metrics import RUN_SECONDS
 from executor.plan import ExecutionPlan
 from registry.execution import image_limits, run_context, run_deadline
 from registry.models import Run, RunStatus, Workflow
 from registry.selectors.runs import run_summary
 from registry.selectors.workflows import workflow_compile
+
+logger = logging.getLogger(__name__)
 
 
 class RunFailedError(DomainError):
@@ -83,6 +88,8 @@ def _run_row(
     error: dict[str, Any] | None = None,
 ) -> Run:
     """The record of a run that ends now, not yet saved."""
+    elapsed = time.perf_counter() - started
+    RUN_SECONDS.labels(status).observe(elapsed)
     return Run(
         status=status,
         user=user,
@@ -93,13 +100,16 @@ def _run_row(
         outputs=result.outputs if result is not None else [],
         timings=result.timings if result is not None else {},
         error=error,
-        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        duration_ms=round(elapsed * 1000, 3),
     )
 
 
 def _record(**fields: Any) -> Run:
     run = _run_row(**fields)
     run.save(force_insert=True)
+    if run.error is not None:
+        with log_context(run_id=run.pk):
+            logger.info("Run failed: %s", run.error.get("code"))
     return run
 
 

@@ -2,18 +2,21 @@
 access-log line per request on stdout without the query string, a clean exit on SIGTERM, and a
 refusal to start without a secret key."""
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
 
 from config.server import server_command
 from tests.conftest import REPO_DIR
-from tests.support.server_process import free_port, wait_until_answering
+from tests.support.server_process import free_port, stop_process, wait_until_answering
 
 
 @pytest.mark.server
@@ -74,3 +77,72 @@ def test_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert finished.returncode != 0
     assert "No secret key" in finished.stdout + finished.stderr
+
+
+def _start_server(env_extra: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    env = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "DJANGO_SECRET_KEY": "k" * 50, "ACCESS_LOG": ""}
+    env |= env_extra
+    env.pop("CELERY_BROKER_URL", None)
+    process = subprocess.Popen(
+        server_command(environ=env), cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    wait_until_answering(f"http://127.0.0.1:{port}", process)
+    return process, port
+
+
+def _slow_body(port: int) -> socket.socket:
+    """A sign-in whose body is announced at 100 kB and stops after one byte (the view reads its body)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    head = (
+        "POST /api/v1/auth/token/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: 100000\r\n\r\n{"
+    )
+    sock.sendall(head.encode())
+    return sock
+
+
+def test_slow_request_bodies_hold_no_thread():
+    """200 connections stuck in their bodies (more than every thread of every process) leave the
+    server answering within a second, as started by `make serve`."""
+    process, port = _start_server({})
+    sockets: list[socket.socket] = []
+    try:
+        sockets = [_slow_body(port) for _ in range(200)]
+        for _ in range(3):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                assert response.status == 200
+    finally:
+        for sock in sockets:
+            sock.close()
+        stop_process(process)
+
+
+def test_a_body_that_stops_arriving_is_answered_408():
+    process, port = _start_server({"BLOCKWISE_BODY_CHUNK_TIMEOUT_S": "0.5", "WEB_CONCURRENCY": "1"})
+    try:
+        with _slow_body(port) as sock:
+            answer = sock.makefile("rb").read()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 408 ")
+        assert json.loads(body) == {
+            "code": "request_timeout",
+            "message": "The request body came too slowly.",
+            "details": [],
+        }
+    finally:
+        stop_process(process)
+
+
+def test_paths_reach_django_as_wsgi_gives_them():
+    """Percent-encoded UTF-8 in a path is the text it encodes, as under any WSGI server: a route
+    that does not exist is a 404, never a 500."""
+    process, port = _start_server({"WEB_CONCURRENCY": "1"})
+    try:
+        for path, status in (("/api/v1/runs/%C2%83%F0%91%AE%95/", 404), ("/api/v1/%E2%82%AC/", 404)):
+            with pytest.raises(urllib.error.HTTPError) as answered:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30)
+            answered.value.close()
+            assert answered.value.code == status
+    finally:
+        stop_process(process)

@@ -19,11 +19,13 @@ PRINT_SETTINGS = (
 )
 
 
-def _settings_process(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BLOCKWISE_"))}
+def _settings_process(tmp_path, code: str = PRINT_SETTINGS, **env: str) -> subprocess.CompletedProcess[str]:
+    """Settings read in a new process from `env` alone (no DJANGO_, BLOCKWISE_, CACHE_ or CELERY_
+    variable of this one)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BLOCKWISE_", "CACHE_", "CELERY_"))}
     clean |= {"DJANGO_SETTINGS_MODULE": "config.settings", "BLOCKWISE_SECRET_KEY_FILE": str(tmp_path / "none")}
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, "-c", code],
         cwd=REPO_DIR,
         env=clean | env,
         capture_output=True,
@@ -259,3 +261,30 @@ def test_the_schema_class_is_set_once():
     assert settings.REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] == "registry.api.schema.BlockwiseAutoSchema"
     source = (Path(__file__).resolve().parents[2] / "config" / "settings.py").read_text()
     assert source.count("DEFAULT_SCHEMA_CLASS") == 1
+
+
+PRINT_PROXIES_AND_CACHE = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps([s.REST_FRAMEWORK['NUM_PROXIES'], s.CACHES['default']['BACKEND'], "
+    "s.CACHES['default']['LOCATION']]))"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, [0, "django.core.cache.backends.db.DatabaseCache", "blockwise_cache"]),
+        ({"BLOCKWISE_BEHIND_PROXY": "on"}, [1, "django.core.cache.backends.db.DatabaseCache", "blockwise_cache"]),
+        (
+            {"BLOCKWISE_BEHIND_PROXY": "2", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3"},
+            [2, "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/3"],
+        ),
+        (
+            {"CACHE_URL": "locmemcache://one", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3"},
+            [0, "django.core.cache.backends.locmem.LocMemCache", "one"],
+        ),
+    ],
+)
+def test_trusted_proxies_and_the_shared_cache_come_from_the_environment(tmp_path, env, expected):
+    finished = _settings_process(tmp_path, PRINT_PROXIES_AND_CACHE, DJANGO_SECRET_KEY="k" * 50, **env)
+    assert json.loads(finished.stdout) == expected, finished.stderr[-2000:]

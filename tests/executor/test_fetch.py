@@ -35,6 +35,13 @@ class _Host(BaseHTTPRequestHandler):
                 time.sleep(0.2)
             return
         self.send_response(200)
+        if self.path == "/superscript-length":
+            # "²" is a digit to str.isdigit, and not a number to int.
+            self.send_header("Content-Length", "\u00b2")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body[:2])
+            return
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.path == "/drip-body":
@@ -199,3 +206,13 @@ def test_a_url_gets_only_the_time_the_run_has_left(host):
     with pytest.raises(ImageError) as slow:
         load_images([("image", f"http://127.0.0.1:{host}/drip-body")], limits=limits, deadline=time.monotonic() + 1)
     assert slow.value.code == "url_timeout"
+
+
+def test_a_content_length_of_other_digits_is_refused(host):
+    limits = FetchLimits(max_bytes=100_000, timeout_s=5.0, allow_private=True)
+    with pytest.raises(FetchError) as refused:
+        fetch_url(f"http://127.0.0.1:{host}/superscript-length", limits)
+    assert (refused.value.code, refused.value.message) == (
+        "url_fetch_failed",
+        "The host answered a Content-Length that is not a number: '²'.",
+    )

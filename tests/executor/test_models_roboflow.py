@@ -12,6 +12,7 @@ from PIL import Image
 from blocks.images import WorkflowImage
 from blocks.ports import (
     ClassificationRequest,
+    InvalidModelIdError,
     ModelAuthError,
     ModelCreditsError,
     ModelNotFoundError,
@@ -138,6 +139,17 @@ def test_bad_model_id_for_the_hosted_api(model_server):
     assert isinstance(result, ModelNotFoundError)
 
 
+@pytest.mark.parametrize("model_id", ["a?api_key=x&/1", "a#frag/1", "a/1?x=1", "../1", "a/1/2", "a%3F/1", "a /1"])
+def test_a_model_id_that_would_change_the_url_is_refused_before_any_call(model_server, model_id):
+    [result] = client(model_server).classify(request(model_id=model_id), [jpeg()])
+    assert isinstance(result, InvalidModelIdError)
+    assert (result.code, result.message) == (
+        "invalid_model_id",
+        f"{model_id!r} is not a Roboflow model id like `project/3`.",
+    )
+    assert model_server.state.requests == []
+
+
 def test_concurrency_is_bounded_and_one_failure_keeps_the_rest(model_server):
     model_server.reset(latency_s=0.05)
     images = [jpeg(parent_id=f"image.[{i}]") for i in range(12)]
@@ -220,3 +232,19 @@ def test_a_proxy_from_the_environment_carries_the_calls(model_server, monkeypatc
     assert result["top"] == "red"
     [sent] = model_server.state.requests
     assert (sent.path, sent.headers["Host"]) == ("/shapes/3", "models.roboflow.test")
+
+
+def test_log_lines_of_the_calls_threads_carry_the_callers_context(model_server):
+    import logging
+
+    from executor.log_context import log_context
+    from tests.support.log_records import log_records
+
+    model_server.reset(failures_before_success=2, failure_status=503)
+    # urllib3 writes its retries at DEBUG.
+    with log_records("urllib3.connectionpool", level=logging.DEBUG) as records, log_context(request_id="request-7"):
+        results = client(model_server, max_concurrency=2).classify(request(), [jpeg(), jpeg()])
+    assert [result["top"] for result in results] == ["red", "red"]
+    retries = [record for record in records if record.getMessage().startswith("Retry: ")]
+    assert len(retries) == 2
+    assert {getattr(record, "request_id", None) for record in retries} == {"request-7"}

@@ -231,6 +231,30 @@ def test_sign_in_attempts_are_rate_limited_per_address(settings):
     assert login.status_code == 429
 
 
+def _wrong_passwords(settings, forwarded_for: list[str]) -> list[int]:
+    """Sign-in attempts with a wrong password, one per X-Forwarded-For value, at 3 a minute."""
+    settings.BLOCKWISE_THROTTLE_RATES = {**settings.BLOCKWISE_THROTTLE_RATES, "sign_in": "3/minute"}
+    client = APIClient()
+    body = {"username": "alice", "password": "wrong"}
+    return [
+        client.post("/api/v1/auth/token/", body, format="json", HTTP_X_FORWARDED_FOR=value).status_code
+        for value in forwarded_for
+    ]
+
+
+def test_a_forwarded_for_header_does_not_reset_the_count(settings):
+    assert _wrong_passwords(settings, [f"203.0.113.{n}" for n in range(5)]) == [401, 401, 401, 429, 429]
+
+
+@pytest.mark.parametrize(("proxies", "statuses"), [(1, [401, 401, 401, 429]), (2, [401, 401, 401, 401])])
+def test_behind_proxies_the_forwarded_address_counts(settings, proxies, statuses):
+    """Behind N proxies the address the Nth proxy from the server saw counts: the client's own
+    entries before it are not trusted. The client writes the first entry; the proxy next to the
+    server appends the client's address."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies}
+    assert _wrong_passwords(settings, [f"10.0.0.{n}, 198.51.100.7" for n in range(4)]) == statuses
+
+
 def test_anonymous_validation_is_rate_limited(settings):
     settings.BLOCKWISE_THROTTLE_RATES = {**settings.BLOCKWISE_THROTTLE_RATES, "anonymous_validate": "2/minute"}
     anonymous = APIClient()

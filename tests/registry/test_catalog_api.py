@@ -123,6 +123,18 @@ def test_block_list_is_slim_and_filterable(api):
     assert api.get("/api/v1/blocks/", {"state": "draft"}).json()["count"] == 0
 
 
+def test_block_search_takes_up_to_32_words(api):
+    one = api.get("/api/v1/blocks/", {"search": "single-label"}).json()["count"]
+    assert api.get("/api/v1/blocks/", {"search": " ".join(["single-label"] * 32)}).json()["count"] == one == 3
+    refused = api.get("/api/v1/blocks/", {"search": " ".join(["classification"] * 1000)})
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "code": "too_many_search_words",
+        "message": "`search` takes at most 32 words.",
+        "details": [{"path": "search", "code": "too_many_search_words", "message": "1000 words"}],
+    }
+
+
 def test_block_list_rejects_a_bad_boolean(api):
     response = api.get("/api/v1/blocks/", {"executable": "maybe"})
     assert response.status_code == 400

@@ -4,14 +4,19 @@ import base64
 import io
 import json
 from io import StringIO
+from pathlib import Path
 
 import numpy as np
 import pytest
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
+from blocks.errors import DomainError
 from registry.models import ActiveLearningDatapoint, LocalModel, Run, Workflow
 from registry.selectors.shapes import Run as RunShape
+from registry.services.models import local_model_register
 from scripts.train_demo_model import draw_sample
+from tests.conftest import REPO_DIR
 from tests.executor.conftest import classification_workflow
 from tests.registry.conftest import make_user
 
@@ -389,6 +394,7 @@ def test_anyone_lists_local_models_so_the_editor_can_offer_them(api):
 
 def test_a_saved_workflow_lists_its_runs_newest_first(api):
     workflow = Workflow.objects.get()
+    api.force_authenticate(make_user("alice"))
     first = api.post(f"/api/v1/workflows/{workflow.pk}/runs/", {"inputs": {"image": b64("green")}}, format="json")
     second = api.post(f"/api/v1/workflows/{workflow.pk}/runs/", {"inputs": {"image": b64("red")}}, format="json")
     api.post("/api/v1/runs/", {"specification": demo_spec(), "inputs": {"image": b64("red")}}, format="json")
@@ -405,3 +411,72 @@ def test_a_run_answers_as_its_record_with_the_fields_the_schema_names(api):
     assert sorted(body) == sorted(RunShape.model_fields)
     assert body["created_at"] == run.created_at.isoformat().replace("+00:00", "Z")
     assert (body["status"], body["workflow"], body["outputs"]) == ("succeeded", None, run.outputs)
+
+
+def test_a_public_workflow_lists_only_the_callers_runs(api):
+    """Runs of someone's public workflow are their creators': the owner, other users and anonymous
+    callers each list their own (anonymous runs are nobody's); staff list them all."""
+    workflow = Workflow.objects.get()
+    clients = {}
+    for name, staff in (("owner", False), ("bob", False), ("carol", True)):
+        user = make_user(name, staff=staff)
+        if name == "owner":
+            Workflow.objects.filter(pk=workflow.pk).update(owner=user)
+        clients[name] = APIClient()
+        clients[name].force_authenticate(user)
+    clients["anonymous"] = api
+    path = f"/api/v1/workflows/{workflow.pk}/runs/"
+    ran = {
+        name: client.post(path, {"inputs": {"image": b64("red")}}, format="json").json()["id"]
+        for name, client in clients.items()
+    }
+    listed = {name: [run["id"] for run in client.get(path).json()["results"]] for name, client in clients.items()}
+    assert listed == {
+        "owner": [ran["owner"]],
+        "bob": [ran["bob"]],
+        "carol": [ran["anonymous"], ran["carol"], ran["bob"], ran["owner"]],
+        "anonymous": [],
+    }
+
+
+DEMO_ONNX = REPO_DIR / "registry" / "demo" / "demo-shapes.onnx"
+
+
+def _register(model_id, *, classes=("r", "g", "b", "y"), size=32, content=None):
+    return local_model_register(
+        model_id=model_id,
+        content=DEMO_ONNX.read_bytes() if content is None else content,
+        class_names=list(classes),
+        input_width=size,
+        input_height=size,
+    )
+
+
+def test_ids_that_read_alike_as_file_names_keep_their_own_weights(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    first = _register("x/y_z")
+    with pytest.raises(DomainError) as refused:
+        _register("x_y/z", content=b"not onnx")
+    assert refused.value.code == "invalid_model"
+    assert Path(first.file_path).read_bytes() == DEMO_ONNX.read_bytes()
+    second = _register("x_y/z")
+    assert first.file_path != second.file_path
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == sorted(
+        [Path(first.file_path).name, Path(second.file_path).name]
+    )
+
+
+@pytest.mark.parametrize(
+    ("classes", "size", "message"),
+    [
+        (("r", "g"), 32, "The model answers scores of shape [1, 4] for one image, not [1, 2] (2 classes)."),
+        (("r", "g", "b", "y"), 64, "The model takes 32x32 images, not the declared 64x64."),
+    ],
+)
+def test_a_model_that_disagrees_with_its_declared_shapes_is_refused(settings, tmp_path, classes, size, message):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(DomainError) as refused:
+        _register("shapes/9", classes=classes, size=size)
+    assert (refused.value.code, refused.value.message) == ("model_shape_mismatch", message)
+    assert not LocalModel.objects.filter(model_id="shapes/9").exists()
+    assert list((tmp_path / "models").iterdir()) == []

@@ -72,6 +72,22 @@ def _boolean(value: str | None) -> bool | None:
     )
 
 
+# Each word is one more LIKE on the catalog's text: SQLite refuses a query past its expression depth
+# (about a thousand), and a search of this many words is not a person's.
+MAX_SEARCH_WORDS = 32
+
+
+def _search(value: str) -> str:
+    words = value.split()
+    if len(words) > MAX_SEARCH_WORDS:
+        raise ApiError(
+            f"`search` takes at most {MAX_SEARCH_WORDS} words.",
+            code=ErrorCode.TOO_MANY_SEARCH_WORDS,
+            details=[{"path": "search", "code": ErrorCode.TOO_MANY_SEARCH_WORDS, "message": f"{len(words)} words"}],
+        )
+    return value
+
+
 def registration_description(body: dict[str, Any]) -> dict[str, Any]:
     """The BlockDescription in a registration body: given whole, or as `manifest` + `outputs`."""
     if "manifest" in body:
@@ -127,7 +143,7 @@ class BlockListApi(APIView):
     def get(self, request: Request) -> Response:
         rows = list(
             block_version_list(
-                search=request.query_params.get("search", ""),
+                search=_search(request.query_params.get("search", "")),
                 category=request.query_params.get("category", ""),
                 state=_state(request.query_params.get("state", "")),
                 executable=_boolean(request.query_params.get("executable")),

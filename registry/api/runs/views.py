@@ -192,7 +192,8 @@ class WorkflowRunApi(_RunStartApi):
 
     @extend_schema(responses=paginated("PaginatedRunList", shapes.Run))
     def get(self, request: Request, workflow_id: int) -> Response:
-        runs = workflow_run_list(workflow=workflow_get(user=request.user, workflow_id=workflow_id))
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id)
+        runs = workflow_run_list(user=request.user, workflow=workflow)
         return Response({"count": len(runs), "results": [run_summary(run) for run in runs]})
 
     @extend_schema(request=RUN_REQUEST, responses={201: RUN}, examples=[SAVED_RUN_EXAMPLE])

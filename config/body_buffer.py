@@ -1,0 +1,265 @@
+"""The production server's application: `config.wsgi` behind granian's RSGI interface, so that the
+server's event loop reads each request body whole before one of the process's threads takes it.
+
+Served as WSGI, granian hands a request to a thread as soon as its headers arrive, and the thread
+then waits on the body: 48 connections that announced a large body and sent one byte held every
+thread of the server, and `/healthz` went unanswered. Here bodies are read by the event loop (which
+waits on any number of them at no cost), under a deadline per chunk and one for the whole body; a
+body late on either is answered `408 request_timeout` without a thread ever seeing it. Bodies past
+`SPOOL_BYTES` are spooled to a temporary file, so slow or large uploads do not hold memory.
+
+The application itself is plain WSGI, run on a pool of `WEB_THREADS` threads per process; its answer
+is sent whole when it is short, and streamed from the thread that made it otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import IO, Any, Protocol
+
+from blocks.errors import ErrorCode
+
+SPOOL_BYTES = 1024 * 1024
+# An answer up to this size is sent in one piece; a longer one is streamed as the application makes it.
+WHOLE_ANSWER_BYTES = 1024 * 1024
+
+
+class _Headers(Protocol):
+    def items(self) -> list[tuple[str, str]]: ...
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+
+class _Scope(Protocol):
+    proto: str
+    http_version: str
+    server: str
+    client: str
+    scheme: str
+    method: str
+    path: str
+    query_string: str
+
+    @property
+    def headers(self) -> _Headers: ...
+
+
+class _Stream(Protocol):
+    async def send_bytes(self, data: bytes) -> None: ...
+
+
+class _Protocol(Protocol):
+    def __aiter__(self) -> Any: ...
+
+    def response_bytes(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None: ...
+
+    def response_stream(self, status: int, headers: list[tuple[str, str]]) -> _Stream: ...
+
+
+class _BodyLateError(Exception):
+    pass
+
+
+class _BodyTooLargeError(Exception):
+    pass
+
+
+def _error(status: int, code: ErrorCode, message: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    body = json.dumps({"code": code.value, "message": message, "details": []}).encode()
+    return status, [("content-type", "application/json"), ("connection", "close")], body
+
+
+class BufferedWSGI:
+    """An RSGI application (granian's own interface) serving a WSGI application."""
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        threads: int,
+        body_chunk_timeout_s: float,
+        body_timeout_s: float,
+        max_body_bytes: int,
+    ) -> None:
+        self.app = app
+        self.threads = threads
+        self.body_chunk_timeout_s = body_chunk_timeout_s
+        self.body_timeout_s = body_timeout_s
+        self.max_body_bytes = max_body_bytes
+        self.executor: ThreadPoolExecutor | None = None
+
+    def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.executor = ThreadPoolExecutor(self.threads, thread_name_prefix="wsgi")
+
+    def __rsgi_del__(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+
+    async def __rsgi__(self, scope: _Scope, proto: _Protocol) -> None:
+        if scope.proto != "http":
+            return
+        declared = scope.headers.get("content-length")
+        if declared is not None and (not declared.isascii() or not declared.isdigit()):
+            proto.response_bytes(*_error(400, ErrorCode.BAD_REQUEST, "Content-Length is not a number."))
+            return
+        if declared is not None and int(declared) > self.max_body_bytes:
+            proto.response_bytes(*_error(413, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."))
+            return
+        if declared in (None, "0") and scope.headers.get("transfer-encoding") is None:
+            # No length and not chunked: HTTP/1.1 says there is no body (most GETs).
+            await self._answer(self._environ(scope, io.BytesIO(), 0), proto)
+            return
+        try:
+            body, length = await asyncio.wait_for(self._read_body(proto), self.body_timeout_s)
+        except (TimeoutError, _BodyLateError):
+            proto.response_bytes(*_error(408, ErrorCode.REQUEST_TIMEOUT, "The request body came too slowly."))
+            return
+        except _BodyTooLargeError:
+            proto.response_bytes(*_error(413, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."))
+            return
+        await self._answer(self._environ(scope, body, length), proto)
+
+    async def _answer(self, environ: dict[str, Any], proto: _Protocol) -> None:
+        loop = asyncio.get_running_loop()
+        whole = await loop.run_in_executor(self.executor, self._respond, environ, proto, loop)
+        if whole is not None:
+            proto.response_bytes(*whole)
+
+    async def _read_body(self, proto: _Protocol) -> tuple[IO[bytes], int]:
+        body: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115  (handed to the request)
+        length = 0
+        chunks = aiter(proto)
+
+        async def next_chunk() -> bytes:
+            # Not `anext`: its awaitable would cancel granian's through a `throw` that one lacks.
+            try:
+                chunk: bytes = await chunks.__anext__()
+            except StopAsyncIteration:
+                return b""
+            return chunk
+
+        while True:
+            try:
+                chunk = await asyncio.wait_for(next_chunk(), self.body_chunk_timeout_s)
+            except TimeoutError:
+                body.close()
+                raise _BodyLateError from None
+            if not chunk:
+                break
+            length += len(chunk)
+            if length > self.max_body_bytes:
+                body.close()
+                raise _BodyTooLargeError
+            body.write(chunk)
+        body.seek(0)
+        return body, length
+
+    def _environ(self, scope: _Scope, body: IO[bytes], length: int) -> dict[str, Any]:
+        server_name, _, server_port = scope.server.rpartition(":")
+        remote_addr, _, remote_port = scope.client.rpartition(":")
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": scope.method,
+            "SCRIPT_NAME": "",
+            # granian gives the path percent-decoded as UTF-8 text; WSGI wants its bytes as latin-1.
+            "PATH_INFO": scope.path.encode("utf-8").decode("latin-1"),
+            "QUERY_STRING": scope.query_string,
+            "SERVER_NAME": server_name.strip("[]"),
+            "SERVER_PORT": server_port,
+            "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
+            "REMOTE_ADDR": remote_addr.strip("[]"),
+            "REMOTE_PORT": remote_port,
+            "CONTENT_LENGTH": str(length),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": scope.scheme,
+            "wsgi.input": body,
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        for name, value in scope.headers.items():
+            if name == "content-type":
+                environ["CONTENT_TYPE"] = value
+            elif name != "content-length":
+                key = "HTTP_" + name.upper().replace("-", "_")
+                environ[key] = f"{environ[key]},{value}" if key in environ else value
+        return environ
+
+    def _respond(
+        self, environ: dict[str, Any], proto: _Protocol, loop: asyncio.AbstractEventLoop
+    ) -> tuple[int, list[tuple[str, str]], bytes] | None:
+        """In a pool thread: run the application; its answer if short, else None once it is streamed."""
+        started: list[Any] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            started[:] = [int(status.split(" ", 1)[0]), headers]
+            return None
+
+        result: Iterable[bytes] = self.app(environ, start_response)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            answer: Iterator[bytes] = iter(result)
+            for chunk in answer:
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > WHOLE_ANSWER_BYTES:
+                    self._stream(proto, loop, started, chunks, answer)
+                    return None
+            return started[0], started[1], b"".join(chunks)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            environ["wsgi.input"].close()
+
+    @staticmethod
+    def _stream(
+        proto: _Protocol, loop: asyncio.AbstractEventLoop, started: list[Any], head: list[bytes], rest: Iterator[bytes]
+    ) -> None:
+        async def open_stream() -> _Stream:
+            return proto.response_stream(started[0], started[1])
+
+        async def send_bytes(data: bytes) -> None:
+            await stream.send_bytes(data)
+
+        def send(data: bytes) -> None:
+            asyncio.run_coroutine_threadsafe(send_bytes(data), loop).result()
+
+        stream = asyncio.run_coroutine_threadsafe(open_stream(), loop).result()
+        send(b"".join(head))
+        for chunk in rest:
+            if chunk:
+                send(chunk)
+
+
+def build() -> BufferedWSGI:
+    """The application `config.server` serves (granian's `--factory`): the WSGI application named by
+    `BLOCKWISE_WSGI_APP` (`module:attribute`), which `config.server` sets."""
+    module_name, _, attribute = os.environ.get("BLOCKWISE_WSGI_APP", "config.wsgi:application").partition(":")
+    app = getattr(importlib.import_module(module_name), attribute)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    return BufferedWSGI(
+        app,
+        threads=int(os.environ.get("WEB_THREADS") or 8),
+        body_chunk_timeout_s=settings.BLOCKWISE_BODY_CHUNK_TIMEOUT_S,
+        body_timeout_s=settings.BLOCKWISE_BODY_TIMEOUT_S,
+        # Past every limit the application applies itself (it answers those with its own codes).
+        max_body_bytes=max(
+            settings.BLOCKWISE_BATCH_MAX_UPLOAD_BYTES,
+            settings.BLOCKWISE_MAX_RUN_BODY_BYTES,
+            settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+            settings.BLOCKWISE_MAX_BODY_BYTES,
+        )
+        + SPOOL_BYTES,
+    )
