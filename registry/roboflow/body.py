@@ -3,10 +3,11 @@
 A run carries its images as base64 in the JSON (64 photos are a 27 MB body), where the intake's
 parse (the standard library's parser and its checks over the text) was most of the request's own
 time: about ten times what msgspec and `json_check` take on the same body (bench_serving prints the
-split). msgspec keeps integers of any length exact, as the standard library does. Whatever it refuses (not JSON, not UTF-8, NaN, a number out of a float's range, a lone
-surrogate, nesting deeper than it recurses) is parsed again by the intake (`registry.api.intake`),
-so every refusal keeps its code, its message and its line and column. What it accepts is held to the
-intake's rules by `json_check` (depth, NUL, integer length), as the intake holds its own results.
+split). msgspec keeps integers of any length exact, as the standard library does. Whatever it
+refuses (not JSON, not UTF-8, NaN, a number out of a float's range, a lone surrogate, nesting deeper
+than it recurses) is parsed again by the intake (`registry.api.intake`), so every refusal keeps its
+code, its message and its line and column. What it accepts is held to the intake's rules by
+`json_check` (depth, NUL, integer length), as the intake holds its own results.
 """
 
 from __future__ import annotations
