@@ -109,7 +109,7 @@ bodies = st.recursive(
     )
 )
 def test_no_definition_gets_a_500(api, settings, specification: Any) -> None:
-    # Hypothesis sends hundreds of anonymous validations a minute, replays included: no rate limit here.
+    # Hypothesis sends hundreds of anonymous validations a minute: no rate limit here.
     settings.BLOCKWISE_THROTTLE_RATES = {**settings.BLOCKWISE_THROTTLE_RATES, "anonymous_validate": None}
     native = api.post("/api/v1/workflows/validate/", {"specification": specification}, format="json")
     refused_at_intake = native.status_code == 400
