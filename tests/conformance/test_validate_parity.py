@@ -19,6 +19,7 @@ from tests.conftest import load_roboflow_describe
 
 pytestmark = pytest.mark.django_db
 
+
 def test_validation_agrees_with_roboflow(client, capsys, settings):
     # Thousands of anonymous validations from one address: the rate limit would answer most of them.
     settings.BLOCKWISE_THROTTLE_RATES = {**settings.BLOCKWISE_THROTTLE_RATES, "anonymous_validate": None}
