@@ -122,6 +122,7 @@ class ErrorCode(StrEnum):
     JOB_FINISHED = "job_finished"
     JOB_NOT_FINISHED = "job_not_finished"
     NOTHING_TO_RETRY = "nothing_to_retry"
+    WORKER_LOST = "worker_lost"
     NO_IMAGES = "no_images"
     TOO_MANY_FILES = "too_many_files"
     UNSAFE_NAME = "unsafe_name"

@@ -259,6 +259,14 @@ BLOCKWISE_BATCH_MAX_UPLOAD_BYTES: int = env.int("BLOCKWISE_BATCH_MAX_UPLOAD_BYTE
 BLOCKWISE_BATCH_ITEM_RETRIES: int = env.int("BLOCKWISE_BATCH_ITEM_RETRIES", default=3)
 BLOCKWISE_BATCH_RETRY_BACKOFF_S: float = env.float("BLOCKWISE_BATCH_RETRY_BACKOFF_S", default=2.0)
 BLOCKWISE_WEBHOOK_TIMEOUT_S: float = env.float("BLOCKWISE_WEBHOOK_TIMEOUT_S", default=10.0)
+# Item leases (registry/services/job_leases.py): a worker holds the items it runs for this long and
+# renews the hold while it runs; every worker sweeps this often for holds that ran out (a killed
+# worker) and items whose queue message was lost, and sends them again. With these defaults a
+# killed worker's images run again within about 25 s. An item delivered this many times without an
+# answer fails (`worker_lost`) instead of being sent again.
+BLOCKWISE_JOB_LEASE_S: float = env.float("BLOCKWISE_JOB_LEASE_S", default=20.0)
+BLOCKWISE_JOB_SWEEP_INTERVAL_S: float = env.float("BLOCKWISE_JOB_SWEEP_INTERVAL_S", default=5.0)
+BLOCKWISE_JOB_MAX_DELIVERIES: int = env.int("BLOCKWISE_JOB_MAX_DELIVERIES", default=5)
 # Tests only: lets webhooks reach a server on 127.0.0.1 (users may not point them at private hosts).
 BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS: bool = env.bool("BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS", default=False)
 # Workers on other machines share the file storage; a test points web and worker at one folder.

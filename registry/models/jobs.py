@@ -62,14 +62,21 @@ class JobItem(models.Model):
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items")
     index = models.PositiveIntegerField()
-    name = models.CharField(max_length=1000, help_text="The source name shown in results.")
-    location = models.CharField(max_length=2000, help_text="Storage name, URL or absolute path.")
+    # Text, not bounded characters: a URL, a path or a zip member name is stored whole, whatever its length.
+    name = models.TextField(help_text="The source name shown in results.")
+    location = models.TextField(help_text="Storage name, URL or absolute path.")
     attempts = models.PositiveIntegerField(default=0, help_text="Deliveries of the item to a worker.")
-    worker = models.CharField(max_length=200, blank=True, help_text="The worker that took it up last.")
+    worker = models.TextField(blank=True, help_text="The worker that took it up last.")
+    # The lease (registry.services.job_leases): the chunk message the item is given to, and while a
+    # worker runs it, until when that worker holds it. A lease that runs out is taken back by the sweep.
+    lease_owner = models.CharField(max_length=64, blank=True, help_text="The chunk message the item is given to.")
+    lease_until = models.DateTimeField(null=True, blank=True, help_text="Until when a running worker holds it.")
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When it was last sent to the queue.")
 
     class Meta:
         ordering = ["job", "index"]
         constraints = [models.UniqueConstraint(fields=["job", "index"], name="unique_job_item_index")]
+        indexes = [models.Index(fields=["lease_until"], name="job_item_lease_until")]
 
     def __str__(self) -> str:
         return f"{self.job_id}#{self.index} {self.name}"
@@ -89,9 +96,9 @@ class JobResult(models.Model):
     status = models.CharField(max_length=20, choices=JobItemStatus.choices)
     outputs = models.JSONField(null=True, blank=True)
     error = models.JSONField(null=True, blank=True)
-    top_class = models.CharField(max_length=200, blank=True)
+    top_class = models.TextField(blank=True)
     confidence = models.FloatField(null=True, blank=True)
-    worker = models.CharField(max_length=200, blank=True)
+    worker = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -21,32 +21,6 @@ from tests.registry.jobs.conftest import colour_of, image_zip, jsonl, png, strea
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def slow_images() -> Iterator[str]:
-    """Images over HTTP on 127.0.0.1, each answered after a short pause so a chunk takes a while."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            index = int(self.path.strip("/").split(".")[0])
-            time.sleep(0.03)
-            body = png(colour_of(index))
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 def test_200_images_on_two_workers_give_200_results(alice_api, demo_workflow, workers):
     response = alice_api.post(
         f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"images": image_zip(200)}, format="multipart"
