@@ -212,6 +212,8 @@ if env.bool("BLOCKWISE_BEHIND_PROXY", default=False):
     USE_X_FORWARDED_HOST = True
 # /healthz checks the job broker only when one is configured.
 BLOCKWISE_HEALTH_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# ... and that a job worker swept lately (scripts/serve.py sets it for the worker it starts).
+BLOCKWISE_HEALTH_WORKERS: bool = env.bool("BLOCKWISE_HEALTH_WORKERS", default=False)
 
 # Batch jobs (Celery). With no CELERY_BROKER_URL, jobs go over kombu's filesystem transport to the
 # worker `make run` starts beside the web server: the same tasks, nothing else to install.

@@ -9,14 +9,20 @@ counted apart.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from celery import Task, shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_ready, worker_shutdown
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from registry.services.job_leases import job_items_release, job_items_requeue, job_sweeper_start
+from registry.services.job_leases import (
+    job_items_release,
+    job_items_requeue,
+    job_sweeper_start,
+    job_worker_gone,
+)
 from registry.services.job_webhooks import job_webhook_deliver
 from registry.services.jobs import job_chunk_run
 
@@ -59,10 +65,15 @@ def job_chunk_task(self: Task[Any, Any], job_id: int, item_ids: list[int], item_
 
 
 @worker_ready.connect
-def _sweep_for_lost_items(**_: object) -> None:
+def _sweep_for_lost_items(sender: Any = None, **_: object) -> None:
     """Every worker (`make worker`'s and the one `make run` embeds) sweeps for items a dead worker
-    held or a lost message carried (registry.services.job_leases)."""
-    job_sweeper_start()
+    held or a lost message carried (registry.services.job_leases), and says it is alive."""
+    job_sweeper_start(hostname=str(getattr(sender, "hostname", "") or f"worker-{os.getpid()}"))
+
+
+@worker_shutdown.connect
+def _gone(sender: Any = None, **_: object) -> None:
+    job_worker_gone(hostname=str(getattr(sender, "hostname", "") or f"worker-{os.getpid()}"))
 
 
 @shared_task(name="registry.tasks.job_webhook_task")

@@ -107,3 +107,15 @@ class JobResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.status}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A job worker that is alive: its sweep thread writes `seen_at` at every sweep (`/healthz`)."""
+
+    hostname = models.CharField(max_length=255, unique=True)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.hostname} (pid {self.pid})"

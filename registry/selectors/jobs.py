@@ -11,14 +11,16 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from blocks.errors import NotFoundError
-from registry.models import Job, JobItem, JobItemStatus, JobResult
+from registry.models import Job, JobItem, JobItemStatus, JobResult, WorkerHeartbeat
 
 CSV_COLUMNS = ("source", "status", "top_class", "confidence", "error")
 
@@ -39,6 +41,12 @@ def job_get(*, user: AbstractBaseUser | AnonymousUser, job_id: int) -> Job:
     if job is None or job.user_id != user.pk:
         raise NotFoundError(f"Job {job_id} does not exist.", code="not_found")
     return job
+
+
+def job_workers_alive() -> int:
+    """How many job workers swept lately (each sweeps every BLOCKWISE_JOB_SWEEP_INTERVAL_S)."""
+    stale = max(3 * settings.BLOCKWISE_JOB_SWEEP_INTERVAL_S, 15.0)
+    return WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - timedelta(seconds=stale)).count()
 
 
 def job_counts(job: Job) -> dict[str, int]:

@@ -17,6 +17,7 @@ result row is unique).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -31,7 +32,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from blocks.errors import ErrorCode
 from config.celery import app as celery_app
-from registry.models import JobItem, JobItemStatus, JobStatus
+from registry.models import JobItem, JobItemStatus, JobStatus, WorkerHeartbeat
 from registry.services.job_items import ItemOutcome, job_results_write
 
 logger = logging.getLogger(__name__)
@@ -222,12 +223,26 @@ def job_leases_sweep() -> int:
     return sent
 
 
-def job_sweeper_start() -> threading.Thread:
-    """Sweep every `BLOCKWISE_JOB_SWEEP_INTERVAL_S` from a daemon thread of this (worker) process."""
+def job_worker_heartbeat(*, hostname: str, started_at: datetime) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        hostname=hostname[:255],
+        defaults={"pid": os.getpid(), "started_at": started_at, "seen_at": timezone.now()},
+    )
+
+
+def job_worker_gone(*, hostname: str) -> None:
+    WorkerHeartbeat.objects.filter(hostname=hostname[:255]).delete()
+
+
+def job_sweeper_start(*, hostname: str) -> threading.Thread:
+    """Every `BLOCKWISE_JOB_SWEEP_INTERVAL_S`, from a daemon thread of this worker process: say the
+    worker is alive, and sweep."""
+    started_at = timezone.now()
 
     def loop() -> None:
         while True:
             try:
+                job_worker_heartbeat(hostname=hostname, started_at=started_at)
                 job_leases_sweep()
             except Exception:
                 logger.exception("The job sweep failed; trying again at the next interval")
