@@ -57,6 +57,12 @@ def _member_name(raw: str) -> str:
     return name
 
 
+def _stored_name(index: int, name: str) -> str:
+    """A name to store a member under: its index, then the end of its own name (whole names can be
+    longer than a file system allows; the item keeps the whole name)."""
+    return f"{index:06d}-{PurePosixPath(name).name[-100:]}"
+
+
 def zip_open(upload: IO[bytes]) -> zipfile.ZipFile:
     """The archive, with its directory checked against the caps before anything is unpacked."""
     try:
@@ -102,7 +108,7 @@ def zip_extract(archive: zipfile.ZipFile, *, prefix: str) -> list[ItemSource]:
             name = _member_name(member.filename)
             data = _read_member(archive, member, budget)
             budget -= len(data)
-            location = default_storage.save(f"{prefix}/{index:06d}-{PurePosixPath(name).name}", ContentFile(data))
+            location = default_storage.save(f"{prefix}/{_stored_name(index, name)}", ContentFile(data))
             stored.append(location)
             sources.append(ItemSource(name=name, location=location))
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
@@ -124,7 +130,7 @@ def files_store(paths: Iterable[Path], *, prefix: str) -> list[ItemSource]:
     _check_count(len(paths), "/files")
     stored: list[ItemSource] = []
     for index, path in enumerate(paths):
-        location = default_storage.save(f"{prefix}/{index:06d}-{path.name}", ContentFile(path.read_bytes()))
+        location = default_storage.save(f"{prefix}/{_stored_name(index, path.name)}", ContentFile(path.read_bytes()))
         stored.append(ItemSource(name=str(path), location=location))
     return stored
 
