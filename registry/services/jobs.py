@@ -155,21 +155,17 @@ def job_create(
         )
         job.total = len(items)
         job.save(update_fields=["total"])
-        transaction.on_commit(_enqueue_after(job.pk))
+        transaction.on_commit(_enqueue_after(job.pk, job_items_give(job_id=job.pk)))
     return job
 
 
-def _enqueue_after(job_id: int, chunks: list[Chunk] | None = None) -> Callable[[], None]:
-    """Send the chunks (by default, every unanswered item) once the job is committed; if the broker
-    cannot take them, the unsent images fail with `queue_unavailable` (a retry sends them again)
-    and the request answers 503."""
+def _enqueue_after(job_id: int, chunks: list[Chunk]) -> Callable[[], None]:
+    """Send the chunks once the job is committed; if the broker cannot take them, the unsent images
+    fail with `queue_unavailable` (a retry sends them again) and the request answers 503."""
 
     def enqueue() -> None:
         try:
-            if chunks is None:
-                job_enqueue(job_id=job_id)
-            else:
-                job_chunks_send(job_id=job_id, chunks=chunks)
+            job_chunks_send(job_id=job_id, chunks=chunks)
         except BROKER_ERRORS as exc:
             logger.warning("The job queue refused job %s: %s", job_id, exc)
             _fail_unanswered(job_id)
@@ -322,7 +318,7 @@ def job_retry(*, job: Job) -> Job:
             raise ConflictError(f"Job {job.pk} has no failed items.", code="nothing_to_retry")
         failed.delete()
         Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, finished_at=None, webhook_result=None)
-        transaction.on_commit(_enqueue_after(job.pk))
+        transaction.on_commit(_enqueue_after(job.pk, job_items_give(job_id=job.pk)))
     job.refresh_from_db()
     return job
 
