@@ -123,6 +123,7 @@ class ErrorCode(StrEnum):
     JOB_NOT_FINISHED = "job_not_finished"
     NOTHING_TO_RETRY = "nothing_to_retry"
     WORKER_LOST = "worker_lost"
+    WORKFLOW_IN_USE = "workflow_in_use"
     NO_IMAGES = "no_images"
     TOO_MANY_FILES = "too_many_files"
     UNSAFE_NAME = "unsafe_name"

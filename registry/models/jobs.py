@@ -37,7 +37,9 @@ class Job(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     workflow = models.ForeignKey("registry.Workflow", on_delete=models.CASCADE, related_name="jobs")
-    revision = models.ForeignKey("registry.WorkflowRevision", on_delete=models.PROTECT, related_name="jobs")
+    # RESTRICT, not PROTECT: a revision is never deleted from under a job, but deleting the workflow
+    # removes its jobs and revisions together.
+    revision = models.ForeignKey("registry.WorkflowRevision", on_delete=models.RESTRICT, related_name="jobs")
     lockfile = models.JSONField(help_text="The revision's lockfile the job was started with.")
     image_input = models.CharField(max_length=200, help_text="The workflow input each image is given to.")
     source = models.CharField(max_length=10, choices=JobSource.choices)

@@ -186,6 +186,17 @@ def _fail_unanswered(job_id: int) -> None:
     job_finish_if_done(job_id=job_id)
 
 
+def job_check_workflow_deletable(*, workflow: Workflow) -> None:
+    """Other users' jobs on a (public) workflow are theirs: the owner cannot delete them with it."""
+    others = Job.objects.filter(workflow_id=workflow.pk).exclude(user_id=workflow.owner_id).count()
+    if others:
+        raise ConflictError(
+            f"Other users ran {others} job(s) on this workflow; it cannot be deleted while they exist.",
+            code=ErrorCode.WORKFLOW_IN_USE,
+            extra={"jobs": others},
+        )
+
+
 def job_enqueue(*, job_id: int) -> int:
     """Send the job's unanswered items as chunk tasks; returns how many chunks were sent."""
     chunks = job_items_give(job_id=job_id)

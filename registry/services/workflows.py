@@ -18,6 +18,7 @@ from executor.compiler import CompilationResult
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.catalog import catalog_snapshot
 from registry.selectors.workflows import workflow_compile
+from registry.services.jobs import job_check_workflow_deletable
 
 
 def _validation(result: CompilationResult) -> dict[str, Any]:
@@ -137,6 +138,8 @@ def workflow_save(
 
 @transaction.atomic
 def workflow_delete(*, workflow: Workflow) -> None:
+    """Delete the workflow with its revisions and its owner's jobs; refused while other users have jobs on it."""
+    job_check_workflow_deletable(workflow=workflow)
     workflow.delete()
 
 
