@@ -129,6 +129,7 @@ class ErrorCode(StrEnum):
     UNSAFE_NAME = "unsafe_name"
     INVALID_ZIP = "invalid_zip"
     ZIP_TOO_LARGE = "zip_too_large"
+    STORAGE_QUOTA_EXCEEDED = "storage_quota_exceeded"
     FOLDER_NOT_ALLOWED = "folder_not_allowed"
     FOLDER_NOT_FOUND = "folder_not_found"
     PATH_NOT_ALLOWED = "path_not_allowed"

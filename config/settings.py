@@ -257,6 +257,8 @@ BLOCKWISE_BATCH_CHUNK_SIZE: int = env.int("BLOCKWISE_BATCH_CHUNK_SIZE", default=
 BLOCKWISE_BATCH_MAX_FILES: int = env.int("BLOCKWISE_BATCH_MAX_FILES", default=10_000)
 BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES: int = env.int("BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES", default=2 * 1024**3)
 BLOCKWISE_BATCH_MAX_UPLOAD_BYTES: int = env.int("BLOCKWISE_BATCH_MAX_UPLOAD_BYTES", default=1024**3)
+# The bytes of job images (unpacked zips, stored files) each user may keep; past it, 413.
+BLOCKWISE_JOB_INPUT_QUOTA_BYTES: int = env.int("BLOCKWISE_JOB_INPUT_QUOTA_BYTES", default=10 * 1024**3)
 # Items failing with a model timeout, 429 or 5xx are tried again this many times, with backoff.
 BLOCKWISE_BATCH_ITEM_RETRIES: int = env.int("BLOCKWISE_BATCH_ITEM_RETRIES", default=3)
 BLOCKWISE_BATCH_RETRY_BACKOFF_S: float = env.float("BLOCKWISE_BATCH_RETRY_BACKOFF_S", default=2.0)

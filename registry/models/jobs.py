@@ -48,6 +48,8 @@ class Job(models.Model):
     webhook_result = models.JSONField(null=True, blank=True, help_text="The webhook delivery: status or error.")
     status = models.CharField(max_length=30, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
     total = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True, help_text="Zip entries that are not images, not run.")
+    skipped_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -67,6 +69,7 @@ class JobItem(models.Model):
     # Text, not bounded characters: a URL, a path or a zip member name is stored whole, whatever its length.
     name = models.TextField(help_text="The source name shown in results.")
     location = models.TextField(help_text="Storage name, URL or absolute path.")
+    size = models.PositiveBigIntegerField(default=0, help_text="Bytes stored for it (the owner's quota).")
     attempts = models.PositiveIntegerField(default=0, help_text="Deliveries of the item to a worker.")
     worker = models.TextField(blank=True, help_text="The worker that took it up last.")
     # The lease (registry.services.job_leases): the chunk message the item is given to, and while a

@@ -83,6 +83,8 @@ def job_detail(job: Job) -> dict[str, Any]:
         "status": job.status,
         "total": job.total,
         **counts,
+        "skipped": job.skipped,
+        "skipped_count": job.skipped_count,
         "created_at": _iso(job.created_at),
         "started_at": _iso(job.started_at),
         "finished_at": _iso(job.finished_at),
@@ -121,32 +123,59 @@ def _rows(job: Job) -> Iterator[tuple[JobItem, JobResult | None]]:
             yield item, None
 
 
+def job_output_names(job: Job) -> list[str]:
+    """The names of the workflow's outputs, in the order its definition gives them."""
+    outputs = (job.revision.definition or {}).get("outputs") or []
+    return [str(output["name"]) for output in outputs if isinstance(output, dict) and "name" in output]
+
+
 def job_results_jsonl(job: Job) -> Iterator[str]:
     for item, result in _rows(job):
         line = {
             "source": item.name,
             "status": result.status if result else "pending",
+            "top_class": result.top_class if result else "",
+            "confidence": result.confidence if result else None,
             "outputs": result.outputs if result else None,
             "error": result.error if result else None,
         }
         yield json.dumps(line, separators=(",", ":")) + "\n"
 
 
+# A cell a spreadsheet would read as a formula (OWASP's list): written with a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A value as one CSV cell: text as is, anything else as compact JSON; never a formula."""
+    if value is None:
+        text = ""
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(value, separators=(",", ":"))
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def job_results_csv(job: Job) -> Iterator[str]:
+    """One row per image: its source, status, top class, confidence and error code, then every
+    workflow output (text as is, other values as JSON)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    names = job_output_names(job)
 
     def line(values: tuple[Any, ...]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(values)
+        writer.writerow([csv_cell(value) for value in values])
         return buffer.getvalue()
 
-    yield line(CSV_COLUMNS)
+    yield line((*CSV_COLUMNS, *names))
     for item, result in _rows(job):
         if result is None:
-            yield line((item.name, "pending", "", "", ""))
+            yield line((item.name, "pending", "", "", "", *[""] * len(names)))
             continue
         confidence = "" if result.confidence is None else f"{result.confidence:.6g}"
         error = (result.error or {}).get("code", "")
-        yield line((item.name, result.status, result.top_class, confidence, error))
+        outputs = result.outputs or {}
+        yield line((item.name, result.status, result.top_class, confidence, error, *[outputs.get(n) for n in names]))

@@ -20,7 +20,7 @@ from executor.images import ImageError, load_image
 from executor.plan import ExecutionPlan
 from registry.execution import image_limits
 from registry.models import Job, JobItem, JobItemStatus, JobResult, JobSource
-from registry.services.job_inputs import allowed_root
+from registry.services.job_inputs import allowed_root, regular_file_read
 from registry.services.runs import run_plan_record_outputs
 
 logger = logging.getLogger(__name__)
@@ -52,10 +52,9 @@ def _image_value(job: Job, item: JobItem) -> Any:
         if allowed_root(path) is None:
             raise ImageError("The file leads outside the allowed folders.", code="path_not_allowed")
         try:
-            with path.open("rb") as handle:
-                return handle.read(settings.BLOCKWISE_MAX_IMAGE_BYTES + 1)
+            return regular_file_read(path, settings.BLOCKWISE_MAX_IMAGE_BYTES + 1)
         except OSError as exc:
-            raise ImageError("The file cannot be read.", code="file_unreadable") from exc
+            raise ImageError("The file cannot be read (or is not a regular file).", code="file_unreadable") from exc
     try:
         with default_storage.open(item.location, "rb") as handle:
             return handle.read(settings.BLOCKWISE_MAX_IMAGE_BYTES + 1)

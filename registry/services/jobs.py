@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-import zipfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -37,12 +37,12 @@ from registry.models import (
 from registry.selectors.workflows import workflow_compile
 from registry.services.job_inputs import (
     ItemSource,
+    files_delete,
     files_store,
     folder_sources,
+    input_quota_left,
     url_sources,
     webhook_check,
-    zip_extract,
-    zip_open,
 )
 from registry.services.job_items import ItemOutcome, job_item_run, job_results_write
 from registry.services.job_leases import (
@@ -55,6 +55,7 @@ from registry.services.job_leases import (
     job_items_recover,
     queue_is_empty,
 )
+from registry.services.job_zips import skipped_listed, zip_extract, zip_open
 
 logger = logging.getLogger(__name__)
 
@@ -120,43 +121,60 @@ def job_create(
     _check_parameters(parameters, plan, image_input)
     if webhook:
         webhook_check(webhook)
-    archive: zipfile.ZipFile | None = None
-    sources: list[ItemSource] = []
-    if zip_upload is not None:
-        source, archive = JobSource.ZIP, zip_open(zip_upload)
-    elif urls is not None:
-        source, sources = JobSource.URLS, url_sources(urls)
-    elif folder is not None:
-        source, sources = JobSource.FOLDER, folder_sources(folder)
-    elif files is not None:
-        source = JobSource.FILES
-    else:
-        raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code="no_images")
-    with transaction.atomic():
-        job = Job.objects.create(
-            user=user,
-            workflow=workflow,
-            revision=revision,
-            lockfile=revision.lockfile,
-            image_input=image_input,
-            source=source,
-            parameters=parameters,
-            webhook=webhook,
-        )
-        prefix = f"jobs/{job.pk}/inputs"
-        if archive is not None:
-            sources = zip_extract(archive, prefix=prefix)
-        elif files is not None:
-            sources = files_store(files, prefix=prefix)
-        queued_at = timezone.now()
-        items = JobItem.objects.bulk_create(
-            JobItem(job=job, index=index, name=item.name, location=item.location, queued_at=queued_at)
-            for index, item in enumerate(sources)
-        )
-        job.total = len(items)
-        job.save(update_fields=["total"])
-        transaction.on_commit(_enqueue_after(job.pk, job_items_give(job_id=job.pk)))
+    source, sources, skipped = _sources(user, zip_upload=zip_upload, urls=urls, folder=folder, files=files)
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                user=user,
+                workflow=workflow,
+                revision=revision,
+                lockfile=revision.lockfile,
+                image_input=image_input,
+                source=source,
+                parameters=parameters,
+                webhook=webhook,
+                total=len(sources),
+                skipped=skipped_listed(skipped),
+                skipped_count=len(skipped),
+            )
+            queued_at = timezone.now()
+            JobItem.objects.bulk_create(
+                JobItem(
+                    job=job, index=index, name=item.name, location=item.location, size=item.size, queued_at=queued_at
+                )
+                for index, item in enumerate(sources)
+            )
+            transaction.on_commit(_enqueue_after(job.pk, job_items_give(job_id=job.pk)))
+    except BaseException:
+        if source in (JobSource.ZIP, JobSource.FILES):
+            files_delete(item.location for item in sources)
+        raise
     return job
+
+
+def _sources(
+    user: User,
+    *,
+    zip_upload: IO[bytes] | None,
+    urls: list[str] | None,
+    folder: str | None,
+    files: list[Path] | None,
+) -> tuple[JobSource, list[ItemSource], list[str]]:
+    """The job's images from exactly one source, and the zip entries skipped as not images. Zips and
+    files are stored here, before the job's transaction (which would hold the database meanwhile),
+    under a folder of their own."""
+    prefix = f"jobs/inputs/{uuid.uuid4().hex}"
+    if zip_upload is not None:
+        upload = zip_open(zip_upload, quota_left=input_quota_left(user_id=user.pk))
+        sources = zip_extract(upload, prefix=prefix, quota_left=input_quota_left(user_id=user.pk))
+        return JobSource.ZIP, sources, upload.skipped
+    if urls is not None:
+        return JobSource.URLS, url_sources(urls), []
+    if folder is not None:
+        return JobSource.FOLDER, folder_sources(folder), []
+    if files is not None:
+        return JobSource.FILES, files_store(files, prefix=prefix, quota_left=input_quota_left(user_id=user.pk)), []
+    raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code="no_images")
 
 
 def _enqueue_after(job_id: int, chunks: list[Chunk]) -> Callable[[], None]:

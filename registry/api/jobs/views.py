@@ -37,6 +37,10 @@ class JobSerializer(serializers.Serializer[Any]):
     done = serializers.IntegerField()
     failed = serializers.IntegerField()
     cancelled = serializers.IntegerField()
+    skipped = serializers.ListField(
+        child=serializers.CharField(), help_text="Zip entries that are not images (the first 1000), not run."
+    )
+    skipped_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
