@@ -151,7 +151,7 @@ def queue_is_empty() -> bool:
     queue = celery_app.conf.task_default_queue
     with celery_app.connection_for_read() as conn:
         try:
-            declared = conn.default_channel.queue_declare(queue=queue, passive=True)
+            declared = conn.default_channel.queue_declare(queue=queue, passive=True)  # type: ignore[attr-defined]
         except conn.channel_errors:
             return True  # Redis keeps no key for an empty list: the queue "does not exist"
     return int(declared.message_count) == 0

@@ -104,11 +104,12 @@ class _MemberFile(File):  # type: ignore[type-arg]
 
     def __init__(self, handle: IO[bytes], name: str, limit: int) -> None:
         super().__init__(handle, name=name)
+        self.handle = handle
         self.limit = limit
         self.read_bytes = 0
 
     def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        while chunk := self.file.read(CHUNK_BYTES):
+        while chunk := self.handle.read(CHUNK_BYTES):
             self.read_bytes += len(chunk)
             if self.read_bytes > self.limit:
                 raise PayloadTooLargeError("The zip unpacks to more than it declares.", code="zip_too_large")
