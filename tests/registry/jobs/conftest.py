@@ -77,6 +77,19 @@ def job_settings(settings: Any, job_dirs: dict[str, Path]) -> Any:
 
 
 @pytest.fixture
+def own_media(job_settings: Any, tmp_path: Path) -> Path:
+    """A media folder of the test's own (tests without workers), so it sees only what it wrote."""
+    job_settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(job_settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def url(demo_workflow: Workflow) -> str:
+    """Where the demo workflow's jobs are started."""
+    return f"/api/v1/workflows/{demo_workflow.pk}/jobs/"
+
+
+@pytest.fixture
 def alice(db: Any) -> Any:
     return make_user("alice")
 

@@ -12,12 +12,7 @@ from registry.models import JobItem, JobItemStatus
 from registry.services.job_items import ItemOutcome, job_results_write
 from tests.registry.jobs.conftest import png, streamed, zip_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def own_media(job_settings, tmp_path):
-    job_settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 
 NAMES = ["=HYPERLINK(1).png", "+1.png", "-1.png", "@SUM.png", "plain.png"]

@@ -15,19 +15,9 @@ from django.conf import settings
 from registry.models import Job, JobItem
 from tests.registry.jobs.conftest import png, zip_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 MiB = 1024 * 1024
-
-
-@pytest.fixture(autouse=True)
-def own_media(job_settings, tmp_path):
-    job_settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def url(demo_workflow):
-    return f"/api/v1/workflows/{demo_workflow.pk}/jobs/"
 
 
 def stored_files() -> list[str]:

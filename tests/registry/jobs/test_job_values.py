@@ -10,17 +10,7 @@ from registry.selectors.jobs import job_summary
 from registry.services.job_items import ItemOutcome, job_results_write
 from tests.registry.jobs.conftest import png, zip_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def own_media(job_settings, tmp_path):
-    job_settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def url(demo_workflow):
-    return f"/api/v1/workflows/{demo_workflow.pk}/jobs/"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 
 def test_a_url_over_1000_characters_is_stored_whole(alice_api, url, monkeypatch):

@@ -9,12 +9,7 @@ from registry.models import Job, JobItem, Workflow, WorkflowRevision
 from tests.registry.conftest import make_user
 from tests.registry.jobs.conftest import png, zip_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def own_media(job_settings, tmp_path):
-    job_settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 
 def _start_job(api: APIClient, workflow: Workflow) -> int:

@@ -15,13 +15,7 @@ from registry.models import Job, JobItem
 from tests.registry.conftest import make_user
 from tests.registry.jobs.conftest import png, zip_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def own_media(job_settings, tmp_path):
-    """A media folder of the test's own, so `stored_files` sees only what this test wrote."""
-    job_settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +29,6 @@ def no_dns(monkeypatch):
         raise socket.gaierror(f"no lookups in tests: {host}")
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
-
-
-@pytest.fixture
-def url(demo_workflow):
-    return f"/api/v1/workflows/{demo_workflow.pk}/jobs/"
 
 
 def stored_files(job_dirs):
