@@ -111,6 +111,28 @@ def test_a_chunk_dropped_on_the_way_is_sent_again(alice_api, demo_workflow, work
     assert len(dropped[0][1]) == 10
 
 
+def test_a_chunk_that_raised_in_its_worker_is_sent_again(alice_api, demo_workflow, workers, slow_images, monkeypatch):
+    """A chunk task that raises something other than a connection error is acknowledged and dropped
+    by Celery (here a ValueError: the message carries an id that is not one): its items come back."""
+    send_task = celery_app.send_task
+    broken: list[Any] = []
+
+    def break_the_first(name: str, args: Any = None, **options: Any) -> Any:
+        if not broken:
+            broken.append(args)
+            args = (args[0], [*args[1], "not-an-id"])
+        return send_task(name, args=args, **options)
+
+    monkeypatch.setattr(celery_app, "send_task", break_the_first)
+    job_id = _post_urls(alice_api, demo_workflow, slow_images, 30)
+
+    detail = wait_for(alice_api, job_id, timeout=60)
+
+    assert (detail["status"], detail["done"], detail["failed"]) == ("succeeded", 30, 0)
+    _answered_once(alice_api, job_id, 30)
+    assert any(b"ValueError" in worker.log.read_bytes() for worker in workers.workers)
+
+
 def test_retry_sends_the_lost_items_of_a_stuck_job(alice_api, demo_workflow, workers, slow_images, monkeypatch):
     """With no worker to sweep, a job whose messages were lost stays running: `retry` sends them."""
     workers.stop_all()
