@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 from io import StringIO
+from typing import Any
 
 import pytest
 import requests
@@ -47,7 +48,7 @@ class Served:
     headers: dict[str, str]
     workflow: int
 
-    def run_job(self) -> dict:
+    def run_job(self) -> dict[str, Any]:
         archive = zip_of({"a.png": png("red"), "b.png": png("green"), "c.png": png("blue")})
         created = requests.post(
             f"{self.base}/workflows/{self.workflow}/jobs/", headers=self.headers, files={"images": archive}, timeout=30
@@ -59,7 +60,7 @@ class Served:
             detail = requests.get(job_url, headers=self.headers, timeout=5).json()
             return detail if detail["status"] not in {"queued", "running"} else None
 
-        detail = wait_until(finished)
+        detail: dict[str, Any] = wait_until(finished)
         detail["csv"] = requests.get(f"{job_url}results.csv", headers=self.headers, timeout=5).text.splitlines()
         return detail
 
@@ -115,8 +116,9 @@ def test_make_run_runs_jobs_with_no_broker(served, tmp_path):
     assert "a Celery worker runs beside the web server" in (tmp_path / "serve.log").read_text()
 
 
-def _health(served: Served) -> dict:
-    return requests.get(served.base.replace("/api/v1", "/healthz"), timeout=5).json()
+def _health(served: Served) -> dict[str, Any]:
+    body: dict[str, Any] = requests.get(served.base.replace("/api/v1", "/healthz"), timeout=5).json()
+    return body
 
 
 def _embedded_worker() -> WorkerHeartbeat | None:
