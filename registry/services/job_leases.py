@@ -128,7 +128,7 @@ class LeaseKeeper:
             self.lost |= set(self.item_ids) - kept
 
     def _run(self) -> None:
-        interval = max(0.05, settings.BLOCKWISE_JOB_LEASE_S / 4)
+        interval = max(0.05, settings.BLOCKWISE_JOB_LEASE_S / 6)
         try:
             while not self._stop.wait(interval):
                 self._renew()

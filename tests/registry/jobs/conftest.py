@@ -32,7 +32,7 @@ from tests.registry.conftest import make_user
 from tests.support.workers import REDIS_URL, WorkerPool, database_url, redis_available, redis_forget
 
 COLOURS = ("red", "green", "blue")
-WORKER_LEASE_ENV = {"BLOCKWISE_JOB_LEASE_S": 3, "BLOCKWISE_JOB_SWEEP_INTERVAL_S": 0.5}
+WORKER_LEASE_ENV = {"BLOCKWISE_JOB_LEASE_S": 5, "BLOCKWISE_JOB_SWEEP_INTERVAL_S": 0.5}
 
 
 def png(colour: str, seed: int = 0) -> bytes:
