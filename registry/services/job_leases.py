@@ -125,7 +125,12 @@ class LeaseKeeper:
         if renewed < len(self.item_ids) - len(self.lost):
             answered_or_held = JobItem.objects.filter(Q(lease_owner=self.owner) | Q(result__isnull=False))
             kept = set(answered_or_held.filter(pk__in=self.item_ids).values_list("pk", flat=True))
-            self.lost |= set(self.item_ids) - kept
+            lapsed = set(self.item_ids) - kept - self.lost
+            if lapsed:
+                logger.warning(
+                    "Chunk %s: the lease of %d items lapsed; another delivery runs them", self.owner, len(lapsed)
+                )
+            self.lost |= lapsed
 
     def _run(self) -> None:
         interval = max(0.05, settings.BLOCKWISE_JOB_LEASE_S / 6)
