@@ -57,14 +57,16 @@ def _give(job_id: int, item_ids: list[int], condition: Q, *, queued_at: datetime
     """Give the items that still meet `condition` to new chunk messages (not sent yet).
 
     One conditional update per chunk: when two sweeps (or a sweep and a retry) race for an item,
-    the one whose update lands first gets it and the other's condition no longer holds.
+    the one whose update lands first gets it and the other's condition no longer holds. (The update
+    has no join: PostgreSQL re-checks a plain WHERE on the row another update changed meanwhile, but
+    not a subquery's, which a join in an update becomes.)
     """
     size = max(1, settings.BLOCKWISE_BATCH_CHUNK_SIZE)
     chunks = []
     for start in range(0, len(item_ids), size):
         owner = uuid.uuid4().hex
         part = item_ids[start : start + size]
-        given = JobItem.objects.filter(condition, pk__in=part, job_id=job_id, result__isnull=True)
+        given = JobItem.objects.filter(condition, pk__in=part, job_id=job_id)
         if given.update(lease_owner=owner, lease_until=None, queued_at=queued_at):
             ids = JobItem.objects.filter(pk__in=part, lease_owner=owner).order_by("index").values_list("pk", flat=True)
             chunks.append(Chunk(owner=owner, item_ids=list(ids)))
@@ -88,7 +90,9 @@ def job_items_give(*, job_id: int) -> list[Chunk]:
 
 def job_items_claim(*, owner: str, item_ids: list[int], worker: str) -> list[JobItem]:
     """The chunk's items still given to this message, now held by this worker for one lease."""
-    mine = JobItem.objects.filter(pk__in=item_ids, lease_owner=owner, result__isnull=True)
+    unanswered = JobItem.objects.filter(pk__in=item_ids, lease_owner=owner, result__isnull=True)
+    ids = list(unanswered.values_list("pk", flat=True))
+    mine = JobItem.objects.filter(pk__in=ids, lease_owner=owner)
     mine.update(lease_until=timezone.now() + _lease(), attempts=F("attempts") + 1, worker=worker)
     return list(mine.order_by("index"))
 
@@ -102,7 +106,7 @@ def job_items_requeue(*, owner: str, item_ids: list[int], countdown: float) -> N
 
 def job_items_release(*, owner: str, item_ids: list[int]) -> None:
     """A chunk that failed unexpectedly gives its items up at once: the next sweep sends them again."""
-    JobItem.objects.filter(pk__in=item_ids, lease_owner=owner, result__isnull=True).update(lease_until=timezone.now())
+    JobItem.objects.filter(pk__in=item_ids, lease_owner=owner).update(lease_until=timezone.now())
 
 
 class LeaseKeeper:
@@ -120,11 +124,10 @@ class LeaseKeeper:
         self._thread = threading.Thread(target=self._run, name=f"lease-{owner[:8]}", daemon=True)
 
     def _renew(self) -> None:
-        held = JobItem.objects.filter(pk__in=self.item_ids, lease_owner=self.owner, result__isnull=True)
+        held = JobItem.objects.filter(pk__in=self.item_ids, lease_owner=self.owner)
         renewed = held.update(lease_until=timezone.now() + _lease())
         if renewed < len(self.item_ids) - len(self.lost):
-            answered_or_held = JobItem.objects.filter(Q(lease_owner=self.owner) | Q(result__isnull=False))
-            kept = set(answered_or_held.filter(pk__in=self.item_ids).values_list("pk", flat=True))
+            kept = set(held.values_list("pk", flat=True))
             lapsed = set(self.item_ids) - kept - self.lost
             if lapsed:
                 logger.warning(
