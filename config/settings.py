@@ -224,6 +224,8 @@ if BLOCKWISE_TRUSTED_PROXIES:
     USE_X_FORWARDED_HOST = True
 # /healthz checks the job broker only when one is configured.
 BLOCKWISE_HEALTH_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# ... and that a job worker swept lately (scripts/serve.py sets it for the worker it starts).
+BLOCKWISE_HEALTH_WORKERS: bool = env.bool("BLOCKWISE_HEALTH_WORKERS", default=False)
 
 # Batch jobs (Celery). With no CELERY_BROKER_URL, jobs go over kombu's filesystem transport to the
 # worker `make run` starts beside the web server: the same tasks, nothing else to install.
@@ -267,10 +269,20 @@ BLOCKWISE_BATCH_CHUNK_SIZE: int = env.int("BLOCKWISE_BATCH_CHUNK_SIZE", default=
 BLOCKWISE_BATCH_MAX_FILES: int = env.int("BLOCKWISE_BATCH_MAX_FILES", default=10_000)
 BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES: int = env.int("BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES", default=2 * 1024**3)
 BLOCKWISE_BATCH_MAX_UPLOAD_BYTES: int = env.int("BLOCKWISE_BATCH_MAX_UPLOAD_BYTES", default=1024**3)
+# The bytes of job images (unpacked zips, stored files) each user may keep; past it, 413.
+BLOCKWISE_JOB_INPUT_QUOTA_BYTES: int = env.int("BLOCKWISE_JOB_INPUT_QUOTA_BYTES", default=10 * 1024**3)
 # Items failing with a model timeout, 429 or 5xx are tried again this many times, with backoff.
 BLOCKWISE_BATCH_ITEM_RETRIES: int = env.int("BLOCKWISE_BATCH_ITEM_RETRIES", default=3)
 BLOCKWISE_BATCH_RETRY_BACKOFF_S: float = env.float("BLOCKWISE_BATCH_RETRY_BACKOFF_S", default=2.0)
 BLOCKWISE_WEBHOOK_TIMEOUT_S: float = env.float("BLOCKWISE_WEBHOOK_TIMEOUT_S", default=10.0)
+# Item leases (registry/services/job_leases.py): a worker holds the items it runs for this long and
+# renews the hold while it runs; every worker sweeps this often for holds that ran out (a killed
+# worker) and items whose queue message was lost, and sends them again. With these defaults a
+# killed worker's images run again within about 25 s. An item delivered this many times without an
+# answer fails (`worker_lost`) instead of being sent again.
+BLOCKWISE_JOB_LEASE_S: float = env.float("BLOCKWISE_JOB_LEASE_S", default=20.0)
+BLOCKWISE_JOB_SWEEP_INTERVAL_S: float = env.float("BLOCKWISE_JOB_SWEEP_INTERVAL_S", default=5.0)
+BLOCKWISE_JOB_MAX_DELIVERIES: int = env.int("BLOCKWISE_JOB_MAX_DELIVERIES", default=5)
 # Tests only: lets webhooks reach a server on 127.0.0.1 (users may not point them at private hosts).
 BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS: bool = env.bool("BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS", default=False)
 # Workers on other machines share the file storage; a test points web and worker at one folder.

@@ -1,4 +1,5 @@
-"""`GET /healthz`: is the database reachable, and the job broker when one is configured.
+"""`GET /healthz`: is the database reachable, the job broker when one is configured, and a job worker
+alive when `BLOCKWISE_HEALTH_WORKERS` asks (the server `make run` starts beside its worker does).
 
 200 with `{"status": "ok", "checks": {...}}` when every check passes, 503 with the failing checks
 marked `"down"` otherwise. The broker is checked with a plain connection (a Redis `PING`, or a TCP
@@ -16,6 +17,8 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from registry.selectors.jobs import job_workers_alive
 
 BROKER_TIMEOUT_S = 2.0
 DEFAULT_PORTS = {"redis": 6379, "rediss": 6379, "amqp": 5672, "amqps": 5671}
@@ -62,5 +65,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     broker_url = settings.BLOCKWISE_HEALTH_BROKER_URL
     if broker_url:
         checks["broker"] = "ok" if broker_ok(broker_url) else "down"
+    if settings.BLOCKWISE_HEALTH_WORKERS:
+        checks["worker"] = "ok" if database_ok() and job_workers_alive() else "down"
     healthy = all(state == "ok" for state in checks.values())
     return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)

@@ -18,6 +18,7 @@ from registry.models.jobs import (
     JobResult,
     JobSource,
     JobStatus,
+    WorkerHeartbeat,
 )
 from registry.models.lifecycle import AuditAction, AuditRecord, CompatibilityPolicy
 from registry.models.runs import ActiveLearningDatapoint, LocalModel, Run, RunStatus
@@ -46,6 +47,7 @@ __all__ = [
     "RunStatus",
     "Source",
     "State",
+    "WorkerHeartbeat",
     "Workflow",
     "WorkflowRevision",
 ]

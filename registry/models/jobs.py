@@ -37,7 +37,9 @@ class Job(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     workflow = models.ForeignKey("registry.Workflow", on_delete=models.CASCADE, related_name="jobs")
-    revision = models.ForeignKey("registry.WorkflowRevision", on_delete=models.PROTECT, related_name="jobs")
+    # RESTRICT, not PROTECT: a revision is never deleted from under a job, but deleting the workflow
+    # removes its jobs and revisions together.
+    revision = models.ForeignKey("registry.WorkflowRevision", on_delete=models.RESTRICT, related_name="jobs")
     lockfile = models.JSONField(help_text="The revision's lockfile the job was started with.")
     image_input = models.CharField(max_length=200, help_text="The workflow input each image is given to.")
     source = models.CharField(max_length=10, choices=JobSource.choices)
@@ -46,6 +48,8 @@ class Job(models.Model):
     webhook_result = models.JSONField(null=True, blank=True, help_text="The webhook delivery: status or error.")
     status = models.CharField(max_length=30, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
     total = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True, help_text="Zip entries that are not images, not run.")
+    skipped_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -62,14 +66,22 @@ class JobItem(models.Model):
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items")
     index = models.PositiveIntegerField()
-    name = models.CharField(max_length=1000, help_text="The source name shown in results.")
-    location = models.CharField(max_length=2000, help_text="Storage name, URL or absolute path.")
+    # Text, not bounded characters: a URL, a path or a zip member name is stored whole, whatever its length.
+    name = models.TextField(help_text="The source name shown in results.")
+    location = models.TextField(help_text="Storage name, URL or absolute path.")
+    size = models.PositiveBigIntegerField(default=0, help_text="Bytes stored for it (the owner's quota).")
     attempts = models.PositiveIntegerField(default=0, help_text="Deliveries of the item to a worker.")
-    worker = models.CharField(max_length=200, blank=True, help_text="The worker that took it up last.")
+    worker = models.TextField(blank=True, help_text="The worker that took it up last.")
+    # The lease (registry.services.job_leases): the chunk message the item is given to, and while a
+    # worker runs it, until when that worker holds it. A lease that runs out is taken back by the sweep.
+    lease_owner = models.CharField(max_length=64, blank=True, help_text="The chunk message the item is given to.")
+    lease_until = models.DateTimeField(null=True, blank=True, help_text="Until when a running worker holds it.")
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When it was last sent to the queue.")
 
     class Meta:
         ordering = ["job", "index"]
         constraints = [models.UniqueConstraint(fields=["job", "index"], name="unique_job_item_index")]
+        indexes = [models.Index(fields=["lease_until"], name="job_item_lease_until")]
 
     def __str__(self) -> str:
         return f"{self.job_id}#{self.index} {self.name}"
@@ -89,9 +101,9 @@ class JobResult(models.Model):
     status = models.CharField(max_length=20, choices=JobItemStatus.choices)
     outputs = models.JSONField(null=True, blank=True)
     error = models.JSONField(null=True, blank=True)
-    top_class = models.CharField(max_length=200, blank=True)
+    top_class = models.TextField(blank=True)
     confidence = models.FloatField(null=True, blank=True)
-    worker = models.CharField(max_length=200, blank=True)
+    worker = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -100,3 +112,15 @@ class JobResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.status}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A job worker that is alive: its sweep thread writes `seen_at` at every sweep (`/healthz`)."""
+
+    hostname = models.CharField(max_length=255, unique=True)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.hostname} (pid {self.pid})"

@@ -11,14 +11,16 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from blocks.errors import ErrorCode, NotFoundError
-from registry.models import Job, JobItem, JobItemStatus, JobResult
+from registry.models import Job, JobItem, JobItemStatus, JobResult, WorkerHeartbeat
 from registry.selectors import shapes
 
 CSV_COLUMNS = ("source", "status", "top_class", "confidence", "error")
@@ -36,6 +38,12 @@ def job_get(*, user: AbstractBaseUser | AnonymousUser, job_id: int) -> Job:
     if job is None or job.user_id != user.pk:
         raise NotFoundError(f"Job {job_id} does not exist.", code=ErrorCode.NOT_FOUND)
     return job
+
+
+def job_workers_alive() -> int:
+    """How many job workers swept lately (each sweeps every BLOCKWISE_JOB_SWEEP_INTERVAL_S)."""
+    stale = max(3 * settings.BLOCKWISE_JOB_SWEEP_INTERVAL_S, 15.0)
+    return WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - timedelta(seconds=stale)).count()
 
 
 def job_counts(job: Job) -> dict[str, int]:
@@ -72,6 +80,8 @@ def job_detail(job: Job) -> dict[str, Any]:
         status=job.status,
         total=job.total,
         **counts,
+        skipped=job.skipped,
+        skipped_count=job.skipped_count,
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
@@ -112,32 +122,59 @@ def _rows(job: Job) -> Iterator[tuple[JobItem, JobResult | None]]:
             yield item, None
 
 
+def job_output_names(job: Job) -> list[str]:
+    """The names of the workflow's outputs, in the order its definition gives them."""
+    outputs = (job.revision.definition or {}).get("outputs") or []
+    return [str(output["name"]) for output in outputs if isinstance(output, dict) and "name" in output]
+
+
 def job_results_jsonl(job: Job) -> Iterator[str]:
     for item, result in _rows(job):
         line = {
             "source": item.name,
             "status": result.status if result else "pending",
+            "top_class": result.top_class if result else "",
+            "confidence": result.confidence if result else None,
             "outputs": result.outputs if result else None,
             "error": result.error if result else None,
         }
         yield json.dumps(line, separators=(",", ":")) + "\n"
 
 
+# A cell a spreadsheet would read as a formula (OWASP's list): written with a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A value as one CSV cell: text as is, anything else as compact JSON; never a formula."""
+    if value is None:
+        text = ""
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(value, separators=(",", ":"))
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def job_results_csv(job: Job) -> Iterator[str]:
+    """One row per image: its source, status, top class, confidence and error code, then every
+    workflow output (text as is, other values as JSON)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    names = job_output_names(job)
 
     def line(values: tuple[Any, ...]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(values)
+        writer.writerow([csv_cell(value) for value in values])
         return buffer.getvalue()
 
-    yield line(CSV_COLUMNS)
+    yield line((*CSV_COLUMNS, *names))
     for item, result in _rows(job):
         if result is None:
-            yield line((item.name, "pending", "", "", ""))
+            yield line((item.name, "pending", "", "", "", *[""] * len(names)))
             continue
         confidence = "" if result.confidence is None else f"{result.confidence:.6g}"
         error = (result.error or {}).get("code", "")
-        yield line((item.name, result.status, result.top_class, confidence, error))
+        outputs = result.outputs or {}
+        yield line((item.name, result.status, result.top_class, confidence, error, *[outputs.get(n) for n in names]))

@@ -63,6 +63,8 @@ class Job(ApiModel):
     done: int
     failed: int
     cancelled: int
+    skipped: list[str] = Field(description="Zip entries that are not images (the first 1000), not run.")
+    skipped_count: int
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

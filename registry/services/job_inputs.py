@@ -1,43 +1,44 @@
 """Turns what a job is started with (a zip, URLs, a server folder, local files) into its items.
 
-Everything that can be judged up front is judged here and refused with a 4xx: a corrupt zip, a zip
-over the caps on file count and uncompressed size, member names that climb out of the archive,
-URLs to private hosts, folders outside `BLOCKWISE_BATCH_ROOTS`. What only shows when an image is
+Everything that can be judged up front is judged here (zips in `job_zips`) and refused with a 4xx:
+URLs to private hosts, folders outside `BLOCKWISE_BATCH_ROOTS`, more files than the cap. Only regular
+files of a folder are read. What only shows when an image is
 read (a file that is not an image, a URL that does not answer) becomes a failed item instead.
 """
 
 from __future__ import annotations
 
 import os
-import zipfile
-import zlib
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
+from django.db.models import Sum
 
 from blocks.errors import DomainError, ErrorCode, PayloadTooLargeError
 from executor.fetch import FetchError, check_url
 from registry.execution import image_limits
+from registry.models import JobItem
 
 
 @dataclass(frozen=True, slots=True)
 class ItemSource:
     name: str
     location: str
+    size: int = 0  # bytes the job stored for it (zips, local files), counted against the owner's quota
 
 
-def _input_error(message: str, *, code: ErrorCode, path: str) -> DomainError:
+def input_error(message: str, *, code: ErrorCode, path: str) -> DomainError:
     return DomainError(message, code=code, details=[{"path": path, "code": code, "message": message}])
 
 
-def _check_count(count: int, path: str) -> None:
+def check_count(count: int, path: str) -> None:
     if count == 0:
-        raise _input_error("The job has no images.", code=ErrorCode.NO_IMAGES, path=path)
+        raise input_error("The job has no images.", code=ErrorCode.NO_IMAGES, path=path)
     if count > settings.BLOCKWISE_BATCH_MAX_FILES:
         raise PayloadTooLargeError(
             f"The job has {count} files; the limit is {settings.BLOCKWISE_BATCH_MAX_FILES}.",
@@ -46,91 +47,36 @@ def _check_count(count: int, path: str) -> None:
         )
 
 
-def _member_name(raw: str) -> str:
-    """The member's path inside the archive, refused if it could land outside the folder it unpacks to."""
-    name = raw.replace("\\", "/")
-    parts = PurePosixPath(name).parts
-    if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
-        raise _input_error(
-            f"The zip holds a file named {raw!r} that points outside the archive.",
-            code=ErrorCode.UNSAFE_NAME,
-            path="/images",
-        )
-    return name
+def stored_name(index: int, name: str) -> str:
+    """A name to store an image under: its index, then the end of its own name (whole names can be
+    longer than a file system allows; the item keeps the whole name)."""
+    return f"{index:06d}-{PurePosixPath(name).name[-100:]}"
 
 
-def zip_open(upload: IO[bytes]) -> zipfile.ZipFile:
-    """The archive, with its directory checked against the caps before anything is unpacked."""
-    try:
-        archive = zipfile.ZipFile(upload)
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
-        raise _input_error(
-            "The upload is not a readable zip file.", code=ErrorCode.INVALID_ZIP, path="/images"
-        ) from exc
-    try:
-        members = [member for member in archive.infolist() if not member.is_dir()]
-        _check_count(len(members), "/images")
-        uncompressed = sum(member.file_size for member in members)
-        if uncompressed > settings.BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES:
-            raise PayloadTooLargeError(
-                f"The zip unpacks to {uncompressed} bytes; "
-                f"the limit is {settings.BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES}.",
-                code=ErrorCode.ZIP_TOO_LARGE,
-                details=[{"path": "/images", "code": ErrorCode.ZIP_TOO_LARGE, "message": f"{uncompressed} bytes"}],
-            )
-        for member in members:
-            _member_name(member.filename)
-    except DomainError:
-        archive.close()
-        raise
-    return archive
-
-
-def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> bytes:
-    """A member's bytes, never more than its declared size or what is left of the job's budget."""
-    limit = min(member.file_size, budget)
-    with archive.open(member) as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLargeError("The zip unpacks to more than it declares.", code=ErrorCode.ZIP_TOO_LARGE)
-    return data
-
-
-def zip_extract(archive: zipfile.ZipFile, *, prefix: str) -> list[ItemSource]:
-    """Store every member under `prefix`; on any failure, remove what was stored and refuse."""
-    stored: list[str] = []
-    sources: list[ItemSource] = []
-    budget = settings.BLOCKWISE_BATCH_MAX_UNCOMPRESSED_BYTES
-    try:
-        for index, member in enumerate(member for member in archive.infolist() if not member.is_dir()):
-            name = _member_name(member.filename)
-            data = _read_member(archive, member, budget)
-            budget -= len(data)
-            location = default_storage.save(f"{prefix}/{index:06d}-{PurePosixPath(name).name}", ContentFile(data))
-            stored.append(location)
-            sources.append(ItemSource(name=name, location=location))
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-        files_delete(stored)
-        raise _input_error(
-            "The zip is damaged: a file in it cannot be read.", code=ErrorCode.INVALID_ZIP, path="/images"
-        ) from exc
-    except DomainError:
-        files_delete(stored)
-        raise
-    finally:
-        archive.close()
-    return sources
-
-
-def files_store(paths: Iterable[Path], *, prefix: str) -> list[ItemSource]:
+def files_store(paths: Iterable[Path], *, prefix: str, quota_left: int) -> list[ItemSource]:
     """Local files (the command line's) copied into the storage every worker reads."""
     paths = list(paths)
-    _check_count(len(paths), "/files")
+    check_count(len(paths), "/files")
+    total = sum(path.stat().st_size for path in paths)
+    if total > quota_left:
+        message = f"The files hold {total} bytes; your storage for job images has {max(quota_left, 0)} left."
+        raise PayloadTooLargeError(message, code=ErrorCode.STORAGE_QUOTA_EXCEEDED)
     stored: list[ItemSource] = []
-    for index, path in enumerate(paths):
-        location = default_storage.save(f"{prefix}/{index:06d}-{path.name}", ContentFile(path.read_bytes()))
-        stored.append(ItemSource(name=str(path), location=location))
+    try:
+        for index, path in enumerate(paths):
+            with path.open("rb") as handle:
+                location = default_storage.save(f"{prefix}/{stored_name(index, path.name)}", File(handle))
+            stored.append(ItemSource(name=str(path), location=location, size=default_storage.size(location)))
+    except BaseException:
+        files_delete(item.location for item in stored)
+        raise
     return stored
+
+
+def input_quota_left(*, user_id: int) -> int:
+    """Bytes of job images the user may still store (`BLOCKWISE_JOB_INPUT_QUOTA_BYTES` per user)."""
+    used = JobItem.objects.filter(job__user_id=user_id).aggregate(total=Sum("size"))["total"] or 0
+    return int(settings.BLOCKWISE_JOB_INPUT_QUOTA_BYTES - used)
 
 
 def files_delete(locations: Iterable[str]) -> None:
@@ -140,11 +86,11 @@ def files_delete(locations: Iterable[str]) -> None:
 
 def url_sources(urls: list[str]) -> list[ItemSource]:
     """URLs under the same rules as runs: http(s) only, never a private or loopback host."""
-    _check_count(len(urls), "/urls")
+    check_count(len(urls), "/urls")
     limits = image_limits()
     for index, url in enumerate(urls):
         if not url.startswith(("http://", "https://")):
-            raise _input_error(
+            raise input_error(
                 "Image URLs must be http or https.", code=ErrorCode.URL_NOT_ALLOWED, path=f"/urls/{index}"
             )
         try:
@@ -152,7 +98,7 @@ def url_sources(urls: list[str]) -> list[ItemSource]:
         except FetchError as exc:
             # A host that does not resolve may come back; only a refused address is final.
             if exc.code == ErrorCode.URL_NOT_ALLOWED:
-                raise _input_error(exc.message, code=exc.code, path=f"/urls/{index}") from exc
+                raise input_error(exc.message, code=exc.code, path=f"/urls/{index}") from exc
     return [ItemSource(name=url, location=url) for url in urls]
 
 
@@ -161,7 +107,7 @@ def webhook_check(url: str) -> None:
         check_url(url, allow_private=settings.BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS)
     except FetchError as exc:
         message = exc.message.replace("Image URLs", "Webhook URLs").replace("image host", "webhook host")
-        raise _input_error(message, code=ErrorCode.WEBHOOK_NOT_ALLOWED, path="/webhook") from exc
+        raise input_error(message, code=ErrorCode.WEBHOOK_NOT_ALLOWED, path="/webhook") from exc
 
 
 def allowed_root(path: Path) -> Path | None:
@@ -178,19 +124,39 @@ def folder_sources(folder: str) -> list[ItemSource]:
     """Every file under a folder inside an allowed root, in name order, named relative to it."""
     path = Path(folder)
     if not path.is_absolute() or allowed_root(path) is None:
-        raise _input_error(
+        raise input_error(
             "The folder is not under a root this server allows (BLOCKWISE_BATCH_ROOTS).",
             code=ErrorCode.FOLDER_NOT_ALLOWED,
             path="/folder",
         )
     base = path.resolve()
     if not base.is_dir():
-        raise _input_error("The folder does not exist.", code=ErrorCode.FOLDER_NOT_FOUND, path="/folder")
+        raise input_error("The folder does not exist.", code=ErrorCode.FOLDER_NOT_FOUND, path="/folder")
     files: list[Path] = []
     for directory, subdirectories, names in os.walk(base):
         subdirectories.sort()
-        files.extend(Path(directory) / name for name in sorted(names))
-        _check_count(max(len(files), 1), "/folder")
-    _check_count(len(files), "/folder")
-    # Links are kept as items and checked again when read, so one that leads out fails on its own.
+        files.extend(path for path in (Path(directory) / name for name in sorted(names)) if _regular_or_link(path))
+        check_count(max(len(files), 1), "/folder")
+    check_count(len(files), "/folder")
+    # Links are kept as items and checked again when read, so one that leads out (or to something
+    # that is not a regular file) fails on its own.
     return [ItemSource(name=str(file.relative_to(base)), location=str(file)) for file in files]
+
+
+def _regular_or_link(path: Path) -> bool:
+    """Named pipes, sockets and devices are never read: a pipe would block its worker forever."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode) or stat.S_ISLNK(mode)
+
+
+def regular_file_read(path: Path, limit: int) -> bytes:
+    """Up to `limit` bytes of a regular file; OSError for anything else. Opened without blocking, so a
+    named pipe (reached through a link, or put in place after the folder was listed) is refused, not waited on."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return handle.read(limit)

@@ -21,7 +21,7 @@ from executor.images import ImageError, load_image
 from executor.plan import ExecutionPlan
 from registry.execution import image_limits
 from registry.models import Job, JobItem, JobItemStatus, JobResult, JobSource
-from registry.services.job_inputs import allowed_root
+from registry.services.job_inputs import allowed_root, regular_file_read
 from registry.services.runs import run_plan_record_outputs
 
 logger = logging.getLogger(__name__)
@@ -53,10 +53,11 @@ def _image_value(job: Job, item: JobItem) -> Any:
         if allowed_root(path) is None:
             raise ImageError("The file leads outside the allowed folders.", code=ErrorCode.PATH_NOT_ALLOWED)
         try:
-            with path.open("rb") as handle:
-                return handle.read(settings.BLOCKWISE_MAX_IMAGE_BYTES + 1)
+            return regular_file_read(path, settings.BLOCKWISE_MAX_IMAGE_BYTES + 1)
         except OSError as exc:
-            raise ImageError("The file cannot be read.", code=ErrorCode.FILE_UNREADABLE) from exc
+            raise ImageError(
+                "The file cannot be read (or is not a regular file).", code=ErrorCode.FILE_UNREADABLE
+            ) from exc
     try:
         with default_storage.open(item.location, "rb") as handle:
             return handle.read(settings.BLOCKWISE_MAX_IMAGE_BYTES + 1)

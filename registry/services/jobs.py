@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import logging
 import time
-import zipfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from blocks.errors import ConflictError, DomainError, ErrorCode
 from executor.engine import RunContext
 from executor.images import IMAGE_INPUT_TYPES
 from executor.plan import ExecutionPlan
 from registry.execution import run_context, run_deadline
-from registry.job_queue import CHUNK_TASK, WEBHOOK_TASK, task_send
+from registry.job_queue import BROKER_ERRORS, WEBHOOK_TASK, queue_is_empty, task_send
 from registry.models import (
     FINISHED_JOB_STATUSES,
     Job,
@@ -41,14 +38,23 @@ from registry.models import (
 from registry.selectors.workflows import workflow_compile
 from registry.services.job_inputs import (
     ItemSource,
+    files_delete,
     files_store,
     folder_sources,
+    input_quota_left,
     url_sources,
     webhook_check,
-    zip_extract,
-    zip_open,
 )
 from registry.services.job_items import ItemOutcome, job_item_run, job_results_write
+from registry.services.job_leases import (
+    Chunk,
+    LeaseKeeper,
+    job_chunks_send,
+    job_items_claim,
+    job_items_give,
+    job_items_recover,
+)
+from registry.services.job_zips import skipped_listed, zip_extract, zip_open
 
 logger = logging.getLogger(__name__)
 
@@ -114,51 +120,70 @@ def job_create(
     _check_parameters(parameters, plan, image_input)
     if webhook:
         webhook_check(webhook)
-    archive: zipfile.ZipFile | None = None
-    sources: list[ItemSource] = []
-    if zip_upload is not None:
-        source, archive = JobSource.ZIP, zip_open(zip_upload)
-    elif urls is not None:
-        source, sources = JobSource.URLS, url_sources(urls)
-    elif folder is not None:
-        source, sources = JobSource.FOLDER, folder_sources(folder)
-    elif files is not None:
-        source = JobSource.FILES
-    else:
-        raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code=ErrorCode.NO_IMAGES)
-    with transaction.atomic():
-        job = Job.objects.create(
-            user=user,
-            workflow=workflow,
-            revision=revision,
-            lockfile=revision.lockfile,
-            image_input=image_input,
-            source=source,
-            parameters=parameters,
-            webhook=webhook,
-        )
-        prefix = f"jobs/{job.pk}/inputs"
-        if archive is not None:
-            sources = zip_extract(archive, prefix=prefix)
-        elif files is not None:
-            sources = files_store(files, prefix=prefix)
-        items = JobItem.objects.bulk_create(
-            JobItem(job=job, index=index, name=item.name, location=item.location) for index, item in enumerate(sources)
-        )
-        job.total = len(items)
-        job.save(update_fields=["total"])
-        transaction.on_commit(_enqueue_after(job.pk))
+    source, sources, skipped = _sources(user, zip_upload=zip_upload, urls=urls, folder=folder, files=files)
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                user=user,
+                workflow=workflow,
+                revision=revision,
+                lockfile=revision.lockfile,
+                image_input=image_input,
+                source=source,
+                parameters=parameters,
+                webhook=webhook,
+                total=len(sources),
+                skipped=skipped_listed(skipped),
+                skipped_count=len(skipped),
+            )
+            queued_at = timezone.now()
+            JobItem.objects.bulk_create(
+                JobItem(
+                    job=job, index=index, name=item.name, location=item.location, size=item.size, queued_at=queued_at
+                )
+                for index, item in enumerate(sources)
+            )
+            transaction.on_commit(_enqueue_after(job.pk, job_items_give(job_id=job.pk)))
+    except BaseException:
+        if source in (JobSource.ZIP, JobSource.FILES):
+            files_delete(item.location for item in sources)
+        raise
     return job
 
 
-def _enqueue_after(job_id: int) -> Callable[[], None]:
+def _sources(
+    user: User,
+    *,
+    zip_upload: IO[bytes] | None,
+    urls: list[str] | None,
+    folder: str | None,
+    files: list[Path] | None,
+) -> tuple[JobSource, list[ItemSource], list[str]]:
+    """The job's images from exactly one source, and the zip entries skipped as not images. Zips and
+    files are stored here, before the job's transaction (which would hold the database meanwhile),
+    under a folder of their own."""
+    prefix = f"jobs/inputs/{uuid.uuid4().hex}"
+    if zip_upload is not None:
+        upload = zip_open(zip_upload, quota_left=input_quota_left(user_id=user.pk))
+        sources = zip_extract(upload, prefix=prefix, quota_left=input_quota_left(user_id=user.pk))
+        return JobSource.ZIP, sources, upload.skipped
+    if urls is not None:
+        return JobSource.URLS, url_sources(urls), []
+    if folder is not None:
+        return JobSource.FOLDER, folder_sources(folder), []
+    if files is not None:
+        return JobSource.FILES, files_store(files, prefix=prefix, quota_left=input_quota_left(user_id=user.pk)), []
+    raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code=ErrorCode.NO_IMAGES)
+
+
+def _enqueue_after(job_id: int, chunks: list[Chunk]) -> Callable[[], None]:
     """Send the chunks once the job is committed; if the broker cannot take them, the unsent images
     fail with `queue_unavailable` (a retry sends them again) and the request answers 503."""
 
     def enqueue() -> None:
         try:
-            job_enqueue(job_id=job_id)
-        except (KombuOperationalError, OSError) as exc:
+            job_chunks_send(job_id=job_id, chunks=chunks)
+        except BROKER_ERRORS as exc:
             logger.warning("The job queue refused job %s: %s", job_id, exc)
             _fail_unanswered(job_id)
             raise DomainError(
@@ -178,15 +203,21 @@ def _fail_unanswered(job_id: int) -> None:
     job_finish_if_done(job_id=job_id)
 
 
+def job_check_workflow_deletable(*, workflow: Workflow) -> None:
+    """Other users' jobs on a (public) workflow are theirs: the owner cannot delete them with it."""
+    others = Job.objects.filter(workflow_id=workflow.pk).exclude(user_id=workflow.owner_id).count()
+    if others:
+        raise ConflictError(
+            f"Other users ran {others} job(s) on this workflow; it cannot be deleted while they exist.",
+            code=ErrorCode.WORKFLOW_IN_USE,
+            extra={"jobs": others},
+        )
+
+
 def job_enqueue(*, job_id: int) -> int:
     """Send the job's unanswered items as chunk tasks; returns how many chunks were sent."""
-    pending = list(
-        JobItem.objects.filter(job_id=job_id, result__isnull=True).order_by("index").values_list("pk", flat=True)
-    )
-    size = max(1, settings.BLOCKWISE_BATCH_CHUNK_SIZE)
-    chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
-    for chunk in chunks:
-        task_send(CHUNK_TASK, job_id, chunk)
+    chunks = job_items_give(job_id=job_id)
+    job_chunks_send(job_id=job_id, chunks=chunks)
     return len(chunks)
 
 
@@ -205,39 +236,47 @@ def _item_context(job: Job) -> RunContext:
     return run_context(None, deadline=run_deadline(), user=job.user)
 
 
-def job_chunk_run(*, job_id: int, item_ids: list[int], final_attempt: bool, worker: str = "") -> list[int]:
-    """Run the chunk's unanswered items; returns those that failed in a way worth another try.
+def job_chunk_run(
+    *, job_id: int, item_ids: list[int], final_attempt: bool, worker: str = "", owner: str = ""
+) -> list[int]:
+    """Run the chunk's unanswered items still given to this message (`owner`, its task id); returns
+    those that failed in a way worth another try.
 
-    Not one transaction: answers are written every `FLUSH_INTERVAL_S` (one insert for several
-    images, and progress stays live), so a worker lost mid-chunk keeps what it wrote. The job is
-    checked for a cancel at each write. On the final attempt retryable failures are written too.
+    The items are held by a lease, renewed while the chunk runs, so a sweep sends them again if this
+    worker dies. Not one transaction: answers are written every `FLUSH_INTERVAL_S` (one insert for
+    several images, and progress stays live), so a worker lost mid-chunk keeps what it wrote. The
+    job is checked for a cancel at each write. On the final attempt retryable failures are written too.
     """
     job = Job.objects.select_related("revision", "user").filter(pk=job_id).first()
     if job is None or job.status in FINISHED_JOB_STATUSES:
         return []
     Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING, started_at=timezone.now())
-    items = list(JobItem.objects.filter(pk__in=item_ids, result__isnull=True).order_by("index"))
-    JobItem.objects.filter(pk__in=[item.pk for item in items]).update(attempts=F("attempts") + 1, worker=worker)
+    items = job_items_claim(owner=owner, item_ids=item_ids, worker=worker)
+    if not items:
+        return []
     compiled = workflow_compile(job.revision.definition)
     plan = compiled.plan if compiled.valid and compiled.plan and compiled.plan.lockfile() == job.lockfile else None
     retry: list[int] = []
     answers: list[tuple[JobItem, ItemOutcome]] = []
     flushed = time.monotonic()
-    for item in items:
-        if plan is None:
-            outcome = _lockfile_mismatch()
-        else:
-            outcome = job_item_run(job=job, item=item, plan=plan, context=_item_context(job))
-        if outcome.retryable and not final_attempt:
-            retry.append(item.pk)
-        else:
-            answers.append((item, outcome))
-        if time.monotonic() - flushed >= FLUSH_INTERVAL_S:
-            job_results_write(answers=answers, worker=worker)
-            answers, flushed = [], time.monotonic()
-            if _cancelled(job_id):
-                return []
-    job_results_write(answers=answers, worker=worker)
+    with LeaseKeeper(owner=owner, item_ids=[item.pk for item in items]) as lease:
+        for item in items:
+            if item.pk in lease.lost:
+                continue
+            if plan is None:
+                outcome = _lockfile_mismatch()
+            else:
+                outcome = job_item_run(job=job, item=item, plan=plan, context=_item_context(job))
+            if outcome.retryable and not final_attempt:
+                retry.append(item.pk)
+            else:
+                answers.append((item, outcome))
+            if time.monotonic() - flushed >= FLUSH_INTERVAL_S:
+                job_results_write(answers=answers, worker=worker)
+                answers, flushed = [], time.monotonic()
+                if _cancelled(job_id):
+                    return []
+        job_results_write(answers=answers, worker=worker)
     if not retry:
         job_finish_if_done(job_id=job_id)
     return retry
@@ -267,7 +306,7 @@ def _webhook_after(job_id: int) -> None:
 def _webhook_send(job_id: int) -> None:
     try:
         task_send(WEBHOOK_TASK, job_id)
-    except (KombuOperationalError, OSError) as exc:
+    except BROKER_ERRORS as exc:
         # The job's outcome stands without it; the failed delivery is what the job records.
         logger.warning("The webhook of job %s could not be queued: %s", job_id, exc)
         Job.objects.filter(pk=job_id).update(webhook_result={"error": "queue_unavailable"})
@@ -293,14 +332,33 @@ def job_cancel(*, job: Job) -> Job:
 
 @transaction.atomic
 def job_retry(*, job: Job) -> Job:
-    """Run the failed items of a finished job again; their earlier answers are replaced."""
-    if job.status not in FINISHED_JOB_STATUSES:
-        raise ConflictError(f"Job {job.pk} is still running.", code=ErrorCode.JOB_NOT_FINISHED)
-    failed = JobResult.objects.filter(job_id=job.pk, status=JobItemStatus.FAILED)
-    if not failed.exists():
-        raise ConflictError(f"Job {job.pk} has no failed items.", code=ErrorCode.NOTHING_TO_RETRY)
-    failed.delete()
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, finished_at=None, webhook_result=None)
-    transaction.on_commit(_enqueue_after(job.pk))
+    """Run the failed items of a finished job again (their earlier answers are replaced), or send
+    again the lost items of a job stuck running (nothing queued or held for them).
+
+    The job's row is locked first, so of simultaneous retries one wins and the others see its work.
+    """
+    locked = Job.objects.select_for_update().get(pk=job.pk)
+    if locked.status not in FINISHED_JOB_STATUSES:
+        _retry_stuck(locked)
+    else:
+        failed = JobResult.objects.filter(job_id=job.pk, status=JobItemStatus.FAILED)
+        if not failed.exists():
+            raise ConflictError(f"Job {job.pk} has no failed items.", code=ErrorCode.NOTHING_TO_RETRY)
+        failed.delete()
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, finished_at=None, webhook_result=None)
+        transaction.on_commit(_enqueue_after(job.pk, job_items_give(job_id=job.pk)))
     job.refresh_from_db()
     return job
+
+
+def _retry_stuck(job: Job) -> None:
+    try:
+        queue_empty = queue_is_empty()
+    except BROKER_ERRORS as exc:
+        raise DomainError(
+            "The job queue is unavailable; try again later.", code=ErrorCode.QUEUE_UNAVAILABLE, extra={"job": job.pk}
+        ) from exc
+    chunks = job_items_recover(job_id=job.pk, queue_empty=queue_empty)
+    if not chunks:
+        raise ConflictError(f"Job {job.pk} is still running.", code=ErrorCode.JOB_NOT_FINISHED)
+    transaction.on_commit(_enqueue_after(job.pk, chunks))

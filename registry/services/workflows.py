@@ -20,6 +20,7 @@ from executor.compiler import CompilationResult
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.catalog import catalog_snapshot
 from registry.selectors.workflows import workflow_compile
+from registry.services.jobs import job_check_workflow_deletable
 
 
 def _validation(result: CompilationResult) -> dict[str, Any]:
@@ -143,7 +144,9 @@ RESTORE_PERIOD = timedelta(days=30)
 
 @transaction.atomic
 def workflow_delete(*, workflow: Workflow) -> None:
-    """Deletes softly: the workflow disappears everywhere but its owner's list of deleted ones."""
+    """Deletes softly: the workflow disappears everywhere but its owner's list of deleted ones. Refused
+    while other users have jobs on it (theirs to keep; the purge would take them)."""
+    job_check_workflow_deletable(workflow=workflow)
     workflow.deleted_at = timezone.now()
     workflow.save(update_fields=["deleted_at"])
     workflow_purge_deleted()

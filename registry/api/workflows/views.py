@@ -124,7 +124,7 @@ class WorkflowListApi(APIView):
 class WorkflowDetailApi(APIView):
     permission_classes = [SignedInWrites]
     parser_classes = [LimitedJSONParser]
-    error_statuses = {"PUT": (409,)}
+    error_statuses = {"PUT": (409,), "DELETE": (409,)}
 
     @extend_schema(responses=WorkflowDetailSerializer)
     def get(self, request: Request, workflow_id: int) -> Response:

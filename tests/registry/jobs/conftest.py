@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from tests.support.server_process import database_url
 from tests.support.workers import REDIS_URL, WorkerPool, redis_available, redis_forget
 
 COLOURS = ("red", "green", "blue")
+WORKER_LEASE_ENV = {"BLOCKWISE_JOB_LEASE_S": 5, "BLOCKWISE_JOB_SWEEP_INTERVAL_S": 0.5}
 
 
 def png(colour: str, seed: int = 0) -> bytes:
@@ -75,6 +78,19 @@ def job_settings(settings: Any, job_dirs: dict[str, Path]) -> Any:
 
 
 @pytest.fixture
+def own_media(job_settings: Any, tmp_path: Path) -> Path:
+    """A media folder of the test's own (tests without workers), so it sees only what it wrote."""
+    job_settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(job_settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def url(demo_workflow: Workflow) -> str:
+    """Where the demo workflow's jobs are started."""
+    return f"/api/v1/workflows/{demo_workflow.pk}/jobs/"
+
+
+@pytest.fixture
 def alice(db: Any) -> Any:
     return make_user("alice")
 
@@ -108,9 +124,8 @@ def worker_pool(
     if not redis_available():
         pytest.fail(f"The job tests need Redis at {REDIS_URL} (CI starts redis-server).")
     queue = f"blockwise-test-{os.getpid()}"
-    transport = {"visibility_timeout": 3, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
     # Nothing has been sent from this process yet, so the app's connection is made with these.
-    celery_app.conf.update(broker_url=REDIS_URL, broker_transport_options=transport, task_default_queue=queue)
+    celery_app.conf.update(broker_url=REDIS_URL, broker_transport_options={}, task_default_queue=queue)
     with django_db_blocker.unblock():
         url = database_url()
     env = {
@@ -118,8 +133,9 @@ def worker_pool(
         "DATABASE_URL": url,
         "CELERY_BROKER_URL": REDIS_URL,
         "BLOCKWISE_CELERY_QUEUE": queue,
-        "BLOCKWISE_CELERY_VISIBILITY_TIMEOUT_S": 3,
-        "BLOCKWISE_CELERY_RESTORE_INTERVAL_S": 1,
+        # Redis gives back an unacknowledged chunk only after an hour (the default): what a lost
+        # worker held comes back through the items' leases, short here so the tests wait little.
+        **WORKER_LEASE_ENV,
         "BLOCKWISE_MEDIA_ROOT": job_dirs["media"],
         "BLOCKWISE_BATCH_ROOTS": job_dirs["roots"],
         "BLOCKWISE_BATCH_ITEM_RETRIES": 2,
@@ -175,3 +191,40 @@ def streamed(response: Any) -> str:
 
 def job_of(body: dict[str, Any]) -> Job:
     return Job.objects.get(pk=body["id"])
+
+
+@pytest.fixture
+def image_gate() -> Iterator[threading.Event]:
+    """Images under `/held/` are answered only once this is set (the test sets it at its end at the latest)."""
+    gate = threading.Event()
+    yield gate
+    gate.set()
+
+
+@pytest.fixture
+def slow_images(image_gate: threading.Event) -> Iterator[str]:
+    """Images over HTTP on 127.0.0.1, each answered after a short pause so a chunk takes a while;
+    `/held/N.png` waits for `image_gate` first, so a job cannot finish before the test lets it."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.startswith("/held/"):
+                image_gate.wait(timeout=120)
+            index = int(self.path.rsplit("/", 1)[1].split(".")[0])
+            time.sleep(0.03)
+            body = png(colour_of(index))
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -15,13 +15,7 @@ from registry.models import Job, JobItem
 from tests.registry.conftest import make_user
 from tests.registry.jobs.conftest import png, zip_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def own_media(job_settings, tmp_path):
-    """A media folder of the test's own, so `stored_files` sees only what this test wrote."""
-    job_settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +29,6 @@ def no_dns(monkeypatch):
         raise socket.gaierror(f"no lookups in tests: {host}")
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
-
-
-@pytest.fixture
-def url(demo_workflow):
-    return f"/api/v1/workflows/{demo_workflow.pk}/jobs/"
 
 
 def stored_files(job_dirs):
@@ -73,6 +62,8 @@ def test_a_zip_job_stores_its_images_and_answers_202(alice_api, url, job_dirs, d
         "done": 0,
         "failed": 0,
         "cancelled": 0,
+        "skipped": [],
+        "skipped_count": 0,
         "created_at": body["created_at"],
         "started_at": None,
         "finished_at": None,
@@ -84,7 +75,11 @@ def test_a_zip_job_stores_its_images_and_answers_202(alice_api, url, job_dirs, d
     }
     assert job.lockfile == demo_workflow.revisions.get().lockfile
     assert [(item.name, item.attempts) for item in job.items.all()] == [("shots/a.png", 0), ("b.png", 0)]
-    assert stored_files(job_dirs) == [f"jobs/{job.pk}/inputs/000000-a.png", f"jobs/{job.pk}/inputs/000001-b.png"]
+    # Stored under a folder of the upload's own (the job has no id yet while its zip is unpacked).
+    locations = list(job.items.values_list("location", flat=True))
+    assert stored_files(job_dirs) == locations
+    assert [location.split("/")[-1] for location in locations] == ["000000-a.png", "000001-b.png"]
+    assert locations[0].rsplit("/", 1)[0] == locations[1].rsplit("/", 1)[0]
     assert alice_api.get("/api/v1/jobs/").json() == {"count": 1, "results": [body]}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -20,43 +21,6 @@ from tests.registry.jobs.conftest import colour_of, image_zip, jsonl, png, strea
 from tests.support.workers import wait_until_drained
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def image_gate() -> Iterator[threading.Event]:
-    """Images under `/held/` are answered only once this is set (the test sets it at its end at the latest)."""
-    gate = threading.Event()
-    yield gate
-    gate.set()
-
-
-@pytest.fixture
-def slow_images(image_gate: threading.Event) -> Iterator[str]:
-    """Images over HTTP on 127.0.0.1, each answered after a short pause so a chunk takes a while;
-    `/held/N.png` waits for `image_gate` first, so a job cannot finish before the test lets it."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path.startswith("/held/"):
-                image_gate.wait(timeout=120)
-            index = int(self.path.rsplit("/", 1)[1].split(".")[0])
-            time.sleep(0.03)
-            body = png(colour_of(index))
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def test_200_images_on_two_workers_give_200_results(alice_api, demo_workflow, workers):
@@ -175,7 +139,7 @@ def test_cancel_mid_job_stops_pending_work_and_keeps_what_is_done(
     assert len(lines) == 200
     assert {line["status"] for line in lines} == {"succeeded", "pending"}
     csv_rows = list(csv.reader(io.StringIO(streamed(alice_api.get(f"/api/v1/jobs/{job_id}/results.csv")))))
-    assert csv_rows[0] == ["source", "status", "top_class", "confidence", "error"]
+    assert csv_rows[0] == ["source", "status", "top_class", "confidence", "error", "predictions", "model"]
     assert len(csv_rows) == 201
     assert {row[1] for row in csv_rows[1:]} == {"succeeded", "pending"}
 
@@ -233,7 +197,7 @@ def test_failed_items_fail_alone_and_a_retry_runs_only_them(alice_api, demo_work
 
 
 def test_bad_files_in_a_zip_fail_as_items(alice_api, demo_workflow, workers):
-    archive = zip_of({"a.png": png("red"), "notes.txt": b"not an image", "b.png": png("blue")})
+    archive = zip_of({"a.png": png("red"), "notes.png": b"not an image", "b.png": png("blue")})
     job_id = alice_api.post(
         f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"images": archive}, format="multipart"
     ).json()["id"]
@@ -242,9 +206,9 @@ def test_bad_files_in_a_zip_fail_as_items(alice_api, demo_workflow, workers):
 
     assert (detail["status"], detail["done"], detail["failed"]) == ("completed_with_errors", 3, 1)
     rows = list(csv.reader(io.StringIO(streamed(alice_api.get(f"/api/v1/jobs/{job_id}/results.csv")))))
-    assert [row[:3] + row[4:] for row in rows[1:]] == [
+    assert [row[:3] + row[4:5] for row in rows[1:]] == [
         ["a.png", "succeeded", "red", ""],
-        ["notes.txt", "failed", "", "invalid_image"],
+        ["notes.png", "failed", "", "invalid_image"],
         ["b.png", "succeeded", "blue", ""],
     ]
     assert 0 < float(rows[1][3]) <= 1
@@ -270,6 +234,23 @@ def test_a_server_folder_job_reads_files_under_the_root_only(alice_api, demo_wor
         ("link.png", "failed", "path_not_allowed"),
         ("day/1.png", "succeeded", None),
     ]
+
+
+def test_a_link_to_a_named_pipe_fails_alone_and_never_blocks_a_worker(alice_api, demo_workflow, workers, job_dirs):
+    folder = job_dirs["roots"] / f"pipes-{demo_workflow.pk}"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(png("red"))
+    os.mkfifo(folder / "fifo")
+    (folder / "b.png").symlink_to(folder / "fifo")
+    response = alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", {"folder": str(folder)}, format="json")
+    assert (response.status_code, response.json()["total"]) == (202, 2)
+
+    detail = wait_for(alice_api, response.json()["id"], timeout=60)
+
+    assert (detail["status"], detail["done"], detail["failed"]) == ("completed_with_errors", 2, 1)
+    assert [
+        (line["source"], line["status"], (line["error"] or {}).get("code")) for line in jsonl(alice_api, detail["id"])
+    ] == [("a.png", "succeeded", None), ("b.png", "failed", "file_unreadable")]
 
 
 def test_model_server_errors_retry_with_backoff_and_4xx_do_not(alice_api, remote_workflow, workers, model_server):
