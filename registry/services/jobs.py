@@ -98,9 +98,12 @@ def job_create(
     urls: list[str] | None = None,
     folder: str | None = None,
     files: list[Path] | None = None,
+    stored: list[ItemSource] | None = None,
+    revision: WorkflowRevision | None = None,
 ) -> Job:
-    """Start a job on the workflow's current revision over exactly one of the sources."""
-    revision = workflow.revisions.filter(number=workflow.revision).first()
+    """Start a job on a revision (the current one by default) over exactly one of the sources;
+    `stored` are files already in the storage (a dataset's images), used where they are."""
+    revision = revision or workflow.revisions.filter(number=workflow.revision).first()
     if revision is None:
         raise DomainError("The workflow has no saved revision.", code="invalid_workflow")
     plan = _plan(revision)
@@ -124,6 +127,8 @@ def job_create(
         source, sources = JobSource.FOLDER, folder_sources(folder)
     elif files is not None:
         source = JobSource.FILES
+    elif stored is not None:
+        source, sources = JobSource.FILES, stored
     else:
         raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code="no_images")
     with transaction.atomic():

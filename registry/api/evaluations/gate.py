@@ -1,0 +1,52 @@
+"""The evaluation gate's query parameters, shared by the routes that change a workflow (upgrade,
+restore, save): `?evaluate_on=DATASET[&output=predictions][&max_accuracy_drop=1][&require=evaluation]`.
+
+Without `evaluate_on` nothing is evaluated and the route behaves as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from registry.models import Workflow
+from registry.selectors.datasets import dataset_get
+from registry.services.evaluation_gate import GateRequest, gate_check
+
+GATE_PARAMETERS = [
+    OpenApiParameter("evaluate_on", int, description="check the change against this dataset first"),
+    OpenApiParameter("output", str, description="the workflow output holding the classification (predictions)"),
+    OpenApiParameter("max_accuracy_drop", float, description="accuracy points the change may lose (1)"),
+    OpenApiParameter("require", str, enum=["evaluation"], description="refuse (409) a change that fails"),
+]
+
+
+class GateQuerySerializer(serializers.Serializer[Any]):
+    evaluate_on = serializers.IntegerField(required=False, min_value=1)
+    output = serializers.CharField(required=False, max_length=200, default="predictions")
+    max_accuracy_drop = serializers.FloatField(required=False, min_value=0, max_value=100, default=1.0)
+    require = serializers.ChoiceField(required=False, choices=["evaluation"])
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("require") and "evaluate_on" not in attrs:
+            raise serializers.ValidationError({"evaluate_on": "`require=evaluation` needs a dataset to evaluate on."})
+        return attrs
+
+
+def gate_from_query(request: Request, *, workflow: Workflow, candidate: Any) -> dict[str, Any] | None:
+    """The gate's answer for `candidate` when the query asks for one (a 409 if it fails and is required)."""
+    query = GateQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    values = query.validated_data
+    if "evaluate_on" not in values:
+        return None
+    gate = GateRequest(
+        dataset=dataset_get(user=request.user, dataset_id=values["evaluate_on"]),
+        output=values["output"],
+        max_accuracy_drop=values["max_accuracy_drop"],
+        require=values.get("require") == "evaluation",
+    )
+    return gate_check(user=request.user, workflow=workflow, candidate=candidate, request=gate)  # type: ignore[arg-type]

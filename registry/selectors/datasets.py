@@ -1,0 +1,42 @@
+"""Reads of labelled datasets: a dataset belongs to its owner; staff see every one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from blocks.errors import NotFoundError
+from registry.models import Dataset
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def dataset_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dataset]:
+    if not user.is_authenticated:
+        return Dataset.objects.none()
+    datasets = Dataset.objects.select_related("owner")
+    return datasets if getattr(user, "is_staff", False) else datasets.filter(owner_id=user.pk)
+
+
+def dataset_get(*, user: AbstractBaseUser | AnonymousUser, dataset_id: int) -> Dataset:
+    """A dataset the caller may see; anyone else's is a 404."""
+    dataset = dataset_list(user=user).filter(pk=dataset_id).first()
+    if dataset is None:
+        raise NotFoundError(f"Dataset {dataset_id} does not exist.", code="not_found")
+    return dataset
+
+
+def dataset_detail(dataset: Dataset) -> dict[str, Any]:
+    return {
+        "id": dataset.pk,
+        "name": dataset.name,
+        "owner": dataset.owner.get_username(),
+        "total": dataset.total,
+        "classes": dataset.classes,
+        "skipped": dataset.skipped,
+        "created_at": _iso(dataset.created_at),
+    }

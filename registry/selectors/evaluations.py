@@ -1,0 +1,92 @@
+"""Reads of evaluations: who may see one, each image's answer beside its label, the report, the CSV.
+
+An evaluation's job items are its dataset's entries in order (item `index` == entry `index`), so a
+result is paired with its label by position, never by file name (names may repeat).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from blocks.errors import NotFoundError
+from registry.evaluation_metrics import ImagePrediction, classification_of
+from registry.models import DatasetEntry, Evaluation, JobItem, JobResult
+from registry.selectors.jobs import job_detail
+
+CSV_COLUMNS = ("file", "label", "prediction", "confidence", "correct", "status", "error")
+
+
+def evaluation_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Evaluation]:
+    if not user.is_authenticated:
+        return Evaluation.objects.none()
+    evaluations = Evaluation.objects.select_related("job", "job__revision", "dataset")
+    return evaluations if getattr(user, "is_staff", False) else evaluations.filter(user_id=user.pk)
+
+
+def evaluation_get(*, user: AbstractBaseUser | AnonymousUser, evaluation_id: int) -> Evaluation:
+    """An evaluation of the caller's (staff see all); anyone else's is a 404."""
+    evaluation = evaluation_list(user=user).filter(pk=evaluation_id).first()
+    if evaluation is None:
+        raise NotFoundError(f"Evaluation {evaluation_id} does not exist.", code="not_found")
+    return evaluation
+
+
+def _prediction(entry: DatasetEntry, result: JobResult | None, output: str) -> ImagePrediction:
+    if result is None:
+        return ImagePrediction(file=entry.name, label=entry.label, status="pending")
+    if result.status != "succeeded":
+        code = (result.error or {}).get("code")
+        return ImagePrediction(file=entry.name, label=entry.label, status=result.status, error=code)
+    top, confidence, scores = classification_of((result.outputs or {}).get(output))
+    return ImagePrediction(
+        file=entry.name, label=entry.label, status="succeeded", prediction=top, confidence=confidence, scores=scores
+    )
+
+
+def evaluation_predictions(evaluation: Evaluation) -> list[ImagePrediction]:
+    """Every image of the dataset in order, with the job's answer at the evaluation's output."""
+    entries = DatasetEntry.objects.filter(dataset_id=evaluation.dataset_id).order_by("index")
+    results: dict[int, JobResult] = {}
+    items = JobItem.objects.filter(job_id=evaluation.job_id, result__isnull=False).select_related("result")
+    for item in items.iterator(chunk_size=1000):
+        results[item.index] = item.result
+    return [
+        _prediction(entry, results.get(entry.index), evaluation.output) for entry in entries.iterator(chunk_size=1000)
+    ]
+
+
+def evaluation_detail(evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation with its job's progress; `metrics` once the job has finished (else null)."""
+    progress = job_detail(evaluation.job)
+    fresh = evaluation.metrics_for is not None and evaluation.metrics_for == evaluation.job.finished_at
+    return {
+        **progress,
+        "id": evaluation.pk,
+        "job": evaluation.job_id,
+        "dataset": evaluation.dataset_id,
+        "output": evaluation.output,
+        "metrics": evaluation.metrics if fresh else None,
+    }
+
+
+def evaluation_predictions_csv(evaluation: Evaluation) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(values: tuple[Any, ...]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line(CSV_COLUMNS)
+    for p in evaluation_predictions(evaluation):
+        confidence = "" if p.confidence is None else f"{p.confidence:.6g}"
+        correct = "" if not p.counted else str(p.correct).lower()
+        yield line((p.file, p.label, p.prediction or "", confidence, correct, p.status, p.error or ""))
