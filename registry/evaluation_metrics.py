@@ -12,6 +12,7 @@ confusion matrix counts it under `unpredicted`). Cancelled images are left out a
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,7 +100,10 @@ def _per_class(y_true: list[str], y_pred: list[str], labels: list[str]) -> dict[
 
 def _confusion(y_true: list[str], y_pred: list[str], labels: list[str]) -> dict[str, Any]:
     """Rows are true labels, columns predictions; an image with no prediction counts under `unpredicted`."""
-    matrix = confusion_matrix(y_true, y_pred, labels=labels)
+    with warnings.catch_warnings():
+        # Every label is passed, so a one-label matrix is the right shape; sklearn warns regardless.
+        warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
+        matrix = confusion_matrix(y_true, y_pred, labels=labels)
     support = [sum(1 for true in y_true if true == label) for label in labels]
     return {
         "labels": labels,

@@ -20,8 +20,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class DatasetEntryInline(admin.TabularInline):  # type: ignore[type-arg]
     model = DatasetEntry
-    fields = ["index", "name", "label", "image"]
-    readonly_fields = fields
+    fields = readonly_fields = ("index", "name", "label", "image")
     extra = 0
     can_delete = False
     max_num = 0
@@ -31,8 +30,7 @@ class DatasetEntryInline(admin.TabularInline):  # type: ignore[type-arg]
 class DatasetAdmin(ReadOnlyAdmin):
     list_display = ["id", "name", "owner", "total", "class_counts", "created_at"]
     search_fields = ["name", "owner__username"]
-    fields = ["name", "owner", "total", "classes_json", "skipped_json", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "owner", "total", "classes_json", "skipped_json", "created_at")
     list_select_related = ["owner"]
     inlines = [DatasetEntryInline]
 
@@ -53,8 +51,7 @@ class DatasetAdmin(ReadOnlyAdmin):
 class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ["id", "workflow", "dataset", "user", "job", "status", "accuracy", "created_at"]
     search_fields = ["workflow__name", "dataset__name", "user__username"]
-    fields = ["workflow", "dataset", "user", "job", "output", "metrics_json", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("workflow", "dataset", "user", "job", "output", "metrics_json", "created_at")
     list_select_related = ["workflow", "dataset", "user", "job"]
 
     @admin.display(description="status")
