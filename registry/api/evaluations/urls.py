@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern] = [
         views.EvaluationPredictionsCsvApi.as_view(),
         name="evaluation-predictions-csv",
     ),
+    path("evaluations/<int:evaluation_id>/cancel/", views.EvaluationCancelApi.as_view(), name="evaluation-cancel"),
+    path("evaluations/<int:evaluation_id>/retry/", views.EvaluationRetryApi.as_view(), name="evaluation-retry"),
     path(
         "evaluations/<int:evaluation_id>/compare/<int:other_id>/",
         views.EvaluationCompareApi.as_view(),

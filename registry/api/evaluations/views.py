@@ -27,6 +27,7 @@ from registry.selectors.evaluations import (
 )
 from registry.selectors.workflows import workflow_get
 from registry.services.evaluations import evaluation_compare, evaluation_create, evaluation_settle
+from registry.services.jobs import job_cancel, job_retry
 
 
 class EvaluationSerializer(JobSerializer):
@@ -107,3 +108,29 @@ class EvaluationCompareApi(APIView):
         a = evaluation_get(user=request.user, evaluation_id=evaluation_id)
         b = evaluation_get(user=request.user, evaluation_id=other_id)
         return Response(evaluation_compare(a=a, b=b))
+
+
+class EvaluationCancelApi(APIView):
+    """Stops the evaluation's job; the metrics then cover the images answered before it stopped."""
+
+    permission_classes = [IsAuthenticated]
+    error_statuses = {"POST": (409,)}
+
+    @extend_schema(request=None, responses=EvaluationSerializer)
+    def post(self, request: Request, evaluation_id: int) -> Response:
+        evaluation = evaluation_get(user=request.user, evaluation_id=evaluation_id)
+        job_cancel(job=evaluation.job)
+        return Response(evaluation_detail(evaluation_settle(evaluation=evaluation)))
+
+
+class EvaluationRetryApi(APIView):
+    """Runs the images that failed again; the metrics are computed again when the job finishes."""
+
+    permission_classes = [IsAuthenticated]
+    error_statuses = {"POST": (409, 503)}
+
+    @extend_schema(request=None, responses={202: EvaluationSerializer})
+    def post(self, request: Request, evaluation_id: int) -> Response:
+        evaluation = evaluation_get(user=request.user, evaluation_id=evaluation_id)
+        job_retry(job=evaluation.job)
+        return Response(evaluation_detail(evaluation_settle(evaluation=evaluation)), status=202)

@@ -117,3 +117,18 @@ def test_a_comparison_needs_the_same_dataset_and_two_finished_evaluations(alice_
         "evaluation_not_finished",
         first["id"],
     )
+
+
+def test_cancelling_an_evaluation_cancels_its_job(alice_api, demo_workflow, dataset):
+    made = evaluate(alice_api, demo_workflow.pk, dataset=dataset["id"], output="predictions").json()
+
+    response = alice_api.post(f"/api/v1/evaluations/{made['id']}/cancel/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["cancelled"], body["done"], body["metrics"]) == ("cancelled", 3, 0, None)
+    assert Job.objects.get(pk=made["job"]).status == "cancelled"
+    again = alice_api.post(f"/api/v1/evaluations/{made['id']}/cancel/")
+    assert (again.status_code, again.json()["code"]) == (409, "job_finished")
+    retry = alice_api.post(f"/api/v1/evaluations/{made['id']}/retry/")
+    assert (retry.status_code, retry.json()["code"]) == (409, "nothing_to_retry")
