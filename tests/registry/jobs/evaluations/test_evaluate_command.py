@@ -26,7 +26,7 @@ def test_the_demo_model_reaches_97_percent_on_the_demo_dataset(demo_workflow, al
     )
 
     evaluation = Evaluation.objects.get()
-    metrics = evaluation.metrics
+    metrics: dict[str, Any] = evaluation.metrics or {}
     assert metrics["images"] == 400
     assert metrics["accuracy"]["value"] >= 0.97
     text = out.getvalue()
