@@ -6,6 +6,7 @@ Without `evaluate_on` nothing is evaluated and the route behaves as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter
@@ -36,8 +37,9 @@ class GateQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
-def gate_from_query(request: Request, *, workflow: Workflow, candidate: Any) -> dict[str, Any] | None:
-    """The gate's answer for `candidate` when the query asks for one (a 409 if it fails and is required)."""
+def gate_from_query(request: Request, *, workflow: Workflow, candidate: Callable[[], Any]) -> dict[str, Any] | None:
+    """The gate's answer for the proposed definition (`candidate()`, worked out only when the query asks
+    for a gate); a 409 if it fails and the query requires it."""
     query = GateQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     values = query.validated_data
@@ -49,4 +51,4 @@ def gate_from_query(request: Request, *, workflow: Workflow, candidate: Any) -> 
         max_accuracy_drop=values["max_accuracy_drop"],
         require=values.get("require") == "evaluation",
     )
-    return gate_check(user=request.user, workflow=workflow, candidate=candidate, request=gate)  # type: ignore[arg-type]
+    return gate_check(user=request.user, workflow=workflow, candidate=candidate(), request=gate)  # type: ignore[arg-type]
