@@ -9,32 +9,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from registry.api.schema import ID_MAX
 from registry.models import Workflow
 from registry.selectors.datasets import dataset_get
 from registry.services.evaluation_gate import GateRequest, gate_check
 
-GATE_PARAMETERS = [
-    OpenApiParameter("evaluate_on", int, description="check the change against this dataset first"),
-    OpenApiParameter("output", str, description="the workflow output holding the classification (predictions)"),
-    OpenApiParameter("max_accuracy_drop", float, description="accuracy points the change may lose (1)"),
-    OpenApiParameter("require", str, enum=["evaluation"], description="refuse (409) a change that fails"),
-]
-
 
 class GateQuerySerializer(serializers.Serializer[Any]):
-    evaluate_on = serializers.IntegerField(required=False, min_value=1)
-    output = serializers.CharField(required=False, max_length=200, default="predictions")
-    max_accuracy_drop = serializers.FloatField(required=False, min_value=0, max_value=100, default=1.0)
-    require = serializers.ChoiceField(required=False, choices=["evaluation"])
+    evaluate_on = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, help_text="check the change against this dataset first"
+    )
+    output = serializers.CharField(
+        required=False, max_length=200, default="predictions", help_text="the workflow output holding the class"
+    )
+    max_accuracy_drop = serializers.FloatField(
+        required=False, min_value=0, max_value=100, default=1.0, help_text="accuracy points the change may lose"
+    )
+    require = serializers.ChoiceField(
+        required=False, choices=["evaluation"], help_text="refuse (409) a change that fails the gate"
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("require") and "evaluate_on" not in attrs:
             raise serializers.ValidationError({"evaluate_on": "`require=evaluation` needs a dataset to evaluate on."})
         return attrs
+
+
+GATE_PARAMETERS = [GateQuerySerializer]
 
 
 def gate_from_query(request: Request, *, workflow: Workflow, candidate: Callable[[], Any]) -> dict[str, Any] | None:

@@ -30,7 +30,7 @@ def dataset(alice_api: APIClient) -> dict[str, Any]:
 
 def gray_first(workflow: Workflow) -> dict[str, Any]:
     """The workflow with its images turned gray before the classifier: its colours are gone."""
-    definition = copy.deepcopy(workflow.revisions.get(number=workflow.revision).definition)
+    definition: dict[str, Any] = copy.deepcopy(workflow.revisions.get(number=workflow.revision).definition)
     definition["steps"][0]["images"] = "$steps.gray.image"
     definition["steps"].insert(0, GRAY)
     return definition
