@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from blocks.errors import NotFoundError
 from registry.models import Dataset
+
+M = TypeVar("M", bound=Model)
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
-def dataset_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dataset]:
+def owned_or_staff(queryset: QuerySet[M], *, user: AbstractBaseUser | AnonymousUser, owner: str) -> QuerySet[M]:
+    """The rows whose `owner` field is the caller; staff see every row, anonymous callers none."""
     if not user.is_authenticated:
-        return Dataset.objects.none()
-    datasets = Dataset.objects.select_related("owner")
-    return datasets if getattr(user, "is_staff", False) else datasets.filter(owner_id=user.pk)
+        return queryset.none()
+    return queryset if getattr(user, "is_staff", False) else queryset.filter(**{f"{owner}_id": user.pk})
+
+
+def dataset_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dataset]:
+    return owned_or_staff(Dataset.objects.select_related("owner"), user=user, owner="owner")
 
 
 def dataset_get(*, user: AbstractBaseUser | AnonymousUser, dataset_id: int) -> Dataset:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -17,16 +18,15 @@ from django.db.models import QuerySet
 from blocks.errors import NotFoundError
 from registry.evaluation_metrics import ImagePrediction, classification_of
 from registry.models import DatasetEntry, Evaluation, JobItem, JobResult
+from registry.selectors.datasets import owned_or_staff
 from registry.selectors.jobs import job_detail
 
 CSV_COLUMNS = ("file", "label", "prediction", "confidence", "correct", "status", "error")
 
 
 def evaluation_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Evaluation]:
-    if not user.is_authenticated:
-        return Evaluation.objects.none()
     evaluations = Evaluation.objects.select_related("job", "job__revision", "dataset")
-    return evaluations if getattr(user, "is_staff", False) else evaluations.filter(user_id=user.pk)
+    return owned_or_staff(evaluations, user=user, owner="user")
 
 
 def evaluation_get(*, user: AbstractBaseUser | AnonymousUser, evaluation_id: int) -> Evaluation:
@@ -76,17 +76,27 @@ def evaluation_detail(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def evaluation_predictions_csv(evaluation: Evaluation) -> Iterator[str]:
+    rows = (
+        (
+            p.file,
+            p.label,
+            p.prediction or "",
+            "" if p.confidence is None else f"{p.confidence:.6g}",
+            str(p.correct).lower() if p.counted else "",
+            p.status,
+            p.error or "",
+        )
+        for p in evaluation_predictions(evaluation)
+    )
+    return csv_lines(CSV_COLUMNS, rows)
+
+
+def csv_lines(header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> Iterator[str]:
+    """CSV text one line at a time, for a streamed download."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-
-    def line(values: tuple[Any, ...]) -> str:
+    for values in itertools.chain([header], rows):
         buffer.seek(0)
         buffer.truncate()
         writer.writerow(values)
-        return buffer.getvalue()
-
-    yield line(CSV_COLUMNS)
-    for p in evaluation_predictions(evaluation):
-        confidence = "" if p.confidence is None else f"{p.confidence:.6g}"
-        correct = "" if not p.counted else str(p.correct).lower()
-        yield line((p.file, p.label, p.prediction or "", confidence, correct, p.status, p.error or ""))
+        yield buffer.getvalue()

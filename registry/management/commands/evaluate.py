@@ -9,16 +9,13 @@ when a limit fails (for CI).
 from __future__ import annotations
 
 import json
-import sys
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from blocks.errors import DomainError
-from registry.management.commands.run_batch import progress_line
-from registry.models import FINISHED_JOB_STATUSES, Dataset, Evaluation, Workflow
-from registry.selectors.evaluations import evaluation_detail
+from registry.management.commands.run_batch import Command as RunBatchCommand
+from registry.models import Dataset, Evaluation, Workflow
 from registry.services.evaluations import evaluation_compare, evaluation_create, evaluation_settle
 
 
@@ -67,7 +64,9 @@ def report_lines(metrics: dict[str, Any]) -> list[str]:
     return lines
 
 
-class Command(BaseCommand):
+class Command(RunBatchCommand):
+    """Follows its job with `run_batch`'s progress bar (the one method it takes from it)."""
+
     help = "Evaluate a saved workflow on a labelled dataset; exits 1 when a limit fails."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -105,7 +104,7 @@ class Command(BaseCommand):
             f"evaluation {evaluation.pk}: {workflow.name!r} revision {evaluation.job.revision.number} "
             f"on {dataset.name!r} ({dataset.total} images)"
         )
-        self._follow(evaluation, options["poll"])
+        self._follow(evaluation.job, options["poll"])
         metrics = evaluation_settle(evaluation=evaluation).metrics
         if metrics is None:
             raise CommandError(f"evaluation {evaluation.pk} answered no image")
@@ -143,20 +142,3 @@ class Command(BaseCommand):
             if not held:
                 failures.append(f"accuracy dropped {drop:.2f} points against evaluation {baseline.pk}")
         return failures
-
-    def _follow(self, evaluation: Evaluation, poll: float) -> None:
-        interactive = sys.stdout.isatty() and self.stdout._out is sys.stdout
-        last: tuple[Any, ...] = ()
-        while True:
-            evaluation.job.refresh_from_db()
-            detail = evaluation_detail(evaluation)
-            state = (detail["done"], detail["cancelled"], detail["status"])
-            if interactive or state != last:
-                line = progress_line(detail)
-                self.stdout.write(f"\r{line}" if interactive else line, ending="" if interactive else "\n")
-                last = state
-            if evaluation.job.status in FINISHED_JOB_STATUSES:
-                if interactive:
-                    self.stdout.write("")
-                return
-            time.sleep(poll)
