@@ -143,6 +143,7 @@ class ErrorCode(StrEnum):
     EVALUATION_NOT_FINISHED = "evaluation_not_finished"
     DATASET_MISMATCH = "dataset_mismatch"
     EVALUATION_GATE_FAILED = "evaluation_gate_failed"
+    NO_EVALUATION = "no_evaluation"
 
 
 class DomainError(Exception):

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from blocks.errors import NotFoundError
 from registry.evaluation_metrics import ImagePrediction, classification_of
-from registry.models import DatasetEntry, Evaluation, JobItem, JobResult
+from registry.models import DatasetEntry, Evaluation, JobItem, JobResult, Workflow
 from registry.selectors.datasets import owned_or_staff
 from registry.selectors.jobs import job_detail
 
@@ -27,6 +27,11 @@ CSV_COLUMNS = ("file", "label", "prediction", "confidence", "correct", "status",
 def evaluation_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Evaluation]:
     evaluations = Evaluation.objects.select_related("job", "job__revision", "dataset")
     return owned_or_staff(evaluations, user=user, owner="user")
+
+
+def evaluation_latest(*, user: AbstractBaseUser | AnonymousUser, workflow: Workflow) -> Evaluation | None:
+    """The caller's most recent evaluation of the workflow, whatever its state."""
+    return evaluation_list(user=user).filter(workflow_id=workflow.pk).order_by("-created_at", "-id").first()
 
 
 def evaluation_get(*, user: AbstractBaseUser | AnonymousUser, evaluation_id: int) -> Evaluation:

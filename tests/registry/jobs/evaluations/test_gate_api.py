@@ -145,7 +145,7 @@ def test_an_upgrade_dry_run_reports_the_gate_and_writes_nothing(alice_api, demo_
 @pytest.mark.parametrize(
     ("query", "status", "code"),
     [
-        ("require=evaluation", 400, "invalid"),
+        ("require=evaluation", 409, "no_evaluation"),
         ("evaluate_on=999999", 404, "not_found"),
         ("evaluate_on={dataset}&output=nope", 400, "unknown_output"),
         ("evaluate_on={dataset}&max_accuracy_drop=-1", 400, "invalid"),
@@ -171,3 +171,18 @@ def test_someone_elses_dataset_cannot_gate(alice_api, demo_workflow, dataset):
     response = save(alice_api, demo_workflow, f"evaluate_on={theirs['id']}", name="renamed")
 
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_require_alone_gates_on_the_dataset_of_the_latest_evaluation(alice_api, demo_workflow, dataset):
+    started = alice_api.post(
+        f"/api/v1/workflows/{demo_workflow.pk}/evaluations/",
+        {"dataset": dataset["id"], "output": "predictions"},
+        format="json",
+    )
+    assert started.status_code == 202
+
+    response = save(alice_api, demo_workflow, "require=evaluation", specification=gray_first(demo_workflow))
+
+    assert (response.status_code, response.json()["code"]) == (409, "evaluation_gate_failed")
+    assert (response.json()["gate"]["dataset"], response.json()["gate"]["output"]) == (dataset["id"], "predictions")
+    assert Workflow.objects.get(pk=demo_workflow.pk).revision == 1
