@@ -139,7 +139,6 @@ class ErrorCode(StrEnum):
     ONE_CLASS = "one_class"
     INVALID_LABELS = "invalid_labels"
     LABELS_NAME_MISSING_IMAGES = "labels_name_missing_images"
-    NOT_CLASSIFICATION = "not_classification"
     EVALUATION_NOT_FINISHED = "evaluation_not_finished"
     DATASET_MISMATCH = "dataset_mismatch"
     EVALUATION_GATE_FAILED = "evaluation_gate_failed"

@@ -69,6 +69,22 @@ def classification_of(value: Any) -> tuple[str | None, float | None, dict[str, f
     return top, float(confidence) if isinstance(confidence, int | float) else scores.get(top), scores
 
 
+def image_prediction(
+    *,
+    file: str,
+    label: str,
+    status: str,
+    outputs: Mapping[str, Any] | None,
+    error: Mapping[str, Any] | None,
+    output: str,
+) -> ImagePrediction:
+    """One image's answer (a job result's or an in-process run's) read at the workflow output `output`."""
+    if status != "succeeded":
+        return ImagePrediction(file=file, label=label, status=status, error=(error or {}).get("code"))
+    top, confidence, scores = classification_of((outputs or {}).get(output))
+    return ImagePrediction(file, label, status, top, confidence, scores)
+
+
 def _r(value: float) -> float:
     return round(float(value), DIGITS)
 

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from blocks.errors import NotFoundError
-from registry.evaluation_metrics import ImagePrediction, classification_of
+from registry.evaluation_metrics import ImagePrediction, image_prediction
 from registry.models import DatasetEntry, Evaluation, JobItem, JobResult, Workflow
 from registry.selectors.datasets import owned_or_staff
 from registry.selectors.jobs import job_detail
@@ -45,12 +45,13 @@ def evaluation_get(*, user: AbstractBaseUser | AnonymousUser, evaluation_id: int
 def _prediction(entry: DatasetEntry, result: JobResult | None, output: str) -> ImagePrediction:
     if result is None:
         return ImagePrediction(file=entry.name, label=entry.label, status="pending")
-    if result.status != "succeeded":
-        code = (result.error or {}).get("code")
-        return ImagePrediction(file=entry.name, label=entry.label, status=result.status, error=code)
-    top, confidence, scores = classification_of((result.outputs or {}).get(output))
-    return ImagePrediction(
-        file=entry.name, label=entry.label, status="succeeded", prediction=top, confidence=confidence, scores=scores
+    return image_prediction(
+        file=entry.name,
+        label=entry.label,
+        status=result.status,
+        outputs=result.outputs,
+        error=result.error,
+        output=output,
     )
 
 

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 
 from blocks.errors import ConflictError, DomainError, ErrorCode
 from executor.plan import ExecutionPlan
-from registry.evaluation_metrics import ImagePrediction, classification_of, comparison_compute
+from registry.evaluation_metrics import ImagePrediction, comparison_compute, image_prediction
 from registry.execution import run_context, run_deadline
 from registry.models import Dataset, Job, JobItem, JobSource, Workflow
 from registry.selectors.workflows import workflow_compile
@@ -58,20 +58,14 @@ def gate_answers(*, user: User, definition: Any, request: GateRequest, side: str
         item = JobItem(index=entry.index, name=entry.name, location=entry.image.location)
         context = run_context(None, deadline=run_deadline(), user=user)
         outcome = job_item_run(job=job, item=item, plan=plan, context=context)
-        if outcome.error is not None:
-            answers.append(
-                ImagePrediction(file=entry.name, label=entry.label, status="failed", error=outcome.error["code"])
-            )
-            continue
-        top, confidence, scores = classification_of((outcome.outputs or {}).get(request.output))
         answers.append(
-            ImagePrediction(
+            image_prediction(
                 file=entry.name,
                 label=entry.label,
-                status="succeeded",
-                prediction=top,
-                confidence=confidence,
-                scores=scores,
+                status=outcome.status,
+                outputs=outcome.outputs,
+                error=outcome.error,
+                output=request.output,
             )
         )
     return answers
