@@ -36,7 +36,7 @@ class DatasetAdmin(ReadOnlyAdmin):
 
     @admin.display(description="classes")
     def class_counts(self, obj: Dataset) -> str:
-        return ", ".join(f"{label}: {count}" for label, count in obj.classes.items())
+        return ", ".join(f"{label}: {count}" for label, count in sorted(obj.classes.items()))
 
     @admin.display(description="classes")
     def classes_json(self, obj: Dataset) -> SafeString:

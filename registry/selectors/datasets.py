@@ -42,7 +42,7 @@ def dataset_detail(dataset: Dataset) -> dict[str, Any]:
         "name": dataset.name,
         "owner": dataset.owner.get_username(),
         "total": dataset.total,
-        "classes": dataset.classes,
+        "classes": dict(sorted(dataset.classes.items())),  # PostgreSQL's jsonb keeps no key order
         "skipped": dataset.skipped,
         "created_at": _iso(dataset.created_at),
     }

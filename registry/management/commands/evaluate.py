@@ -40,13 +40,13 @@ def report_lines(metrics: dict[str, Any]) -> list[str]:
         f"{'class':<20} {'precision':>9} {'recall':>9} {'f1':>9} {'support':>8}",
     ]
     rows = [
-        *metrics["per_class"].items(),
+        *sorted(metrics["per_class"].items()),  # PostgreSQL's jsonb keeps no key order
         ("macro avg", metrics["macro_avg"]),
         ("weighted avg", metrics["weighted_avg"]),
     ]
     for name, row in rows:
         lines.append(f"{name:<20} {row['precision']:>9.4f} {row['recall']:>9.4f} {row['f1']:>9.4f} {row['support']:>8}")
-    for k, value in metrics["top_k_accuracy"].items():
+    for k, value in sorted(metrics["top_k_accuracy"].items(), key=lambda item: int(item[0])):
         lines.append(f"top-{k} accuracy {_percent(value)}")
     if metrics["calibration"]["ece"] is not None:
         lines.append(f"expected calibration error {metrics['calibration']['ece']:.4f}")

@@ -65,4 +65,4 @@ class Command(BaseCommand):
                 dataset = dataset_create(owner=owner, name=options["name"], images=io.BytesIO(data))
             except DomainError as exc:
                 raise CommandError(f"{exc.code}: {exc.message}") from exc
-            self.stdout.write(f"dataset {dataset.pk}: {dataset.name} {dataset.classes}")
+            self.stdout.write(f"dataset {dataset.pk}: {dataset.name} {dict(sorted(dataset.classes.items()))}")

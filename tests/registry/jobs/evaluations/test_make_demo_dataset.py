@@ -45,7 +45,8 @@ def test_register_stores_it_as_a_dataset_of_the_user(tmp_path: Path, alice: Any,
     dataset = Dataset.objects.get()
     assert (dataset.owner, dataset.name, dataset.total, dataset.skipped) == (alice, "demo-shapes", 20, [])
     assert dataset.classes == {"blue": 5, "green": 5, "red": 5, "yellow": 5}
-    assert out.getvalue().splitlines()[1] == f"dataset {dataset.pk}: demo-shapes {dataset.classes}"
+    classes = "{'blue': 5, 'green': 5, 'red': 5, 'yellow': 5}"
+    assert out.getvalue().splitlines()[1] == f"dataset {dataset.pk}: demo-shapes {classes}"
 
 
 def test_an_unknown_owner_is_an_error(tmp_path: Path, db: Any):
