@@ -52,7 +52,7 @@ def gate_answers(*, user: User, definition: Any, request: GateRequest, side: str
     """Every image of the dataset run through `definition`, in entry order."""
     workflow_output_check(definition, request.output)
     plan, image_input = _plan(definition, side)
-    job = Job(user=user, source=JobSource.FILES, image_input=image_input, parameters=request.parameters)
+    job = Job(user=user, source=JobSource.DATASET, image_input=image_input, parameters=request.parameters)
     answers = []
     for entry in request.dataset.entries.select_related("image").order_by("index"):
         item = JobItem(index=entry.index, name=entry.name, location=entry.image.location)

@@ -128,7 +128,7 @@ def job_create(
     elif files is not None:
         source = JobSource.FILES
     elif stored is not None:
-        source, sources = JobSource.FILES, stored
+        source, sources = JobSource.DATASET, stored
     else:
         raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code="no_images")
     with transaction.atomic():

@@ -42,6 +42,8 @@ def test_an_evaluation_is_a_job_over_the_dataset_images_in_order(alice_api, demo
     body = response.json()
     evaluation = Evaluation.objects.get(pk=body["id"])
     assert (body["job"], body["status"], body["total"], body["metrics"]) == (evaluation.job_id, "queued", 3, None)
+    # The job reads the dataset's images where they are: `dataset` jobs never delete their inputs.
+    assert (body["source"], evaluation.job.source) == ("dataset", "dataset")
     assert list(JobItem.objects.filter(job_id=evaluation.job_id).values_list("index", "name")) == [
         (0, "red/000.png"),
         (1, "red/001.png"),
