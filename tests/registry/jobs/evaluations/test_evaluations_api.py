@@ -134,3 +134,16 @@ def test_cancelling_an_evaluation_cancels_its_job(alice_api, demo_workflow, data
     assert (again.status_code, again.json()["code"]) == (409, "job_finished")
     retry = alice_api.post(f"/api/v1/evaluations/{made['id']}/retry/")
     assert (retry.status_code, retry.json()["code"]) == (409, "nothing_to_retry")
+
+
+def test_the_admin_lists_evaluations(alice_api, demo_workflow, dataset, client):
+    made = evaluate(alice_api, demo_workflow.pk, dataset=dataset["id"], output="predictions").json()
+    client.force_login(make_user("root", staff=True, is_superuser=True))
+
+    listing = client.get("/admin/registry/evaluation/")
+    page = client.get(f"/admin/registry/evaluation/{made['id']}/change/")
+
+    assert listing.status_code == page.status_code == 200
+    assert f"/admin/registry/evaluation/{made['id']}/change/" in listing.content.decode()
+    assert "queued" in listing.content.decode()
+    assert "predictions" in page.content.decode()
