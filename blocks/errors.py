@@ -143,6 +143,7 @@ class ErrorCode(StrEnum):
     DATASET_MISMATCH = "dataset_mismatch"
     EVALUATION_GATE_FAILED = "evaluation_gate_failed"
     NO_EVALUATION = "no_evaluation"
+    DATASET_TOO_LARGE = "dataset_too_large"
 
 
 class DomainError(Exception):

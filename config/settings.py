@@ -261,6 +261,9 @@ BLOCKWISE_BATCH_RETRY_BACKOFF_S: float = env.float("BLOCKWISE_BATCH_RETRY_BACKOF
 BLOCKWISE_WEBHOOK_TIMEOUT_S: float = env.float("BLOCKWISE_WEBHOOK_TIMEOUT_S", default=10.0)
 # Tests only: lets webhooks reach a server on 127.0.0.1 (users may not point them at private hosts).
 BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS: bool = env.bool("BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS", default=False)
+# Evaluations: the gate runs both sides of a change over a dataset within the request, so it takes
+# datasets up to this many images (larger ones: evaluations and `manage.py evaluate --baseline`).
+BLOCKWISE_GATE_MAX_IMAGES: int = env.int("BLOCKWISE_GATE_MAX_IMAGES", default=2000)
 # Workers on other machines share the file storage; a test points web and worker at one folder.
 MEDIA_ROOT = Path(os.environ.get("BLOCKWISE_MEDIA_ROOT", str(MEDIA_ROOT)))
 

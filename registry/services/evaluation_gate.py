@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 
-from blocks.errors import ConflictError, DomainError, ErrorCode
+from blocks.errors import ConflictError, DomainError, ErrorCode, PayloadTooLargeError
 from executor.plan import ExecutionPlan
 from registry.evaluation_metrics import ImagePrediction, comparison_compute, image_prediction
 from registry.execution import run_context, run_deadline
@@ -73,6 +74,13 @@ def gate_answers(*, user: User, definition: Any, request: GateRequest, side: str
 
 def gate_check(*, user: User, workflow: Workflow, candidate: Any, request: GateRequest) -> dict[str, Any]:
     """The current revision against `candidate` on the dataset; with `require`, a failed gate is a 409."""
+    if request.dataset.total > settings.BLOCKWISE_GATE_MAX_IMAGES:
+        raise PayloadTooLargeError(
+            f"The gate runs within the request and takes datasets of at most {settings.BLOCKWISE_GATE_MAX_IMAGES} "
+            f"images; dataset {request.dataset.pk} has {request.dataset.total}. Evaluate both sides instead "
+            "(`manage.py evaluate --baseline`).",
+            code=ErrorCode.DATASET_TOO_LARGE,
+        )
     current = workflow.revisions.get(number=workflow.revision)
     before = gate_answers(user=user, definition=current.definition, request=request, side="current")
     after = gate_answers(user=user, definition=candidate, request=request, side="proposed")

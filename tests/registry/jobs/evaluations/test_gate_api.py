@@ -186,3 +186,12 @@ def test_require_alone_gates_on_the_dataset_of_the_latest_evaluation(alice_api, 
     assert (response.status_code, response.json()["code"]) == (409, "evaluation_gate_failed")
     assert (response.json()["gate"]["dataset"], response.json()["gate"]["output"]) == (dataset["id"], "predictions")
     assert Workflow.objects.get(pk=demo_workflow.pk).revision == 1
+
+
+def test_a_dataset_over_the_gate_limit_is_refused_and_nothing_is_saved(alice_api, demo_workflow, dataset, job_settings):
+    job_settings.BLOCKWISE_GATE_MAX_IMAGES = 15
+
+    response = save(alice_api, demo_workflow, f"evaluate_on={dataset['id']}", name="renamed")
+
+    assert (response.status_code, response.json()["code"]) == (413, "dataset_too_large")
+    assert Workflow.objects.get(pk=demo_workflow.pk).name == "shapes"
