@@ -142,6 +142,16 @@ class ErrorCode(StrEnum):
     WEBHOOK_NOT_ALLOWED = "webhook_not_allowed"
     WEBHOOK_TIMEOUT = "webhook_timeout"
     WEBHOOK_UNREACHABLE = "webhook_unreachable"
+    # Labelled datasets and evaluations.
+    NO_LABELS = "no_labels"
+    ONE_CLASS = "one_class"
+    INVALID_LABELS = "invalid_labels"
+    LABELS_NAME_MISSING_IMAGES = "labels_name_missing_images"
+    EVALUATION_NOT_FINISHED = "evaluation_not_finished"
+    DATASET_MISMATCH = "dataset_mismatch"
+    EVALUATION_GATE_FAILED = "evaluation_gate_failed"
+    NO_EVALUATION = "no_evaluation"
+    DATASET_TOO_LARGE = "dataset_too_large"
 
 
 class DomainError(Exception):

@@ -285,6 +285,9 @@ BLOCKWISE_JOB_SWEEP_INTERVAL_S: float = env.float("BLOCKWISE_JOB_SWEEP_INTERVAL_
 BLOCKWISE_JOB_MAX_DELIVERIES: int = env.int("BLOCKWISE_JOB_MAX_DELIVERIES", default=5)
 # Tests only: lets webhooks reach a server on 127.0.0.1 (users may not point them at private hosts).
 BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS: bool = env.bool("BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS", default=False)
+# Evaluations: the gate runs both sides of a change over a dataset within the request, so it takes
+# datasets up to this many images (larger ones: evaluations and `manage.py evaluate --baseline`).
+BLOCKWISE_GATE_MAX_IMAGES: int = env.int("BLOCKWISE_GATE_MAX_IMAGES", default=2000)
 # Workers on other machines share the file storage; a test points web and worker at one folder.
 MEDIA_ROOT = Path(os.environ.get("BLOCKWISE_MEDIA_ROOT", str(MEDIA_ROOT)))
 
@@ -335,6 +338,10 @@ BLOCKWISE_LOGIN_LOCKOUT_S: int = env.int("BLOCKWISE_LOGIN_LOCKOUT_S", default=90
 
 # Request bodies get their own components, so required text fields show `minLength: 1`.
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+# Jobs and evaluations (which are jobs) share one status vocabulary: one named enum.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "JobStatusEnum": ["queued", "running", "succeeded", "completed_with_errors", "failed", "cancelled"]
+}
 # The Roboflow-compatible routes are plain Django views: a hook describes them (registry/roboflow/openapi.py).
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,5 +1,5 @@
 """Django admin for the registry: one module per concern, imported here for autodiscovery."""
 
-from registry.admin import catalog, jobs, lifecycle, runs, workflows
+from registry.admin import catalog, evaluations, jobs, lifecycle, runs, workflows
 
-__all__ = ["catalog", "jobs", "lifecycle", "runs", "workflows"]
+__all__ = ["catalog", "evaluations", "jobs", "lifecycle", "runs", "workflows"]

@@ -10,4 +10,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("registry.api.auth.urls")),
     path("", include("registry.api.runs.urls")),
     path("", include("registry.api.jobs.urls")),
+    path("", include("registry.api.datasets.urls")),
+    path("", include("registry.api.evaluations.urls")),
 ]

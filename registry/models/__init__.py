@@ -10,6 +10,7 @@ from registry.models.catalog import (
     Source,
     State,
 )
+from registry.models.evaluations import Dataset, DatasetEntry, DatasetImage, Evaluation
 from registry.models.jobs import (
     FINISHED_JOB_STATUSES,
     Job,
@@ -35,6 +36,10 @@ __all__ = [
     "BlockVersionRevision",
     "CatalogSnapshot",
     "CompatibilityPolicy",
+    "Dataset",
+    "DatasetEntry",
+    "DatasetImage",
+    "Evaluation",
     "Job",
     "JobItem",
     "JobItemStatus",

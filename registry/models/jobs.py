@@ -30,6 +30,8 @@ class JobSource(models.TextChoices):
     URLS = "urls", "Image URLs"
     FOLDER = "folder", "Server folder"
     FILES = "files", "Stored files"
+    # A dataset's images, read where the dataset keeps them: never the job's to delete.
+    DATASET = "dataset", "Dataset images"
 
 
 class Job(models.Model):

@@ -75,6 +75,16 @@ class Job(ApiModel):
     webhook_result: dict[str, Any] | None
 
 
+class Evaluation(Job):
+    """An evaluation: its job's progress (`id` is the evaluation's, `job` the job's), and `metrics` once
+    the job has finished."""
+
+    job: int
+    dataset: int
+    output: str
+    metrics: dict[str, Any] | None
+
+
 class JobSummary(ApiModel):
     """Counts per top class of the succeeded images, and failures per error code."""
 

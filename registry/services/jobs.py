@@ -104,9 +104,12 @@ def job_create(
     urls: list[str] | None = None,
     folder: str | None = None,
     files: list[Path] | None = None,
+    stored: list[ItemSource] | None = None,
+    revision: WorkflowRevision | None = None,
 ) -> Job:
-    """Start a job on the workflow's current revision over exactly one of the sources."""
-    revision = workflow.revisions.filter(number=workflow.revision).first()
+    """Start a job on a revision (the current one by default) over exactly one of the sources;
+    `stored` are files already in the storage (a dataset's images), used where they are."""
+    revision = revision or workflow.revisions.filter(number=workflow.revision).first()
     if revision is None:
         raise DomainError("The workflow has no saved revision.", code=ErrorCode.INVALID_WORKFLOW)
     plan = _plan(revision)
@@ -120,7 +123,9 @@ def job_create(
     _check_parameters(parameters, plan, image_input)
     if webhook:
         webhook_check(webhook)
-    source, sources, skipped = _sources(user, zip_upload=zip_upload, urls=urls, folder=folder, files=files)
+    source, sources, skipped = _sources(
+        user, zip_upload=zip_upload, urls=urls, folder=folder, files=files, stored=stored
+    )
     try:
         with transaction.atomic():
             job = Job.objects.create(
@@ -158,10 +163,12 @@ def _sources(
     urls: list[str] | None,
     folder: str | None,
     files: list[Path] | None,
+    stored: list[ItemSource] | None,
 ) -> tuple[JobSource, list[ItemSource], list[str]]:
     """The job's images from exactly one source, and the zip entries skipped as not images. Zips and
     files are stored here, before the job's transaction (which would hold the database meanwhile),
-    under a folder of their own."""
+    under a folder of their own; `stored` files (a dataset's images) are used where they are, never
+    copied, counted against the quota or removed with the job."""
     prefix = f"jobs/inputs/{uuid.uuid4().hex}"
     if zip_upload is not None:
         upload = zip_open(zip_upload, quota_left=input_quota_left(user_id=user.pk))
@@ -173,6 +180,8 @@ def _sources(
         return JobSource.FOLDER, folder_sources(folder), []
     if files is not None:
         return JobSource.FILES, files_store(files, prefix=prefix, quota_left=input_quota_left(user_id=user.pk)), []
+    if stored is not None:
+        return JobSource.DATASET, stored, []
     raise DomainError("Give the job's images: a zip, URLs, a folder or files.", code=ErrorCode.NO_IMAGES)
 
 

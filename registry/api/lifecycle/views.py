@@ -16,6 +16,7 @@ from blocks.validation import canonical_description
 from registry.api.catalog.serializers import BlockRegisterSerializer
 from registry.api.catalog.views import StaffWrites, registration_description
 from registry.api.errors import ApiError
+from registry.api.evaluations.gate import GATE_PARAMETERS, gate_from_query
 from registry.api.lifecycle.serializers import (
     AuditQuerySerializer,
     AuditRecordSerializer,
@@ -155,7 +156,7 @@ class WorkflowUpgradeApi(APIView):
 
     @extend_schema(
         request=UpgradeInputSerializer,
-        parameters=[OpenApiParameter("dry_run", bool, description="preview: nothing is written")],
+        parameters=[OpenApiParameter("dry_run", bool, description="preview: nothing is written"), *GATE_PARAMETERS],
         responses={200: UpgradeOutSerializer, 201: UpgradeOutSerializer},
     )
     def post(self, request: Request, workflow_id: int) -> Response:
@@ -164,6 +165,14 @@ class WorkflowUpgradeApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         dry_run = _flag(request, "dry_run")
+
+        def proposed() -> Any:
+            current = workflow.revisions.get(number=workflow.revision).definition
+            return workflow_upgrade_preview(
+                definition=current, targets=data["steps"], to_default=data["to_default"]
+            ).specification
+
+        gate = gate_from_query(request, workflow=workflow, candidate=proposed)
         plan, revision = workflow_upgrade(
             workflow=workflow,
             user=request.user,  # type: ignore[arg-type]
@@ -178,6 +187,7 @@ class WorkflowUpgradeApi(APIView):
             "base_revision": data["base_revision"],
             "revision": revision.number if revision is not None else None,
             **plan.as_dict(),
+            **({"gate": gate} if gate is not None else {}),
         }
         return Response(body, status=201 if revision is not None else 200)
 

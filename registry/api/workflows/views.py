@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from blocks.errors import ErrorCode
 from registry.api.errors import ApiError
+from registry.api.evaluations.gate import GATE_PARAMETERS, gate_from_query
 from registry.api.intake import StrictJSONField
 from registry.api.limits import LimitedJSONParser, require_object
 from registry.api.schema import paginated
@@ -130,13 +131,19 @@ class WorkflowDetailApi(APIView):
     def get(self, request: Request, workflow_id: int) -> Response:
         return Response(_detail(workflow_get(user=request.user, workflow_id=workflow_id)))
 
-    @extend_schema(request=WorkflowUpdateSerializer, responses=WorkflowDetailSerializer)
+    @extend_schema(request=WorkflowUpdateSerializer, parameters=GATE_PARAMETERS, responses=WorkflowDetailSerializer)
     def put(self, request: Request, workflow_id: int) -> Response:
         workflow = workflow_get(user=request.user, workflow_id=workflow_id, for_change=True)
         serializer = WorkflowUpdateSerializer(data=require_object(request.data))
         serializer.is_valid(raise_exception=True)
+        specification = serializer.validated_data.get("specification")
+
+        def proposed() -> Any:
+            return specification or workflow.revisions.get(number=workflow.revision).definition
+
+        gate = gate_from_query(request, workflow=workflow, candidate=proposed)
         saved = workflow_save(workflow=workflow, user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
-        return Response(_detail(saved))
+        return Response({**_detail(saved), **({"gate": gate} if gate is not None else {})})
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, workflow_id: int) -> Response:
@@ -161,12 +168,20 @@ class RevisionDetailApi(APIView):
 
 class RevisionRestoreApi(APIView):
     permission_classes = [IsAuthenticated]
+    # 409: the evaluation gate failed with `?require=evaluation`.
+    error_statuses = {"POST": (409,)}
 
-    @extend_schema(request=None, responses={201: RevisionDetailSerializer})
+    @extend_schema(request=None, parameters=GATE_PARAMETERS, responses={201: RevisionDetailSerializer})
     def post(self, request: Request, workflow_id: int, number: int) -> Response:
         workflow = workflow_get(user=request.user, workflow_id=workflow_id, for_change=True)
+        gate = gate_from_query(
+            request,
+            workflow=workflow,
+            candidate=lambda: workflow_revision_get(workflow=workflow, number=number).definition,
+        )
         revision = workflow_revision_restore(workflow=workflow, number=number, user=request.user)  # type: ignore[arg-type]
-        return Response(RevisionDetailSerializer(revision).data, status=201)
+        body = RevisionDetailSerializer(revision).data
+        return Response({**body, **({"gate": gate} if gate is not None else {})}, status=201)
 
 
 class WorkflowDuplicateApi(APIView):

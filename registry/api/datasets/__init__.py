@@ -1,0 +1,1 @@
+"""Labelled image datasets: upload, list, detail."""

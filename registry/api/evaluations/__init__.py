@@ -1,0 +1,1 @@
+"""Evaluations of saved workflows on labelled datasets, and comparisons of two of them."""
