@@ -119,7 +119,7 @@ def test_a_chunk_that_raised_in_its_worker_is_sent_again(alice_api, demo_workflo
 
     def break_the_first(name: str, args: Any = None, **options: Any) -> Any:
         if not broken:
-            broken.append(args)
+            broken.append((options["task_id"], args[1]))
             args = (args[0], [*args[1], "not-an-id"])
         return send_task(name, args=args, **options)
 
@@ -130,7 +130,10 @@ def test_a_chunk_that_raised_in_its_worker_is_sent_again(alice_api, demo_workflo
 
     assert (detail["status"], detail["done"], detail["failed"]) == ("succeeded", 30, 0)
     _answered_once(alice_api, job_id, 30)
-    assert any(b"ValueError" in worker.log.read_bytes() for worker in workers.workers)
+    owner, item_ids = broken[0]
+    chunk = JobItem.objects.filter(pk__in=item_ids)
+    assert (chunk.count(), chunk.filter(lease_owner=owner).count()) == (10, 0)
+    assert set(chunk.values_list("attempts", flat=True)) == {1}
 
 
 def test_retry_sends_the_lost_items_of_a_stuck_job(alice_api, demo_workflow, workers, slow_images, monkeypatch):
