@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
 from contextvars import Token
 from typing import Any
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun, worker_ready
+from celery.signals import task_postrun, task_prerun
 from django.db import close_old_connections
 
 from executor.log_context import log_context_enter, log_context_exit
-from executor.metrics import worker_alive
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -30,16 +27,14 @@ def _usable_database_connection(**_: object) -> None:
     close_old_connections()
 
 
-HEARTBEAT_INTERVAL_S = 15.0
 _task_log_contexts: dict[str, Token[dict[str, Any] | None]] = {}
 
 
 @task_prerun.connect
 def _job_log_context(task_id: str = "", task: Any = None, args: Any = (), kwargs: Any = None, **_: object) -> None:
-    """Every log line of a job's task carries its job id; each task shows its worker is alive."""
+    """Every log line of a job's task carries its job id."""
     job_id = (kwargs or {}).get("job_id", args[0] if args else None)
     _task_log_contexts[task_id] = log_context_enter(job_id=job_id, task_id=task_id)
-    worker_alive(getattr(getattr(task, "request", None), "hostname", None) or "unknown")
 
 
 @task_postrun.connect
@@ -48,15 +43,3 @@ def _job_log_context_end(task_id: str = "", **_: object) -> None:
     if token is not None:
         log_context_exit(token)
 
-
-@worker_ready.connect
-def _heartbeat(sender: Any = None, **_: object) -> None:
-    """An idle worker shows it is alive too (blockwise_worker_heartbeat_timestamp_seconds)."""
-    hostname = str(getattr(sender, "hostname", None) or "unknown")
-
-    def beat() -> None:
-        while True:
-            worker_alive(hostname)
-            time.sleep(HEARTBEAT_INTERVAL_S)
-
-    threading.Thread(target=beat, name="metrics-heartbeat", daemon=True).start()

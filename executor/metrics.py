@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 # Requests and runs take milliseconds to a minute; model calls up to the model timeout.
@@ -61,12 +61,6 @@ JOB_LEASE_RECOVERIES = Counter(
     "Job items sent to the queue again after their lease ran out or their message was lost, by job state.",
     ["job_state"],
 )
-WORKER_HEARTBEAT = Gauge(
-    "blockwise_worker_heartbeat_timestamp_seconds",
-    "When a job worker last showed it was alive (Unix time), by worker.",
-    ["worker"],
-    multiprocess_mode="max",
-)
 
 
 @contextmanager
@@ -78,6 +72,3 @@ def model_call(backend: str) -> Iterator[None]:
     finally:
         MODEL_CALL_SECONDS.labels(backend).observe(time.perf_counter() - started)
 
-
-def worker_alive(worker: str) -> None:
-    WORKER_HEARTBEAT.labels(worker).set(time.time())

@@ -3,8 +3,8 @@
 
 What processes record (executor/metrics.py) is added up over every process of the server in
 multiprocess mode; what the database knows is read when scraped, so it covers workers on any
-machine: job items waiting per job state (the queue's depth), and items answered (a counter:
-`rate()` of it is items per second).
+machine: job items waiting per job state (the queue's depth), items answered (a counter: `rate()`
+of it is items per second), and when each job worker last swept for lost items (its heartbeat).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from blocks.errors import ErrorCode
 from executor.metrics import MULTIPROCESS
-from registry.models import JobItem, JobResult, JobStatus
+from registry.models import JobItem, JobResult, JobStatus, WorkerHeartbeat
 
 WAITING_JOB_STATES = (JobStatus.QUEUED, JobStatus.RUNNING)
 
@@ -59,6 +59,14 @@ class _Database:
         for status, count in JobResult.objects.order_by().values_list("status").annotate(count=Count("id")):
             answered.add_metric([status], count)
         yield answered
+        alive = GaugeMetricFamily(
+            "blockwise_worker_heartbeat_timestamp_seconds",
+            "When a job worker last swept for lost items (Unix time), by worker.",
+            labels=["worker"],
+        )
+        for hostname, seen_at in WorkerHeartbeat.objects.values_list("hostname", "seen_at"):
+            alive.add_metric([hostname], seen_at.timestamp())
+        yield alive
 
 
 def _allowed(request: HttpRequest) -> bool:

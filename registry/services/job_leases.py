@@ -30,6 +30,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from blocks.errors import ErrorCode
+from executor.metrics import JOB_LEASE_RECOVERIES
 from registry.job_queue import BROKER_ERRORS, CHUNK_TASK, queue_is_empty, task_send
 from registry.models import JobItem, JobItemStatus, JobStatus, WorkerHeartbeat
 from registry.services.job_items import ItemOutcome, job_results_write
@@ -201,18 +202,20 @@ def job_leases_sweep() -> int:
         return 0
     now = timezone.now()
     condition = _recoverable(now=now, queue_empty=queue_empty)
-    job_ids = set(
+    job_states = dict(
         JobItem.objects.filter(condition, job__status__in=ACTIVE_JOB_STATUSES, result__isnull=True)
-        .values_list("job_id", flat=True)
+        .values_list("job_id", "job__status")
         .distinct()
     )
     sent = 0
-    for job_id in sorted(job_ids):
+    for job_id, state in sorted(job_states.items()):
         chunks = job_items_recover(job_id=job_id, queue_empty=queue_empty)
         if chunks:
-            logger.warning("Job %s: sending %d lost items again", job_id, sum(len(c.item_ids) for c in chunks))
+            recovered = sum(len(chunk.item_ids) for chunk in chunks)
+            logger.warning("Job %s: sending %d lost items again", job_id, recovered)
             job_chunks_send(job_id=job_id, chunks=chunks)
-            sent += sum(len(chunk.item_ids) for chunk in chunks)
+            JOB_LEASE_RECOVERIES.labels(state).inc(recovered)
+            sent += recovered
         job_finish_if_done(job_id=job_id)
     return sent
 

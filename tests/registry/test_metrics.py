@@ -125,27 +125,17 @@ def test_server_processes_add_up_and_log_lines_carry_ids(tmp_path: Path):
     assert (run_line["request_id"], run_line["run_id"]) == ("run-request-1", failed.json()["run"]["id"])
 
 
-def test_a_job_tasks_log_lines_carry_its_job_id_and_the_worker_shows_it_is_alive():
+def test_a_job_tasks_log_lines_carry_its_job_id():
     import logging
-    import time
 
     from config.celery import app
-    from executor.metrics import WORKER_HEARTBEAT
     from tests.support.log_records import log_records
 
     @app.task(name="tests.probe_task")
     def probe_task(job_id: int, item_ids: list[int]) -> None:
         logging.getLogger("tests.probe").warning("inside the task")
 
-    started = time.time()
     with log_records("tests.probe") as records:
         probe_task.apply(args=(41, [1, 2]))
         probe_task.apply(kwargs={"job_id": 42, "item_ids": [3]})
     assert [getattr(record, "job_id", None) for record in records] == [41, 42]
-    beats = [
-        sample.value
-        for metric in WORKER_HEARTBEAT.collect()
-        for sample in metric.samples
-        if sample.name == "blockwise_worker_heartbeat_timestamp_seconds"
-    ]
-    assert beats and max(beats) >= started
