@@ -42,4 +42,3 @@ def _job_log_context_end(task_id: str = "", **_: object) -> None:
     token = _task_log_contexts.pop(task_id, None)
     if token is not None:
         log_context_exit(token)
-

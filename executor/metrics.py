@@ -71,4 +71,3 @@ def model_call(backend: str) -> Iterator[None]:
         yield
     finally:
         MODEL_CALL_SECONDS.labels(backend).observe(time.perf_counter() - started)
-
