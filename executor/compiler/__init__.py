@@ -12,23 +12,37 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from blocks.spec import CatalogSnapshot
 from executor.compiler.issues import IssueList, WorkflowIssue
+from executor.compiler.nested import NestedView, compile_nested
+from executor.compiler.nesting import ChildResolver, has_composites
 from executor.compiler.parse import parse_definition
 from executor.compiler.steps import inputs_named_in, resolve_steps
 from executor.compiler.wiring import order_steps, plan_steps, wire
 from executor.plan import ExecutionPlan
 
-__all__ = ["CompilationResult", "CompilerConfig", "WorkflowIssue", "compile_workflow", "definition_hash"]
+__all__ = [
+    "ChildResolver",
+    "CompilationResult",
+    "CompilerConfig",
+    "WorkflowIssue",
+    "compile_workflow",
+    "definition_hash",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class CompilerConfig:
     max_steps: int = 1000
     cache_size: int = 256
+    # Inner workflows: how deep they may nest and how many a workflow may hold, nested ones counted.
+    max_nesting_depth: int = 4
+    max_inner_workflows: int = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +50,8 @@ class CompilationResult:
     errors: tuple[WorkflowIssue, ...]
     warnings: tuple[WorkflowIssue, ...]
     plan: ExecutionPlan | None
+    # For a workflow with inner workflows: the flat workflow Roboflow would compile, and its findings.
+    nested: NestedView | None = None
 
     @property
     def valid(self) -> bool:
@@ -56,8 +72,14 @@ _cache_lock = threading.Lock()
 
 
 def compile_workflow(
-    definition: object, catalog: CatalogSnapshot, config: CompilerConfig = CompilerConfig()
+    definition: object,
+    catalog: CatalogSnapshot,
+    config: CompilerConfig = CompilerConfig(),
+    children: ChildResolver | None = None,
 ) -> CompilationResult:
+    """Compile a definition; `children` finds the saved workflows that inner workflow steps name."""
+    if has_composites(definition, catalog):
+        return _compile_nested(definition, catalog, config, children)  # type: ignore[arg-type]
     digest = definition_hash(definition)
     key = (digest, catalog.version, config.max_steps) if digest is not None else None
     if key is not None:
@@ -73,6 +95,23 @@ def compile_workflow(
             while len(_cache) > config.cache_size:
                 _cache.popitem(last=False)
     return result
+
+
+def _compile_nested(
+    definition: Mapping[str, Any], catalog: CatalogSnapshot, config: CompilerConfig, children: ChildResolver | None
+) -> CompilationResult:
+    # Not cached as a whole: what references resolve to changes with the saved workflows. The flat
+    # workflow is, by its content.
+    nested = compile_nested(
+        definition,
+        catalog,
+        children,
+        lambda flat: compile_workflow(flat, catalog, config),
+        max_depth=config.max_nesting_depth,
+        max_count=config.max_inner_workflows,
+        max_steps=config.max_steps,
+    )
+    return CompilationResult(nested.errors, nested.warnings, nested.plan, nested.view)
 
 
 def _compile(definition: object, catalog: CatalogSnapshot, config: CompilerConfig, digest: str) -> CompilationResult:
