@@ -170,6 +170,8 @@ LOGGING = {
 
 # Workflows and execution.
 BLOCKWISE_MAX_STEPS: int = env.int("BLOCKWISE_MAX_STEPS", default=1000)
+# How deep inner workflows (roboflow_core/inner_workflow@v1) may nest; Roboflow's default is 4.
+BLOCKWISE_MAX_INNER_WORKFLOW_DEPTH: int = env.int("BLOCKWISE_MAX_INNER_WORKFLOW_DEPTH", default=4)
 # How stale a replayed validation may be after the catalog changes (registry/roboflow/validate_replay.py).
 BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS: int = env.int("BLOCKWISE_VALIDATION_REPLAY_RECHECK_MS", default=100)
 BLOCKWISE_MODEL_CONCURRENCY: int = env.int("BLOCKWISE_MODEL_CONCURRENCY", default=8)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -15,17 +16,19 @@ from registry.roboflow.errors import compilation_failed, missing_field, refusal,
 from registry.selectors.workflows import workflow_compile
 
 
-def _signed_in(request: HttpRequest) -> bool:
+def _caller(request: HttpRequest) -> User | None:
+    """The signed-in caller (by token or key), whose saved workflows inner workflow steps may use."""
     try:
-        return roboflow_caller(request, {"api_key": request.GET.get("api_key")}).user is not None
+        return roboflow_caller(request, {"api_key": request.GET.get("api_key")}).user
     except DomainError:
-        return False
+        return None
 
 
 @csrf_exempt
 @require_POST
 def workflow_validate(request: HttpRequest) -> JsonResponse:
-    throttled = roboflow_throttled(request, AnonymousValidateThrottle(), signed_in=_signed_in(request))
+    user = _caller(request)
+    throttled = roboflow_throttled(request, AnonymousValidateThrottle(), signed_in=user is not None)
     if throttled is not None:
         return throttled
     try:
@@ -42,7 +45,7 @@ def workflow_validate(request: HttpRequest) -> JsonResponse:
     if not isinstance(definition, dict):
         # FastAPI refuses such a body before Roboflow's route runs.
         return missing_field(msg="Input should be a valid dictionary", error_type="dict_type")
-    result = workflow_compile(definition)
+    result = workflow_compile(definition, user=user)
     if result.valid:
         return JsonResponse({"status": "ok"})
     return compilation_failed(result, definition)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
@@ -10,14 +13,27 @@ from blocks.errors import NotFoundError, PermissionDeniedError
 from executor.compiler import CompilationResult, CompilerConfig, compile_workflow
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.catalog import catalog_snapshot
+from registry.selectors.children import SavedChildren
 
 
 def compiler_config() -> CompilerConfig:
-    return CompilerConfig(max_steps=settings.BLOCKWISE_MAX_STEPS)
+    return CompilerConfig(
+        max_steps=settings.BLOCKWISE_MAX_STEPS, max_nesting_depth=settings.BLOCKWISE_MAX_INNER_WORKFLOW_DEPTH
+    )
 
 
-def workflow_compile(definition: object) -> CompilationResult:
-    return compile_workflow(definition, catalog_snapshot(), compiler_config())
+def workflow_compile(
+    definition: object,
+    *,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    workflow: Workflow | None = None,
+    pins: Mapping[str, Any] | None = None,
+) -> CompilationResult:
+    """Compile against the current catalog. Inner workflow steps that name saved workflows see what
+    `user` may read; `workflow` is the saved workflow being compiled (it may not use itself) and
+    `pins` the lockfile whose child revisions to use."""
+    children = SavedChildren(user=user, root=workflow, pins=pins)
+    return compile_workflow(definition, catalog_snapshot(), compiler_config(), children)
 
 
 def workflow_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Workflow]:

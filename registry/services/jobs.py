@@ -58,8 +58,8 @@ CHUNK_TASK = "registry.tasks.job_chunk_task"
 WEBHOOK_TASK = "registry.tasks.job_webhook_task"
 
 
-def _plan(revision: WorkflowRevision) -> ExecutionPlan:
-    compiled = workflow_compile(revision.definition)
+def _plan(revision: WorkflowRevision, user: User) -> ExecutionPlan:
+    compiled = workflow_compile(revision.definition, user=user, workflow=revision.workflow, pins=revision.lockfile)
     if not compiled.valid or compiled.plan is None:
         raise DomainError(
             "The workflow's current revision is not valid.",
@@ -103,7 +103,7 @@ def job_create(
     revision = workflow.revisions.filter(number=workflow.revision).first()
     if revision is None:
         raise DomainError("The workflow has no saved revision.", code="invalid_workflow")
-    plan = _plan(revision)
+    plan = _plan(revision, user)
     if plan.lockfile() != revision.lockfile:
         raise ConflictError(
             "The blocks this revision was saved with have changed; save the workflow again.",
@@ -218,7 +218,7 @@ def job_chunk_run(*, job_id: int, item_ids: list[int], final_attempt: bool, work
     Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING, started_at=timezone.now())
     items = list(JobItem.objects.filter(pk__in=item_ids, result__isnull=True).order_by("index"))
     JobItem.objects.filter(pk__in=[item.pk for item in items]).update(attempts=F("attempts") + 1, worker=worker)
-    compiled = workflow_compile(job.revision.definition)
+    compiled = workflow_compile(job.revision.definition, user=job.user, workflow=job.workflow, pins=job.lockfile)
     plan = compiled.plan if compiled.valid and compiled.plan and compiled.plan.lockfile() == job.lockfile else None
     retry: list[int] = []
     answers: list[tuple[JobItem, ItemOutcome]] = []

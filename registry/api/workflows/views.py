@@ -66,7 +66,7 @@ class WorkflowValidateApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = ValidateInputSerializer(data=require_object(request.data))
         serializer.is_valid(raise_exception=True)
-        result = workflow_compile(serializer.validated_data["specification"])
+        result = workflow_compile(serializer.validated_data["specification"], user=request.user)
         too_many = next((issue for issue in result.errors if issue.code == "too_many_steps"), None)
         if too_many is not None:
             raise ApiError(too_many.message, code="too_many_steps", details=[too_many.as_dict()])
