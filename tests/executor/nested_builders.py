@@ -72,7 +72,9 @@ def nested(depth: int) -> dict[str, Any]:
                 {"type": "WorkflowParameter", "name": "model_id"},
             ],
             "steps": [
-                inner_step(f"level{level}", definition, bindings={"image": "$inputs.image", "model_id": "$inputs.model_id"})
+                inner_step(
+                    f"level{level}", definition, bindings={"image": "$inputs.image", "model_id": "$inputs.model_id"}
+                )
             ],
             "outputs": [{"type": "JsonField", "name": "top", "selector": f"$steps.level{level}.top"}],
         }

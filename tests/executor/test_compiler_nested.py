@@ -70,7 +70,9 @@ def test_a_parent_step_reads_child_outputs_and_a_child_reads_parent_steps(catalo
 def test_a_binding_whose_kinds_do_not_fit_is_reported_at_the_binding(catalog):
     definition = parent_workflow(
         inner_step(child=child_workflow()),
-        inner_step("again", child_workflow(), bindings={"image": "$steps.outer.predictions", "model_id": "$inputs.model"}),
+        inner_step(
+            "again", child_workflow(), bindings={"image": "$steps.outer.predictions", "model_id": "$inputs.model"}
+        ),
         outputs=[],
     )
     result = compile_workflow(definition, catalog)

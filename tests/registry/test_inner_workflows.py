@@ -96,7 +96,8 @@ def test_a_workflow_that_uses_itself_through_another_is_saved_as_an_invalid_draf
     body = saved.json()
     assert body["valid"] is False
     [error] = body["validation"]["errors"]
-    assert (error["code"], error["pointer"]) == ("inner_workflow_cycle", "/steps/0/workflow_definition/steps/0/workflow_id")
+    at = "/steps/0/workflow_definition/steps/0/workflow_id"
+    assert (error["code"], error["pointer"]) == ("inner_workflow_cycle", at)
     assert error["cycle"] == [f"workflow:{first['id']}", f"workflow:{second['id']}", f"workflow:{first['id']}"]
 
 
@@ -134,8 +135,10 @@ def test_the_lockfile_pins_the_child_revision_and_runs_use_it():
     assert response.status_code == 201, response.content
     assert response.json()["outputs"][0]["top"] == "green"
     # A new save of the parent validates against, and pins, the child's revision 2.
-    alice.put(f"/api/v1/workflows/{parent['id']}/", {"base_revision": 1, "specification": referring(child["id"])}, format="json")
-    assert WorkflowRevision.objects.get(workflow_id=parent["id"], number=2).lockfile["outer"]["workflow"]["revision"] == 2
+    resave = {"base_revision": 1, "specification": referring(child["id"])}
+    alice.put(f"/api/v1/workflows/{parent['id']}/", resave, format="json")
+    lockfile = WorkflowRevision.objects.get(workflow_id=parent["id"], number=2).lockfile
+    assert lockfile["outer"]["workflow"]["revision"] == 2
     response = alice.post(f"/api/v1/workflows/{parent['id']}/runs/", {"inputs": {"image": b64("green")}}, format="json")
     assert response.json()["outputs"][0]["top"] == "demo-shapes/1"
 
