@@ -109,9 +109,7 @@ def test_nesting_deeper_than_the_limit_is_refused_where_it_happens(catalog):
         outputs=[{"type": "JsonField", "name": "top", "selector": "$steps.outer.top"}],
     )
     deepest = "/steps/0" + "/workflow_definition/steps/0" * 4
-    assert errors_of(compile_workflow(definition, catalog)) == [
-        (ErrorCode.INNER_WORKFLOW_TOO_DEEP, deepest, "level4")
-    ]
+    assert errors_of(compile_workflow(definition, catalog)) == [(ErrorCode.INNER_WORKFLOW_TOO_DEEP, deepest, "level4")]
     assert compile_workflow(definition, catalog, CompilerConfig(max_nesting_depth=5)).valid
 
 
@@ -126,9 +124,7 @@ def test_binding_mistakes_are_each_reported_at_the_binding(catalog):
 
 
 def test_an_output_the_child_does_not_have(catalog):
-    definition = parent_workflow(
-        inner_step(child=child_workflow()), top_class_step("after", "$steps.outer.nope")
-    )
+    definition = parent_workflow(inner_step(child=child_workflow()), top_class_step("after", "$steps.outer.nope"))
     result = compile_workflow(definition, catalog)
     assert errors_of(result) == [(ErrorCode.UNKNOWN_OUTPUT, "/steps/1/data", "after")]
     assert result.errors[0].selector == "$steps.outer.nope"
@@ -187,9 +183,7 @@ def test_both_sources_neither_and_remote_dispatch_are_refused(catalog):
 
 def test_too_many_inner_workflows(catalog):
     steps = [inner_step(f"s{n}", child_workflow()) for n in range(3)]
-    result = compile_workflow(
-        parent_workflow(*steps, outputs=[]), catalog, CompilerConfig(max_inner_workflows=2)
-    )
+    result = compile_workflow(parent_workflow(*steps, outputs=[]), catalog, CompilerConfig(max_inner_workflows=2))
     assert errors_of(result) == [(ErrorCode.INNER_WORKFLOW_TOO_MANY, "/steps/2", "s2")]
 
 
