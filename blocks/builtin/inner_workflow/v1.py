@@ -23,7 +23,7 @@ class Manifest(BlockManifest):
     model_config = block_config(
         name="Inner Workflow",
         version="v1",
-        short_description="Run a nested workflow definition with parameters mapped from the parent workflow.",
+        short_description="Use a whole workflow as one step, its inputs bound to values of this one.",
         long_description=(
             "Uses a whole workflow as one step. The child is given inline (`workflow_definition`) or "
             "names a saved workflow (`workflow_workspace_id` and `workflow_id`, and optionally "
