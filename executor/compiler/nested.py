@@ -34,6 +34,7 @@ class NestedView:
     flat_definition: Mapping[str, Any]
     flat_errors: tuple[WorkflowIssue, ...]
     composition_errors: tuple[WorkflowIssue, ...]
+    origins: tuple[Origin, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,9 @@ def compile_nested(
     plan = None
     if not errors and flat.plan is not None:
         plan = _renamed(flat.plan, mapper.display, expansion.composites)
-    view = NestedView(expansion.definition, tuple(flat.errors), tuple(expansion.issues.errors))
+    view = NestedView(
+        expansion.definition, tuple(flat.errors), tuple(expansion.issues.errors), tuple(expansion.origins)
+    )
     return NestedCompilation(tuple(errors), tuple(warnings), plan, view, MappingProxyType(expansion.composites))
 
 

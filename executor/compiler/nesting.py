@@ -186,9 +186,16 @@ def _inline(
     child_at = f"{origin.pointer}/workflow_definition"
     parsed_issues = IssueList()
     parsed = parse_definition(composite.child, parsed_issues, max_steps=context.max_steps)
-    for issue in parsed_issues.errors:
+    # An output's selector is text that replaces the parent's references to that output (as upstream):
+    # a bad one is found where the parent uses it, and one the parent does not use is harmless.
+    problems = [
+        issue
+        for issue in parsed_issues.errors
+        if not (issue.code == ErrorCode.INVALID_SELECTOR and issue.pointer.startswith("/outputs/"))
+    ]
+    for issue in problems:
         issues.errors.append(replace(issue, pointer=child_at + issue.pointer))
-    if parsed is None or parsed_issues.errors:
+    if parsed is None or problems:
         raise _RefusedError
     if not parsed.steps:
         issues.error(

@@ -15,7 +15,8 @@ from django.http import JsonResponse
 
 from blocks.errors import DomainError
 from executor.compiler import CompilationResult
-from executor.compiler.roboflow import block_error, error_body, roboflow_error, syntax_error_body
+from executor.compiler.roboflow import block_error, error_body, syntax_error_body
+from executor.compiler.roboflow_nested import roboflow_answer
 from registry.api.errors import http_status
 from registry.services.runs import RunFailedError
 
@@ -52,7 +53,7 @@ def syntax_error(message: str) -> JsonResponse:
 
 
 def compilation_failed(result: CompilationResult, definition: object) -> JsonResponse:
-    status, body = roboflow_error(result, definition)
+    status, body = roboflow_answer(result, definition)
     return JsonResponse(body, status=status)
 
 
