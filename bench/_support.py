@@ -47,6 +47,11 @@ def measure_ms(action: Callable[[], object], *, repeat: int = 50, warmup: int = 
     return statistics.median(samples)
 
 
+def last_best() -> float:
+    """The best run of the last `measure_ms`, in milliseconds."""
+    return _last_best[0]
+
+
 def report(label: str, measured: float, unit: str, target: str, *, timed: bool = True) -> None:
     """One figure measured in this run. Comparisons (Roboflow, a bare client) are figures of their own,
     measured in the same run; nothing here prints a number it did not measure."""

@@ -170,19 +170,48 @@ def _renamed(plan: ExecutionPlan, display: Mapping[str, str], composites: Mappin
     def name(flat: str) -> str:
         return display.get(flat, flat)
 
+    renamed_selectors: dict[Selector, Selector] = {}
+
     def selector(s: Selector) -> Selector:
-        if s.source != "step":
+        if s.source != "step" or s.name not in changed:
             return s
-        return replace(s, name=name(s.name), raw=_shown_selector(s, name(s.name)))
+        found = renamed_selectors.get(s)
+        if found is None:
+            shown = display[s.name]
+            found = renamed_selectors[s] = Selector(_shown_selector(s, shown), s.source, shown, s.output)
+        return found
+
+    def bindings(step: StepPlan) -> tuple[Binding, ...]:
+        if changed.isdisjoint(step.data_predecessors):
+            return step.bindings
+        return tuple(
+            Binding(b.property, selector(b.selector), b.key, b.pointer) if b.selector.name in changed else b
+            for b in step.bindings
+        )
+
+    changed = {flat for flat, shown in display.items() if flat != shown}
+
+    def untouched(step: StepPlan) -> bool:
+        return (
+            step.name not in changed
+            and changed.isdisjoint(step.data_predecessors)
+            and changed.isdisjoint(step.control_predecessors)
+            and changed.isdisjoint(step.flow_targets)
+        )
 
     steps = {
-        name(flat): replace(
-            step,
+        name(flat): step
+        if untouched(step)
+        else StepPlan(
             name=name(flat),
-            bindings=tuple(Binding(b.property, selector(b.selector), b.key, b.pointer) for b in step.bindings),
+            index=step.index,
+            spec=step.spec,
+            literals=step.literals,
+            bindings=bindings(step),
             flow_targets=tuple(name(t) for t in step.flow_targets),
             data_predecessors=frozenset(name(p) for p in step.data_predecessors),
             control_predecessors=frozenset(name(p) for p in step.control_predecessors),
+            dimensionality=step.dimensionality,
         )
         for flat, step in plan.steps.items()
     }

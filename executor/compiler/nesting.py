@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from blocks.errors import ErrorCode
 from blocks.spec import CatalogSnapshot
-from executor.compiler.inline import ChildRewriter, inlined_name, map_strings, patch_composite_references
+from executor.compiler.inline import ChildRewriter, composite_patcher, inlined_name, map_strings
 from executor.compiler.issues import IssueList, pointer
 from executor.compiler.parse import parse_definition
 from executor.compiler.steps import inputs_named_in
@@ -101,11 +101,12 @@ class _Context:
 
 
 def is_composite(step: object, catalog: CatalogSnapshot) -> bool:
-    if not isinstance(step, Mapping) or not isinstance(step.get("type"), str):
+    type_ = step.get("type") if type(step) is dict or isinstance(step, Mapping) else None
+    if type(type_) is not str:
         return False
-    if step["type"] == INNER_WORKFLOW_TYPE:
+    if type_ == INNER_WORKFLOW_TYPE:
         return True
-    spec = catalog.resolve(step["type"])
+    spec = catalog.resolve(type_)
     return spec is not None and "workflow" in spec.extra
 
 
@@ -139,6 +140,11 @@ def _expand_level(
     steps = list(level.get("steps") or [])
     origins = [Origin(f"{at}/steps/{index}", prefix + _label(step, index)) for index, step in enumerate(steps)]
     whole = True
+    patches: list[tuple[str, dict[str, str], str]] = []
+    # Steps that may name this level's composites: its own, and inlined ones a binding went into.
+    may_refer = [True] * len(steps)
+    # Names at this level, which inlined names must not take (upstream's rule, kept as steps come).
+    taken = {s["name"] for s in steps if isinstance(s, Mapping) and isinstance(s.get("name"), str)}
     index = 0
     while index < len(steps):
         step = steps[index]
@@ -147,17 +153,22 @@ def _expand_level(
             continue
         origin = origins[index]
         try:
-            inlined, inlined_origins, level = _inline(level, steps, index, origin, context, depth, stack)
+            inlined, inlined_origins, bound, patch = _inline(steps[index], taken, origin, context, depth, stack)
         except _RefusedError:
             context.expansion.left_out.add(origin.display)
             context.expansion.left_out_inputs.update(inputs_named_in(step))
-            del steps[index], origins[index]
-            level["steps"] = steps
+            del steps[index], origins[index], may_refer[index]
             whole = False
             continue
-        steps = level["steps"]
+        steps[index : index + 1] = inlined
         origins[index : index + 1] = inlined_origins
+        may_refer[index : index + 1] = bound
+        patches.append(patch)
         index += len(inlined)
+    if patches:
+        patcher = composite_patcher(patches)
+        steps = [patcher(s) if refer else s for s, refer in zip(steps, may_refer, strict=True)]
+        level["outputs"] = patcher(level.get("outputs"))
     level["steps"] = steps
     return level, origins, whole
 
@@ -168,15 +179,13 @@ def _label(step: object, index: int) -> str:
 
 
 def _inline(
-    level: dict[str, Any],
-    steps: list[Any],
-    index: int,
+    step: Mapping[str, Any],
+    taken: set[str],
     origin: Origin,
     context: _Context,
     depth: int,
     stack: tuple[str, ...],
-) -> tuple[list[dict[str, Any]], list[Origin], dict[str, Any]]:
-    step: Mapping[str, Any] = steps[index]
+) -> tuple[list[dict[str, Any]], list[Origin], list[bool], tuple[str, dict[str, str], str]]:
     issues = context.expansion.issues
     name = step.get("name")
     if not isinstance(name, str) or not name:
@@ -185,7 +194,7 @@ def _inline(
     composite = _composite(step, origin, context, depth, stack)
     child_at = f"{origin.pointer}/workflow_definition"
     parsed_issues = IssueList()
-    parsed = parse_definition(composite.child, parsed_issues, max_steps=context.max_steps)
+    parsed = parse_definition(composite.child, parsed_issues, max_steps=context.max_steps, check_version=False)
     # An output's selector is text that replaces the parent's references to that output (as upstream):
     # a bad one is found where the parent uses it, and one the parent does not use is harmless.
     problems = [
@@ -220,11 +229,12 @@ def _inline(
         and item.get("name") not in composite.bindings
         and item.get("default_value") is not None
     }
-    taken = {s["name"] for s in steps if isinstance(s, Mapping) and isinstance(s.get("name"), str)} - {name}
+    taken.discard(name)
     renames = [(s["name"], inlined_name(name, s["name"], taken)) for s in child["steps"]]
     rewriter = ChildRewriter(renames, composite.bindings, defaults)
     inlined: list[dict[str, Any]] = []
     inlined_origins: list[Origin] = []
+    bound_into: list[bool] = []
     for child_step, child_origin, (_, new_name) in zip(child["steps"], child_origins, renames, strict=True):
         bound = dict(child_origin.bound)
 
@@ -234,8 +244,10 @@ def _inline(
                 bound[pointer(*path)] = composite.bindings_at + pointer(binding)
             return value
 
+        rewriter.bound_something = False
         inlined.append({**map_strings(child_step, rewrite), "name": new_name})
-        inlined_origins.append(replace(child_origin, bound=bound))
+        bound_into.append(rewriter.bound_something)
+        inlined_origins.append(Origin(child_origin.pointer, child_origin.display, bound))
     outputs = {}
     for item in child.get("outputs") or []:
         if isinstance(item, Mapping) and isinstance(item.get("selector"), str):
@@ -243,9 +255,7 @@ def _inline(
             outputs[item["name"]] = value if isinstance(value, str) else item["selector"]
     context.expansion.outputs_of[origin.display] = tuple(outputs)
     context.expansion.composites[origin.display] = composite.entry
-    patched: dict[str, Any] = patch_composite_references(level, name, outputs, renames[0][1])
-    patched["steps"] = patched["steps"][:index] + inlined + patched["steps"][index + 1 :]
-    return inlined, inlined_origins, patched
+    return inlined, inlined_origins, bound_into, (name, outputs, renames[0][1])
 
 
 def _composite(

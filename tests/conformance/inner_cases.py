@@ -100,8 +100,9 @@ def _mistakes() -> Iterator[Case]:
     yield "inner:child_step_invalid", edited(lambda s, d: s["workflow_definition"]["steps"][0].update(confidence=7))
     yield "inner:child_unknown_type", edited(lambda s, d: s["workflow_definition"]["steps"][1].update(type="X"))
     yield "inner:child_no_outputs", edited(lambda s, d: s["workflow_definition"].pop("outputs"))
-    yield "inner:child_bad_reference", edited(
-        lambda s, d: s["workflow_definition"]["steps"][1].update(data="$steps.ghost.predictions")
+    yield (
+        "inner:child_bad_reference",
+        edited(lambda s, d: s["workflow_definition"]["steps"][1].update(data="$steps.ghost.predictions")),
     )
     many = seed()
     many["steps"] = [copy.deepcopy(many["steps"][0]) | {"name": f"outer{n}"} for n in range(33)]

@@ -20,6 +20,7 @@ from tests.conftest import load_roboflow_describe
 
 pytestmark = pytest.mark.django_db
 
+
 def test_validation_agrees_with_roboflow(client, capsys, settings):
     cases, theirs_all, unexplained = compare_with_roboflow(client, capsys, settings, all_cases())
     assert [label for label, _ in cases[:3]] == ["classify:seed", "crop_and_branch:seed", "detect_crop_classify:seed"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,7 +94,7 @@ class SavedWorkflows:
         if definition is None:
             return None
         return ChildWorkflow(
-            definition=copy.deepcopy(definition),
+            definition=definition,
             key=f"workflow:{workflow_id}",
             pin={"workspace": workspace, "id": workflow_id, "revision": int(version or 1)},
         )
