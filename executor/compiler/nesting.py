@@ -19,13 +19,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from blocks.errors import ErrorCode
-from blocks.spec import CatalogSnapshot
+from blocks.spec import BlockSpec, CatalogSnapshot
 from executor.compiler.inline import ChildRewriter, composite_patcher, inlined_name, map_strings
 from executor.compiler.issues import IssueList, pointer
 from executor.compiler.parse import parse_definition
 from executor.compiler.steps import inputs_named_in
 
 INNER_WORKFLOW_TYPE = "roboflow_core/inner_workflow@v1"
+# Where a block version published from a saved workflow carries that workflow (in its description).
+WORKFLOW_SOURCE_KEY = "blockwise_workflow"
 EXECUTION_MODES = ("embedded", "remote_dispatch")
 PARAMETER_TYPES = ("WorkflowParameter", "InferenceParameter")
 
@@ -107,7 +109,15 @@ def is_composite(step: object, catalog: CatalogSnapshot) -> bool:
     if type_ == INNER_WORKFLOW_TYPE:
         return True
     spec = catalog.resolve(type_)
-    return spec is not None and "workflow" in spec.extra
+    return spec is not None and workflow_source(spec) is not None
+
+
+def workflow_source(spec: BlockSpec) -> Mapping[str, Any] | None:
+    """The saved workflow revision a block version was published from (`definition`, `workflow_id`,
+    `revision`), or None for any other block version."""
+    description = spec.extra.get("description")
+    source = description.get(WORKFLOW_SOURCE_KEY) if isinstance(description, Mapping) else None
+    return source if isinstance(source, Mapping) and isinstance(source.get("definition"), Mapping) else None
 
 
 def has_composites(definition: object, catalog: CatalogSnapshot) -> bool:
@@ -383,8 +393,8 @@ def _count(name: str, at: str, context: _Context, depth: int) -> None:
 def _published(step: Mapping[str, Any], at: str, context: _Context) -> _Composite:
     """A step of a block version published from a saved workflow: its properties bind the child."""
     spec = context.catalog.resolve(step["type"])
-    assert spec is not None  # is_composite said so
-    source: Mapping[str, Any] = spec.extra["workflow"]
+    source = workflow_source(spec) if spec is not None else None
+    assert spec is not None and source is not None  # is_composite said so
     pin = {key: value for key, value in source.items() if key != "definition"}
     entry = {"type_identifier": spec.type_identifier, "content_hash": spec.content_hash, "workflow": pin}
     bindings = {key: value for key, value in step.items() if key not in ("type", "name")}

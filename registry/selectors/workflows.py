@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from blocks.errors import NotFoundError, PermissionDeniedError
 from executor.compiler import CompilationResult, CompilerConfig, compile_workflow
+from executor.workflow_blocks import export_definition
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.catalog import catalog_snapshot
 from registry.selectors.children import SavedChildren
@@ -60,3 +61,12 @@ def workflow_revision_get(*, workflow: Workflow, number: int) -> WorkflowRevisio
     if revision is None:
         raise NotFoundError(f"Workflow {workflow.pk} has no revision {number}.", code="not_found")
     return revision
+
+
+def workflow_export(*, workflow: Workflow) -> dict[str, Any]:
+    """The current revision's definition with steps of published workflow blocks as Roboflow's inner
+    workflow steps, each with its pinned revision inline."""
+    definition = workflow.revisions.get(number=workflow.revision).definition
+    if not isinstance(definition, Mapping):
+        return {"definition": definition}
+    return export_definition(definition, catalog_snapshot())

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from registry.api.catalog.serializers import BlockVersionDetailSerializer
 from registry.api.errors import ApiError
 from registry.api.intake import StrictJSONField
 from registry.api.limits import LimitedJSONParser, require_object
@@ -25,7 +26,14 @@ from registry.api.workflows.serializers import (
     WorkflowUpdateSerializer,
 )
 from registry.models import Workflow
-from registry.selectors.workflows import workflow_compile, workflow_get, workflow_list, workflow_revision_get
+from registry.selectors.workflows import (
+    workflow_compile,
+    workflow_export,
+    workflow_get,
+    workflow_list,
+    workflow_revision_get,
+)
+from registry.services.workflow_blocks import workflow_block_publish
 from registry.services.workflows import (
     workflow_create,
     workflow_delete,
@@ -154,3 +162,32 @@ class RevisionRestoreApi(APIView):
         workflow = workflow_get(user=request.user, workflow_id=workflow_id, for_change=True)
         revision = workflow_revision_restore(workflow=workflow, number=number, user=request.user)  # type: ignore[arg-type]
         return Response(RevisionDetailSerializer(revision).data, status=201)
+
+
+class WorkflowPublishInputSerializer(serializers.Serializer[Any]):
+    family = serializers.CharField(max_length=200, help_text="e.g. `acme/shape_gate`")
+    version = serializers.CharField(max_length=20, help_text="e.g. `v1`")
+    release_notes = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class WorkflowPublishApi(APIView):
+    """Publish the workflow's current revision as a block version (`{family}@{version}`)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=WorkflowPublishInputSerializer, responses={201: BlockVersionDetailSerializer})
+    def post(self, request: Request, workflow_id: int) -> Response:
+        serializer = WorkflowPublishInputSerializer(data=require_object(request.data))
+        serializer.is_valid(raise_exception=True)
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id, for_change=True)
+        row = workflow_block_publish(workflow=workflow, user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        return Response(BlockVersionDetailSerializer(row).data, status=201)
+
+
+class WorkflowExportApi(APIView):
+    """The current revision as Roboflow runs it: steps of published workflow blocks as inner workflows."""
+
+    @extend_schema(responses={200: inline_serializer("WorkflowExport", {"specification": serializers.JSONField()})})
+    def get(self, request: Request, workflow_id: int) -> Response:
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id)
+        return Response({"specification": workflow_export(workflow=workflow)})
