@@ -395,6 +395,15 @@ def _published(step: Mapping[str, Any], at: str, context: _Context) -> _Composit
     spec = context.catalog.resolve(step["type"])
     source = workflow_source(spec) if spec is not None else None
     assert spec is not None and source is not None  # is_composite said so
+    if spec.state == "deprecated":
+        message = spec.deprecation_message or f"{spec.type_identifier} is deprecated."
+        context.expansion.issues.warning(
+            ErrorCode.DEPRECATED_BLOCK,
+            f"Step `{step['name']}`: {message}",
+            f"{at}/type",
+            step=step["name"],
+            details={"replacement": spec.replacement or None, "sunset_date": spec.sunset_date or None},
+        )
     pin = {key: value for key, value in source.items() if key != "definition"}
     entry = {"type_identifier": spec.type_identifier, "content_hash": spec.content_hash, "workflow": pin}
     bindings = {key: value for key, value in step.items() if key not in ("type", "name")}
