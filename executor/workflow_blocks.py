@@ -123,9 +123,8 @@ def export_definition(definition: Mapping[str, Any], catalog: CatalogSnapshot) -
         source = workflow_source(spec) if spec is not None else None
         if source is None:
             child = step.get("workflow_definition") if isinstance(step, Mapping) else None
-            if step.get("type") == INNER_WORKFLOW_TYPE and isinstance(child, Mapping):
-                step = {**step, "workflow_definition": export_definition(child, catalog)}
-            exported.append(step)
+            inline = step.get("type") == INNER_WORKFLOW_TYPE and isinstance(child, Mapping)
+            exported.append({**step, "workflow_definition": export_definition(child, catalog)} if inline else step)  # type: ignore[arg-type]
             continue
         exported.append(
             {
