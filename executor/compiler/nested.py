@@ -167,8 +167,8 @@ def _sibling_path(origin: Origin | None, name: str) -> str:
 
 
 def _renamed(plan: ExecutionPlan, display: Mapping[str, str], composites: Mapping[str, Any]) -> ExecutionPlan:
-    def name(flat: str) -> str:
-        return display.get(flat, flat)
+    shown_names = {flat: flat for flat in plan.steps} | dict(display)
+    name = shown_names.__getitem__
 
     renamed_selectors: dict[Selector, Selector] = {}
 
@@ -208,9 +208,9 @@ def _renamed(plan: ExecutionPlan, display: Mapping[str, str], composites: Mappin
             spec=step.spec,
             literals=step.literals,
             bindings=bindings(step),
-            flow_targets=tuple(name(t) for t in step.flow_targets),
-            data_predecessors=frozenset(name(p) for p in step.data_predecessors),
-            control_predecessors=frozenset(name(p) for p in step.control_predecessors),
+            flow_targets=tuple(map(name, step.flow_targets)),
+            data_predecessors=frozenset(map(name, step.data_predecessors)),
+            control_predecessors=frozenset(map(name, step.control_predecessors)),
             dimensionality=step.dimensionality,
         )
         for flat, step in plan.steps.items()

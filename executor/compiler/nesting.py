@@ -116,6 +116,8 @@ def workflow_source(spec: BlockSpec) -> Mapping[str, Any] | None:
     """The saved workflow revision a block version was published from (`definition`, `workflow_id`,
     `revision`), or None for any other block version."""
     description = spec.extra.get("description")
+    if description is None:
+        return None
     source = description.get(WORKFLOW_SOURCE_KEY) if isinstance(description, Mapping) else None
     return source if isinstance(source, Mapping) and isinstance(source.get("definition"), Mapping) else None
 
@@ -184,7 +186,7 @@ def _expand_level(
 
 
 def _label(step: object, index: int) -> str:
-    name = step.get("name") if isinstance(step, Mapping) else None
+    name = step.get("name") if type(step) is dict or isinstance(step, Mapping) else None
     return name if isinstance(name, str) and name else f"#{index}"
 
 
