@@ -127,6 +127,19 @@ def has_composites(definition: object, catalog: CatalogSnapshot) -> bool:
     return isinstance(steps, list) and any(is_composite(step, catalog) for step in steps)
 
 
+def has_saved_references(definition: object) -> bool:
+    """Whether an inner workflow step, at any depth, names a saved workflow."""
+    steps = definition.get("steps") if isinstance(definition, Mapping) else None
+    for step in steps if isinstance(steps, list) else []:
+        if not isinstance(step, Mapping) or step.get("type") != INNER_WORKFLOW_TYPE:
+            continue
+        if _text(step.get("workflow_workspace_id")) and _text(step.get("workflow_id")):
+            return True
+        if has_saved_references(step.get("workflow_definition")):
+            return True
+    return False
+
+
 def expand(
     definition: Mapping[str, Any],
     catalog: CatalogSnapshot,

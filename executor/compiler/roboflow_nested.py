@@ -16,7 +16,7 @@ from blocks.errors import ErrorCode
 from executor.compiler import CompilationResult
 from executor.compiler.issues import WorkflowIssue, pointer_parts
 from executor.compiler.nested import NestedView
-from executor.compiler.nesting import INNER_WORKFLOW_TYPE
+from executor.compiler.nesting import has_saved_references
 from executor.compiler.roboflow import (
     PARSING,
     SYNTAX,
@@ -65,7 +65,7 @@ def _composition_body(issues: tuple[WorkflowIssue, ...], definition: object) -> 
         if issue.code == ErrorCode.INNER_WORKFLOW_NO_SOURCE:
             # Upstream's reference pass refuses it only when some step has a reference to resolve;
             # otherwise its inliner finds no steps in the child.
-            return 0 if _has_reference(definition) else 2
+            return 0 if has_saved_references(definition) else 2
         return COMPOSITION_TYPES.get(issue.code, (2, "", ""))[0]
 
     first = min(issues, key=rank)
@@ -135,15 +135,3 @@ def _composite_at(definition: object, at: str) -> Mapping[str, Any]:
         elif isinstance(node, Mapping):
             node = node.get(part)
     return node if isinstance(node, Mapping) else {}
-
-
-def _has_reference(definition: object) -> bool:
-    steps = definition.get("steps") if isinstance(definition, Mapping) else None
-    for step in steps if isinstance(steps, list) else []:
-        if not isinstance(step, Mapping) or step.get("type") != INNER_WORKFLOW_TYPE:
-            continue
-        if str(step.get("workflow_workspace_id") or "").strip() and str(step.get("workflow_id") or "").strip():
-            return True
-        if _has_reference(step.get("workflow_definition")):
-            return True
-    return False

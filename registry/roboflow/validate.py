@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from blocks.errors import DomainError
+from executor.compiler.nesting import has_saved_references
 from registry.api.limits import check_declared_length, parse_json_bytes, read_limited
 from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
 from registry.roboflow.callers import roboflow_caller
@@ -46,6 +47,8 @@ def workflow_validate(request: HttpRequest) -> JsonResponse:
         # FastAPI refuses such a body before Roboflow's route runs.
         return missing_field(msg="Input should be a valid dictionary", error_type="dict_type")
     result = workflow_compile(definition, user=user)
-    if result.valid:
-        return JsonResponse({"status": "ok"})
-    return compilation_failed(result, definition)
+    response = JsonResponse({"status": "ok"}) if result.valid else compilation_failed(result, definition)
+    if has_saved_references(definition):
+        # The answer follows the saved workflows named, not only the catalog: never replay it.
+        response["Cache-Control"] = "no-store"
+    return response

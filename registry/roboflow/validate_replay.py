@@ -71,8 +71,12 @@ def replayable_length(environ: dict[str, Any]) -> int | None:
 
 
 def _keepable(status: str, headers: list[tuple[str, str]], content: bytes) -> bool:
-    # An answer that sets a cookie belongs to the one client it was sent to.
-    if any(name.lower() == "set-cookie" for name, _ in headers):
+    # An answer that sets a cookie belongs to the one client it was sent to; one marked `no-store`
+    # depends on more than the catalog (an inner workflow naming a saved workflow).
+    if any(
+        name.lower() == "set-cookie" or (name.lower() == "cache-control" and "no-store" in value)
+        for name, value in headers
+    ):
         return False
     return status.split(" ", 1)[0] in REPLAYED_STATUSES and len(content) <= MAX_KEPT_ANSWER
 

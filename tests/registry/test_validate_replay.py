@@ -140,3 +140,20 @@ def test_an_answer_that_sets_a_cookie_is_never_kept(settings):
     for _ in range(2):
         assert call_wsgi(replay, "POST", "/workflows/validate", BODY)[1]["set-cookie"] == ["session=for-one-client"]
     assert calls == [BODY, BODY]
+
+
+def test_a_validation_that_names_a_saved_workflow_is_never_replayed(replay):
+    from registry.services.workflows import workflow_create, workflow_save
+    from tests.executor.nested_builders import child_workflow, inner_step, parent_workflow
+
+    owner = User.objects.create_user("owner")
+    child = workflow_create(owner=owner, name="child", specification=child_workflow(), public=True)
+    body = json.dumps(parent_workflow(inner_step(workflow_workspace_id="w", workflow_id=str(child.pk)))).encode()
+    (status, headers, _), _ = _validate(replay, body)
+    assert status.startswith("200") and headers["cache-control"] == ["no-store"]
+    without_top = child_workflow()
+    without_top["outputs"] = without_top["outputs"][:1]
+    workflow_save(workflow=child, user=owner, base_revision=1, specification=without_top)
+    (status, _, content), queries = _validate(replay, body)
+    assert status.startswith("400") and json.loads(content)["error_type"] == "InvalidReferenceTargetError"
+    assert queries >= 1
