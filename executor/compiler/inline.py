@@ -101,7 +101,7 @@ class ChildRewriter:
         return text, None
 
 
-def composite_patcher(patches: Sequence[tuple[str, Mapping[str, str], str]]) -> Callable[[Any], Any]:
+def composite_patcher(patches: Sequence[tuple[str, Mapping[str, str], str]]) -> Callable[[Any, str | None], Any]:
     """What turns a part of a level into a copy with, for each composite (its name, its outputs'
     selectors, its first inlined step), the references `$steps.{composite}.{output}` replaced by the
     output's selector and a bare `$steps.{composite}` by the first inlined step.
@@ -109,21 +109,27 @@ def composite_patcher(patches: Sequence[tuple[str, Mapping[str, str], str]]) -> 
     Upstream patches the whole level after each composite it inlines; one pass that applies the
     composites from the last inlined to the first gives the same texts (a selector one composite's
     output stands for may name an earlier composite, never a later one that was not yet there).
-    Callers pass only the parts that can hold such references."""
+    Callers pass only the parts that can hold such references. Upstream inserts a composite's steps
+    after patching the level, so they are never patched for that composite: `skip` names it."""
     prepared = []
     for composite, outputs, first_step in reversed(patches):
         tokens = [(f"$steps.{composite}.{name}", outputs[name]) for name in sorted(outputs, key=len, reverse=True)]
         bare = re.compile(rf"\$steps\.{re.escape(composite)}(?!\.)(?!__)")
         prepared.append((f"$steps.{composite}", tokens, bare, f"$steps.{first_step}"))
 
-    def rewrite(text: str, _: JsonPath) -> str:
-        if "$steps." not in text:
-            return text
-        for marker, tokens, bare, first in prepared:
-            if marker in text:
-                for token, selector in tokens:
-                    text = text.replace(token, selector)
-                text = bare.sub(first, text)
-        return text
+    def patch(value: Any, skip: str | None) -> Any:
+        applied = [entry for entry in prepared if entry[0] != f"$steps.{skip}"]
 
-    return lambda value: map_strings(value, rewrite)
+        def rewrite(text: str, _: JsonPath) -> str:
+            if "$steps." not in text:
+                return text
+            for marker, tokens, bare, first in applied:
+                if marker in text:
+                    for token, selector in tokens:
+                        text = text.replace(token, selector)
+                    text = bare.sub(first, text)
+            return text
+
+        return map_strings(value, rewrite)
+
+    return patch

@@ -167,7 +167,8 @@ def _expand_level(
     whole = True
     patches: list[tuple[str, dict[str, str], str]] = []
     # Steps that may name this level's composites: its own, and inlined ones a binding went into.
-    may_refer = [True] * len(steps)
+    # None: patched for every composite; a name: for every other composite; False: not at all.
+    patched_for: list[str | bool | None] = [None] * len(steps)
     # Names at this level, which inlined names must not take (upstream's rule, kept as steps come).
     taken = {s["name"] for s in steps if isinstance(s, Mapping) and isinstance(s.get("name"), str)}
     index = 0
@@ -182,18 +183,21 @@ def _expand_level(
         except _RefusedError:
             context.expansion.left_out.add(origin.display)
             context.expansion.left_out_inputs.update(inputs_named_in(step))
-            del steps[index], origins[index], may_refer[index]
+            del steps[index], origins[index], patched_for[index]
             whole = False
             continue
         steps[index : index + 1] = inlined
         origins[index : index + 1] = inlined_origins
-        may_refer[index : index + 1] = bound
+        patched_for[index : index + 1] = [patch[0] if into else False for into in bound]
         patches.append(patch)
         index += len(inlined)
     if patches:
         patcher = composite_patcher(patches)
-        steps = [patcher(s) if refer else s for s, refer in zip(steps, may_refer, strict=True)]
-        level["outputs"] = patcher(level.get("outputs"))
+        steps = [
+            s if skip is False else patcher(s, skip)  # type: ignore[arg-type]
+            for s, skip in zip(steps, patched_for, strict=True)
+        ]
+        level["outputs"] = patcher(level.get("outputs"), None)
     level["steps"] = steps
     return level, origins, whole
 

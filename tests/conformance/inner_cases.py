@@ -10,40 +10,28 @@ from collections.abc import Iterator
 from typing import Any
 
 from tests.conformance.mutations import Case, seed_mutations
-from tests.conformance.seeds import CLASSIFIER_V2
+from tests.conformance.seeds import classify
 
 INNER = "roboflow_core/inner_workflow@v1"
 
 
 def child() -> dict[str, Any]:
     """Classify, then read the top class; `model_id` must be bound, `confidence` has a default."""
-    return {
-        "version": "1.0",
-        "inputs": [
-            {"type": "WorkflowImage", "name": "image"},
-            {"type": "WorkflowParameter", "name": "model_id"},
-            {"type": "WorkflowParameter", "name": "confidence", "default_value": 0.4},
-        ],
-        "steps": [
-            {
-                "type": CLASSIFIER_V2,
-                "name": "classifier",
-                "images": "$inputs.image",
-                "model_id": "$inputs.model_id",
-                "confidence": "$inputs.confidence",
-            },
-            {
-                "type": "roboflow_core/property_definition@v1",
-                "name": "top",
-                "data": "$steps.classifier.predictions",
-                "operations": [{"type": "ClassificationPropertyExtract", "property_name": "top_class"}],
-            },
-        ],
-        "outputs": [
-            {"type": "JsonField", "name": "predictions", "selector": "$steps.classifier.predictions"},
-            {"type": "JsonField", "name": "top", "selector": "$steps.top.output"},
-        ],
-    }
+    definition = classify()
+    definition["inputs"][1] = {"type": "WorkflowParameter", "name": "model_id"}
+    definition["steps"].append(
+        {
+            "type": "roboflow_core/property_definition@v1",
+            "name": "top",
+            "data": "$steps.classifier.predictions",
+            "operations": [{"type": "ClassificationPropertyExtract", "property_name": "top_class"}],
+        }
+    )
+    definition["outputs"] = [
+        {"type": "JsonField", "name": "predictions", "selector": "$steps.classifier.predictions"},
+        {"type": "JsonField", "name": "top", "selector": "$steps.top.output"},
+    ]
+    return definition
 
 
 def wrapped(inner: dict[str, Any], name: str = "outer") -> dict[str, Any]:
