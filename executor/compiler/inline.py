@@ -117,7 +117,9 @@ def composite_patcher(patches: Sequence[tuple[str, Mapping[str, str], str]]) -> 
         bare = re.compile(rf"\$steps\.{re.escape(composite)}(?!\.)(?!__)")
         prepared.append((f"$steps.{composite}", tokens, bare, f"$steps.{first_step}"))
 
-    def patch(value: Any, skip: str | None) -> Any:
+    rewriters: dict[str | None, Callable[[str, JsonPath], str]] = {}
+
+    def rewriter(skip: str | None) -> Callable[[str, JsonPath], str]:
         applied = [entry for entry in prepared if entry[0] != f"$steps.{skip}"]
 
         def rewrite(text: str, _: JsonPath) -> str:
@@ -130,6 +132,11 @@ def composite_patcher(patches: Sequence[tuple[str, Mapping[str, str], str]]) -> 
                     text = bare.sub(first, text)
             return text
 
-        return map_strings(value, rewrite)
+        return rewrite
+
+    def patch(value: Any, skip: str | None) -> Any:
+        if skip not in rewriters:
+            rewriters[skip] = rewriter(skip)
+        return map_strings(value, rewriters[skip])
 
     return patch
