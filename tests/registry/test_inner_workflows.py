@@ -154,3 +154,23 @@ def test_roboflow_validate_and_run_take_inner_workflows(client):
     assert response.status_code == 200, response.content
     assert response.json()["outputs"][0]["top"] == "red"
     assert Workflow.objects.count() == 1  # the demo's; nothing else was written
+
+
+def test_an_upgrade_of_a_workflow_that_uses_a_private_child_validates_against_it():
+    alice = client_of(make_user("alice"))
+    child = save(alice, child_workflow())
+    spec = referring(child["id"])
+    spec["steps"].append(
+        {
+            "type": "roboflow_core/roboflow_classification_model@v2",
+            "name": "c",
+            "images": "$inputs.image",
+            "model_id": "a/1",
+        }
+    )
+    parent = save(alice, spec)
+    assert parent["valid"] is True
+    url = f"/api/v1/workflows/{parent['id']}/upgrade/"
+    upgraded = alice.post(url, {"base_revision": 1, "steps": {"c": "v3"}}, format="json")
+    assert upgraded.status_code == 201, upgraded.json()
+    assert upgraded.json()["validation"] == {"valid": True, "errors": [], "warnings": []}
