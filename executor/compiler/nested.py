@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -43,7 +43,6 @@ class NestedCompilation:
     warnings: tuple[WorkflowIssue, ...]
     plan: ExecutionPlan | None
     view: NestedView
-    composites: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 FlatCompile = Callable[[dict[str, Any]], Any]  # -> CompilationResult (typed loosely: no import cycle)
@@ -70,7 +69,7 @@ def compile_nested(
     view = NestedView(
         expansion.definition, tuple(flat.errors), tuple(expansion.issues.errors), tuple(expansion.origins)
     )
-    return NestedCompilation(tuple(errors), tuple(warnings), plan, view, MappingProxyType(expansion.composites))
+    return NestedCompilation(tuple(errors), tuple(warnings), plan, view)
 
 
 class _IssueMapper:
@@ -228,4 +227,4 @@ def _shown_selector(selector: Selector, shown: str) -> str:
     return f"$steps.{shown}" + (f".{selector.output}" if selector.output is not None else "")
 
 
-__all__ = ["NestedCompilation", "NestedView", "StepPlan", "compile_nested"]
+__all__ = ["NestedCompilation", "NestedView", "compile_nested"]
