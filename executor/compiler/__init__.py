@@ -80,6 +80,10 @@ def compile_workflow(
     """Compile a definition; `children` finds the saved workflows that inner workflow steps name."""
     if has_composites(definition, catalog):
         return _compile_nested(definition, catalog, config, children)  # type: ignore[arg-type]
+    return _compile_cached(definition, catalog, config)
+
+
+def _compile_cached(definition: object, catalog: CatalogSnapshot, config: CompilerConfig) -> CompilationResult:
     digest = definition_hash(definition)
     key = (digest, catalog.version, config.max_steps) if digest is not None else None
     if key is not None:
@@ -106,7 +110,7 @@ def _compile_nested(
         definition,
         catalog,
         children,
-        lambda flat: compile_workflow(flat, catalog, config),
+        lambda flat: _compile_cached(flat, catalog, config),
         max_depth=config.max_nesting_depth,
         max_count=config.max_inner_workflows,
         max_steps=config.max_steps,

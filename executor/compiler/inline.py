@@ -19,6 +19,7 @@ from typing import Any
 
 JsonPath = tuple[str | int, ...]
 _SCALARS = frozenset({int, float, bool, type(None)})
+_PLAIN = re.compile(r"[A-Za-z0-9_\-]+__")
 _WHOLE_INPUT = re.compile(r"^\$inputs\.([A-Za-z0-9_\-]+)$")
 
 
@@ -73,6 +74,10 @@ class ChildRewriter:
     def __init__(self, renames: list[tuple[str, str]], bindings: Mapping[str, Any], defaults: Mapping[str, Any]):
         self._new = dict(renames)
         self._pattern = _step_pattern(self._new)
+        # Renames are `{composite}__{child}` unless a name was taken: then one template does them all.
+        prefix = renames[0][1][: len(renames[0][1]) - len(renames[0][0])] if renames else ""
+        plain = _PLAIN.fullmatch(prefix) and all(new == prefix + old for old, new in renames)
+        self._template = f"$steps.{prefix}\\1" if plain else None
         self._bindings = bindings
         self._defaults = defaults
         self._keys = sorted(bindings, key=len, reverse=True)
@@ -83,7 +88,10 @@ class ChildRewriter:
     def rewrite(self, text: str) -> tuple[Any, str | None]:
         """The rewritten value, and the binding that replaced the whole text, if one did."""
         if self._pattern is not None and "$steps." in text:
-            text = self._pattern.sub(lambda match: "$steps." + self._new[match.group(1)], text)
+            if self._template is not None:
+                text = self._pattern.sub(self._template, text)
+            else:
+                text = self._pattern.sub(lambda match: "$steps." + self._new[match.group(1)], text)
         if "$inputs." not in text:
             return text, None
         whole = _WHOLE_INPUT.match(text)
