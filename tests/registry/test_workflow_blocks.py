@@ -148,7 +148,8 @@ def test_only_the_owner_publishes_and_only_valid_workflows_into_own_families(ali
     bob = client_of(make_user("bob"))
     assert publish(bob, source["id"]).status_code == 403
     bad_name = publish(alice, source["id"], family="no_owner")
-    assert (bad_name.status_code, bad_name.json()["code"]) == (400, "invalid_value")
+    assert (bad_name.status_code, bad_name.json()["code"]) == (400, "invalid")
+    assert [d["path"] for d in bad_name.json()["details"]] == ["/family"]
     taken = publish(alice, source["id"], family="roboflow_core/continue_if", version="v7")
     assert taken.status_code == 403
     invalid = save(alice, child_workflow(confidence=7))

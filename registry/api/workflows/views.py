@@ -165,8 +165,8 @@ class RevisionRestoreApi(APIView):
 
 
 class WorkflowPublishInputSerializer(serializers.Serializer[Any]):
-    family = serializers.CharField(max_length=200, help_text="e.g. `acme/shape_gate`")
-    version = serializers.CharField(max_length=20, help_text="e.g. `v1`")
+    family = serializers.RegexField(r"^[A-Za-z0-9_\-.]+/[A-Za-z0-9_\-.]+$", max_length=200, help_text="`owner/name`")
+    version = serializers.RegexField(r"^v[0-9]+$", max_length=20, help_text="e.g. `v1`")
     release_notes = serializers.CharField(required=False, default="", allow_blank=True)
 
 
