@@ -108,4 +108,4 @@ roboflow-env:
 # Differential test of /workflows/validate against Roboflow's own code; prints the agreement rate
 # and every disagreement.
 conformance: setup dev-deps roboflow-env
-	$(BIN)/pytest tests/conformance/test_validate_parity.py -q
+	$(BIN)/pytest tests/conformance/test_validate_parity.py tests/conformance/test_workflow_block_export.py -q

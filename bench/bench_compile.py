@@ -1,4 +1,6 @@
-"""Uncached compile time: 1 classification step, +500 chained steps, +500 fanned-out steps.
+"""Uncached compile time: 1 classification step, +500 chained steps, +500 fanned-out steps; and a
+50-step workflow whose 10 inner workflow steps name saved children of 20 steps each, beside the same
+240 steps written inline (target: within 1.5x).
 
 Run: .venv/bin/python -m bench.bench_compile
 """
@@ -8,17 +10,24 @@ from __future__ import annotations
 import gc
 import gzip
 import json
+import time
 from functools import partial
 from typing import Any
 
-from bench._support import ROBOFLOW_DESCRIBE, measure_ms, report
+from bench._support import ROBOFLOW_DESCRIBE, last_best, measure_ms, report
 from blocks.spec import CatalogSnapshot
-from executor.compiler import CompilerConfig, _compile
+from executor.compiler import CompilerConfig, _compile, compile_workflow
+from executor.compiler.nesting import expand
+from tests.conftest import load_roboflow_describe
 from tests.executor.conftest import chain_workflow, classification_workflow, fan_out_workflow
+from tests.executor.nested_builders import SavedWorkflows, inner_step
 from tests.support.catalogs import payload_catalog
 
 
 def catalog() -> CatalogSnapshot:
+    if not ROBOFLOW_DESCRIBE.is_file():
+        # A checkout without ../shared/ (a worktree): the payload the test suite uses.
+        return payload_catalog(load_roboflow_describe(), version="bench")
     with gzip.open(ROBOFLOW_DESCRIBE, "rt") as handle:
         return payload_catalog(json.load(handle), version="bench")
 
@@ -37,6 +46,54 @@ def fan_out(width: int = 500) -> dict[str, Any]:
     return fan_out_workflow(width)
 
 
+def child_of_20() -> dict[str, Any]:
+    """Classify, then 19 steps that each read the step before."""
+    child = chain_workflow(19)
+    child["inputs"][1] = {"type": "WorkflowParameter", "name": "model_id"}
+    child["outputs"] = [{"type": "JsonField", "name": "top", "selector": "$steps.p18.output"}]
+    return child
+
+
+def with_references(children: int = 10, own_steps: int = 40) -> tuple[dict[str, Any], SavedWorkflows]:
+    """40 steps of its own (a classifier and a chain), then 10 inner workflow steps, one per saved child."""
+    parent = chain_workflow(own_steps - 1)
+    parent["steps"] += [
+        inner_step(
+            f"child{n}",
+            workflow_workspace_id="bench",
+            workflow_id=str(n),
+            bindings={"image": "$inputs.image", "model_id": "$inputs.model_id"},
+        )
+        for n in range(children)
+    ]
+    parent["outputs"] = [
+        {"type": "JsonField", "name": f"top{n}", "selector": f"$steps.child{n}.top"} for n in range(children)
+    ]
+    return parent, SavedWorkflows({str(n): child_of_20() for n in range(children)})
+
+
+def compare_references(snapshot: CatalogSnapshot, config: CompilerConfig) -> None:
+    parent, saved = with_references()
+    assert len(parent["steps"]) == 50
+    # The same steps written inline: the 240-step workflow the references stand for.
+    inline = expand(parent, snapshot, saved, max_depth=4, max_count=32, max_steps=1000).definition
+    assert len(inline["steps"]) == 240
+    for definition in (parent, inline):
+        result = compile_workflow(definition, snapshot, config, children=saved)
+        assert result.valid, [e.as_dict() for e in result.errors[:3]]
+    # Both in the CPU time of this thread, which other processes on a shared machine disturb less
+    # than wall time (the figures above are wall time).
+    cpu = time.thread_time
+    inline_ms = measure_ms(partial(compile_workflow, inline, snapshot, config), repeat=40, clock=cpu)
+    inline_best = last_best()
+    report("validate, 240 steps written inline (CPU)", inline_ms, "ms", "(reference)")
+    nested_ms = measure_ms(partial(compile_workflow, parent, snapshot, config, children=saved), repeat=40, clock=cpu)
+    nested_best = last_best()
+    report("validate, 50 steps, 10 references x 20 steps (CPU)", nested_ms, "ms", f"<= {1.5 * inline_ms:.2f}")
+    report("  ratio of medians (references / inline)", nested_ms / inline_ms, "x", "<= 1.5", timed=False)
+    report("  ratio of best runs (references / inline)", nested_best / inline_best, "x", "<= 1.5", timed=False)
+
+
 def main() -> None:
     snapshot = catalog()
     gc.freeze()  # as the server does once its catalog is loaded (registry.selectors.catalog)
@@ -50,6 +107,7 @@ def main() -> None:
         assert result.valid, result.errors[:3]
         # `_compile` skips the cache: every repetition is a full, uncached compilation.
         report(label, measure_ms(partial(_compile, definition, snapshot, config, ""), repeat=30), "ms", target)
+    compare_references(snapshot, config)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from blocks.builtin.classification import v3 as classification_v3
 from blocks.builtin.continue_if import v1 as continue_if_v1
 from blocks.builtin.convert_grayscale import v1 as convert_grayscale_v1
 from blocks.builtin.image_preprocessing import v1 as image_preprocessing_v1
+from blocks.builtin.inner_workflow import v1 as inner_workflow_v1
 from blocks.builtin.property_definition import v1 as property_definition_v1
 from blocks.builtin.relative_static_crop import v1 as relative_static_crop_v1
 from blocks.describe import describe_block
@@ -32,6 +33,7 @@ BUILTIN_BLOCKS: tuple[BlockDefinition, ...] = (
     absolute_static_crop_v1.DEFINITION,
     relative_static_crop_v1.DEFINITION,
     convert_grayscale_v1.DEFINITION,
+    inner_workflow_v1.DEFINITION,
 )
 
 BUILTIN_BY_IDENTIFIER: dict[str, BlockDefinition] = {

@@ -71,6 +71,18 @@ class ErrorCode(StrEnum):
     NO_OUTPUTS = "no_outputs"
     TOO_MANY_STEPS = "too_many_steps"
     NOT_EXECUTABLE = "not_executable"
+    # Inner workflows (`roboflow_core/inner_workflow@v1`) and workflows published as blocks.
+    INNER_WORKFLOW_NO_SOURCE = "inner_workflow_no_source"
+    INNER_WORKFLOW_TWO_SOURCES = "inner_workflow_two_sources"
+    INNER_WORKFLOW_REMOTE_DISPATCH = "inner_workflow_remote_dispatch"
+    INNER_WORKFLOW_NOT_FOUND = "inner_workflow_not_found"
+    INNER_WORKFLOW_CYCLE = "inner_workflow_cycle"
+    INNER_WORKFLOW_TOO_DEEP = "inner_workflow_too_deep"
+    INNER_WORKFLOW_TOO_MANY = "inner_workflow_too_many"
+    INNER_WORKFLOW_NO_STEPS = "inner_workflow_no_steps"
+    UNBOUND_CHILD_INPUT = "unbound_child_input"
+    UNKNOWN_CHILD_INPUT = "unknown_child_input"
+    BINDING_KIND_MISMATCH = "binding_kind_mismatch"
     # Workflows, revisions and runs.
     INVALID_WORKFLOW = "invalid_workflow"
     STALE_REVISION = "stale_revision"

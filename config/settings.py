@@ -174,6 +174,8 @@ LOGGING = {
 
 # Workflows and execution.
 BLOCKWISE_MAX_STEPS: int = env.int("BLOCKWISE_MAX_STEPS", default=1000)
+# How deep inner workflows (roboflow_core/inner_workflow@v1) may nest; Roboflow's default is 4.
+BLOCKWISE_MAX_INNER_WORKFLOW_DEPTH: int = env.int("BLOCKWISE_MAX_INNER_WORKFLOW_DEPTH", default=4)
 BLOCKWISE_MODEL_CONCURRENCY: int = env.int("BLOCKWISE_MODEL_CONCURRENCY", default=8)
 BLOCKWISE_MODEL_TIMEOUT_S: float = env.float("BLOCKWISE_MODEL_TIMEOUT_S", default=30.0)
 BLOCKWISE_MODEL_RETRIES: int = env.int("BLOCKWISE_MODEL_RETRIES", default=3)

@@ -10,7 +10,8 @@ image such as crops, 0 for a value computed once).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 from blocks.spec import BlockSpec
@@ -85,10 +86,15 @@ class ExecutionPlan:
     steps: Mapping[str, StepPlan]
     layers: tuple[tuple[str, ...], ...]
     outputs: tuple[OutputPlan, ...]
+    # Steps that were workflows (inner workflows, published workflow blocks), expanded into the
+    # steps named `outer/inner`: display path -> lockfile entry, with the `workflow` revision it pins.
+    composites: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
 
-    def lockfile(self) -> dict[str, dict[str, str]]:
-        """For each step, the block version it was validated against."""
-        return {
+    def lockfile(self) -> dict[str, dict[str, Any]]:
+        """For each step, the block version it was validated against (and each composite's pin)."""
+        lockfile: dict[str, dict[str, Any]] = {
             name: {"type_identifier": step.spec.type_identifier, "content_hash": step.spec.content_hash}
             for name, step in self.steps.items()
         }
+        lockfile.update((path, dict(entry)) for path, entry in self.composites.items())
+        return lockfile

@@ -10,22 +10,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from blocks.spec import CatalogSnapshot
 from executor.compiler.issues import IssueList, WorkflowIssue
+from executor.compiler.nested import NestedView, compile_nested
+from executor.compiler.nesting import ChildResolver, has_composites
 from executor.compiler.parse import parse_definition
 from executor.compiler.steps import inputs_named_in, resolve_steps
 from executor.compiler.wiring import order_steps, plan_steps, wire
 from executor.plan import ExecutionPlan
 
-__all__ = ["CompilationResult", "CompilerConfig", "WorkflowIssue", "compile_workflow", "definition_hash"]
+__all__ = [
+    "ChildResolver",
+    "CompilationResult",
+    "CompilerConfig",
+    "WorkflowIssue",
+    "compile_workflow",
+    "definition_hash",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class CompilerConfig:
     max_steps: int = 1000
+    # Inner workflows: how deep they may nest and how many a workflow may hold, nested ones counted.
+    max_nesting_depth: int = 4
+    max_inner_workflows: int = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +47,8 @@ class CompilationResult:
     errors: tuple[WorkflowIssue, ...]
     warnings: tuple[WorkflowIssue, ...]
     plan: ExecutionPlan | None
+    # For a workflow with inner workflows: the flat workflow Roboflow would compile, and its findings.
+    nested: NestedView | None = None
 
     @property
     def valid(self) -> bool:
@@ -54,11 +70,31 @@ def compile_workflow(
     config: CompilerConfig = CompilerConfig(),
     *,
     digest: str | None = None,
+    children: ChildResolver | None = None,
 ) -> CompilationResult:
-    """`digest` is the definition's `definition_hash`, when the caller has it already."""
+    """Compile a definition. `digest` is its `definition_hash`, when the caller has it already;
+    `children` finds the saved workflows that inner workflow steps name. Nothing is cached here: the
+    registry keeps compiled workflows (registry.selectors.workflows)."""
+    if has_composites(definition, catalog):
+        return _compile_nested(definition, catalog, config, children)  # type: ignore[arg-type]
     if digest is None:
         digest = definition_hash(definition) or ""
     return _compile(definition, catalog, config, digest)
+
+
+def _compile_nested(
+    definition: Mapping[str, Any], catalog: CatalogSnapshot, config: CompilerConfig, children: ChildResolver | None
+) -> CompilationResult:
+    nested = compile_nested(
+        definition,
+        catalog,
+        children,
+        lambda flat: _compile(flat, catalog, config, definition_hash(flat) or ""),
+        max_depth=config.max_nesting_depth,
+        max_count=config.max_inner_workflows,
+        max_steps=config.max_steps,
+    )
+    return CompilationResult(nested.errors, nested.warnings, nested.plan, nested.view)
 
 
 def _compile(definition: object, catalog: CatalogSnapshot, config: CompilerConfig, digest: str) -> CompilationResult:

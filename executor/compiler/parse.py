@@ -87,11 +87,15 @@ def _kinds(value: Any) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-def parse_definition(definition: object, issues: IssueList, *, max_steps: int) -> ParsedDefinition | None:
+def parse_definition(
+    definition: object, issues: IssueList, *, max_steps: int, check_version: bool = True
+) -> ParsedDefinition | None:
+    """`check_version=False` for a child workflow: only the top-level workflow picks the engine."""
     if not isinstance(definition, Mapping):
         issues.error(ErrorCode.INVALID_DEFINITION, "A workflow definition is a JSON object.", "")
         return None
-    _check_version(definition.get("version"), issues)
+    if check_version:
+        _check_version(definition.get("version"), issues)
     for key, kind in (("version", str), ("inputs", list), ("steps", list), ("outputs", list)):
         if key not in definition:
             issues.error(ErrorCode.MISSING_FIELD, f"The definition has no `{key}`.", pointer(key), property=key)

@@ -58,10 +58,14 @@ def roboflow_caller(request: HttpRequest, body: dict[str, Any]) -> RoboflowCalle
     return RoboflowCaller(None, key or None)
 
 
-def roboflow_signed_in(request: HttpRequest, body: dict[str, Any]) -> bool:
-    """Whether the request is from a signed-in caller; a wrong token counts as anonymous here (for
-    rate limits), where a run refuses it."""
+def roboflow_user(request: HttpRequest, body: dict[str, Any]) -> User | None:
+    """The signed-in caller, if any; a wrong token counts as anonymous here (for rate limits and the
+    saved workflows a validation may read), where a run refuses it."""
     try:
-        return roboflow_caller(request, body).signed_in
+        return roboflow_caller(request, body).user
     except DomainError:
-        return False
+        return None
+
+
+def roboflow_signed_in(request: HttpRequest, body: dict[str, Any]) -> bool:
+    return roboflow_user(request, body) is not None

@@ -16,7 +16,8 @@ from django.http import JsonResponse
 from blocks.errors import DomainError, ErrorCode
 from executor.compiler import CompilationResult
 from registry.api.errors import http_status
-from registry.roboflow.compilation import block_error, error_body, roboflow_error, syntax_error_body
+from registry.roboflow.compilation import block_error, error_body, syntax_error_body
+from registry.roboflow.compilation_nested import roboflow_answer
 from registry.selectors.workflows import workflow_compile
 from registry.services.runs import RunFailedError
 
@@ -53,7 +54,7 @@ def syntax_error(message: str) -> JsonResponse:
 
 
 def compilation_failed(result: CompilationResult, definition: object) -> JsonResponse:
-    return JsonResponse(roboflow_error(result, definition), status=400)
+    return JsonResponse(roboflow_answer(result, definition), status=400)
 
 
 def run_failed(exc: RunFailedError, definition: object) -> JsonResponse:

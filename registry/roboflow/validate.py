@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from blocks.errors import DomainError
 from registry.api.limits import body_read, parse_json_bytes
 from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
-from registry.roboflow.callers import roboflow_signed_in
+from registry.roboflow.callers import roboflow_user
 from registry.roboflow.errors import compilation_failed, missing_field, refusal, syntax_error
 from registry.selectors.workflows import workflow_compile
 
@@ -18,8 +18,9 @@ from registry.selectors.workflows import workflow_compile
 @csrf_exempt
 @require_POST
 def workflow_validate(request: HttpRequest) -> JsonResponse:
-    signed_in = roboflow_signed_in(request, {"api_key": request.GET.get("api_key")})
-    throttled = roboflow_throttled(request, AnonymousValidateThrottle(), signed_in=signed_in)
+    # Inner workflow steps may name saved workflows the signed-in caller may read.
+    user = roboflow_user(request, {"api_key": request.GET.get("api_key")})
+    throttled = roboflow_throttled(request, AnonymousValidateThrottle(), signed_in=user is not None)
     if throttled is not None:
         return throttled
     try:
@@ -34,7 +35,7 @@ def workflow_validate(request: HttpRequest) -> JsonResponse:
     if not isinstance(definition, dict):
         # FastAPI refuses such a body before Roboflow's route runs.
         return missing_field(msg="Input should be a valid dictionary", error_type="dict_type")
-    result = workflow_compile(definition)
+    result = workflow_compile(definition, user=user)
     if result.valid:
         return JsonResponse({"status": "ok"})
     return compilation_failed(result, definition)

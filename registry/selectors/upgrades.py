@@ -19,7 +19,7 @@ from blocks.compatibility.diff import diff_descriptions
 from blocks.compatibility.migrations import migrate_step
 from blocks.errors import DomainError, ErrorCode
 from blocks.spec import CatalogSnapshot
-from executor.compiler import compile_workflow
+from executor.compiler import ChildResolver, compile_workflow
 from registry.models import CATALOG_STATES_VALUES, BlockVersion
 from registry.selectors.catalog import block_spec_from_row, catalog_snapshot
 from registry.selectors.workflows import compiler_config
@@ -129,8 +129,13 @@ def _steps(definition: Any) -> list[dict[str, Any]]:
 
 
 def upgrade_plan(
-    definition: Any, moves: Mapping[str, tuple[BlockVersion, BlockVersion]], *, index: VersionIndex
+    definition: Any,
+    moves: Mapping[str, tuple[BlockVersion, BlockVersion]],
+    *,
+    index: VersionIndex,
+    children: ChildResolver | None = None,
 ) -> UpgradePlan:
+    """`children` finds the saved workflows inner workflow steps name (none found without it)."""
     upgraded = copy.deepcopy(definition)
     report = []
     for position, step in enumerate(upgraded.get("steps", []) if isinstance(upgraded, dict) else []):
@@ -153,7 +158,7 @@ def upgrade_plan(
             }
         )
     catalog = index.catalog_with([target for _, target in moves.values()])
-    result = compile_workflow(upgraded, catalog, compiler_config())
+    result = compile_workflow(upgraded, catalog, compiler_config(), children=children)
     return UpgradePlan(
         steps=report,
         specification=upgraded,

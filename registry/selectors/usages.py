@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, Q
 
 from registry.models import BlockVersion, WorkflowRevision
+from registry.selectors.children import SavedChildren
 from registry.selectors.upgrades import VersionIndex, upgrade_plan
 
 
@@ -43,7 +44,10 @@ def block_version_usages(
         usage = {"workflow_id": revision.workflow.pk, "name": revision.workflow.name, "revision": revision.number}
         usages.append({**usage, "steps": names})
         if target is not None and index is not None:
-            plan = upgrade_plan(revision.definition, dict.fromkeys(names, (row, target)), index=index)
+            children = SavedChildren(user=user, root=revision.workflow)
+            plan = upgrade_plan(
+                revision.definition, dict.fromkeys(names, (row, target)), index=index, children=children
+            )
             if not plan.validation["valid"]:
                 would_break.append({**usage, "steps": names, "errors": plan.validation["errors"]})
     result: dict[str, Any] = {"type_identifier": row.type_identifier, "count": len(usages), "usages": usages}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -12,31 +14,49 @@ from django.db.models import Q, QuerySet
 
 from blocks.errors import ErrorCode, NotFoundError, PermissionDeniedError
 from executor.compiler import CompilationResult, CompilerConfig, compile_workflow, definition_hash
+from executor.compiler.nesting import has_saved_references
+from executor.workflow_blocks import export_definition
 from registry.models import Workflow, WorkflowRevision
-from registry.selectors.catalog import catalog_snapshot_keyed
+from registry.selectors.catalog import catalog_snapshot, catalog_snapshot_keyed
+from registry.selectors.children import SavedChildren
 
 # Compiled workflows kept per process, as Roboflow's compiler keeps 256 (its COMPILATION_CACHE): clients
 # validate and run the same definitions again and again. Keyed by the published catalog snapshot (its
-# version, etag and token: a catalog change is a new snapshot), the definition's hash and the step limit.
+# version, etag and token: a catalog change is a new snapshot), the definition's hash and the limits.
 COMPILED_KEPT = 256
-CompiledKey = tuple[tuple[int, str, str] | None, str, int]
+CompiledKey = tuple[tuple[int, str, str] | None, str, int, int]
 _compiled: OrderedDict[CompiledKey, CompilationResult] = OrderedDict()
 _compiled_lock = threading.Lock()
 
 
 def compiler_config() -> CompilerConfig:
-    return CompilerConfig(max_steps=settings.BLOCKWISE_MAX_STEPS)
+    return CompilerConfig(
+        max_steps=settings.BLOCKWISE_MAX_STEPS, max_nesting_depth=settings.BLOCKWISE_MAX_INNER_WORKFLOW_DEPTH
+    )
 
 
-def workflow_compile(definition: object, *, digest: str | None = None) -> CompilationResult:
+def workflow_compile(
+    definition: object,
+    *,
+    digest: str | None = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    workflow: Workflow | None = None,
+    pins: Mapping[str, Any] | None = None,
+) -> CompilationResult:
     """The definition compiled against the published catalog, from the kept results when it was compiled
-    against the same snapshot before. `digest` is its `definition_hash`, when the caller has it already."""
+    against the same snapshot before. `digest` is its `definition_hash`, when the caller has it already.
+    Inner workflow steps that name saved workflows see what `user` may read; `workflow` is the saved
+    workflow being compiled (it may not use itself) and `pins` the lockfile whose child revisions to use.
+    Such a definition is compiled each time: its answer follows the saved workflows, not only its text."""
     catalog_key, catalog = catalog_snapshot_keyed()
     config = compiler_config()
+    if has_saved_references(definition):
+        children = SavedChildren(user=user, root=workflow, pins=pins)
+        return compile_workflow(definition, catalog, config, children=children)
     digest = digest or definition_hash(definition)
     if digest is None:  # not JSON (only callers in this process can send such a value): compiled each time
         return compile_workflow(definition, catalog, config, digest="")
-    key: CompiledKey = (catalog_key, digest, config.max_steps)
+    key: CompiledKey = (catalog_key, digest, config.max_steps, config.max_nesting_depth)
     with _compiled_lock:
         kept = _compiled.get(key)
         if kept is not None:
@@ -86,3 +106,12 @@ def workflow_revision_get(*, workflow: Workflow, number: int) -> WorkflowRevisio
     if revision is None:
         raise NotFoundError(f"Workflow {workflow.pk} has no revision {number}.", code=ErrorCode.NOT_FOUND)
     return revision
+
+
+def workflow_export(*, workflow: Workflow) -> dict[str, Any]:
+    """The current revision's definition with steps of published workflow blocks as Roboflow's inner
+    workflow steps, each with its pinned revision inline."""
+    definition = workflow.revisions.get(number=workflow.revision).definition
+    if not isinstance(definition, Mapping):
+        return {"definition": definition}
+    return export_definition(definition, catalog_snapshot())

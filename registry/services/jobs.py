@@ -62,8 +62,8 @@ logger = logging.getLogger(__name__)
 FLUSH_INTERVAL_S = 0.5
 
 
-def _plan(revision: WorkflowRevision) -> ExecutionPlan:
-    compiled = workflow_compile(revision.definition)
+def _plan(revision: WorkflowRevision, user: User) -> ExecutionPlan:
+    compiled = workflow_compile(revision.definition, user=user, workflow=revision.workflow, pins=revision.lockfile)
     if not compiled.valid or compiled.plan is None:
         raise DomainError(
             "The workflow's current revision is not valid.",
@@ -112,7 +112,7 @@ def job_create(
     revision = revision or workflow.revisions.filter(number=workflow.revision).first()
     if revision is None:
         raise DomainError("The workflow has no saved revision.", code=ErrorCode.INVALID_WORKFLOW)
-    plan = _plan(revision)
+    plan = _plan(revision, user)
     if plan.lockfile() != revision.lockfile:
         raise ConflictError(
             "The blocks this revision was saved with have changed; save the workflow again.",
@@ -263,7 +263,7 @@ def job_chunk_run(
     items = job_items_claim(owner=owner, item_ids=item_ids, worker=worker)
     if not items:
         return []
-    compiled = workflow_compile(job.revision.definition)
+    compiled = workflow_compile(job.revision.definition, user=job.user, workflow=job.workflow, pins=job.lockfile)
     plan = compiled.plan if compiled.valid and compiled.plan and compiled.plan.lockfile() == job.lockfile else None
     retry: list[int] = []
     answers: list[tuple[JobItem, ItemOutcome]] = []

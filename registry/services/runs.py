@@ -131,12 +131,13 @@ def run_start(
     """
     started = time.perf_counter()
     revision = None
+    pins = None
     if workflow is not None:
         current = workflow.revisions.get(number=workflow.revision)
-        specification, revision = current.definition, current.number
+        specification, revision, pins = current.definition, current.number, current.lockfile
     digest = definition_hash(specification) or ""
     context = {"user": _user(user), "workflow": workflow, "revision": revision, "digest": digest, "started": started}
-    compiled = workflow_compile(specification, digest=digest or None)
+    compiled = workflow_compile(specification, digest=digest or None, user=user, workflow=workflow, pins=pins)
     _refuse_disabled(specification, compiled, context)
     if not compiled.valid or compiled.plan is None:
         error: dict[str, Any] = {

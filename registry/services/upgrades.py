@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from registry.models import Workflow, WorkflowRevision
+from registry.selectors.children import SavedChildren
 from registry.selectors.upgrades import UpgradePlan, VersionIndex, upgrade_plan, upgrade_targets
 from registry.services.workflows import workflow_lock_at, workflow_save
 
@@ -33,7 +34,8 @@ def workflow_upgrade(
     definition = locked.revisions.get(number=locked.revision).definition
     index = VersionIndex.load()
     moves = upgrade_targets(definition, index=index, targets=targets, to_default=to_default)
-    plan = upgrade_plan(definition, moves, index=index)
+    children = SavedChildren(user=user, root=locked, pins=locked.revisions.get(number=locked.revision).lockfile)
+    plan = upgrade_plan(definition, moves, index=index, children=children)
     if dry_run or not moves:
         return plan, None
     summary = ", ".join(f"{s['step']} {s['from']} -> {s['to']}" for s in plan.steps)

@@ -31,11 +31,13 @@ def _validation(result: CompilationResult) -> dict[str, Any]:
     }
 
 
-def _lockfile(definition: object) -> dict[str, dict[str, str]]:
-    """For each step whose type resolves, the block version and manifest hash it was checked against."""
+def _lockfile(definition: object, result: CompilationResult) -> dict[str, dict[str, Any]]:
+    """For each step whose type resolves, the block version and manifest hash it was checked against;
+    for a valid workflow, exactly its plan's lockfile: nested steps (`outer/inner`) too, and each inner
+    workflow with the revision of the saved workflow it was validated against."""
     catalog = catalog_snapshot()
     steps = definition.get("steps") if isinstance(definition, Mapping) else None
-    lockfile: dict[str, dict[str, str]] = {}
+    lockfile: dict[str, dict[str, Any]] = {}
     for step in steps if isinstance(steps, list) else []:
         if not isinstance(step, Mapping) or not isinstance(step.get("name"), str):
             continue
@@ -44,6 +46,8 @@ def _lockfile(definition: object) -> dict[str, dict[str, str]]:
             lockfile.setdefault(
                 step["name"], {"type_identifier": spec.type_identifier, "content_hash": spec.content_hash}
             )
+    if result.plan is not None:
+        lockfile.update(result.plan.lockfile())
     return lockfile
 
 
@@ -56,7 +60,7 @@ def _refuse_oversized(result: CompilationResult) -> None:
 def _add_revision(
     workflow: Workflow, *, definition: object, user: User, message: str, layout: Mapping[str, Any] | None = None
 ) -> WorkflowRevision:
-    result = workflow_compile(definition)
+    result = workflow_compile(definition, user=user, workflow=workflow if workflow.pk else None)
     _refuse_oversized(result)
     workflow.revision += 1
     workflow.save()
@@ -68,7 +72,7 @@ def _add_revision(
         author=user,
         valid=result.valid,
         validation=_validation(result),
-        lockfile=_lockfile(definition),
+        lockfile=_lockfile(definition, result),
         layout=dict(layout or {}),
     )
 

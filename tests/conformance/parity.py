@@ -19,6 +19,11 @@ DELIBERATE: dict[str, tuple[Callable[[str, Outcome, Outcome], bool], str]] = {
         "a string, `steps` that is a number, an output selecting a step itself); the definition is at "
         "fault, so we answer 400.",
     ),
+    "no remote dispatch": (
+        lambda label, ours, theirs: label == "inner:remote_dispatch" and ours == (400, "WorkflowDefinitionError", ()),
+        "an inner workflow step in `remote_dispatch` mode (send the child to another inference server, "
+        "outputs discarded) is refused with a coded error: inner workflows run embedded here.",
+    ),
     "cross-field checks in block code": (
         lambda label, ours, theirs: label.endswith("/custom_confidence:null") and ours[0] == 200,
         "v3 classification's `custom_confidence: null` with `confidence_mode: custom` is refused by a "
@@ -42,5 +47,3 @@ def deliberate_reason(label: str, ours: Outcome, theirs: Outcome) -> str | None:
         if applies(label, ours, theirs):
             return f"{name}: {reason}"
     return None
-
-

@@ -115,7 +115,7 @@ def test_block_list_is_slim_and_filterable(api):
     assert "roboflow_core/continue_if@v1" in [r["type_identifier"] for r in flow]
     assert all(r["category"] == "flow_control" for r in flow)
     runnable = api.get("/api/v1/blocks/", {"executable": "true"}).json()["results"]
-    assert len(runnable) == 9
+    assert len(runnable) == 10
     assert {r["source"] for r in runnable} == {"builtin"}
     imported = api.get("/api/v1/blocks/", {"executable": "false", "search": "gemini"}).json()["results"]
     assert imported

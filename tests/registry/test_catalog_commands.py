@@ -32,7 +32,7 @@ def test_sync_on_an_empty_registry_publishes_the_builtins():
     Kind.objects.all().delete()
     out = StringIO()
     call_command("sync_blocks", stdout=out)
-    assert BlockVersion.objects.filter(source=Source.BUILTIN, state=State.PUBLISHED).count() == 9
+    assert BlockVersion.objects.filter(source=Source.BUILTIN, state=State.PUBLISHED).count() == 10
     assert Kind.objects.count() == 45
     assert f"published {CLASSIFIER_V2}" in out.getvalue()
 
@@ -42,7 +42,7 @@ def test_sync_again_changes_nothing():
     out = StringIO()
     call_command("sync_blocks", stdout=out)
     assert _counts() == before
-    assert out.getvalue().strip() == "built-in catalog up to date (9 block versions)"
+    assert out.getvalue().strip() == "built-in catalog up to date (10 block versions)"
 
 
 def test_sync_records_a_changed_builtin_manifest_as_a_new_revision():
@@ -66,7 +66,7 @@ def test_sync_records_a_changed_builtin_manifest_as_a_new_revision():
 
 def test_import_of_the_roboflow_catalog_gives_250_versions_and_45_kinds():
     assert BlockVersion.objects.count() == 250
-    assert BlockVersion.objects.filter(source=Source.IMPORTED, executable=False).count() == 241
+    assert BlockVersion.objects.filter(source=Source.IMPORTED, executable=False).count() == 240
     assert Kind.objects.count() == 45
 
 
@@ -75,7 +75,7 @@ def test_import_again_changes_nothing():
     out = StringIO()
     call_command("import_blocks", str(roboflow_describe_path()), stdout=out)
     assert _counts() == before
-    assert out.getvalue().strip() == ("imported 0 block versions and 0 kinds; 241 unchanged; 9 built-in versions kept")
+    assert out.getvalue().strip() == ("imported 0 block versions and 0 kinds; 240 unchanged; 10 built-in versions kept")
 
 
 def test_import_keeps_builtin_versions():
@@ -138,7 +138,7 @@ def test_import_from_a_roboflow_server_url(live_server):
     out = StringIO()
     call_command("import_blocks", f"{live_server.url}/workflows/blocks/describe", stdout=out)
     assert _counts() == before
-    assert "241 unchanged; 9 built-in versions kept" in out.getvalue()
+    assert "240 unchanged; 10 built-in versions kept" in out.getvalue()
 
 
 def test_import_of_a_missing_file_fails_clearly():

@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern] = [
     path("workflows/<int:workflow_id>/restore/", views.WorkflowRestoreApi.as_view(), name="workflow-restore"),
     path("workflows/<int:workflow_id>/", views.WorkflowDetailApi.as_view(), name="workflow-detail"),
     path("workflows/<int:workflow_id>/revisions/", views.RevisionListApi.as_view(), name="workflow-revisions"),
+    path("workflows/<int:workflow_id>/publish/", views.WorkflowPublishApi.as_view(), name="workflow-publish"),
+    path("workflows/<int:workflow_id>/export/", views.WorkflowExportApi.as_view(), name="workflow-export"),
     path(
         "workflows/<int:workflow_id>/revisions/<int:number>/",
         views.RevisionDetailApi.as_view(),

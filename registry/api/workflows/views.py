@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from blocks.errors import ErrorCode
+from registry.api.catalog.serializers import BlockVersionDetailSerializer
 from registry.api.errors import ApiError
 from registry.api.evaluations.gate import GATE_PARAMETERS, gate_from_query
 from registry.api.intake import StrictJSONField
@@ -32,11 +33,13 @@ from registry.api.workflows.serializers import (
 from registry.models import Workflow
 from registry.selectors.workflows import (
     workflow_compile,
+    workflow_export,
     workflow_get,
     workflow_list,
     workflow_list_deleted,
     workflow_revision_get,
 )
+from registry.services.workflow_blocks import workflow_block_publish
 from registry.services.workflows import (
     RESTORE_PERIOD,
     workflow_create,
@@ -80,7 +83,7 @@ class WorkflowValidateApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = ValidateInputSerializer(data=require_object(request.data))
         serializer.is_valid(raise_exception=True)
-        result = workflow_compile(serializer.validated_data["specification"])
+        result = workflow_compile(serializer.validated_data["specification"], user=request.user)
         too_many = next((issue for issue in result.errors if issue.code == ErrorCode.TOO_MANY_STEPS), None)
         if too_many is not None:
             raise ApiError(too_many.message, code=ErrorCode.TOO_MANY_STEPS, details=[too_many.as_dict()])
@@ -220,3 +223,32 @@ class WorkflowRestoreApi(APIView):
     @extend_schema(request=None, responses=WorkflowDetailSerializer)
     def post(self, request: Request, workflow_id: int) -> Response:
         return Response(_detail(workflow_restore(user=request.user, workflow_id=workflow_id)))  # type: ignore[arg-type]
+
+
+class WorkflowPublishInputSerializer(serializers.Serializer[Any]):
+    family = serializers.RegexField(r"^[A-Za-z0-9_\-.]+/[A-Za-z0-9_\-.]+$", max_length=200, help_text="`owner/name`")
+    version = serializers.RegexField(r"^v[0-9]+$", max_length=20, help_text="e.g. `v1`")
+    release_notes = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class WorkflowPublishApi(APIView):
+    """Publish the workflow's current revision as a block version (`{family}@{version}`)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=WorkflowPublishInputSerializer, responses={201: BlockVersionDetailSerializer})
+    def post(self, request: Request, workflow_id: int) -> Response:
+        serializer = WorkflowPublishInputSerializer(data=require_object(request.data))
+        serializer.is_valid(raise_exception=True)
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id, for_change=True)
+        row = workflow_block_publish(workflow=workflow, user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        return Response(BlockVersionDetailSerializer(row).data, status=201)
+
+
+class WorkflowExportApi(APIView):
+    """The current revision as Roboflow runs it: steps of published workflow blocks as inner workflows."""
+
+    @extend_schema(responses={200: inline_serializer("WorkflowExport", {"specification": serializers.JSONField()})})
+    def get(self, request: Request, workflow_id: int) -> Response:
+        workflow = workflow_get(user=request.user, workflow_id=workflow_id)
+        return Response({"specification": workflow_export(workflow=workflow)})

@@ -1,0 +1,150 @@
+"""Roboflow's rules for turning a child workflow's steps into steps of its parent (text rewriting).
+
+Each child step is renamed `{composite}__{child}` (with `__2`, `__3`... when that name is taken) and
+every string in it is rewritten: references to sibling child steps follow the renames, and the
+child's `$inputs.x` become what the composite binds `x` to (or the input's default). The parent's
+references to the composite's outputs, `$steps.{composite}.{output}`, then become the selectors the
+child's outputs stand for, and a bare `$steps.{composite}` (flow control) names the first inlined
+step. Rewriting the same texts as Roboflow 1.8.3 does makes the flattened workflow, and so every
+later check, the same as Roboflow's. One deliberate difference: a literal bound to an input that a
+property takes whole keeps its JSON type, where Roboflow turns it into a string.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+JsonPath = tuple[str | int, ...]
+_SCALARS = frozenset({int, float, bool, type(None)})
+_PLAIN = re.compile(r"[A-Za-z0-9_\-]+__")
+_WHOLE_INPUT = re.compile(r"^\$inputs\.([A-Za-z0-9_\-]+)$")
+
+
+def inlined_name(composite: str, child: str, taken: set[str]) -> str:
+    """`{composite}__{child}`, made unique among `taken` (which it joins)."""
+    base = candidate = f"{composite}__{child}"
+    suffix = 2
+    while candidate in taken:
+        candidate = f"{base}__{suffix}"
+        suffix += 1
+    taken.add(candidate)
+    return candidate
+
+
+def map_strings(value: Any, rewrite: Callable[[str, JsonPath], Any], path: JsonPath = ()) -> Any:
+    """A copy of `value` with every string leaf that holds a `$` replaced by `rewrite(text, path)`
+    (no rewrite touches any other); keys stay as they are."""
+    kind = type(value)
+    if kind is str:
+        return rewrite(value, path) if "$" in value else value
+    if kind is dict:
+        return {key: _mapped(item, rewrite, path, key) for key, item in value.items()}
+    if kind is list:
+        return [_mapped(item, rewrite, path, index) for index, item in enumerate(value)]
+    if kind not in _SCALARS and isinstance(value, Mapping):
+        return {key: _mapped(item, rewrite, path, key) for key, item in value.items()}
+    return value
+
+
+def _mapped(item: Any, rewrite: Callable[[str, JsonPath], Any], path: JsonPath, key: str | int) -> Any:
+    # Most leaves are plain: answered without building their path.
+    kind = type(item)
+    if kind in _SCALARS or (kind is str and "$" not in item):
+        return item
+    return map_strings(item, rewrite, (*path, key))
+
+
+def _step_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """`$steps.{name}` for any of `names`, longest first, unless `__` follows (already inlined)."""
+    ordered = sorted(names, key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(r"\$steps\.(" + "|".join(map(re.escape, ordered)) + r")(?!__)")
+
+
+class ChildRewriter:
+    """Rewrites the texts of one child's steps and outputs for inlining under one composite step.
+
+    Upstream renames `$steps.{old}.` and then a bare `$steps.{old}` (not followed by `.` or `__`);
+    one pattern over all names, longest first, does both in a single scan of each text."""
+
+    def __init__(self, renames: list[tuple[str, str]], bindings: Mapping[str, Any], defaults: Mapping[str, Any]):
+        self._new = dict(renames)
+        self._pattern = _step_pattern(self._new)
+        # Renames are `{composite}__{child}` unless a name was taken: then one template does them all.
+        prefix = renames[0][1][: len(renames[0][1]) - len(renames[0][0])] if renames else ""
+        plain = _PLAIN.fullmatch(prefix) and all(new == prefix + old for old, new in renames)
+        self._template = f"$steps.{prefix}\\1" if plain else None
+        self._bindings = bindings
+        self._defaults = defaults
+        self._keys = sorted(bindings, key=len, reverse=True)
+        # Whether a binding's value went into a text since the caller last cleared it: only such
+        # texts can hold references of the parent's.
+        self.bound_something = False
+
+    def rewrite(self, text: str) -> tuple[Any, str | None]:
+        """The rewritten value, and the binding that replaced the whole text, if one did."""
+        if self._pattern is not None and "$steps." in text:
+            if self._template is not None:
+                text = self._pattern.sub(self._template, text)
+            else:
+                text = self._pattern.sub(lambda match: "$steps." + self._new[match.group(1)], text)
+        if "$inputs." not in text:
+            return text, None
+        whole = _WHOLE_INPUT.match(text)
+        if whole is not None:
+            name = whole.group(1)
+            if name in self._bindings:
+                self.bound_something = True
+                return copy.deepcopy(self._bindings[name]), name
+            if name in self._defaults:
+                return copy.deepcopy(self._defaults[name]), None
+        for key in self._keys:
+            replaced = text.replace(f"$inputs.{key}", str(self._bindings[key]))
+            self.bound_something = self.bound_something or replaced != text
+            text = replaced
+        return text, None
+
+
+def composite_patcher(patches: Sequence[tuple[str, Mapping[str, str], str]]) -> Callable[[Any, str | None], Any]:
+    """What turns a part of a level into a copy with, for each composite (its name, its outputs'
+    selectors, its first inlined step), the references `$steps.{composite}.{output}` replaced by the
+    output's selector and a bare `$steps.{composite}` by the first inlined step.
+
+    Upstream patches the whole level after each composite it inlines; one pass that applies the
+    composites from the last inlined to the first gives the same texts (a selector one composite's
+    output stands for may name an earlier composite, never a later one that was not yet there).
+    Callers pass only the parts that can hold such references. Upstream inserts a composite's steps
+    after patching the level, so they are never patched for that composite: `skip` names it."""
+    prepared = []
+    for composite, outputs, first_step in reversed(patches):
+        tokens = [(f"$steps.{composite}.{name}", outputs[name]) for name in sorted(outputs, key=len, reverse=True)]
+        bare = re.compile(rf"\$steps\.{re.escape(composite)}(?!\.)(?!__)")
+        prepared.append((f"$steps.{composite}", tokens, bare, f"$steps.{first_step}"))
+
+    rewriters: dict[str | None, Callable[[str, JsonPath], str]] = {}
+
+    def rewriter(skip: str | None) -> Callable[[str, JsonPath], str]:
+        applied = [entry for entry in prepared if entry[0] != f"$steps.{skip}"]
+
+        def rewrite(text: str, _: JsonPath) -> str:
+            if "$steps." not in text:
+                return text
+            for marker, tokens, bare, first in applied:
+                if marker in text:
+                    for token, selector in tokens:
+                        text = text.replace(token, selector)
+                    text = bare.sub(first, text)
+            return text
+
+        return rewrite
+
+    def patch(value: Any, skip: str | None) -> Any:
+        if skip not in rewriters:
+            rewriters[skip] = rewriter(skip)
+        return map_strings(value, rewriters[skip])
+
+    return patch
