@@ -1,11 +1,14 @@
-"""Deleting a workflow that has jobs: its owner's go with it; other users' jobs keep it (409)."""
+"""Deleting a workflow that has jobs: its owner's go with it (when it is purged); other users' jobs
+keep it (409)."""
 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from registry.models import Job, JobItem, Workflow, WorkflowRevision
+from registry.services.workflows import RESTORE_PERIOD, workflow_purge_deleted
 from tests.registry.conftest import make_user
 from tests.registry.jobs.conftest import png, zip_of
 
@@ -19,13 +22,17 @@ def _start_job(api: APIClient, workflow: Workflow) -> int:
     return int(response.json()["id"])
 
 
-def test_deleting_a_workflow_removes_its_owners_jobs(alice_api, demo_workflow):
+def test_deleting_a_workflow_removes_its_owners_jobs_when_it_is_purged(alice_api, demo_workflow):
+    """A deleted workflow can be restored for 30 days, with its owner's jobs; the purge takes both."""
     _start_job(alice_api, demo_workflow)
 
     response = alice_api.delete(f"/api/v1/workflows/{demo_workflow.pk}/")
 
     assert response.status_code == 204
     assert not Workflow.objects.filter(pk=demo_workflow.pk).exists()
+    assert (Job.objects.count(), JobItem.objects.count()) == (1, 1)
+    Workflow.all_objects.filter(pk=demo_workflow.pk).update(deleted_at=timezone.now() - RESTORE_PERIOD * 2)
+    assert workflow_purge_deleted() == 1
     assert not WorkflowRevision.objects.filter(workflow_id=demo_workflow.pk).exists()
     assert (Job.objects.count(), JobItem.objects.count()) == (0, 0)
 
