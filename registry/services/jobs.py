@@ -286,6 +286,8 @@ def job_chunk_run(
                 if _cancelled(job_id):
                     return []
         job_results_write(answers=answers, worker=worker)
+    if retry and _cancelled(job_id):
+        return []  # a cancelled job's items are not tried again
     if not retry:
         job_finish_if_done(job_id=job_id)
     return retry
