@@ -31,6 +31,8 @@ export interface DocumentMeta {
 interface Graph {
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** The definition's own fields besides its three lists (`version`, ...), kept as imported. */
+  extras?: Record<string, unknown>;
 }
 
 export interface DocumentState extends Graph {
@@ -81,7 +83,7 @@ function sameGraph(a: Tracked, b: Tracked): boolean {
 }
 
 export function definitionOf(state: Graph): Definition {
-  return graphToDefinition(state.nodes as unknown as GraphNode[], state.edges as unknown as GraphEdge[]);
+  return graphToDefinition(state.nodes as unknown as GraphNode[], state.edges as unknown as GraphEdge[], state.extras);
 }
 
 export function layoutOf(state: Graph): Positions {
@@ -109,13 +111,14 @@ export const useDocument = create<DocumentState>()(
     (set, get) => ({
       nodes: [],
       edges: [],
+      extras: {},
       meta: EMPTY_META,
       savedSignature: signatureOf({ nodes: [], edges: [], meta: EMPTY_META }),
       generation: 0,
       needsLayout: false,
       layouts: 0,
       replace: (graph, meta, { saved, needsLayout }) => {
-        const next = { ...graph, meta };
+        const next = { ...graph, extras: graph.extras ?? {}, meta };
         set({ ...next, savedSignature: saved ? signatureOf(next) : "", generation: get().generation + 1, needsLayout });
         useDocument.temporal.getState().clear();
       },
@@ -196,7 +199,7 @@ export function graphFor(definition: Definition, positions: Positions): Graph & 
   const graph = definitionToGraph(definition);
   const placed = placeSaved(graph.nodes, positions);
   const nodes = placed.nodes.map((n) => ({ ...n, ariaLabel: n.data.name })) as unknown as FlowNode[];
-  return { nodes, edges: graph.edges, complete: placed.complete };
+  return { nodes, edges: graph.edges, extras: graph.extras, complete: placed.complete };
 }
 
 export const isDirty = (s: DocumentState) => signatureOf(s) !== s.savedSignature;
