@@ -31,6 +31,9 @@ export interface PropertyInfo {
   kinds: string[];
   /** The kinds of its references that may point at step outputs (the server's rule). */
   step_kinds: string[];
+  /** A list of references (`next_steps`) or a map of names to references (`evaluation_parameters`). */
+  is_list_element?: boolean;
+  is_dict_element?: boolean;
 }
 
 export interface KindInfo {

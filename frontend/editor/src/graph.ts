@@ -56,6 +56,7 @@ export interface Definition {
   inputs: Array<Record<string, unknown>>;
   steps: Array<Record<string, unknown>>;
   outputs: Array<Record<string, unknown>>;
+  [key: string]: unknown;
 }
 
 export const VALUE_HANDLE = "value";

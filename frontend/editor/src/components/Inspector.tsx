@@ -61,7 +61,7 @@ function StepSettings({ node }: { node: FlowNode }) {
         {previous && <div className="note" data-testid="version-changes">{changedFields(details[previous], detail)}</div>}
       </div>
       {detail.properties
-        .filter((p) => p.name !== "name" && p.name !== "type" && (p.accepts_literals || p.takes_reference))
+        .filter((p) => p.name !== "name" && p.name !== "type" && (p.accepts_literals || p.takes_reference || p.takes_step_selector))
         .map((p) => (
           <PropertyField key={p.name} node={node} property={p} schema={schemaProps[p.name] ?? {}} error={errorFor(p.name)} />
         ))}

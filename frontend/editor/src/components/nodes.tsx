@@ -5,12 +5,13 @@ import { memo } from "react";
 import { create } from "zustand";
 
 import type { BlockDetail, Issue } from "../api";
-import { nodeForPointer, VALUE_HANDLE, type GraphNode } from "../graph";
+import { FLOW_IN, nodeForPointer, VALUE_HANDLE, type GraphNode } from "../graph";
 import { acceptedFrom, fits } from "../kinds";
 import { useCatalog } from "../store/catalog";
 import { newerDefault } from "../upgrades";
 import { useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
+import { gatesSteps, keyOfHandle, namesSources, propertyOfHandle } from "../wiring";
 
 /** The wire being drawn: its kinds, and whether it comes from a step (handles that fit light up). */
 export const useWireDrag = create<{ kinds: string[] | null; fromStep: boolean }>()(() => ({ kinds: null, fromStep: false }));
@@ -102,6 +103,9 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
   const table = useCatalog((s) => s.kinds);
   const drag = useWireDrag();
   const { errors, warnings } = useIssues(id);
+  // The names of this step's map entries (one handle each), as text so other nodes' wires do not re-render it.
+  const entryText = useDocument((s) => s.edges.filter((e) => e.target === id && e.targetHandle?.includes(".")).map((e) => e.targetHandle).join("\n"));
+  const entries = entryText ? entryText.split("\n") : [];
   if (data.kind !== "block") return null;
   return (
     <div className={`node block${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}`} data-testid={`node-${data.name}`}>
@@ -110,20 +114,38 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
         <UpgradeBadge detail={detail} step={data.name} />
         <div className="step-name">{data.name}</div>
       </header>
+      <Handle type="target" position={Position.Top} id={FLOW_IN} className="flow-in" data-testid={`handle-flow-${data.name}`} title="Gated by a flow-control step" />
       {detail?.properties
         .filter((p) => p.takes_reference)
         .map((p) => (
-          <div className="row" key={p.name}>
-            <Handle
-              type="target"
-              position={Position.Left}
-              id={p.name}
-              data-testid={`handle-in-${data.name}-${p.name}`}
-              className={drag.kinds && fits(table, drag.kinds, acceptedFrom(p, drag.fromStep)) ? "compatible" : ""}
-            />
-            {p.name} <span className="kinds">{p.kinds.join(" | ")}</span>
+          <div key={p.name}>
+            <div className="row">
+              <Handle
+                type="target"
+                position={Position.Left}
+                id={p.name}
+                data-testid={`handle-in-${data.name}-${p.name}`}
+                className={drag.kinds && fits(table, drag.kinds, acceptedFrom(p, drag.fromStep)) ? "compatible" : ""}
+              />
+              {p.name} <span className="kinds">{p.kinds.join(" | ")}</span>
+            </div>
+            {namesSources(p) &&
+              entries
+                .filter((h) => propertyOfHandle(h) === p.name)
+                .map((h) => (
+                  <div className="row entry" key={h}>
+                    <Handle type="target" position={Position.Left} id={h} data-testid={`handle-in-${data.name}-${h}`} />
+                    {keyOfHandle(h)}
+                  </div>
+                ))}
           </div>
         ))}
+      {detail?.properties.filter(gatesSteps).map((p) => (
+        <div className="row out flow" key={p.name}>
+          {p.name} <span className="kinds">steps</span>
+          <Handle type="source" position={Position.Right} id={p.name} className="flow-out" data-testid={`handle-out-${data.name}-${p.name}`} />
+        </div>
+      ))}
       {detail?.outputs.map((o) => (
         <div className="row out" key={o.name}>
           {o.name} <span className="kinds">{o.kinds.join(" | ")}</span>
