@@ -7,7 +7,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.frontend.conftest import CLASSIFIER, STEP, demo_definition
+from tests.frontend.conftest import STEP, demo_definition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -100,7 +100,12 @@ def test_continue_if_is_built_by_clicking_and_exports_what_runs(editor, tmp_path
     json_view.fill(json.dumps(changed))
     json_view.press("Tab")
     expect(side.get_by_label("Combine with")).to_have_value("and")
-    assert next(s for s in export(editor, tmp_path, "2.json")["steps"] if s["name"] == "continue_if")["condition_statement"] == changed
+    assert (
+        next(s for s in export(editor, tmp_path, "2.json")["steps"] if s["name"] == "continue_if")[
+            "condition_statement"
+        ]
+        == changed
+    )
 
 
 def test_an_imported_continue_if_draws_its_references_and_keeps_its_map(editor, tmp_path):
@@ -154,8 +159,12 @@ def test_fields_follow_the_schema_with_descriptions_examples_bounds_and_none(edi
     assert mode.locator("option").all_inner_texts() == ["default", "custom"]
     mode.select_option("custom")
     custom = side.get_by_label("custom_confidence", exact=True)
-    assert (custom.get_attribute("type"), custom.get_attribute("min"), custom.get_attribute("max")) == ("number", "0", "1")
-    expect(side.get_by_test_id("bounds-custom_confidence")).to_have_text("0 – 1")
+    assert (custom.get_attribute("type"), custom.get_attribute("min"), custom.get_attribute("max")) == (
+        "number",
+        "0",
+        "1",
+    )
+    expect(side.get_by_test_id("bounds-custom_confidence")).to_have_text("0 \u2013 1")
     custom.fill("0.65")
     toggle = side.get_by_label("disable_active_learning", exact=True)
     assert toggle.get_attribute("type") == "checkbox"
@@ -163,11 +172,16 @@ def test_fields_follow_the_schema_with_descriptions_examples_bounds_and_none(edi
     side.get_by_label("active_learning_target_dataset: none").check()
     expect(side.get_by_label("active_learning_target_dataset", exact=True)).to_have_count(0)
     field = side.locator(".field").filter(has=page.get_by_label("model_id", exact=True))
-    expect(field.locator(".description")).to_have_text("The model to run: a Roboflow `project/version` or a local model's id.")
+    expect(field.locator(".description")).to_have_text(
+        "The model to run: a Roboflow `project/version` or a local model's id."
+    )
     expect(field.locator(".examples")).to_have_text("e.g. my_project/3")
     editor.shot("schema-fields")
     step = export(editor, tmp_path)["steps"][0]
-    assert {k: step[k] for k in ("confidence_mode", "custom_confidence", "disable_active_learning", "active_learning_target_dataset")} == {
+    assert {
+        k: step[k]
+        for k in ("confidence_mode", "custom_confidence", "disable_active_learning", "active_learning_target_dataset")
+    } == {
         "confidence_mode": "custom",
         "custom_confidence": 0.65,
         "disable_active_learning": False,
