@@ -55,8 +55,16 @@ export interface WorkflowDetail extends WorkflowSummary {
   layout: Record<string, { x: number; y: number }>;
 }
 
+/** What one step gave for one input element (the server's executor/engine/step_results.py). */
+export interface StepResult {
+  status: "ran" | "skipped" | "failed" | "passed" | "stopped";
+  outputs: Record<string, unknown> | null;
+}
+
 export interface RunSummary {
   id: number;
+  /** Per step, per input element; absent on runs recorded before steps were kept. */
+  steps?: Record<string, StepResult[]>;
   status: string;
   workflow: number | null;
   revision: number | null;

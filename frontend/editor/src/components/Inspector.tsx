@@ -10,6 +10,7 @@ import { useUi } from "../store/ui";
 import { nodeForPointer, type GraphNode } from "../graph";
 import { InputSettings, OutputSettings } from "./IoSettings";
 import { NameField } from "./NameField";
+import { StepOutput } from "./outputs/StepOutput";
 import { PropertyField } from "./PropertyField";
 
 function changedFields(from: BlockDetail | undefined, to: BlockDetail | undefined): string {
@@ -36,6 +37,7 @@ function StepSettings({ node }: { node: FlowNode }) {
     <div>
       <h3>{detail.human_name}</h3>
       <NameField node={node} />
+      <StepOutput name={node.data.name} />
       <div className="field">
         <label htmlFor="field-version">Version</label>
         <select

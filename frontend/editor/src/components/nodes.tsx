@@ -11,6 +11,7 @@ import { useCatalog } from "../store/catalog";
 import { newerDefault } from "../upgrades";
 import { useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
+import { summarise } from "./outputs/summary";
 import { gatesSteps, keyOfHandle, namesSources, propertyOfHandle } from "../wiring";
 
 /** The wire being drawn: its kinds, and whether it comes from a step (handles that fit light up). */
@@ -55,25 +56,18 @@ function Messages({ errors, warnings, name }: { errors: Issue[]; warnings: Issue
   );
 }
 
-interface Prediction {
-  top?: string;
-  confidence?: number;
-  predictions?: Array<{ class: string; confidence: number }>;
-}
-
+/** This step's own result in the shown run (its first input element), in a few words. */
 function RunBadge({ name }: { name: string }) {
   const run = useUi((s) => s.run);
-  if (!run || run.status !== "succeeded") return null;
-  const timing = run.timings[name];
-  const first = run.outputs[0] ?? {};
-  const prediction = Object.values(first).find(
-    (v): v is Prediction => !!v && typeof v === "object" && Array.isArray((v as Prediction).predictions),
-  );
+  const summary = summarise(run?.steps?.[name]?.[0]);
+  const timing = run?.timings[name];
+  if (!run || (!summary && timing === undefined)) return null;
   return (
-    <div className="run-badge" data-testid={`node-run-${name}`}>
-      {prediction?.top !== undefined && (
-        <span data-testid={`node-top-${name}`}>
-          {prediction.top} {(prediction.confidence ?? prediction.predictions?.find((p) => p.class === prediction.top)?.confidence ?? 0).toFixed(2)}
+    <div className={`run-badge ${summary?.kind === "status" ? `status-${summary.text}` : ""}`} data-testid={`node-run-${name}`}>
+      {summary && (
+        <span data-testid={`node-result-${name}`} className="result">
+          {summary.kind === "image" && summary.thumbnail && <img src={summary.thumbnail} alt={`${name} output`} className="thumbnail" />}
+          {summary.kind === "classification" ? <span data-testid={`node-top-${name}`}>{summary.text}</span> : summary.text}
         </span>
       )}
       {timing !== undefined && <span className="timing">{timing.toFixed(1)} ms</span>}
@@ -103,12 +97,16 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
   const table = useCatalog((s) => s.kinds);
   const drag = useWireDrag();
   const { errors, warnings } = useIssues(id);
+  const status = useUi((s) => s.run?.steps?.[data.name]?.[0]?.status);
   // The names of this step's map entries (one handle each), as text so other nodes' wires do not re-render it.
   const entryText = useDocument((s) => s.edges.filter((e) => e.target === id && e.targetHandle?.includes(".")).map((e) => e.targetHandle).join("\n"));
   const entries = entryText ? entryText.split("\n") : [];
   if (data.kind !== "block") return null;
   return (
-    <div className={`node block${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}`} data-testid={`node-${data.name}`}>
+    <div
+      className={`node block cat-${detail?.category ?? "unknown"}${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}${status ? ` run-${status}` : ""}`}
+      data-testid={`node-${data.name}`}
+    >
       <header>
         <span className="title">{detail?.human_name ?? data.typeIdentifier}</span> <small>{detail?.version}</small>
         <UpgradeBadge detail={detail} step={data.name} />
