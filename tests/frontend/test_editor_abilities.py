@@ -292,8 +292,13 @@ def test_bindings_offer_fitting_sources_known_models_and_version_changes(editor)
     assert models.input_value() == "my-own/7"
 
     inspector.get_by_label("Version").select_option(label="v3 (default)")
-    editor.wait_text("version-changes", "v3 adds confidence_mode, custom_confidence; removes confidence (from v2).")
-    expect(inspector.get_by_label("custom_confidence source")).to_have_count(1)
+    editor.wait_text(
+        "version-changes",
+        "v3 adds confidence_mode, custom_confidence; removes confidence (from v2). "
+        'Migration: set confidence_mode to "custom"; renamed confidence to custom_confidence.',
+    )
+    # The migration moved the parameter's wire from `confidence` to `custom_confidence`.
+    expect(inspector.get_by_label("custom_confidence", exact=True)).to_have_count(1)
     editor.shot("version-switched")
 
 
