@@ -5,6 +5,8 @@ import { useEffect, useState } from "react";
 
 import { api, ApiError, type RunSummary } from "../api";
 import { definitionOf, isDirty, useDocument } from "../store/document";
+import { runBlockers } from "../runnable";
+import { useCatalog } from "../store/catalog";
 import { useUi } from "../store/ui";
 import { parseLiteral } from "./IoSettings";
 
@@ -80,6 +82,8 @@ export function RunPanel() {
   const [images, setImages] = useState<Record<string, File>>({});
   const [values, setValues] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const blocks = useCatalog((s) => s.blocks);
+  const blockers = runBlockers(nodes.map((n) => n.data), blocks);
   const imageInputs = nodes.filter((n) => n.data.kind === "input" && n.data.inputType === "WorkflowImage").map((n) => n.data.name);
   const parameters = nodes.flatMap((n) => (n.data.kind === "input" && n.data.inputType === "WorkflowParameter" ? [n.data] : []));
   const start = async () => {
@@ -137,9 +141,16 @@ export function RunPanel() {
           />
         </div>
       ))}
-      <button onClick={() => void start()} disabled={busy}>
+      <button onClick={() => void start()} disabled={busy || blockers.length > 0} aria-describedby={blockers.length ? "run-blockers" : undefined}>
         Run
       </button>
+      {blockers.length > 0 && (
+        <ul id="run-blockers" className="run-blockers" data-testid="run-disabled-reason">
+          {blockers.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      )}
       {run && <Results run={run} />}
       {workflowId !== null && <History workflowId={workflowId} />}
     </section>

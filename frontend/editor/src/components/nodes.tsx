@@ -110,6 +110,11 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       <header>
         <span className="title">{detail?.human_name ?? data.typeIdentifier}</span> <small>{detail?.version}</small>
         <UpgradeBadge detail={detail} step={data.name} />
+        {detail && !detail.executable && (
+          <span className="badge remote" data-testid={`node-cannot-run-${data.name}`} title="This version has no implementation on this server: see the Run panel.">
+            cannot run here
+          </span>
+        )}
         <div className="step-name">{data.name}</div>
       </header>
       <Handle type="target" position={Position.Top} id={FLOW_IN} className="flow-in" data-testid={`handle-flow-${data.name}`} title="Gated by a flow-control step" />
