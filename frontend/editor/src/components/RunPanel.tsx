@@ -6,6 +6,8 @@ import { useEffect, useState } from "react";
 import { api, ApiError, type RunSummary } from "../api";
 import { definitionOf, isDirty, useDocument } from "../store/document";
 import { runBlockers } from "../runnable";
+import { ToolIcon } from "./icons";
+import { useRunning } from "./outputs/running";
 import { useCatalog } from "../store/catalog";
 import { useUi } from "../store/ui";
 import { parseLiteral } from "./IoSettings";
@@ -100,6 +102,7 @@ export function RunPanel() {
     const state = useDocument.getState();
     const target = state.meta.id !== null && !isDirty(state) ? { workflow: state.meta.id } : { specification: definitionOf(state) };
     setBusy(true);
+    useRunning.setState({ running: true });
     try {
       const result = await api.run(target, images, inputs);
       useUi.getState().setRun(result);
@@ -108,6 +111,7 @@ export function RunPanel() {
       useUi.getState().setRun(null);
       useUi.getState().say(e instanceof ApiError ? `Run failed: ${e.message}` : String(e), "error");
     } finally {
+      useRunning.setState({ running: false });
       setBusy(false);
     }
   };
@@ -142,6 +146,7 @@ export function RunPanel() {
         </div>
       ))}
       <button onClick={() => void start()} disabled={busy || blockers.length > 0} aria-describedby={blockers.length ? "run-blockers" : undefined}>
+        <ToolIcon name="Run" />
         Run
       </button>
       {blockers.length > 0 && (

@@ -15,6 +15,20 @@ import {
   ScanEye,
   Send,
   Video,
+  Download,
+  FilePlus,
+  FolderOpen,
+  ImagePlus,
+  Keyboard,
+  LogOut,
+  Network,
+  Play,
+  Redo2,
+  Save,
+  SaveAll,
+  Undo2,
+  Upload,
+  Variable,
   type LucideIcon,
 } from "lucide-react";
 
@@ -36,4 +50,27 @@ const CATEGORY_ICONS: Record<string, LucideIcon> = {
 export function CategoryIcon({ category, size = 14 }: { category: string; size?: number }) {
   const Icon = CATEGORY_ICONS[category] ?? Puzzle;
   return <Icon className={`category-icon cat-${category}`} size={size} aria-hidden="true" focusable="false" />;
+}
+
+const TOOL_ICONS: Record<string, LucideIcon> = {
+  New: FilePlus,
+  Open: FolderOpen,
+  Import: Upload,
+  Export: Download,
+  Save: Save,
+  "Save as": SaveAll,
+  Undo: Undo2,
+  Redo: Redo2,
+  "Auto layout": Network,
+  "Image input": ImagePlus,
+  Parameter: Variable,
+  Output: LogOut,
+  Run: Play,
+  Shortcuts: Keyboard,
+};
+
+/** The icon beside a tool's name (the name stays the button's text and accessible name). */
+export function ToolIcon({ name }: { name: keyof typeof TOOL_ICONS }) {
+  const Icon = TOOL_ICONS[name];
+  return <Icon className="tool-icon" size={15} aria-hidden="true" focusable="false" />;
 }

@@ -11,6 +11,8 @@ import { useCatalog } from "../store/catalog";
 import { newerDefault } from "../upgrades";
 import { useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
+import { CategoryIcon } from "./icons";
+import { useRunning } from "./outputs/running";
 import { summarise } from "./outputs/summary";
 import { gatesSteps, keyOfHandle, namesSources, propertyOfHandle } from "../wiring";
 
@@ -98,17 +100,18 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
   const drag = useWireDrag();
   const { errors, warnings } = useIssues(id);
   const status = useUi((s) => s.run?.steps?.[data.name]?.[0]?.status);
+  const running = useRunning((s) => s.running);
   // The names of this step's map entries (one handle each), as text so other nodes' wires do not re-render it.
   const entryText = useDocument((s) => s.edges.filter((e) => e.target === id && e.targetHandle?.includes(".")).map((e) => e.targetHandle).join("\n"));
   const entries = entryText ? entryText.split("\n") : [];
   if (data.kind !== "block") return null;
   return (
     <div
-      className={`node block cat-${detail?.category ?? "unknown"}${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}${status ? ` run-${status}` : ""}`}
+      className={`node block cat-${detail?.category ?? "unknown"}${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}${running ? " running" : status ? ` run-${status}` : ""}`}
       data-testid={`node-${data.name}`}
     >
       <header>
-        <span className="title">{detail?.human_name ?? data.typeIdentifier}</span> <small>{detail?.version}</small>
+        <CategoryIcon category={detail?.category ?? "unknown"} /> <span className="title">{detail?.human_name ?? data.typeIdentifier}</span> <small>{detail?.version}</small>
         <UpgradeBadge detail={detail} step={data.name} />
         {detail && !detail.executable && (
           <span className="badge remote" data-testid={`node-cannot-run-${data.name}`} title="This version has no implementation on this server: see the Run panel.">
