@@ -187,3 +187,26 @@ def test_fields_follow_the_schema_with_descriptions_examples_bounds_and_none(edi
         "disable_active_learning": False,
         "active_learning_target_dataset": None,
     }
+
+
+def test_an_unknown_block_draws_its_wires_and_stays_editable_as_json(editor, tmp_path):
+    from tests.conformance.seeds import detect_crop_classify
+
+    page = editor.page
+    definition = detect_crop_classify()
+    editor.goto()
+    editor.import_definition(definition)
+    editor.node("detector").wait_for()
+    # Every selector is a wire, the unknown blocks' included.
+    editor.expect_edges(9)
+    editor.node("detector").click()
+    side = inspector(page)
+    expect(side.get_by_test_id("unknown-block")).to_be_visible()
+    fields = side.get_by_label("Fields as JSON")
+    assert json.loads(fields.input_value()) == {"model_id": "animals/1"}
+    fields.fill(json.dumps({"model_id": "animals/2", "confidence": 0.6}))
+    fields.press("Tab")
+    editor.shot("unknown-block")
+    exported = export(editor, tmp_path)
+    definition["steps"][0].update(model_id="animals/2", confidence=0.6)
+    assert exported == definition

@@ -12,12 +12,15 @@ import { InputSettings, OutputSettings } from "./IoSettings";
 import { NameField } from "./NameField";
 import { StepOutput } from "./outputs/StepOutput";
 import { PropertyField } from "./PropertyField";
+import { UnknownStepSettings } from "./UnknownStep";
 
 function StepSettings({ node }: { node: FlowNode }) {
   const typeIdentifier = node.data.kind === "block" ? node.data.typeIdentifier : "";
   const detail = useCatalog((s) => s.details[typeIdentifier]);
   const [changes, setChanges] = useState<string | null>(null);
   const errors = useUi((s) => s.validation.errors);
+  const known = useCatalog((s) => !s.loaded || s.blocks.some((b) => b.type_identifier === typeIdentifier || b.aliases.includes(typeIdentifier)));
+  if (!known) return <UnknownStepSettings node={node} />;
   if (node.data.kind !== "block" || !detail) return <p>Loading the block…</p>;
   const nodes = useDocument.getState().nodes as unknown as GraphNode[];
   const errorFor = (name: string) => errors.find((i) => i.property === name && nodeForPointer(i.pointer, nodes)?.nodeId === node.id)?.message;

@@ -12,6 +12,7 @@ import { newerDefault } from "../upgrades";
 import { useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
 import { CategoryIcon } from "./icons";
+import { UnknownHandles } from "./UnknownStep";
 import { useRunning } from "./outputs/running";
 import { summarise } from "./outputs/summary";
 import { gatesSteps, keyOfHandle, namesSources, propertyOfHandle } from "../wiring";
@@ -152,6 +153,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
           <Handle type="source" position={Position.Right} id={p.name} className="flow-out" data-testid={`handle-out-${data.name}-${p.name}`} />
         </div>
       ))}
+      {!detail && <UnknownHandles id={id} />}
       {detail?.outputs.map((o) => (
         <div className="row out" key={o.name}>
           {o.name} <span className="kinds">{o.kinds.join(" | ")}</span>
