@@ -316,6 +316,27 @@ def aliases() -> Definition:
     return workflow([classifier(), top(), *steps], [out("grey", "$steps.grey.image")])
 
 
+def gated_crop(wanted: str) -> Definition:
+    """A classified image whose top class gates a grey copy; a crop of 30x20 runs either way."""
+    crop = {
+        "type": ABSOLUTE_CROP,
+        "name": "crop",
+        "images": "$inputs.image",
+        "x_center": 50,
+        "y_center": 40,
+        "width": 30,
+        "height": 20,
+    }
+    steps = [
+        classifier(),
+        top(),
+        crop,
+        gate(equals("label", wanted), {"label": "$steps.top.output"}, ["$steps.grey"]),
+        {"type": GRAYSCALE, "name": "grey", "image": "$inputs.image"},
+    ]
+    return workflow(steps, [out("label", "$steps.top.output")])
+
+
 DEFINITIONS: dict[str, Callable[[], Definition]] = {
     **SEEDS,
     "classifier_v1": classified(type_=V1),
@@ -349,4 +370,5 @@ DEFINITIONS: dict[str, Callable[[], Definition]] = {
     "many_steps": many_steps,
     "single_grey": no_outputs_yet,
     "aliases": aliases,
+    "gated_crop": lambda: gated_crop("blue"),
 }

@@ -406,7 +406,8 @@ def test_feedback_colours_empty_canvas_palette_marks_and_no_overflow_from_1280_t
     definition["inputs"].append({"type": "WorkflowParameter", "name": "unused"})
     editor.import_definition(definition, "feedback.json")
     editor.wait_text("node-errors-classifier", "Step `classifier` needs `model_id`.")
-    red, amber, green = "rgb(187, 34, 34)", "rgb(168, 100, 0)", "rgb(29, 122, 58)"
+    # tokens.css: --danger, --warning, --success
+    red, amber, green = "rgb(179, 38, 30)", "rgb(138, 83, 0)", "rgb(28, 107, 54)"
     color = "el => getComputedStyle(el).color"
     assert page.get_by_test_id("node-errors-classifier").evaluate(color) == red
     assert page.get_by_test_id("node-warnings-unused").evaluate(color) == amber

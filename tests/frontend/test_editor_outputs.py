@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.frontend.conftest import sample_image
-from tests.registry.test_run_steps_api import _gated_crop_workflow
+from tests.frontend.definitions import gated_crop
 
 TIMES = "\N{MULTIPLICATION SIGN}"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ def run_with(editor, image):
 
 def test_each_step_shows_its_own_result_and_the_selected_one_its_tree(editor, tmp_path):
     page = editor.page
-    definition = _gated_crop_workflow("blue")
+    definition = gated_crop("blue")
     editor.goto()
     editor.import_definition(definition)
     editor.node("grey").wait_for()

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.frontend.conftest import STEP, demo_definition
+from tests.frontend.exporting import export_definition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,14 +18,6 @@ GRAYSCALE = "roboflow_core/convert_grayscale@v1"
 
 def inspector(page):
     return page.get_by_role("complementary", name="Inspector")
-
-
-def export(editor, tmp_path, name="exported.json"):
-    with editor.page.expect_download() as download:
-        editor.button("Export").click()
-    path = tmp_path / name
-    download.value.save_as(path)
-    return json.loads(path.read_text())
 
 
 def test_continue_if_is_built_by_clicking_and_exports_what_runs(editor, tmp_path):
@@ -68,7 +61,7 @@ def test_continue_if_is_built_by_clicking_and_exports_what_runs(editor, tmp_path
     editor.wait_status("valid")
     editor.shot("condition")
 
-    definition = export(editor, tmp_path)
+    definition = export_definition(editor, tmp_path)
     gate = next(s for s in definition["steps"] if s["name"] == "continue_if")
     assert gate == {
         "type": CONTINUE_IF,
@@ -101,7 +94,7 @@ def test_continue_if_is_built_by_clicking_and_exports_what_runs(editor, tmp_path
     json_view.press("Tab")
     expect(side.get_by_label("Combine with")).to_have_value("and")
     assert (
-        next(s for s in export(editor, tmp_path, "2.json")["steps"] if s["name"] == "continue_if")[
+        next(s for s in export_definition(editor, tmp_path, "2.json")["steps"] if s["name"] == "continue_if")[
             "condition_statement"
         ]
         == changed
@@ -137,7 +130,7 @@ def test_an_imported_continue_if_draws_its_references_and_keeps_its_map(editor, 
     params.get_by_label("Source").nth(2).select_option(label="$inputs.image")
     editor.expect_edges(7)
     editor.shot("imported-map")
-    exported = next(s for s in export(editor, tmp_path)["steps"] if s["name"] == "gate")
+    exported = next(s for s in export_definition(editor, tmp_path)["steps"] if s["name"] == "gate")
     assert exported["evaluation_parameters"] == {
         "left": f"$steps.{STEP}.predictions",
         "wanted": "$inputs.wanted",
@@ -177,7 +170,7 @@ def test_fields_follow_the_schema_with_descriptions_examples_bounds_and_none(edi
     )
     expect(field.locator(".examples")).to_have_text("e.g. my_project/3")
     editor.shot("schema-fields")
-    step = export(editor, tmp_path)["steps"][0]
+    step = export_definition(editor, tmp_path)["steps"][0]
     assert {
         k: step[k]
         for k in ("confidence_mode", "custom_confidence", "disable_active_learning", "active_learning_target_dataset")
@@ -207,6 +200,6 @@ def test_an_unknown_block_draws_its_wires_and_stays_editable_as_json(editor, tmp
     fields.fill(json.dumps({"model_id": "animals/2", "confidence": 0.6}))
     fields.press("Tab")
     editor.shot("unknown-block")
-    exported = export(editor, tmp_path)
+    exported = export_definition(editor, tmp_path)
     definition["steps"][0].update(model_id="animals/2", confidence=0.6)
     assert exported == definition

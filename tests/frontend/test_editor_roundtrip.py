@@ -2,7 +2,6 @@
 the editor never drops or rewrites what it does not understand."""
 
 import io
-import json
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.frontend.conftest import DialogAnswers
 from tests.frontend.definitions import DEFINITIONS
+from tests.frontend.exporting import export_definition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +40,7 @@ def test_import_then_export_gives_back_every_definition(editor, tmp_path):
         expect(page.get_by_label("Workflow name")).to_have_value(name)
         nodes = len(definition["inputs"]) + len(definition["steps"]) + len(definition["outputs"])
         expect(page.locator(".react-flow__node")).to_have_count(nodes)
-        with page.expect_download() as download:
-            editor.button("Export").click()
-        path = tmp_path / f"{name}.json"
-        download.value.save_as(path)
-        exported = json.loads(path.read_text())
+        exported = export_definition(editor, tmp_path, f"{name}.json")
         if exported != definition:
             differences[name] = (definition, exported)
         if name in ("gate_two_steps", "detect_crop_classify"):

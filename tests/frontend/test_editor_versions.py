@@ -1,23 +1,14 @@
 """Switching a step's version applies the version's migration or drops what the new version lacks,
 keeps the wires that still fit, says what changed, and is one undoable step."""
 
-import json
-
 import pytest
 
 from tests.frontend.conftest import STEP, demo_definition
+from tests.frontend.exporting import export_definition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 V2 = "roboflow_core/roboflow_classification_model@v2"
 V3 = "roboflow_core/roboflow_classification_model@v3"
-
-
-def exported(editor, tmp_path, name):
-    with editor.page.expect_download() as download:
-        editor.button("Export").click()
-    path = tmp_path / name
-    download.value.save_as(path)
-    return json.loads(path.read_text())
 
 
 def test_v3_to_v2_drops_what_v2_lacks_keeps_wires_and_undoes_in_one_step(editor, tmp_path):
@@ -39,9 +30,9 @@ def test_v3_to_v2_drops_what_v2_lacks_keeps_wires_and_undoes_in_one_step(editor,
     # The images wire and the output's wire stay; the dropped property's wire goes.
     editor.expect_edges(2)
     editor.shot("switched-to-v2")
-    step = exported(editor, tmp_path, "v2.json")["steps"][0]
+    step = export_definition(editor, tmp_path, "v2.json")["steps"][0]
     assert step == {"type": V2, "name": STEP, "images": "$inputs.image", "model_id": "demo-shapes/1"}
 
     editor.button("Undo").click()
     editor.expect_edges(3)
-    assert exported(editor, tmp_path, "undone.json") == definition
+    assert export_definition(editor, tmp_path, "undone.json") == definition

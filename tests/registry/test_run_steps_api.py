@@ -8,59 +8,11 @@ import pytest
 from PIL import Image
 
 from registry.models import Run
+from tests.frontend.definitions import gated_crop
 from tests.registry.conftest import make_user
-from tests.registry.test_runs_api import DEMO, b64, demo  # noqa: F401 (the demo model is seeded)
+from tests.registry.test_runs_api import b64, demo  # noqa: F401 (the demo model is seeded)
 
 pytestmark = pytest.mark.django_db
-
-
-def _gated_crop_workflow(wanted: str) -> dict:
-    return {
-        "version": "1.0",
-        "inputs": [{"type": "WorkflowImage", "name": "image"}],
-        "steps": [
-            {
-                "type": "roboflow_core/roboflow_classification_model@v2",
-                "name": "classifier",
-                "images": "$inputs.image",
-                "model_id": DEMO,
-            },
-            {
-                "type": "roboflow_core/property_definition@v1",
-                "name": "top",
-                "data": "$steps.classifier.predictions",
-                "operations": [{"type": "ClassificationPropertyExtract", "property_name": "top_class"}],
-            },
-            {
-                "type": "roboflow_core/absolute_static_crop@v1",
-                "name": "crop",
-                "images": "$inputs.image",
-                "x_center": 50,
-                "y_center": 40,
-                "width": 30,
-                "height": 20,
-            },
-            {
-                "type": "roboflow_core/continue_if@v1",
-                "name": "gate",
-                "condition_statement": {
-                    "type": "StatementGroup",
-                    "statements": [
-                        {
-                            "type": "BinaryStatement",
-                            "left_operand": {"type": "DynamicOperand", "operand_name": "label"},
-                            "comparator": {"type": "=="},
-                            "right_operand": {"type": "StaticOperand", "value": wanted},
-                        }
-                    ],
-                },
-                "evaluation_parameters": {"label": "$steps.top.output"},
-                "next_steps": ["$steps.grey"],
-            },
-            {"type": "roboflow_core/convert_grayscale@v1", "name": "grey", "image": "$inputs.image"},
-        ],
-        "outputs": [{"type": "JsonField", "name": "label", "selector": "$steps.top.output"}],
-    }
 
 
 def _thumbnail_size(data_url: str) -> tuple[int, int]:
@@ -73,7 +25,7 @@ def test_each_step_answers_its_own_output_and_status(api):
     api.force_authenticate(make_user("runner"))
     response = api.post(
         "/api/v1/runs/",
-        {"specification": _gated_crop_workflow("blue"), "inputs": {"image": {"type": "base64", "value": b64("green")}}},
+        {"specification": gated_crop("blue"), "inputs": {"image": {"type": "base64", "value": b64("green")}}},
         format="json",
     )
     assert response.status_code == 201
@@ -102,7 +54,7 @@ def test_a_condition_that_holds_passes_and_its_step_runs_with_a_bounded_thumbnai
     response = api.post(
         "/api/v1/runs/",
         {
-            "specification": _gated_crop_workflow("green"),
+            "specification": gated_crop("green"),
             "inputs": {"image": {"type": "base64", "value": b64("green")}},
         },
         format="json",

@@ -2,10 +2,10 @@
 // for every wire it has) and editable as JSON, so nothing of it is lost.
 
 import { Handle, Position } from "@xyflow/react";
-import { useState } from "react";
 
 import { FLOW_IN } from "../graph";
 import { useDocument, type FlowNode } from "../store/document";
+import { JsonText } from "./fields/JsonText";
 import { NameField } from "./NameField";
 
 export function UnknownHandles({ id }: { id: string }) {
@@ -36,8 +36,6 @@ export function UnknownHandles({ id }: { id: string }) {
 
 export function UnknownStepSettings({ node }: { node: FlowNode }) {
   const data = node.data;
-  const [text, setText] = useState(data.kind === "block" ? JSON.stringify(data.literals, null, 2) : "");
-  const [error, setError] = useState("");
   if (data.kind !== "block") return null;
   return (
     <div>
@@ -48,23 +46,12 @@ export function UnknownStepSettings({ node }: { node: FlowNode }) {
       <NameField node={node} />
       <div className="field">
         <label htmlFor="field-json">Fields as JSON</label>
-        <textarea
+        <JsonText
           id="field-json"
-          rows={Math.min(16, Math.max(4, text.split("\n").length))}
-          spellCheck={false}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onBlur={() => {
-            try {
-              const literals = JSON.parse(text || "{}") as Record<string, unknown>;
-              useDocument.getState().updateData(node.id, (d) => (d.kind === "block" ? { ...d, literals } : d));
-              setError("");
-            } catch {
-              setError("Not valid JSON yet: the last valid fields are kept.");
-            }
-          }}
+          value={data.literals}
+          empty={{}}
+          set={(literals) => useDocument.getState().updateData(node.id, (d) => (d.kind === "block" ? { ...d, literals: literals as Record<string, unknown> } : d))}
         />
-        {error && <div className="error">{error}</div>}
       </div>
     </div>
   );

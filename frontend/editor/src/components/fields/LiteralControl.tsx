@@ -2,10 +2,9 @@
 // number field with its bounds, a checkbox, a text field, or JSON for anything structured; a
 // nullable property gets a "none" choice.
 
-import { useState } from "react";
-
 import type { PropertyInfo } from "../../api";
 import { literalForm } from "../../schemaForm";
+import { JsonText } from "./JsonText";
 
 interface Props {
   property: PropertyInfo;
@@ -13,32 +12,6 @@ interface Props {
   value: unknown;
   set: (value: unknown) => void;
   models: string[];
-}
-
-function JsonText({ id, value, set }: { id: string; value: unknown; set: (v: unknown) => void }) {
-  const [text, setText] = useState(value === undefined ? "" : JSON.stringify(value, null, 2));
-  const [error, setError] = useState("");
-  return (
-    <>
-      <textarea
-        id={id}
-        data-testid={id}
-        rows={Math.min(12, Math.max(3, text.split("\n").length))}
-        value={text}
-        spellCheck={false}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={() => {
-          try {
-            set(text.trim() ? JSON.parse(text) : undefined);
-            setError("");
-          } catch {
-            setError("Not valid JSON yet: the last valid value is kept.");
-          }
-        }}
-      />
-      {error && <div className="note">{error}</div>}
-    </>
-  );
 }
 
 function Control({ property, schema, value, set, models }: Props) {
