@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0010_merge_parallel_work'),
+        ("registry", "0010_merge_parallel_work"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='run',
-            name='steps',
+            model_name="run",
+            name="steps",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]
