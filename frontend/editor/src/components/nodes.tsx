@@ -15,7 +15,7 @@ import { CategoryIcon } from "./icons";
 import { UnknownHandles } from "./UnknownStep";
 import { useRunning } from "./outputs/running";
 import { summarise } from "./outputs/summary";
-import { gatesSteps, keyOfHandle, namesSources, propertyOfHandle } from "../wiring";
+import { gatesSteps, keyOfHandle, propertyOfHandle } from "../wiring";
 
 /** The wire being drawn: its kinds, and whether it comes from a step (handles that fit light up). */
 export const useWireDrag = create<{ kinds: string[] | null; fromStep: boolean }>()(() => ({ kinds: null, fromStep: false }));
@@ -136,8 +136,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
               />
               {p.name} <span className="kinds">{p.kinds.join(" | ")}</span>
             </div>
-            {namesSources(p) &&
-              entries
+            {entries
                 .filter((h) => propertyOfHandle(h) === p.name)
                 .map((h) => (
                   <div className="row entry" key={h}>
@@ -147,6 +146,16 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
                 ))}
           </div>
         ))}
+      {/* Map entries of a property the block does not list as a map still get their handle, so their wires draw. */}
+      {detail &&
+        entries
+          .filter((h) => !detail.properties.some((p) => p.takes_reference && p.name === propertyOfHandle(h)))
+          .map((h) => (
+            <div className="row entry" key={h}>
+              <Handle type="target" position={Position.Left} id={h} />
+              {h}
+            </div>
+          ))}
       {detail?.properties.filter(gatesSteps).map((p) => (
         <div className="row out flow" key={p.name}>
           {p.name} <span className="kinds">steps</span>
