@@ -292,7 +292,7 @@ def test_workflow_warnings_can_be_opened_read_and_followed(editor):
     count = page.get_by_role("button", name="1 warning")
     count.click()
     warnings = page.get_by_role("list", name="Warnings")
-    expect(warnings).to_have_text("Input `unused` is not used by any step or output.")
+    expect(warnings).to_have_text("Input `unused` is not used by any step or output. /inputs/1")
     editor.shot("warnings-open")
     warnings.get_by_role("button").click()
     expect(page.locator(".react-flow__node.selected")).to_have_count(1)

@@ -37,6 +37,10 @@ class RunSerializer(serializers.Serializer[Any]):
     revision = serializers.IntegerField(allow_null=True)
     outputs = serializers.JSONField()
     timings = serializers.JSONField()
+    steps = serializers.JSONField(
+        help_text="Per step, per input element: `status` (ran, skipped, failed; a flow-control step passed or "
+        "stopped) and `outputs`, images as `{type: image, width, height, thumbnail}`."
+    )
     duration_ms = serializers.FloatField()
     error = serializers.JSONField(allow_null=True)
     created_at = serializers.DateTimeField()

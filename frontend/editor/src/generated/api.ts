@@ -998,6 +998,8 @@ export interface components {
             revision: number | null;
             outputs: unknown;
             timings: unknown;
+            /** @description Per step, per input element: `status` (ran, skipped, failed; a flow-control step passed or stopped) and `outputs`, images as `{type: image, width, height, thumbnail}`. */
+            steps: unknown;
             /** Format: double */
             duration_ms: number;
             error: unknown;
