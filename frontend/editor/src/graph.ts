@@ -203,7 +203,12 @@ function inputRecord(data: InputNodeData): Record<string, unknown> {
   return input;
 }
 
-function stepRecord(data: BlockNodeData, incoming: GraphEdge[], outgoing: GraphEdge[], byId: Map<string, GraphNode>): Record<string, unknown> {
+function stepRecord(
+  data: BlockNodeData,
+  incoming: GraphEdge[],
+  outgoing: GraphEdge[],
+  byId: Map<string, GraphNode>,
+): Record<string, unknown> {
   const step: Record<string, unknown> = { type: data.typeIdentifier, name: data.name, ...data.literals };
   for (const edge of incoming) {
     const selector = selectorFor(edge, byId);

@@ -54,8 +54,16 @@ describe("what the canvas draws as wires, and gives back as it was", () => {
       { id: "x", source: "input:image", sourceHandle: "value", target: stepId("gate"), targetHandle: "evaluation_parameters.picture" },
       { id: "y", source: stepId("gate"), sourceHandle: "next_steps", target: stepId("classifier"), targetHandle: FLOW_IN },
     ];
-    const gate = graphToDefinition(nodes, more.filter((e) => e.target !== stepId("crop") || e.targetHandle !== FLOW_IN), extras).steps[1];
-    expect(gate.evaluation_parameters).toEqual({ left: "$steps.classifier.predictions", limit: "$inputs.threshold", picture: "$inputs.image" });
+    const gate = graphToDefinition(
+      nodes,
+      more.filter((e) => e.target !== stepId("crop") || e.targetHandle !== FLOW_IN),
+      extras,
+    ).steps[1];
+    expect(gate.evaluation_parameters).toEqual({
+      left: "$steps.classifier.predictions",
+      limit: "$inputs.threshold",
+      picture: "$inputs.image",
+    });
     expect(gate.next_steps).toEqual(["$steps.grey", "$steps.classifier"]);
   });
 

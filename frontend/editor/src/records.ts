@@ -1,10 +1,10 @@
 // How the parts of a definition the canvas draws as wires are recognised: lists of steps, maps of
 // selectors, and an input's own spelling of its type and kinds. Pure functions, shared with the tests.
 
-export const inputTypeOf = (type: unknown) => (type === "WorkflowImage" || type === "InferenceImage" ? "WorkflowImage" : "WorkflowParameter");
+export const inputTypeOf = (type: unknown) =>
+  type === "WorkflowImage" || type === "InferenceImage" ? "WorkflowImage" : "WorkflowParameter";
 export const kindNames = (kind: unknown) =>
   Array.isArray(kind) ? kind.map((k) => (typeof k === "string" ? k : String((k as { name?: unknown }).name))) : undefined;
-
 
 /** The step names of a list of step selectors (`["$steps.a", "$steps.b"]`) when each names a step
  * here once; null for anything else. */

@@ -19,7 +19,10 @@ const num = (v: unknown) => (typeof v === "number" ? v : undefined);
 
 function boundsText(lower: number | undefined, lowerOpen: boolean, upper: number | undefined, upperOpen: boolean): string {
   if (lower !== undefined && upper !== undefined && !lowerOpen && !upperOpen) return `${lower} – ${upper}`;
-  const parts = [lower !== undefined ? `${lowerOpen ? ">" : "≥"} ${lower}` : "", upper !== undefined ? `${upperOpen ? "<" : "≤"} ${upper}` : ""];
+  const parts = [
+    lower !== undefined ? `${lowerOpen ? ">" : "≥"} ${lower}` : "",
+    upper !== undefined ? `${upperOpen ? "<" : "≤"} ${upper}` : "",
+  ];
   return parts.filter(Boolean).join(", ");
 }
 
@@ -30,8 +33,10 @@ export function literalForm(schema: Schema, name = ""): LiteralForm {
   const literal = literals.find((b) => Array.isArray(b.enum)) ?? literals.find((b) => b.type !== undefined) ?? literals[0] ?? {};
   const lowerOpen = num(literal.exclusiveMinimum) !== undefined || num(literal.gt) !== undefined || num(schema.gt) !== undefined;
   const upperOpen = num(literal.exclusiveMaximum) !== undefined || num(literal.lt) !== undefined || num(schema.lt) !== undefined;
-  const min = num(literal.minimum) ?? num(literal.exclusiveMinimum) ?? num(literal.gt) ?? num(literal.ge) ?? num(schema.gt) ?? num(schema.ge);
-  const max = num(literal.maximum) ?? num(literal.exclusiveMaximum) ?? num(literal.lt) ?? num(literal.le) ?? num(schema.lt) ?? num(schema.le);
+  const min =
+    num(literal.minimum) ?? num(literal.exclusiveMinimum) ?? num(literal.gt) ?? num(literal.ge) ?? num(schema.gt) ?? num(schema.ge);
+  const max =
+    num(literal.maximum) ?? num(literal.exclusiveMaximum) ?? num(literal.lt) ?? num(literal.le) ?? num(schema.lt) ?? num(schema.le);
   const base = { options: [] as unknown[], nullable, min, max, bounds: boundsText(min, lowerOpen, max, upperOpen) };
   if (Array.isArray(literal.enum)) return { ...base, control: "enum", options: literal.enum };
   if (literal.type === "boolean") return { ...base, control: "boolean" };

@@ -17,7 +17,17 @@ describe("switching a step's version", () => {
   it("says what changed: fields, the migration, and what was dropped with its wire", () => {
     const v2 = detail("v2", ["images", "confidence"]);
     const v3 = detail("v3", ["images", "confidence_mode", "custom_confidence"]);
-    expect(describeSwitch(v3, v2, [], [{ name: "confidence_mode", value: "custom" }, { name: "custom_confidence", value: "$inputs.t" }])).toBe(
+    expect(
+      describeSwitch(
+        v3,
+        v2,
+        [],
+        [
+          { name: "confidence_mode", value: "custom" },
+          { name: "custom_confidence", value: "$inputs.t" },
+        ],
+      ),
+    ).toBe(
       'v2 adds confidence; removes confidence_mode, custom_confidence (from v3). Dropped confidence_mode ("custom"), custom_confidence (its wire from $inputs.t).',
     );
     const migration = [

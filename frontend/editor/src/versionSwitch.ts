@@ -18,12 +18,21 @@ export function pruneStep(step: Record<string, unknown>, allowed: Set<string>): 
 
 export function describeMigration(migrations: Migration[]): string[] {
   return migrations.map((m) =>
-    m.op === "rename" ? `renamed ${m.from} to ${m.to}` : m.op === "set" ? `set ${m.property} to ${JSON.stringify(m.value)}` : `${m.op} ${m.property ?? ""}`.trim(),
+    m.op === "rename"
+      ? `renamed ${m.from} to ${m.to}`
+      : m.op === "set"
+        ? `set ${m.property} to ${JSON.stringify(m.value)}`
+        : `${m.op} ${m.property ?? ""}`.trim(),
   );
 }
 
 /** What a switch did, in sentences: the fields added and removed, the migration, what was dropped. */
-export function describeSwitch(from: BlockDetail, to: BlockDetail, migrations: Migration[], dropped: Array<{ name: string; value: unknown }>): string {
+export function describeSwitch(
+  from: BlockDetail,
+  to: BlockDetail,
+  migrations: Migration[],
+  dropped: Array<{ name: string; value: unknown }>,
+): string {
   const before = new Set(from.properties.map((p) => p.name));
   const after = new Set(to.properties.map((p) => p.name));
   const added = [...after].filter((p) => !before.has(p));
@@ -33,13 +42,18 @@ export function describeSwitch(from: BlockDetail, to: BlockDetail, migrations: M
   const migrated = describeMigration(migrations);
   if (migrated.length) sentences.push(`Migration: ${migrated.join("; ")}.`);
   if (dropped.length) {
-    const what = dropped.map((d) => (typeof d.value === "string" && d.value.startsWith("$") ? `${d.name} (its wire from ${d.value})` : `${d.name} (${JSON.stringify(d.value)})`));
+    const what = dropped.map((d) =>
+      typeof d.value === "string" && d.value.startsWith("$")
+        ? `${d.name} (its wire from ${d.value})`
+        : `${d.name} (${JSON.stringify(d.value)})`,
+    );
     sentences.push(`Dropped ${what.join(", ")}.`);
   }
   return sentences.join(" ");
 }
 
-const sameEdge = (a: FlowEdge, b: FlowEdge) => a.source === b.source && a.target === b.target && a.sourceHandle === b.sourceHandle && a.targetHandle === b.targetHandle;
+const sameEdge = (a: FlowEdge, b: FlowEdge) =>
+  a.source === b.source && a.target === b.target && a.sourceHandle === b.sourceHandle && a.targetHandle === b.targetHandle;
 
 /** Switches the step named `name` to `to`; returns what changed, in words. */
 export async function switchVersion(name: string, to: string): Promise<string> {
@@ -59,7 +73,12 @@ export async function switchVersion(name: string, to: string): Promise<string> {
   // The new step's data and wires, read as the canvas reads any definition, then given the ids the
   // open document already uses for the same inputs and steps.
   const graph = definitionToGraph(definition);
-  const ids = new Map(graph.nodes.map((n) => [n.id, useDocument.getState().nodes.find((m) => m.data.kind === n.data.kind && m.data.name === n.data.name)?.id ?? n.id]));
+  const ids = new Map(
+    graph.nodes.map((n) => [
+      n.id,
+      useDocument.getState().nodes.find((m) => m.data.kind === n.data.kind && m.data.name === n.data.name)?.id ?? n.id,
+    ]),
+  );
   const fresh = graph.nodes.find((n) => n.data.kind === "block" && n.data.name === name)!;
   const touches = (e: GraphEdge) => e.target === fresh.id || (e.source === fresh.id && e.targetHandle === FLOW_IN);
   const wires: FlowEdge[] = graph.edges.filter(touches).map((e) => {

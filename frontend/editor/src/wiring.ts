@@ -25,11 +25,18 @@ export const gatesSteps = (property: PropertyInfo | undefined) => !!property?.ta
 export const namesSources = (property: PropertyInfo | undefined) => !!property?.takes_reference && !!property.is_dict_element;
 
 /** Why a flow wire may not be drawn (null when it may), or undefined when the wire is not a flow wire. */
-export function flowRefusal(source: BlockDetail | undefined, sourceHandle: string | null | undefined, targetHandle: string | null | undefined, target: NodeData): string | null | undefined {
+export function flowRefusal(
+  source: BlockDetail | undefined,
+  sourceHandle: string | null | undefined,
+  targetHandle: string | null | undefined,
+  target: NodeData,
+): string | null | undefined {
   const gating = gatesSteps(source?.properties.find((p) => p.name === sourceHandle));
   if (!gating && targetHandle !== FLOW_IN) return undefined;
   if (gating && targetHandle === FLOW_IN && target.kind === "block") return null;
-  return gating ? `Cannot connect: ${sourceHandle} lists steps; draw it to a step's flow handle (its top edge).` : "Cannot connect: only a flow-control step's list of steps goes into a flow handle.";
+  return gating
+    ? `Cannot connect: ${sourceHandle} lists steps; draw it to a step's flow handle (its top edge).`
+    : "Cannot connect: only a flow-control step's list of steps goes into a flow handle.";
 }
 
 /** The handle a wire dropped on a map's own handle goes into: a new name after the source. */

@@ -80,7 +80,12 @@ export function refusal(connection: Connection | FlowEdge): string | null {
   if (!source || !target || target.data.kind === "output") return null;
   if (target.data.kind !== "block") return "Cannot connect into a workflow input.";
   const { details } = useCatalog.getState();
-  const flow = flowRefusal(source.data.kind === "block" ? details[source.data.typeIdentifier] : undefined, connection.sourceHandle, connection.targetHandle, target.data);
+  const flow = flowRefusal(
+    source.data.kind === "block" ? details[source.data.typeIdentifier] : undefined,
+    connection.sourceHandle,
+    connection.targetHandle,
+    target.data,
+  );
   if (flow !== undefined) return flow;
   const property = details[target.data.typeIdentifier]?.properties.find((p) => p.name === propertyOfHandle(connection.targetHandle));
   const produced = producedKinds(source, connection.sourceHandle);
@@ -101,7 +106,8 @@ export function connect(connection: Connection): boolean {
   const targetHandle = entryHandle(connection) ?? connection.targetHandle ?? VALUE_HANDLE;
   const edge: FlowEdge = { id: edgeId(source, sourceHandle, target, targetHandle), source, sourceHandle, target, targetHandle };
   // A flow handle takes a wire from every gate; anything else takes one wire.
-  const replaced = (e: FlowEdge) => e.target === target && e.targetHandle === targetHandle && (targetHandle !== FLOW_IN || e.source === source);
+  const replaced = (e: FlowEdge) =>
+    e.target === target && e.targetHandle === targetHandle && (targetHandle !== FLOW_IN || e.source === source);
   useDocument.getState().setGraph((g) => ({ nodes: g.nodes, edges: [...g.edges.filter((e) => !replaced(e)), edge] }));
   useUi.getState().say("", "info");
   return true;
@@ -116,7 +122,11 @@ function entryHandle(connection: Connection): string | null {
   const property = useCatalog.getState().details[target.data.typeIdentifier]?.properties.find((p) => p.name === connection.targetHandle);
   if (!namesSources(property)) return null;
   const taken = edges.filter((e) => e.target === target.id).map((e) => e.targetHandle ?? "");
-  return mapEntryHandle(connection.targetHandle, source.data.kind === "block" ? `${source.data.name}_${connection.sourceHandle}` : source.data.name, taken);
+  return mapEntryHandle(
+    connection.targetHandle,
+    source.data.kind === "block" ? `${source.data.name}_${connection.sourceHandle}` : source.data.name,
+    taken,
+  );
 }
 
 export function selectAll(): void {

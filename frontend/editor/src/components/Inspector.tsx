@@ -23,7 +23,8 @@ function StepSettings({ node }: { node: FlowNode }) {
   if (!detail && unavailable) return <UnknownStepSettings node={node} />;
   if (node.data.kind !== "block" || !detail) return <p>Loading the block…</p>;
   const nodes = useDocument.getState().nodes as unknown as GraphNode[];
-  const errorFor = (name: string) => errors.find((i) => i.property === name && nodeForPointer(i.pointer, nodes)?.nodeId === node.id)?.message;
+  const errorFor = (name: string) =>
+    errors.find((i) => i.property === name && nodeForPointer(i.pointer, nodes)?.nodeId === node.id)?.message;
   const schemaProps = (detail.schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   return (
     <div>

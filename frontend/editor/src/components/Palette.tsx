@@ -51,7 +51,14 @@ export function Palette() {
   const count = groups.reduce((n, [, items]) => n + items.length, 0);
   return (
     <aside className="palette" data-testid="palette" aria-label="Blocks">
-      <input type="search" aria-label="Search blocks" data-testid="palette-search" placeholder="Search blocks" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input
+        type="search"
+        aria-label="Search blocks"
+        data-testid="palette-search"
+        placeholder="Search blocks"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       <label className="inline runnable-filter">
         <input type="checkbox" checked={runnableOnly} onChange={(e) => setChoice(e.target.checked)} />
         Only blocks that run here

@@ -15,7 +15,19 @@ import { ReferenceMapField } from "./fields/ReferenceMapField";
 import { sourcesFor, SourceOptions } from "./fields/sources";
 import { StepListField } from "./fields/StepListField";
 
-function Editor({ node, property, schema, value, set }: { node: FlowNode; property: PropertyInfo; schema: Record<string, unknown>; value: unknown; set: (v: unknown) => void }) {
+function Editor({
+  node,
+  property,
+  schema,
+  value,
+  set,
+}: {
+  node: FlowNode;
+  property: PropertyInfo;
+  schema: Record<string, unknown>;
+  value: unknown;
+  set: (v: unknown) => void;
+}) {
   const nodes = useDocument((s) => s.nodes);
   const edge = useDocument((s) => s.edges.find((e) => e.target === node.id && e.targetHandle === property.name));
   const models = useCatalog((s) => s.models);
@@ -45,7 +57,17 @@ function Editor({ node, property, schema, value, set }: { node: FlowNode; proper
   );
 }
 
-export function PropertyField({ node, property, schema, error }: { node: FlowNode; property: PropertyInfo; schema: Record<string, unknown>; error?: string }) {
+export function PropertyField({
+  node,
+  property,
+  schema,
+  error,
+}: {
+  node: FlowNode;
+  property: PropertyInfo;
+  schema: Record<string, unknown>;
+  error?: string;
+}) {
   if (node.data.kind !== "block") return null;
   const literals = node.data.literals;
   const set = (value: unknown) =>

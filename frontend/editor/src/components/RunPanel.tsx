@@ -83,7 +83,10 @@ export function RunPanel() {
   const [values, setValues] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const blocks = useCatalog((s) => s.blocks);
-  const blockers = runBlockers(nodes.map((n) => n.data), blocks);
+  const blockers = runBlockers(
+    nodes.map((n) => n.data),
+    blocks,
+  );
   const imageInputs = nodes.filter((n) => n.data.kind === "input" && n.data.inputType === "WorkflowImage").map((n) => n.data.name);
   const parameters = nodes.flatMap((n) => (n.data.kind === "input" && n.data.inputType === "WorkflowParameter" ? [n.data] : []));
   const start = async () => {
@@ -144,7 +147,11 @@ export function RunPanel() {
           />
         </div>
       ))}
-      <button onClick={() => void start()} disabled={busy || blockers.length > 0} aria-describedby={blockers.length ? "run-blockers" : undefined}>
+      <button
+        onClick={() => void start()}
+        disabled={busy || blockers.length > 0}
+        aria-describedby={blockers.length ? "run-blockers" : undefined}
+      >
         <ToolIcon name="Run" />
         Run
       </button>

@@ -83,7 +83,12 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
   const status = useUi((s) => s.run?.steps?.[data.name]?.[0]?.status);
   const running = useRunning((s) => s.running);
   // The names of this step's map entries (one handle each), as text so other nodes' wires do not re-render it.
-  const entryText = useDocument((s) => s.edges.filter((e) => e.target === id && e.targetHandle?.includes(".")).map((e) => e.targetHandle).join("\n"));
+  const entryText = useDocument((s) =>
+    s.edges
+      .filter((e) => e.target === id && e.targetHandle?.includes("."))
+      .map((e) => e.targetHandle)
+      .join("\n"),
+  );
   const entries = entryText ? entryText.split("\n") : [];
   if (data.kind !== "block") return null;
   return (
@@ -92,16 +97,28 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       data-testid={`node-${data.name}`}
     >
       <header>
-        <CategoryIcon category={detail?.category ?? "unknown"} /> <span className="title">{detail?.human_name ?? data.typeIdentifier}</span> <small>{detail?.version}</small>
+        <CategoryIcon category={detail?.category ?? "unknown"} /> <span className="title">{detail?.human_name ?? data.typeIdentifier}</span>{" "}
+        <small>{detail?.version}</small>
         <UpgradeBadge detail={detail} step={data.name} />
         {detail && !detail.executable && (
-          <span className="badge remote" data-testid={`node-cannot-run-${data.name}`} title="This version has no implementation on this server: see the Run panel.">
+          <span
+            className="badge remote"
+            data-testid={`node-cannot-run-${data.name}`}
+            title="This version has no implementation on this server: see the Run panel."
+          >
             cannot run here
           </span>
         )}
         <div className="step-name">{data.name}</div>
       </header>
-      <Handle type="target" position={Position.Top} id={FLOW_IN} className="flow-in" data-testid={`handle-flow-${data.name}`} title="Gated by a flow-control step" />
+      <Handle
+        type="target"
+        position={Position.Top}
+        id={FLOW_IN}
+        className="flow-in"
+        data-testid={`handle-flow-${data.name}`}
+        title="Gated by a flow-control step"
+      />
       {detail?.properties
         .filter((p) => p.takes_reference)
         .map((p) => (
@@ -117,13 +134,13 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
               {p.name} <span className="kinds">{p.kinds.join(" | ")}</span>
             </div>
             {entries
-                .filter((h) => propertyOfHandle(h) === p.name)
-                .map((h) => (
-                  <div className="row entry" key={h}>
-                    <Handle type="target" position={Position.Left} id={h} data-testid={`handle-in-${data.name}-${h}`} />
-                    {keyOfHandle(h)}
-                  </div>
-                ))}
+              .filter((h) => propertyOfHandle(h) === p.name)
+              .map((h) => (
+                <div className="row entry" key={h}>
+                  <Handle type="target" position={Position.Left} id={h} data-testid={`handle-in-${data.name}-${h}`} />
+                  {keyOfHandle(h)}
+                </div>
+              ))}
           </div>
         ))}
       {/* Map entries of a property the block does not list as a map still get their handle, so their wires draw. */}
@@ -139,7 +156,13 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       {detail?.properties.filter(gatesSteps).map((p) => (
         <div className="row out flow" key={p.name}>
           {p.name} <span className="kinds">steps</span>
-          <Handle type="source" position={Position.Right} id={p.name} className="flow-out" data-testid={`handle-out-${data.name}-${p.name}`} />
+          <Handle
+            type="source"
+            position={Position.Right}
+            id={p.name}
+            className="flow-out"
+            data-testid={`handle-out-${data.name}-${p.name}`}
+          />
         </div>
       ))}
       {detail?.outputs.map((o) => (

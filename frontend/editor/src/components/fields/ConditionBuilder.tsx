@@ -26,22 +26,47 @@ function Operand({ ctx, value, set, label }: { ctx: Ctx; value: Json; set: (v: J
   const named = value.type === "DynamicOperand";
   return (
     <div className="operand" role="group" aria-label={label}>
-      <select aria-label={`${label} kind`} value={named ? "named" : "static"} onChange={(e) => set(e.target.value === "named" ? { type: "DynamicOperand", operand_name: ctx.names[0] ?? "", operations: value.operations ?? [] } : { type: "StaticOperand", value: "", operations: value.operations ?? [] })}>
+      <select
+        aria-label={`${label} kind`}
+        value={named ? "named" : "static"}
+        onChange={(e) =>
+          set(
+            e.target.value === "named"
+              ? { type: "DynamicOperand", operand_name: ctx.names[0] ?? "", operations: value.operations ?? [] }
+              : { type: "StaticOperand", value: "", operations: value.operations ?? [] },
+          )
+        }
+      >
         <option value="static">value</option>
         <option value="named">named</option>
       </select>
       {named ? (
-        <select aria-label={`${label} name`} value={String(value.operand_name ?? "")} onChange={(e) => set({ ...value, operand_name: e.target.value })}>
-          {!ctx.names.includes(String(value.operand_name ?? "")) && <option value={String(value.operand_name ?? "")}>{String(value.operand_name ?? "") || "choose…"}</option>}
+        <select
+          aria-label={`${label} name`}
+          value={String(value.operand_name ?? "")}
+          onChange={(e) => set({ ...value, operand_name: e.target.value })}
+        >
+          {!ctx.names.includes(String(value.operand_name ?? "")) && (
+            <option value={String(value.operand_name ?? "")}>{String(value.operand_name ?? "") || "choose…"}</option>
+          )}
           {ctx.names.map((n) => (
             <option key={n}>{n}</option>
           ))}
         </select>
       ) : (
-        <input aria-label={`${label} value`} defaultValue={staticText(value.value)} onBlur={(e) => set({ ...value, value: parseStatic(e.target.value) })} />
+        <input
+          aria-label={`${label} value`}
+          defaultValue={staticText(value.value)}
+          onBlur={(e) => set({ ...value, value: parseStatic(e.target.value) })}
+        />
       )}
       {(named || Array.isArray(value.operations)) && (
-        <OperationsEditor defs={ctx.defs} label={`${label} operation`} value={(value.operations as Json[] | undefined) ?? []} set={(ops) => set({ ...value, operations: ops })} />
+        <OperationsEditor
+          defs={ctx.defs}
+          label={`${label} operation`}
+          value={(value.operations as Json[] | undefined) ?? []}
+          set={(ops) => set({ ...value, operations: ops })}
+        />
       )}
     </div>
   );
@@ -60,12 +85,18 @@ function Statement({ ctx, value, set, remove, path }: { ctx: Ctx; value: Json; s
       ) : (
         <Operand ctx={ctx} label="Left" value={(value.left_operand as Json) ?? {}} set={(v) => set({ ...value, left_operand: v })} />
       )}
-      <select aria-label={unary ? "Operator" : "Comparator"} value={chosen} onChange={(e) => set({ ...value, [key]: { ...(value[key] as Json), type: e.target.value } })}>
+      <select
+        aria-label={unary ? "Operator" : "Comparator"}
+        value={chosen}
+        onChange={(e) => set({ ...value, [key]: { ...(value[key] as Json), type: e.target.value } })}
+      >
         {options.map((o) => (
           <option key={o}>{o}</option>
         ))}
       </select>
-      {!unary && <Operand ctx={ctx} label="Right" value={(value.right_operand as Json) ?? {}} set={(v) => set({ ...value, right_operand: v })} />}
+      {!unary && (
+        <Operand ctx={ctx} label="Right" value={(value.right_operand as Json) ?? {}} set={(v) => set({ ...value, right_operand: v })} />
+      )}
       <label className="inline">
         <input type="checkbox" checked={Boolean(value.negate)} onChange={(e) => set({ ...value, negate: e.target.checked })} /> not
       </label>
@@ -79,11 +110,18 @@ function Statement({ ctx, value, set, remove, path }: { ctx: Ctx; value: Json; s
 function Group({ ctx, value, set, remove, path }: { ctx: Ctx; value: Json; set: (v: Json) => void; remove?: () => void; path: string }) {
   const statements = (value.statements as Json[] | undefined) ?? [];
   const change = (index: number, next: Json | null) =>
-    set({ ...value, statements: next === null ? statements.filter((_, i) => i !== index) : statements.map((s, i) => (i === index ? next : s)) });
+    set({
+      ...value,
+      statements: next === null ? statements.filter((_, i) => i !== index) : statements.map((s, i) => (i === index ? next : s)),
+    });
   return (
     <div className="statement-group" role="group" aria-label={`Group ${path || "top"}`}>
       <div className="group-head">
-        <select aria-label="Combine with" value={String(value.operator ?? "or")} onChange={(e) => set({ ...value, operator: e.target.value })}>
+        <select
+          aria-label="Combine with"
+          value={String(value.operator ?? "or")}
+          onChange={(e) => set({ ...value, operator: e.target.value })}
+        >
           {groupOperators(ctx.defs).map((o) => (
             <option key={o}>{o}</option>
           ))}
@@ -95,7 +133,14 @@ function Group({ ctx, value, set, remove, path }: { ctx: Ctx; value: Json; set: 
         )}
       </div>
       {statements.map((s, i) => (
-        <Statement key={i} ctx={ctx} value={s} path={path ? `${path}.${i + 1}` : String(i + 1)} set={(v) => change(i, v)} remove={() => change(i, null)} />
+        <Statement
+          key={i}
+          ctx={ctx}
+          value={s}
+          path={path ? `${path}.${i + 1}` : String(i + 1)}
+          set={(v) => change(i, v)}
+          remove={() => change(i, null)}
+        />
       ))}
       <div className="group-actions">
         <button type="button" onClick={() => set({ ...value, statements: [...statements, newStatement(ctx.defs)] })}>
@@ -109,7 +154,17 @@ function Group({ ctx, value, set, remove, path }: { ctx: Ctx; value: Json; set: 
   );
 }
 
-export function ConditionBuilder({ defs, names, value, set }: { defs: Defs; names: string[]; value: Json | undefined; set: (v: Json) => void }) {
+export function ConditionBuilder({
+  defs,
+  names,
+  value,
+  set,
+}: {
+  defs: Defs;
+  names: string[];
+  value: Json | undefined;
+  set: (v: Json) => void;
+}) {
   const group = value ?? { type: "StatementGroup", operator: defaultGroupOperator(defs), statements: [] };
   return <Group ctx={{ defs, names }} value={group} set={set} path="" />;
 }

@@ -29,7 +29,15 @@ function Control({ property, schema, value, set, models }: Props) {
         </select>
       );
     case "boolean":
-      return <input id={id} type="checkbox" data-testid={id} checked={Boolean(value ?? property.default)} onChange={(e) => set(e.target.checked)} />;
+      return (
+        <input
+          id={id}
+          type="checkbox"
+          data-testid={id}
+          checked={Boolean(value ?? property.default)}
+          onChange={(e) => set(e.target.checked)}
+        />
+      );
     case "number":
     case "integer":
       return (
@@ -48,7 +56,14 @@ function Control({ property, schema, value, set, models }: Props) {
     case "string":
       return (
         <>
-          <input id={id} data-testid={id} list={property.name === "model_id" ? "known-models" : undefined} placeholder={placeholder} value={typeof value === "string" ? value : ""} onChange={(e) => set(e.target.value)} />
+          <input
+            id={id}
+            data-testid={id}
+            list={property.name === "model_id" ? "known-models" : undefined}
+            placeholder={placeholder}
+            value={typeof value === "string" ? value : ""}
+            onChange={(e) => set(e.target.value)}
+          />
           {property.name === "model_id" && (
             <datalist id="known-models">
               {models.map((m) => (
@@ -69,10 +84,19 @@ export function LiteralControl(props: Props) {
   return (
     <div className="literal">
       {!isNone && <Control {...props} />}
-      {form.bounds && !isNone && <span className="bounds" data-testid={`bounds-${props.property.name}`}>{form.bounds}</span>}
+      {form.bounds && !isNone && (
+        <span className="bounds" data-testid={`bounds-${props.property.name}`}>
+          {form.bounds}
+        </span>
+      )}
       {form.nullable && (
         <label className="inline">
-          <input type="checkbox" aria-label={`${props.property.name}: none`} checked={isNone} onChange={(e) => props.set(e.target.checked ? null : undefined)} />
+          <input
+            type="checkbox"
+            aria-label={`${props.property.name}: none`}
+            checked={isNone}
+            onChange={(e) => props.set(e.target.checked ? null : undefined)}
+          />
           none
         </label>
       )}

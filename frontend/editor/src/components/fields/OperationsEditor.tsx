@@ -33,20 +33,43 @@ function FieldValue({ label, schema, value, set }: { label: string; schema: Json
   );
 }
 
-export function OperationsEditor({ defs, value, set, label, schema }: { defs: Defs; value: Json[]; set: (v: Json[]) => void; label: string; schema?: Json }) {
+export function OperationsEditor({
+  defs,
+  value,
+  set,
+  label,
+  schema,
+}: {
+  defs: Defs;
+  value: Json[];
+  set: (v: Json[]) => void;
+  label: string;
+  schema?: Json;
+}) {
   const types = operationTypes(defs, schema);
-  const change = (index: number, next: Json | null) => set(next === null ? value.filter((_, i) => i !== index) : value.map((op, i) => (i === index ? next : op)));
+  const change = (index: number, next: Json | null) =>
+    set(next === null ? value.filter((_, i) => i !== index) : value.map((op, i) => (i === index ? next : op)));
   return (
     <div className="operations" role="group" aria-label={label}>
       {value.map((op, index) => (
         <div className="operation" key={index}>
-          <select aria-label={`${label} ${index + 1}`} value={String(op.type ?? "")} onChange={(e) => change(index, { type: e.target.value })}>
+          <select
+            aria-label={`${label} ${index + 1}`}
+            value={String(op.type ?? "")}
+            onChange={(e) => change(index, { type: e.target.value })}
+          >
             {types.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
           {operationFields(defs, String(op.type), schema).map(([name, schema]) => (
-            <FieldValue key={`${index}-${String(op.type)}-${name}`} label={name} schema={schema} value={op[name]} set={(v) => change(index, { ...op, [name]: v })} />
+            <FieldValue
+              key={`${index}-${String(op.type)}-${name}`}
+              label={name}
+              schema={schema}
+              value={op[name]}
+              set={(v) => change(index, { ...op, [name]: v })}
+            />
           ))}
           <button type="button" className="icon-button" aria-label={`Remove ${label} ${index + 1}`} onClick={() => change(index, null)}>
             ×

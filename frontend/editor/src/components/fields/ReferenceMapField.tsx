@@ -15,7 +15,9 @@ function renameEntry(edge: FlowEdge, property: string, name: string) {
   const targetHandle = `${property}.${name}`;
   useDocument.getState().setGraph((g) => ({
     nodes: g.nodes,
-    edges: g.edges.map((e) => (e.id === edge.id ? { ...e, id: `${e.source}/${e.sourceHandle}->${e.target}/${targetHandle}`, targetHandle } : e)),
+    edges: g.edges.map((e) =>
+      e.id === edge.id ? { ...e, id: `${e.source}/${e.sourceHandle}->${e.target}/${targetHandle}`, targetHandle } : e,
+    ),
   }));
 }
 
@@ -23,28 +25,52 @@ function removeEntry(edge: FlowEdge) {
   useDocument.getState().setGraph((g) => ({ nodes: g.nodes, edges: g.edges.filter((e) => e.id !== edge.id) }));
 }
 
-function EntryRow({ node, property, edge, name, taken, onPick }: { node: FlowNode; property: PropertyInfo; edge?: FlowEdge; name: string; taken: string[]; onPick?: (name: string) => void }) {
+function EntryRow({
+  node,
+  property,
+  edge,
+  name,
+  taken,
+  onPick,
+}: {
+  node: FlowNode;
+  property: PropertyInfo;
+  edge?: FlowEdge;
+  name: string;
+  taken: string[];
+  onPick?: (name: string) => void;
+}) {
   const nodes = useDocument((s) => s.nodes);
   const [draft, setDraft] = useState(name);
   const sources = sourcesFor(node, property, nodes);
   const commitName = () => {
     const wanted = draft.trim().replace(/[^A-Za-z0-9_]+/g, "_");
     if (!wanted || wanted === name) return setDraft(name);
-    const fresh = uniqueName(wanted, taken.filter((t) => t !== name));
+    const fresh = uniqueName(
+      wanted,
+      taken.filter((t) => t !== name),
+    );
     setDraft(fresh);
     if (edge) renameEntry(edge, property.name, fresh);
     else onPick?.(fresh);
   };
   return (
     <div className="map-row" role="group" aria-label={`${property.name} ${name}`}>
-      <input aria-label="Name" value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={commitName} onKeyDown={(e) => e.key === "Enter" && commitName()} />
+      <input
+        aria-label="Name"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commitName}
+        onKeyDown={(e) => e.key === "Enter" && commitName()}
+      />
       <select
         aria-label="Source"
         value={edge ? sourceValue(edge.source, edge.sourceHandle ?? "") : ""}
         onChange={(e) => {
           const chosen = sources.find((s) => s.value === e.target.value);
           const key = draft.trim() || name;
-          if (chosen) connect({ source: chosen.node, sourceHandle: chosen.handle, target: node.id, targetHandle: `${property.name}.${key}` });
+          if (chosen)
+            connect({ source: chosen.node, sourceHandle: chosen.handle, target: node.id, targetHandle: `${property.name}.${key}` });
           if (chosen && !edge) onPick?.("");
         }}
       >
@@ -62,7 +88,9 @@ function EntryRow({ node, property, edge, name, taken, onPick }: { node: FlowNod
 
 export function ReferenceMapField({ node, property }: { node: FlowNode; property: PropertyInfo }) {
   const edges = useDocument((s) => s.edges);
-  const entries = edges.filter((e) => e.target === node.id && propertyOfHandle(e.targetHandle) === property.name && keyOfHandle(e.targetHandle ?? ""));
+  const entries = edges.filter(
+    (e) => e.target === node.id && propertyOfHandle(e.targetHandle) === property.name && keyOfHandle(e.targetHandle ?? ""),
+  );
   const taken = entries.map((e) => keyOfHandle(e.targetHandle ?? "") ?? "");
   const [pending, setPending] = useState<string | null>(null);
   return (
@@ -71,8 +99,21 @@ export function ReferenceMapField({ node, property }: { node: FlowNode; property
         const name = keyOfHandle(edge.targetHandle ?? "") ?? "";
         return <EntryRow key={edge.id} node={node} property={property} edge={edge} name={name} taken={taken} />;
       })}
-      {pending !== null && <EntryRow key={`new-${pending}`} node={node} property={property} name={pending} taken={taken} onPick={(n) => setPending(n || null)} />}
-      <button type="button" onClick={() => setPending(uniqueName(taken.length === 0 ? "left" : "value", [...taken]))} disabled={pending !== null}>
+      {pending !== null && (
+        <EntryRow
+          key={`new-${pending}`}
+          node={node}
+          property={property}
+          name={pending}
+          taken={taken}
+          onPick={(n) => setPending(n || null)}
+        />
+      )}
+      <button
+        type="button"
+        onClick={() => setPending(uniqueName(taken.length === 0 ? "left" : "value", [...taken]))}
+        disabled={pending !== null}
+      >
         Add
       </button>
     </div>

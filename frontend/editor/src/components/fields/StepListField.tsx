@@ -34,7 +34,9 @@ export function StepListField({ node, property }: { node: FlowNode; property: Pr
         id={`field-${property.name}`}
         aria-label={property.name}
         value=""
-        onChange={(e) => e.target.value && connect({ source: node.id, sourceHandle: property.name, target: e.target.value, targetHandle: FLOW_IN })}
+        onChange={(e) =>
+          e.target.value && connect({ source: node.id, sourceHandle: property.name, target: e.target.value, targetHandle: FLOW_IN })
+        }
       >
         <option value="">add a step…</option>
         {candidates.map((n) => (

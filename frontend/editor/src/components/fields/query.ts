@@ -21,13 +21,15 @@ export const comparators = (defs: Defs) => Object.keys(mapping(props(defs.Binary
 export const unaryOperators = (defs: Defs) => Object.keys(mapping(props(defs.UnaryStatement).operator));
 
 /** The operations an operand (or Property Definition) may apply, e.g. `ClassificationPropertyExtract`. */
-export const operationTypes = (defs: Defs, schema?: Json) => Object.keys(mapping(schema ?? props(defs.StaticOperand).operations ?? props(defs.DynamicOperand).operations));
+export const operationTypes = (defs: Defs, schema?: Json) =>
+  Object.keys(mapping(schema ?? props(defs.StaticOperand).operations ?? props(defs.DynamicOperand).operations));
 
 /** The group operators (`and`, `or`). */
 export const groupOperators = (defs: Defs) => (props(defs.StatementGroup).operator?.enum as string[] | undefined) ?? ["and", "or"];
 
 /** The operator a new group starts with: the schema's default. */
-export const defaultGroupOperator = (defs: Defs) => (props(defs.StatementGroup).operator?.default as string | undefined) ?? groupOperators(defs)[0];
+export const defaultGroupOperator = (defs: Defs) =>
+  (props(defs.StatementGroup).operator?.default as string | undefined) ?? groupOperators(defs)[0];
 
 /** An operation's own fields (besides `type`) and their schemas. */
 export function operationFields(defs: Defs, type: string, operations?: Json): Array<[string, Json]> {
@@ -40,7 +42,12 @@ export function operationFields(defs: Defs, type: string, operations?: Json): Ar
 export function isQuery(schema: Json): "condition" | "operations" | null {
   if (schema.$ref === "#/$defs/StatementGroup") return "condition";
   const found = mapping(schema);
-  return schema.type === "array" && Object.keys(found).length > 0 && Object.values(found).every((r) => r.startsWith("#/$defs/")) && !("StatementGroup" in found) ? "operations" : null;
+  return schema.type === "array" &&
+    Object.keys(found).length > 0 &&
+    Object.values(found).every((r) => r.startsWith("#/$defs/")) &&
+    !("StatementGroup" in found)
+    ? "operations"
+    : null;
 }
 
 export const newStatement = (defs: Defs): Json => ({
@@ -50,4 +57,8 @@ export const newStatement = (defs: Defs): Json => ({
   right_operand: { type: "StaticOperand", value: "" },
 });
 
-export const newGroup = (defs: Defs): Json => ({ type: "StatementGroup", operator: defaultGroupOperator(defs), statements: [newStatement(defs)] });
+export const newGroup = (defs: Defs): Json => ({
+  type: "StatementGroup",
+  operator: defaultGroupOperator(defs),
+  statements: [newStatement(defs)],
+});

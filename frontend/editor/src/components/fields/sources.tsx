@@ -21,7 +21,12 @@ export function sourcesFor(target: FlowNode, property: PropertyInfo, nodes: Flow
   const sources: Source[] = [];
   for (const node of nodes) {
     if (node.id === target.id) continue;
-    const outputs = node.data.kind === "input" ? ["value"] : node.data.kind === "block" ? (details[node.data.typeIdentifier]?.outputs.map((o) => o.name) ?? []) : [];
+    const outputs =
+      node.data.kind === "input"
+        ? ["value"]
+        : node.data.kind === "block"
+          ? (details[node.data.typeIdentifier]?.outputs.map((o) => o.name) ?? [])
+          : [];
     for (const handle of outputs) {
       const fromStep = node.data.kind === "block";
       const produced = producedKinds(node, handle);

@@ -10,9 +10,7 @@ export function StepOutput({ name }: { name: string }) {
   if (!run || !results) return null;
   return (
     <section className="step-output" aria-label="Step output" data-testid="step-output">
-      <h4>
-        Output in run {run.id}
-      </h4>
+      <h4>Output in run {run.id}</h4>
       {results.map((result, index) => (
         <div key={index} className="step-element">
           {results.length > 1 && <div className="note">Element {index + 1}</div>}

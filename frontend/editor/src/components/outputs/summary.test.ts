@@ -4,8 +4,17 @@ import { summarise } from "./summary";
 
 describe("a step's result in a few words", () => {
   it("names a classification's top class and confidence", () => {
-    const predictions = { top: "blue", predictions: [{ class: "blue", confidence: 0.987 }, { class: "red", confidence: 0.01 }] };
-    expect(summarise({ status: "ran", outputs: { predictions, inference_id: "x" } })).toEqual({ kind: "classification", text: "blue 0.99" });
+    const predictions = {
+      top: "blue",
+      predictions: [
+        { class: "blue", confidence: 0.987 },
+        { class: "red", confidence: 0.01 },
+      ],
+    };
+    expect(summarise({ status: "ran", outputs: { predictions, inference_id: "x" } })).toEqual({
+      kind: "classification",
+      text: "blue 0.99",
+    });
   });
 
   it("gives an image's size and thumbnail, also inside a list of crops", () => {
@@ -17,7 +26,8 @@ describe("a step's result in a few words", () => {
   it("gives a value as text and a status as its word", () => {
     expect(summarise({ status: "ran", outputs: { output: "BLUE" } })).toEqual({ kind: "value", text: "BLUE" });
     expect(summarise({ status: "ran", outputs: { output: 3.5 } })?.text).toBe("3.5");
-    for (const status of ["skipped", "passed", "stopped", "failed"] as const) expect(summarise({ status, outputs: null })).toEqual({ kind: "status", text: status });
+    for (const status of ["skipped", "passed", "stopped", "failed"] as const)
+      expect(summarise({ status, outputs: null })).toEqual({ kind: "status", text: status });
     expect(summarise(undefined)).toBeNull();
   });
 });

@@ -39,7 +39,8 @@ export function summarise(result: StepResult | undefined): Summary | null {
   const values = Object.values(result.outputs ?? {});
   const classification = values.find(isClassification);
   if (classification) {
-    const confidence = classification.confidence ?? classification.predictions?.find((p) => p.class === classification.top)?.confidence ?? 0;
+    const confidence =
+      classification.confidence ?? classification.predictions?.find((p) => p.class === classification.top)?.confidence ?? 0;
     return { kind: "classification", text: `${classification.top ?? "?"} ${confidence.toFixed(2)}` };
   }
   const image = values.find(isImage) ?? values.flatMap((v) => (Array.isArray(v) ? v : [])).find(isImage);
