@@ -9,4 +9,4 @@ class Migration(migrations.Migration):
         ("registry", "0011_ui_run_steps"),
     ]
 
-    operations: list[migrations.operations.base.Operation] = []
+    operations = []
