@@ -22,6 +22,7 @@ from blocks.images import WorkflowImage
 from blocks.ports import ClassificationModelPort, ModelError
 from blocks.runtime import BlockRunContext, BlockRunError, FlowDecision
 from executor.compiler.steps import check_literal
+from executor.engine.step_results import step_results
 from executor.images import ImageError
 from executor.metrics import STEP_SECONDS
 from executor.plan import Binding, ExecutionPlan, StepPlan
@@ -80,6 +81,8 @@ class RunResult:
     outputs: list[dict[str, Any]]
     timings: dict[str, float]
     errors: list[StepError] = field(default_factory=list)
+    # Per step, per input element: what it gave (step_results.py); for people looking at the run.
+    steps: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def succeeded(self) -> bool:
@@ -164,6 +167,7 @@ def run_plan(
     *,
     excluded_fields: Iterable[str] = (),
     include_images: bool = True,
+    step_previews: bool = False,
 ) -> RunResult:
     values, batch, size = assemble_inputs(plan, supplied)
     check_parameters(plan, values, batch)
@@ -189,7 +193,18 @@ def run_plan(
         }
         for index in range(size)
     ]
-    return RunResult(outputs=outputs, timings=state.timings, errors=state.errors)
+    if not step_previews:
+        return RunResult(outputs=outputs, timings=state.timings, errors=state.errors)
+    failed: dict[str, set[int | None]] = {}
+    for error in state.errors:
+        failed.setdefault(error.step, set()).add(error.element)
+    steps = step_results(
+        steps=[(step.name, bool(step.flow_targets)) for step in plan.steps.values()],
+        outputs=state.outputs,
+        decisions=state.decisions,
+        failed=failed,
+    )
+    return RunResult(outputs=outputs, timings=state.timings, errors=state.errors, steps=steps)
 
 
 def _input_value(name: str, index: int, state: _State) -> Any:

@@ -46,6 +46,8 @@ class Run(models.Model):
     image_count = models.PositiveIntegerField(default=0)
     outputs = models.JSONField(default=list)
     timings = models.JSONField(default=dict)
+    # Per step, per input element: status and outputs, images as thumbnails (executor step_results).
+    steps = models.JSONField(default=dict, blank=True)
     error = models.JSONField(null=True, blank=True)
     duration_ms = models.FloatField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -21,6 +21,7 @@ def run_summary(run: Run) -> dict[str, Any]:
         revision=run.revision,
         outputs=run.outputs,
         timings=run.timings,
+        steps=run.steps,
         duration_ms=run.duration_ms,
         error=run.error,
         created_at=run.created_at,

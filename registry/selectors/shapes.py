@@ -37,6 +37,10 @@ class Run(ApiModel):
     revision: int | None
     outputs: list[Any]
     timings: dict[str, Any]
+    steps: dict[str, Any] = Field(
+        description="Per step, per input element: `status` (ran, skipped, failed; a flow-control step passed or "
+        "stopped) and `outputs`, images as `{type: image, width, height, thumbnail}`."
+    )
     duration_ms: float
     error: dict[str, Any] | None
     created_at: datetime

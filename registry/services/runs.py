@@ -99,6 +99,7 @@ def _run_row(
         image_count=images,
         outputs=result.outputs if result is not None else [],
         timings=result.timings if result is not None else {},
+        steps=result.steps if result is not None else {},
         error=error,
         duration_ms=round(elapsed * 1000, 3),
     )
@@ -166,7 +167,11 @@ def run_start(
         deadline = run_deadline()
         loaded, images = _load_images(plan, inputs, deadline)
         result = run_plan(
-            plan, loaded, run_context(api_key, deadline=deadline, user=context["user"]), excluded_fields=excluded_fields
+            plan,
+            loaded,
+            run_context(api_key, deadline=deadline, user=context["user"]),
+            excluded_fields=excluded_fields,
+            step_previews=True,
         )
     except ImageError as exc:
         error = {"code": exc.code, "message": exc.message, "step": None, "property": None}
@@ -182,7 +187,9 @@ def run_start(
         }
         run = _record(status=RunStatus.FAILED, error=error, **context)
         raise RunFailedError(exc.message, code=exc.code, run=run, details=[error], cause=exc) from exc
-    record = RunResult(outputs=run_plan_record_outputs(result), timings=result.timings, errors=result.errors)
+    record = RunResult(
+        outputs=run_plan_record_outputs(result), timings=result.timings, errors=result.errors, steps=result.steps
+    )
     if result.errors:
         first: StepError = result.errors[0]
         error = {

@@ -288,8 +288,13 @@ def test_bindings_offer_fitting_sources_known_models_and_version_changes(editor)
     assert models.input_value() == "my-own/7"
 
     inspector.get_by_label("Version").select_option(label="v3 (default)")
-    editor.wait_text("version-changes", "v3 adds confidence_mode, custom_confidence; removes confidence (from v2).")
-    expect(inspector.get_by_label("custom_confidence source")).to_have_count(1)
+    editor.wait_text(
+        "version-changes",
+        "v3 adds confidence_mode, custom_confidence; removes confidence (from v2). "
+        'Migration: set confidence_mode to "custom"; renamed confidence to custom_confidence.',
+    )
+    # The migration moved the parameter's wire from `confidence` to `custom_confidence`.
+    expect(inspector.get_by_label("custom_confidence", exact=True)).to_have_count(1)
     editor.shot("version-switched")
 
 
@@ -397,7 +402,8 @@ def test_feedback_colours_empty_canvas_palette_marks_and_no_overflow_from_1280_t
     definition["inputs"].append({"type": "WorkflowParameter", "name": "unused"})
     editor.import_definition(definition, "feedback.json")
     editor.wait_text("node-errors-classifier", "Step `classifier` needs `model_id`.")
-    red, amber, green = "rgb(187, 34, 34)", "rgb(168, 100, 0)", "rgb(29, 122, 58)"
+    # tokens.css: --danger, --warning, --success
+    red, amber, green = "rgb(179, 38, 30)", "rgb(138, 83, 0)", "rgb(28, 107, 54)"
     color = "el => getComputedStyle(el).color"
     assert page.get_by_test_id("node-errors-classifier").evaluate(color) == red
     assert page.get_by_test_id("node-warnings-unused").evaluate(color) == amber

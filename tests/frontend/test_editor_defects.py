@@ -319,16 +319,16 @@ def test_feedback_is_coloured_nothing_overflows_search_finds_classifiers_and_no_
     definition["inputs"].append({"type": "WorkflowParameter", "name": "unused"})
     editor.import_definition(definition, "feedback.json")
     editor.wait_text("node-warnings-unused", "Input `unused` is not used by any step or output.")
-    assert colour(page.get_by_test_id("node-warnings-unused")) == "rgb(168, 100, 0)"
-    assert colour(page.get_by_test_id("message")) == "rgb(29, 122, 58)"
+    assert colour(page.get_by_test_id("node-warnings-unused")) == "rgb(138, 83, 0)"
+    assert colour(page.get_by_test_id("message")) == "rgb(28, 107, 54)"
     expect(page.get_by_test_id("warning-count")).to_have_text("1 warning")
     editor.shot("warning-amber-success-green")
 
     editor.wire("handle-out-classifier-predictions", "handle-in-classifier-images")
-    assert colour(page.get_by_test_id("message")) == "rgb(187, 34, 34)"
+    assert colour(page.get_by_test_id("message")) == "rgb(179, 38, 30)"
 
     # Nodes keep their width beside the side panel and nothing inside them spills out.
-    assert editor.node("classifier").evaluate("el => el.offsetWidth") == 240
+    assert editor.node("classifier").evaluate("el => el.offsetWidth") == 250
     assert page.evaluate(SPILLS) == []
     file_input = page.get_by_role("region", name="Run").get_by_label("image", exact=True)
     assert file_input.evaluate("el => el.scrollWidth <= el.clientWidth")

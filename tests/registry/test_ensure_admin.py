@@ -65,3 +65,40 @@ def test_weak_configured_password_leaves_an_existing_password(monkeypatch):
     with pytest.raises(CommandError):
         call_command("ensure_admin", stdout=StringIO())
     assert authenticate(username="admin", password="good-Admin-pass-42") is not None
+
+
+def test_the_admin_can_save_the_sample_workflow_make_run_seeds(monkeypatch):
+    from rest_framework.test import APIClient
+
+    from registry.management.commands.seed_demo import DEMO_WORKFLOW_NAME
+    from registry.models import Workflow
+
+    monkeypatch.setenv("BLOCKWISE_ADMIN_PASSWORD", "sample-Admin-pass-42")
+    call_command("seed_demo", stdout=StringIO())  # `make run` seeds first, then ensures the admin
+    _ensure_admin()
+    workflow = Workflow.objects.get(name=DEMO_WORKFLOW_NAME)
+    client = APIClient()
+    signed_in = client.post(
+        "/api/v1/auth/login/", {"username": "admin", "password": "sample-Admin-pass-42"}, format="json"
+    )
+    assert signed_in.status_code == 200
+    detail = client.get(f"/api/v1/workflows/{workflow.pk}/").json()
+    saved = client.put(
+        f"/api/v1/workflows/{workflow.pk}/",
+        {"base_revision": detail["revision"], "name": "Renamed sample", "specification": detail["specification"]},
+        format="json",
+    )
+    assert (saved.status_code, saved.json()["revision"], saved.json()["owner"]) == (
+        200,
+        detail["revision"] + 1,
+        "admin",
+    )
+
+
+def test_an_admin_that_exists_before_seeding_owns_the_sample_workflow():
+    from registry.management.commands.seed_demo import DEMO_WORKFLOW_NAME
+    from registry.models import Workflow
+
+    _ensure_admin()
+    call_command("seed_demo", stdout=StringIO())
+    assert Workflow.objects.get(name=DEMO_WORKFLOW_NAME).owner.username == "admin"

@@ -36,6 +36,9 @@ export interface PropertyInfo {
   kinds: string[];
   /** The kinds of its references that may point at step outputs (the server's rule). */
   step_kinds: string[];
+  /** A list of references (`next_steps`) or a map of names to references (`evaluation_parameters`). */
+  is_list_element?: boolean;
+  is_dict_element?: boolean;
 }
 
 export type BlockDetail = Omit<Schemas["BlockVersionDetail"], "aliases" | "schema" | "properties" | "outputs" | "versions"> & {
@@ -46,7 +49,15 @@ export type BlockDetail = Omit<Schemas["BlockVersionDetail"], "aliases" | "schem
   versions: Array<{ type_identifier: string; version: string; state: string; is_default: boolean }>;
 };
 
-export type RunSummary = Omit<Schemas["Run"], "outputs" | "timings" | "error"> & {
+/** What one step gave for one input element (the server's executor/engine/step_results.py). */
+export interface StepResult {
+  status: "ran" | "skipped" | "failed" | "passed" | "stopped";
+  outputs: Record<string, unknown> | null;
+}
+
+export type RunSummary = Omit<Schemas["Run"], "outputs" | "timings" | "steps" | "error"> & {
+  /** Per step, per input element; absent on runs recorded before steps were kept. */
+  steps?: Record<string, StepResult[]>;
   outputs: Array<Record<string, unknown>>;
   timings: Record<string, number>;
   error: { code?: string; message?: string; step?: string | null } | null;
@@ -102,10 +113,11 @@ export const api = {
       `/api/v1/kinds/${encodeURIComponent(name)}/`,
     ),
   connections: () =>
-    request<{ blocks: string[]; edges: Record<string, { outputs: Record<string, "*" | Array<[number, string[]]>> }> }>(
-      "GET",
-      "/api/v1/connections/",
-    ),
+    request<{
+      blocks: string[];
+      edges: Record<string, { outputs: Record<string, "*" | Array<[number, string[]]>> }>;
+      selectors?: { input: string; step_output: string; step: string };
+    }>("GET", "/api/v1/connections/"),
   models: () => request<Page<Schemas["LocalModel"]>>("GET", "/api/v1/models/"),
   validate: (specification: unknown) => request<Validation>("POST", "/api/v1/workflows/validate/", { specification }),
   me: () => request<Me>("GET", "/api/v1/auth/me/"),

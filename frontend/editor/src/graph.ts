@@ -1,6 +1,8 @@
 // The canvas graph <-> Roboflow workflow definition, and the connection rule. Pure functions only:
 // the React components and the tests share them.
 
+import { inputTypeOf, kindNames, selectorMap, stepList } from "./records";
+
 export type Literal = unknown;
 
 export interface InputNodeData {
@@ -10,6 +12,8 @@ export interface InputNodeData {
   defaultValue?: Literal;
   /** A parameter's declared kinds (Roboflow's `kind` list); none means any value. */
   kinds?: string[];
+  /** The imported record's other fields (and its own spelling of `type` and `kind`), kept as they were. */
+  extra?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
@@ -25,6 +29,8 @@ export interface OutputNodeData {
   kind: "output";
   name: string;
   coordinatesSystem?: "own" | "parent";
+  /** The imported record's other fields (a selector that names nothing here included), kept as they were. */
+  extra?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
@@ -50,9 +56,12 @@ export interface Definition {
   inputs: Array<Record<string, unknown>>;
   steps: Array<Record<string, unknown>>;
   outputs: Array<Record<string, unknown>>;
+  [key: string]: unknown;
 }
 
 export const VALUE_HANDLE = "value";
+/** The handle on every step that a flow-control step's list of steps (`next_steps`) wires into. */
+export const FLOW_IN = "__flow";
 // The selector grammar is the server's (blocks/selectors.py), served as regex sources in the
 // connections payload's `selectors`; these match it until the catalog store passes them in.
 let INPUT_SELECTOR = /^\$inputs\.([A-Za-z_0-9-]+)$/;
@@ -79,16 +88,37 @@ function selectorSource(value: unknown): { node: string; handle: string } | null
   return null;
 }
 
-/** Nodes and edges for a definition; every selector becomes an edge, other values stay literals. */
-export function definitionToGraph(definition: Definition): { nodes: GraphNode[]; edges: GraphEdge[] } {
+const wire = (source: { node: string; handle: string }, target: string, targetHandle: string): GraphEdge => ({
+  id: edgeId(source.node, source.handle, target, targetHandle),
+  source: source.node,
+  sourceHandle: source.handle,
+  target,
+  targetHandle,
+});
+
+/** Nodes and edges for a definition; every selector that names a node here becomes an edge (a list of
+ * steps becomes flow wires, a map of selectors one wire per name), other values stay literals as they
+ * were; `extras` holds the definition's own fields besides its three lists. */
+export function definitionToGraph(definition: Definition): { nodes: GraphNode[]; edges: GraphEdge[]; extras: Record<string, unknown> } {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
+  const { inputs: _i, steps: _s, outputs: _o, ...extras } = definition;
+  const known = {
+    inputs: new Set((definition.inputs ?? []).map((i) => String(i.name))),
+    steps: new Set((definition.steps ?? []).map((s) => String(s.name))),
+  };
+  const source = (value: unknown) => {
+    const found = selectorSource(value);
+    const [section, name] = found ? (found.node.split(":") as ["input" | "step", string]) : ["", ""];
+    return found && known[section === "input" ? "inputs" : "steps"].has(name) ? found : null;
+  };
   for (const input of definition.inputs ?? []) {
     const name = String(input.name);
-    const inputType = input.type === "WorkflowImage" || input.type === "InferenceImage" ? "WorkflowImage" : "WorkflowParameter";
-    const data: InputNodeData = { kind: "input", name, inputType };
+    const { name: _n, default_value: _d, ...extra } = input;
+    const data: InputNodeData = { kind: "input", name, inputType: inputTypeOf(input.type), extra };
     if ("default_value" in input) data.defaultValue = input.default_value;
-    if (Array.isArray(input.kind)) data.kinds = input.kind.map((k) => (typeof k === "string" ? k : String((k as { name?: unknown }).name)));
+    const kinds = kindNames(input.kind);
+    if (kinds) data.kinds = kinds;
     nodes.push({ id: inputId(name), type: "workflowInput", position: { x: 0, y: 0 }, data });
   }
   for (const step of definition.steps ?? []) {
@@ -96,18 +126,13 @@ export function definitionToGraph(definition: Definition): { nodes: GraphNode[];
     const literals: Record<string, Literal> = {};
     for (const [property, value] of Object.entries(step)) {
       if (property === "type" || property === "name") continue;
-      const source = selectorSource(value);
-      if (source) {
-        edges.push({
-          id: edgeId(source.node, source.handle, stepId(name), property),
-          source: source.node,
-          sourceHandle: source.handle,
-          target: stepId(name),
-          targetHandle: property,
-        });
-      } else {
-        literals[property] = value;
-      }
+      const single = source(value);
+      const gated = stepList(value, known.steps);
+      const map = selectorMap(value, source);
+      if (single) edges.push(wire(single, stepId(name), property));
+      else if (gated) edges.push(...gated.map((target) => wire({ node: stepId(name), handle: property }, stepId(target), FLOW_IN)));
+      else if (map) edges.push(...map.map(([key, from]) => wire(from, stepId(name), `${property}.${key}`)));
+      else literals[property] = value;
     }
     nodes.push({
       id: stepId(name),
@@ -118,23 +143,18 @@ export function definitionToGraph(definition: Definition): { nodes: GraphNode[];
   }
   for (const output of definition.outputs ?? []) {
     const name = String(output.name);
-    const data: OutputNodeData = { kind: "output", name };
-    if (output.coordinates_system === "own" || output.coordinates_system === "parent") data.coordinatesSystem = output.coordinates_system;
-    nodes.push({ id: outputId(name), type: "workflowOutput", position: { x: 0, y: 0 }, data });
     const selector = String(output.selector ?? "");
     const wildcard = /^\$steps\.([A-Za-z_0-9-]+)\.\*$/.exec(selector);
-    const source = wildcard ? { node: stepId(wildcard[1]), handle: "*" } : selectorSource(selector);
-    if (source) {
-      edges.push({
-        id: edgeId(source.node, source.handle, outputId(name), VALUE_HANDLE),
-        source: source.node,
-        sourceHandle: source.handle,
-        target: outputId(name),
-        targetHandle: VALUE_HANDLE,
-      });
-    }
+    const from = wildcard && known.steps.has(wildcard[1]) ? { node: stepId(wildcard[1]), handle: "*" } : source(selector);
+    const { name: _n, coordinates_system: _c, ...extra } = output;
+    if (from) delete extra.selector;
+    const data: OutputNodeData = { kind: "output", name, extra };
+    if (output.coordinates_system === "own" || output.coordinates_system === "parent") data.coordinatesSystem = output.coordinates_system;
+    else if ("coordinates_system" in output) extra.coordinates_system = output.coordinates_system;
+    nodes.push({ id: outputId(name), type: "workflowOutput", position: { x: 0, y: 0 }, data });
+    if (from) edges.push(wire(from, outputId(name), VALUE_HANDLE));
   }
-  return { nodes: layout(nodes, edges), edges };
+  return { nodes: layout(nodes, edges), edges, extras };
 }
 
 /** The key a node's position is saved under: `inputs/image`, `steps/classifier`, `outputs/top`. */
@@ -176,30 +196,70 @@ function selectorFor(edge: GraphEdge, nodes: Map<string, GraphNode>): string | n
   return null;
 }
 
-/** The definition the canvas stands for, in the order the nodes were added. */
-export function graphToDefinition(nodes: GraphNode[], edges: GraphEdge[]): Definition {
+function inputRecord(data: InputNodeData): Record<string, unknown> {
+  const extra = data.extra ?? {};
+  const input: Record<string, unknown> = { ...extra, name: data.name };
+  // The imported spelling (`InferenceImage`, kinds as objects) stays while it still says the same.
+  input.type = inputTypeOf(extra.type) === data.inputType && extra.type !== undefined ? extra.type : data.inputType;
+  const imported = kindNames(extra.kind);
+  const same = JSON.stringify(imported ?? []) === JSON.stringify(data.kinds ?? []);
+  if (!same) delete input.kind;
+  if (!same && data.inputType === "WorkflowParameter" && data.kinds?.length) input.kind = data.kinds;
+  if (data.defaultValue !== undefined) input.default_value = data.defaultValue;
+  return input;
+}
+
+function stepRecord(
+  data: BlockNodeData,
+  incoming: GraphEdge[],
+  outgoing: GraphEdge[],
+  byId: Map<string, GraphNode>,
+): Record<string, unknown> {
+  const step: Record<string, unknown> = { type: data.typeIdentifier, name: data.name, ...data.literals };
+  for (const edge of incoming) {
+    const selector = selectorFor(edge, byId);
+    const dot = edge.targetHandle.indexOf(".");
+    if (!selector || edge.targetHandle === FLOW_IN) continue;
+    if (dot < 0) step[edge.targetHandle] = selector;
+    else {
+      const property = edge.targetHandle.slice(0, dot);
+      const current = step[property];
+      const map = current && typeof current === "object" && !Array.isArray(current) ? current : {};
+      step[property] = { ...map, [edge.targetHandle.slice(dot + 1)]: selector };
+    }
+  }
+  const lists = new Set<string>();
+  for (const edge of outgoing) {
+    const target = byId.get(edge.target);
+    if (edge.targetHandle !== FLOW_IN || target?.data.kind !== "block") continue;
+    // The wires are the list, in the order they were drawn.
+    const sofar = lists.has(edge.sourceHandle) ? (step[edge.sourceHandle] as string[]) : [];
+    lists.add(edge.sourceHandle);
+    step[edge.sourceHandle] = [...sofar, `$steps.${target.data.name}`];
+  }
+  return step;
+}
+
+/** The definition the canvas stands for, in the order the nodes were added; `extras` are the
+ * definition's own fields besides its three lists (its `version` among them). */
+export function graphToDefinition(nodes: GraphNode[], edges: GraphEdge[], extras: Record<string, unknown> = {}): Definition {
   const byId = new Map(nodes.map((node) => [node.id, node]));
   const incoming = new Map<string, GraphEdge[]>();
-  for (const edge of edges) incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge]);
-  const definition: Definition = { version: "1.0", inputs: [], steps: [], outputs: [] };
+  const outgoing = new Map<string, GraphEdge[]>();
+  for (const edge of edges) {
+    incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge]);
+    outgoing.set(edge.source, [...(outgoing.get(edge.source) ?? []), edge]);
+  }
+  const definition: Definition = { version: "1.0", ...extras, inputs: [], steps: [], outputs: [] };
   for (const node of nodes) {
     const data = node.data;
-    if (data.kind === "input") {
-      const input: Record<string, unknown> = { type: data.inputType, name: data.name };
-      if (data.inputType === "WorkflowParameter" && data.kinds?.length) input.kind = data.kinds;
-      if (data.defaultValue !== undefined) input.default_value = data.defaultValue;
-      definition.inputs.push(input);
-    } else if (data.kind === "block") {
-      const step: Record<string, unknown> = { type: data.typeIdentifier, name: data.name, ...data.literals };
-      for (const edge of incoming.get(node.id) ?? []) {
-        const selector = selectorFor(edge, byId);
-        if (selector) step[edge.targetHandle] = selector;
-      }
-      definition.steps.push(step);
-    } else {
+    if (data.kind === "input") definition.inputs.push(inputRecord(data));
+    else if (data.kind === "block") definition.steps.push(stepRecord(data, incoming.get(node.id) ?? [], outgoing.get(node.id) ?? [], byId));
+    else {
       const edge = (incoming.get(node.id) ?? [])[0];
       const selector = edge ? selectorFor(edge, byId) : null;
-      const output: Record<string, unknown> = { type: "JsonField", name: data.name, selector: selector ?? "" };
+      const output: Record<string, unknown> = { type: "JsonField", ...data.extra, name: data.name };
+      if (selector || output.selector === undefined) output.selector = selector ?? "";
       if (data.coordinatesSystem) output.coordinates_system = data.coordinatesSystem;
       definition.outputs.push(output);
     }

@@ -15,6 +15,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from registry.management.commands.seed_demo import demo_workflows_adopt
+
 USERNAME = "admin"
 HOW_TO_CHANGE = (
     "Change it at /admin/password_change/, with `manage.py changepassword admin`, "
@@ -26,6 +28,12 @@ class Command(BaseCommand):
     help = "Create the admin account if it does not exist yet; apply BLOCKWISE_ADMIN_PASSWORD when set."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._ensure(*args, **options)
+        admin = get_user_model().objects.filter(username=USERNAME).first()
+        if admin is not None:
+            demo_workflows_adopt(owner=admin)
+
+    def _ensure(self, *args: Any, **options: Any) -> None:
         user_model = get_user_model()
         configured = os.environ.get("BLOCKWISE_ADMIN_PASSWORD")
         user = user_model.objects.filter(username=USERNAME).first()

@@ -13,6 +13,15 @@ from registry.services.workflows import workflow_create
 
 DEMO_MODEL_ID = "demo-shapes/1"
 DEMO_WORKFLOW_NAME = "Demo: colour of the shape"
+# Owns the sample workflow until an admin exists (`make run` seeds before `ensure_admin`); it cannot
+# sign in, so the admin adopts what it owns.
+PLACEHOLDER_OWNER = "demo"
+
+
+def demo_workflows_adopt(*, owner: Any) -> int:
+    """Hands the sample workflows the inactive placeholder owns to `owner`; returns how many moved."""
+    moved: int = Workflow.objects.filter(owner__username=PLACEHOLDER_OWNER, owner__is_active=False).update(owner=owner)
+    return moved
 
 
 def demo_specification() -> dict[str, Any]:
@@ -54,7 +63,7 @@ class Command(BaseCommand):
             self.stdout.write(f"registered the local model {DEMO_MODEL_ID}")
         owner = get_user_model().objects.filter(username="admin").first()
         if owner is None:
-            owner, _ = get_user_model().objects.get_or_create(username="demo", defaults={"is_active": False})
+            owner, _ = get_user_model().objects.get_or_create(username=PLACEHOLDER_OWNER, defaults={"is_active": False})
         if not Workflow.objects.filter(name=DEMO_WORKFLOW_NAME).exists():
             workflow_create(
                 owner=owner,

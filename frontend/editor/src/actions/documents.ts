@@ -24,7 +24,9 @@ export function mayReplace(): boolean {
 async function show(definition: Definition, layout: Layout, meta: DocumentMeta, saved: boolean): Promise<void> {
   await Promise.all([...new Set(definition.steps.map((s) => String(s.type)))].map((t) => useCatalog.getState().ensureDetail(t)));
   const graph = graphFor(definition, layout);
-  useDocument.getState().replace({ nodes: graph.nodes, edges: graph.edges }, meta, { saved, needsLayout: !graph.complete });
+  useDocument
+    .getState()
+    .replace({ nodes: graph.nodes, edges: graph.edges, extras: graph.extras }, meta, { saved, needsLayout: !graph.complete });
   useUi.getState().setRun(null);
   useUi.getState().setValidation({ valid: null, errors: [], warnings: [] });
 }

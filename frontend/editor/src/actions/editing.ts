@@ -4,12 +4,13 @@ import type { Connection, ReactFlowInstance } from "@xyflow/react";
 
 import type { BlockSummary } from "../api";
 import { copyDefinition, isDefinition, pasteGraph } from "../clipboard";
-import { edgeId, uniqueName, VALUE_HANDLE, type GraphEdge, type GraphNode, type NodeData } from "../graph";
+import { edgeId, FLOW_IN, uniqueName, VALUE_HANDLE, type GraphEdge, type GraphNode, type NodeData } from "../graph";
 import { acceptedFrom, fits, outputKinds } from "../kinds";
 import { boundsOf, DEFAULT_SIZE, freeSpot } from "../placement";
 import { useCatalog } from "../store/catalog";
 import { useDocument, type FlowEdge, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
+import { flowRefusal, mapEntryHandle, namesSources, propertyOfHandle } from "../wiring";
 
 const CLIPBOARD_KEY = "blockwise.clipboard";
 
@@ -78,7 +79,15 @@ export function refusal(connection: Connection | FlowEdge): string | null {
   const target = nodes.find((n) => n.id === connection.target);
   if (!source || !target || target.data.kind === "output") return null;
   if (target.data.kind !== "block") return "Cannot connect into a workflow input.";
-  const property = useCatalog.getState().details[target.data.typeIdentifier]?.properties.find((p) => p.name === connection.targetHandle);
+  const { details } = useCatalog.getState();
+  const flow = flowRefusal(
+    source.data.kind === "block" ? details[source.data.typeIdentifier] : undefined,
+    connection.sourceHandle,
+    connection.targetHandle,
+    target.data,
+  );
+  if (flow !== undefined) return flow;
+  const property = details[target.data.typeIdentifier]?.properties.find((p) => p.name === propertyOfHandle(connection.targetHandle));
   const produced = producedKinds(source, connection.sourceHandle);
   const accepted = property ? acceptedFrom(property, source.data.kind === "block") : [];
   if (fits(useCatalog.getState().kinds, produced, accepted)) return null;
@@ -94,14 +103,30 @@ export function connect(connection: Connection): boolean {
   }
   const { source, target } = connection;
   const sourceHandle = connection.sourceHandle ?? VALUE_HANDLE;
-  const targetHandle = connection.targetHandle ?? VALUE_HANDLE;
+  const targetHandle = entryHandle(connection) ?? connection.targetHandle ?? VALUE_HANDLE;
   const edge: FlowEdge = { id: edgeId(source, sourceHandle, target, targetHandle), source, sourceHandle, target, targetHandle };
-  useDocument.getState().setGraph((g) => ({
-    nodes: g.nodes,
-    edges: [...g.edges.filter((e) => !(e.target === target && e.targetHandle === targetHandle)), edge],
-  }));
+  // A flow handle takes a wire from every gate; anything else takes one wire.
+  const replaced = (e: FlowEdge) =>
+    e.target === target && e.targetHandle === targetHandle && (targetHandle !== FLOW_IN || e.source === source);
+  useDocument.getState().setGraph((g) => ({ nodes: g.nodes, edges: [...g.edges.filter((e) => !replaced(e)), edge] }));
   useUi.getState().say("", "info");
   return true;
+}
+
+/** A wire dropped on a map's own handle (`evaluation_parameters`) becomes a new entry named after its source. */
+function entryHandle(connection: Connection): string | null {
+  const { nodes, edges } = useDocument.getState();
+  const target = nodes.find((n) => n.id === connection.target);
+  const source = nodes.find((n) => n.id === connection.source);
+  if (target?.data.kind !== "block" || !source || !connection.targetHandle || connection.targetHandle.includes(".")) return null;
+  const property = useCatalog.getState().details[target.data.typeIdentifier]?.properties.find((p) => p.name === connection.targetHandle);
+  if (!namesSources(property)) return null;
+  const taken = edges.filter((e) => e.target === target.id).map((e) => e.targetHandle ?? "");
+  return mapEntryHandle(
+    connection.targetHandle,
+    source.data.kind === "block" ? `${source.data.name}_${connection.sourceHandle}` : source.data.name,
+    taken,
+  );
 }
 
 export function selectAll(): void {

@@ -42,7 +42,9 @@ export function InputSettings({ node }: { node: FlowNode }) {
             <select
               id="field-kind"
               value={data.kinds?.[0] ?? "*"}
-              onChange={(e) => update(node, (d) => (d.kind === "input" ? { ...d, kinds: e.target.value === "*" ? undefined : [e.target.value] } : d))}
+              onChange={(e) =>
+                update(node, (d) => (d.kind === "input" ? { ...d, kinds: e.target.value === "*" ? undefined : [e.target.value] } : d))
+              }
             >
               {kinds.map((k) => (
                 <option key={k} value={k}>

@@ -14,7 +14,14 @@ export function NameField({ node }: { node: FlowNode }) {
   return (
     <div className="field">
       <label htmlFor="field-name">name</label>
-      <input id="field-name" data-testid="field-name" value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === "Enter" && commit()} />
+      <input
+        id="field-name"
+        data-testid="field-name"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === "Enter" && commit()}
+      />
     </div>
   );
 }

@@ -1,111 +1,73 @@
-// One property of a step: its literal editor and, when it takes references, a dropdown of the sources
-// whose kinds fit (workflow inputs, parameters, step outputs), the others listed with the reason.
+// One property of a step, labelled with its name and showing its description and examples: its
+// literal editor and, when it takes references, a dropdown of the sources whose kinds fit (workflow
+// inputs, parameters, step outputs), the others listed with the reason. Lists of steps, maps of
+// references and query-language values have editors of their own (fields/).
 
 import type { PropertyInfo } from "../api";
-import { connect, deleteEdge, producedKinds } from "../actions/editing";
-import { acceptedFrom, fits } from "../kinds";
+import { connect, deleteEdge } from "../actions/editing";
+import { examplesOf } from "../schemaForm";
 import { useCatalog } from "../store/catalog";
 import { useDocument, type FlowNode } from "../store/document";
+import { gatesSteps, namesSources } from "../wiring";
+import { LiteralControl } from "./fields/LiteralControl";
+import { QueryField } from "./fields/QueryField";
+import { ReferenceMapField } from "./fields/ReferenceMapField";
+import { sourcesFor, SourceOptions } from "./fields/sources";
+import { StepListField } from "./fields/StepListField";
 
-interface Source {
-  value: string;
-  label: string;
-  node: string;
-  handle: string;
-  fits: boolean;
-  why: string;
-}
-
-function sourcesFor(target: FlowNode, property: PropertyInfo, nodes: FlowNode[]): Source[] {
-  const { details, kinds } = useCatalog.getState();
-  const sources: Source[] = [];
-  for (const node of nodes) {
-    if (node.id === target.id) continue;
-    const outputs = node.data.kind === "input" ? ["value"] : node.data.kind === "block" ? (details[node.data.typeIdentifier]?.outputs.map((o) => o.name) ?? []) : [];
-    for (const handle of outputs) {
-      const fromStep = node.data.kind === "block";
-      const produced = producedKinds(node, handle);
-      const accepted = acceptedFrom(property, fromStep);
-      const label = fromStep ? `$steps.${node.data.name}.${handle}` : `$inputs.${node.data.name}`;
-      const ok = fits(kinds, produced, accepted);
-      const why = ok ? "" : ` (gives ${produced.join(" | ") || "nothing"}; takes ${accepted.join(" | ") || "no step outputs"})`;
-      sources.push({ value: `${node.id}\n${handle}`, label, node: node.id, handle, fits: ok, why });
-    }
-  }
-  return sources;
-}
-
-function literalControl(property: PropertyInfo, schema: Record<string, unknown>, value: unknown, set: (v: unknown) => void, models: string[]) {
-  const branches = (schema.anyOf as Array<Record<string, unknown>> | undefined) ?? [schema];
-  const literal = branches.find((b) => !b.reference && b.type !== undefined) ?? branches.find((b) => !b.reference) ?? {};
-  const id = `field-${property.name}`;
-  if (Array.isArray(literal.enum)) {
-    return (
-      <select id={id} data-testid={id} value={String(value ?? property.default ?? "")} onChange={(e) => set(e.target.value)}>
-        {(literal.enum as unknown[]).map((option) => (
-          <option key={String(option)}>{String(option)}</option>
-        ))}
-      </select>
-    );
-  }
-  if (literal.type === "boolean") return <input id={id} type="checkbox" data-testid={id} checked={Boolean(value ?? property.default)} onChange={(e) => set(e.target.checked)} />;
-  if (literal.type === "number" || literal.type === "integer") {
-    return (
-      <input
-        id={id}
-        type="number"
-        data-testid={id}
-        min={literal.minimum as number | undefined}
-        max={literal.maximum as number | undefined}
-        step={literal.type === "integer" ? 1 : "any"}
-        placeholder={property.has_default && property.default !== null ? String(property.default) : ""}
-        value={typeof value === "number" ? String(value) : ""}
-        onChange={(e) => set(e.target.value === "" ? undefined : Number(e.target.value))}
-      />
-    );
-  }
-  if (literal.type === "string" || property.name === "model_id") {
-    const list = property.name === "model_id" ? "known-models" : undefined;
-    return (
-      <>
-        <input
-          id={id}
-          data-testid={id}
-          list={list}
-          placeholder={property.has_default && property.default !== null ? String(property.default) : ""}
-          value={typeof value === "string" ? value : ""}
-          onChange={(e) => set(e.target.value)}
-        />
-        {list && (
-          <datalist id={list}>
-            {models.map((m) => (
-              <option key={m} value={m} />
-            ))}
-          </datalist>
-        )}
-      </>
-    );
-  }
-  return (
-    <textarea
-      id={id}
-      data-testid={id}
-      defaultValue={value === undefined ? "" : JSON.stringify(value)}
-      onBlur={(e) => {
-        try {
-          set(e.target.value ? JSON.parse(e.target.value) : undefined);
-        } catch {
-          /* left as typed until it is valid JSON */
-        }
-      }}
-    />
-  );
-}
-
-export function PropertyField({ node, property, schema, error }: { node: FlowNode; property: PropertyInfo; schema: Record<string, unknown>; error?: string }) {
+function Editor({
+  node,
+  property,
+  schema,
+  value,
+  set,
+}: {
+  node: FlowNode;
+  property: PropertyInfo;
+  schema: Record<string, unknown>;
+  value: unknown;
+  set: (v: unknown) => void;
+}) {
   const nodes = useDocument((s) => s.nodes);
   const edge = useDocument((s) => s.edges.find((e) => e.target === node.id && e.targetHandle === property.name));
   const models = useCatalog((s) => s.models);
+  if (gatesSteps(property)) return <StepListField node={node} property={property} />;
+  if (namesSources(property)) return <ReferenceMapField node={node} property={property} />;
+  if (QueryField.handles(schema)) return <QueryField node={node} property={property} schema={schema} value={value} set={set} />;
+  const sources = property.takes_reference ? sourcesFor(node, property, nodes) : [];
+  return (
+    <>
+      {!edge && property.accepts_literals && <LiteralControl property={property} schema={schema} value={value} set={set} models={models} />}
+      {property.takes_reference && (
+        <select
+          aria-label={!edge && property.accepts_literals ? `${property.name} source` : property.name}
+          data-testid={`source-${property.name}`}
+          value={edge ? `${edge.source}\n${edge.sourceHandle}` : ""}
+          onChange={(e) => {
+            if (edge) deleteEdge(edge.id);
+            const chosen = sources.find((s) => s.value === e.target.value);
+            if (chosen) connect({ source: chosen.node, sourceHandle: chosen.handle, target: node.id, targetHandle: property.name });
+          }}
+        >
+          <option value="">{property.accepts_literals ? "value typed above" : "not connected"}</option>
+          <SourceOptions sources={sources} />
+        </select>
+      )}
+    </>
+  );
+}
+
+export function PropertyField({
+  node,
+  property,
+  schema,
+  error,
+}: {
+  node: FlowNode;
+  property: PropertyInfo;
+  schema: Record<string, unknown>;
+  error?: string;
+}) {
   if (node.data.kind !== "block") return null;
   const literals = node.data.literals;
   const set = (value: unknown) =>
@@ -120,12 +82,12 @@ export function PropertyField({ node, property, schema, error }: { node: FlowNod
       },
       `${node.id}/${property.name}`,
     );
-  const sources = property.takes_reference ? sourcesFor(node, property, nodes) : [];
-  const bound = edge ? `${edge.source}\n${edge.sourceHandle}` : "";
+  const examples = examplesOf(schema);
+  const grouped = gatesSteps(property) || namesSources(property);
   return (
-    <div className="field">
+    <div className="field" role={grouped ? "group" : undefined} aria-labelledby={grouped ? `label-${property.name}` : undefined}>
       <div className="field-head">
-        <label htmlFor={`field-${property.name}`} title={property.description}>
+        <label id={`label-${property.name}`} htmlFor={`field-${property.name}`} title={property.title}>
           {property.name}
         </label>
         {property.required && (
@@ -134,27 +96,13 @@ export function PropertyField({ node, property, schema, error }: { node: FlowNod
           </span>
         )}
       </div>
-      {!edge && property.accepts_literals && literalControl(property, schema, literals[property.name], set, models)}
-      {property.takes_reference && (
-        <select
-          aria-label={!edge && property.accepts_literals ? `${property.name} source` : property.name}
-          data-testid={`source-${property.name}`}
-          value={bound}
-          onChange={(e) => {
-            if (edge) deleteEdge(edge.id);
-            const chosen = sources.find((s) => s.value === e.target.value);
-            if (chosen) connect({ source: chosen.node, sourceHandle: chosen.handle, target: node.id, targetHandle: property.name });
-          }}
-        >
-          <option value="">{property.accepts_literals ? "value typed above" : "not connected"}</option>
-          {sources.map((s) => (
-            <option key={s.value} value={s.value} disabled={!s.fits}>
-              {s.label}
-              {s.why}
-            </option>
-          ))}
-        </select>
+      {property.description && (
+        <div className="description" id={`describe-${property.name}`}>
+          {property.description}
+        </div>
       )}
+      {examples.length > 0 && <div className="examples">e.g. {examples.join(", ")}</div>}
+      <Editor node={node} property={property} schema={schema} value={literals[property.name]} set={set} />
       {error && (
         <div className="error" data-testid={`field-error-${property.name}`}>
           {error}

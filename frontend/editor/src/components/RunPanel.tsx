@@ -7,6 +7,10 @@ import { useState } from "react";
 import { api, type RunSummary } from "../api";
 import { definitionOf, isDirty, useDocument } from "../store/document";
 import { keys, queryClient, reason } from "../server/client";
+import { runBlockers } from "../runnable";
+import { ToolIcon } from "./icons";
+import { useRunning } from "./outputs/running";
+import { useCatalog } from "../store/catalog";
 import { useUi } from "../store/ui";
 import { parseLiteral } from "./IoSettings";
 
@@ -78,6 +82,11 @@ export function RunPanel() {
   const [images, setImages] = useState<Record<string, File>>({});
   const [values, setValues] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const blocks = useCatalog((s) => s.blocks);
+  const blockers = runBlockers(
+    nodes.map((n) => n.data),
+    blocks,
+  );
   const imageInputs = nodes.filter((n) => n.data.kind === "input" && n.data.inputType === "WorkflowImage").map((n) => n.data.name);
   const parameters = nodes.flatMap((n) => (n.data.kind === "input" && n.data.inputType === "WorkflowParameter" ? [n.data] : []));
   const start = async () => {
@@ -94,6 +103,7 @@ export function RunPanel() {
     const state = useDocument.getState();
     const target = state.meta.id !== null && !isDirty(state) ? { workflow: state.meta.id } : { specification: definitionOf(state) };
     setBusy(true);
+    useRunning.setState({ running: true });
     try {
       const result = await api.run(target, images, inputs);
       useUi.getState().setRun(result);
@@ -103,6 +113,7 @@ export function RunPanel() {
       useUi.getState().setRun(null);
       useUi.getState().say(`Run failed: ${reason(e)}`, "error");
     } finally {
+      useRunning.setState({ running: false });
       setBusy(false);
     }
   };
@@ -136,9 +147,21 @@ export function RunPanel() {
           />
         </div>
       ))}
-      <button onClick={() => void start()} disabled={busy}>
+      <button
+        onClick={() => void start()}
+        disabled={busy || blockers.length > 0}
+        aria-describedby={blockers.length ? "run-blockers" : undefined}
+      >
+        <ToolIcon name="Run" />
         Run
       </button>
+      {blockers.length > 0 && (
+        <ul id="run-blockers" className="run-blockers" data-testid="run-disabled-reason">
+          {blockers.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      )}
       {run && <Results run={run} />}
       {workflowId !== null && <History workflowId={workflowId} />}
     </section>

@@ -1,5 +1,6 @@
 // The status line: the validation summary and the latest message, coloured by level. The warning count
-// opens the list of warnings; a click on one selects the node it is about.
+// opens the list of warnings (workflow-level ones included), each naming where it points; a click on
+// one selects the node it is about.
 
 import { useState } from "react";
 
@@ -12,7 +13,7 @@ import { useUi } from "../store/ui";
 function WarningList({ warnings }: { warnings: Issue[] }) {
   const nodes = useDocument((s) => s.nodes) as unknown as GraphNode[];
   return (
-    <ul className="warning-list popup" aria-label="Warnings" data-testid="warning-list">
+    <ul id="warning-list" className="warning-list popup" aria-label="Warnings" data-testid="warning-list">
       {warnings.map((w, n) => {
         const target = nodeForPointer(w.pointer, nodes);
         return (
@@ -23,7 +24,8 @@ function WarningList({ warnings }: { warnings: Issue[] }) {
               </button>
             ) : (
               w.message
-            )}
+            )}{" "}
+            <code>{w.pointer || "workflow"}</code>
           </li>
         );
       })}
@@ -49,6 +51,7 @@ export function StatusBar() {
             className="link status-warning"
             data-testid="warning-count"
             aria-expanded={open}
+            aria-controls="warning-list"
             onClick={() => setOpen(!open)}
           >
             {warnings.length} warning{warnings.length === 1 ? "" : "s"}

@@ -9,6 +9,7 @@ import { addInput, addOutput } from "../actions/editing";
 import { isDirty, useDocument } from "../store/document";
 import { useUi } from "../store/ui";
 import { runAutoLayout } from "./Canvas";
+import { ToolIcon } from "./icons";
 
 function DocumentTitle() {
   const name = useDocument((s) => s.meta.name);
@@ -56,9 +57,18 @@ export function Toolbar() {
   return (
     <div className="toolbar" role="toolbar" aria-label="Workflow">
       <div className="group">
-        <button onClick={() => newDocument()}>New</button>
-        <button onClick={() => mayReplace() && show({ type: "open" })}>Open</button>
-        <button onClick={() => file.current?.click()}>Import</button>
+        <button onClick={() => newDocument()}>
+          <ToolIcon name="New" />
+          New
+        </button>
+        <button onClick={() => mayReplace() && show({ type: "open" })}>
+          <ToolIcon name="Open" />
+          Open
+        </button>
+        <button onClick={() => file.current?.click()}>
+          <ToolIcon name="Import" />
+          Import
+        </button>
         <input
           ref={file}
           type="file"
@@ -71,29 +81,43 @@ export function Toolbar() {
             if (chosen) void importFile(chosen);
           }}
         />
-        <button onClick={exportJson}>Export</button>
-        <button onClick={() => void save()}>Save</button>
-        <button onClick={saveAs}>Save as</button>
+        <button onClick={exportJson}>
+          <ToolIcon name="Export" />
+          Export
+        </button>
+        <button onClick={() => void save()}>
+          <ToolIcon name="Save" />
+          Save
+        </button>
+        <button onClick={saveAs}>
+          <ToolIcon name="Save as" />
+          Save as
+        </button>
       </div>
       <DocumentTitle />
       <div className="group">
         <button onClick={() => history.getState().undo()} disabled={!canUndo} title="Ctrl+Z">
+          <ToolIcon name="Undo" />
           Undo
         </button>
         <button onClick={() => history.getState().redo()} disabled={!canRedo} title="Ctrl+Shift+Z">
+          <ToolIcon name="Redo" />
           Redo
         </button>
-        <button onClick={() => void runAutoLayout({ track: true })}>Auto layout</button>
+        <button onClick={() => void runAutoLayout({ track: true })}>
+          <ToolIcon name="Auto layout" />
+          Auto layout
+        </button>
       </div>
       <div className="group">
         <button data-testid="add-image-input" onClick={() => addInput("WorkflowImage")}>
-          + Image input
+          <ToolIcon name="Image input" />+ Image input
         </button>
         <button data-testid="add-parameter" onClick={() => addInput("WorkflowParameter")}>
-          + Parameter
+          <ToolIcon name="Parameter" />+ Parameter
         </button>
         <button data-testid="add-output" onClick={() => addOutput()}>
-          + Output
+          <ToolIcon name="Output" />+ Output
         </button>
       </div>
       <div className="group end">

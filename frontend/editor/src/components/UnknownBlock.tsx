@@ -5,6 +5,7 @@ import { Handle, Position } from "@xyflow/react";
 import { useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
+import { FLOW_IN } from "../graph";
 import { graphFor, definitionOf, layoutOf, useDocument, type FlowNode } from "../store/document";
 import { useCatalog } from "../store/catalog";
 import { NameField } from "./NameField";
@@ -16,7 +17,10 @@ export function useUnavailable(typeIdentifier: string) {
 
 export function UnknownHandles({ id, name, typeIdentifier }: { id: string; name: string; typeIdentifier: string }) {
   const unavailable = useUnavailable(typeIdentifier);
-  const inputs = useDocument(useShallow((s) => [...new Set(s.edges.filter((e) => e.target === id).map((e) => e.targetHandle ?? ""))]));
+  // The flow wire's handle (a Continue If gating this step) is the block node's own, drawn on top.
+  const inputs = useDocument(
+    useShallow((s) => [...new Set(s.edges.filter((e) => e.target === id && e.targetHandle !== FLOW_IN).map((e) => e.targetHandle ?? ""))]),
+  );
   const outputs = useDocument(useShallow((s) => [...new Set(s.edges.filter((e) => e.source === id).map((e) => e.sourceHandle ?? ""))]));
   if (!unavailable) return null;
   return (

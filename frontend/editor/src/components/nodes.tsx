@@ -4,15 +4,19 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 
 import type { BlockDetail, Issue } from "../api";
-import { VALUE_HANDLE } from "../graph";
+import { FLOW_IN, VALUE_HANDLE } from "../graph";
 import { useNodeIssues as useIssues } from "../hooks/useNodeIssues";
 import { useWireKinds } from "../hooks/useWire";
 import { UnknownHandles } from "./UnknownBlock";
 import { acceptedFrom, fits } from "../kinds";
 import { useCatalog } from "../store/catalog";
 import { newerDefault } from "../upgrades";
-import type { FlowNode } from "../store/document";
+import { useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
+import { CategoryIcon } from "./icons";
+import { useRunning } from "./outputs/running";
+import { summarise } from "./outputs/summary";
+import { gatesSteps, keyOfHandle, propertyOfHandle } from "../wiring";
 
 function Messages({ errors, warnings, name }: { errors: Issue[]; warnings: Issue[]; name: string }) {
   return (
@@ -35,25 +39,18 @@ function Messages({ errors, warnings, name }: { errors: Issue[]; warnings: Issue
   );
 }
 
-interface Prediction {
-  top?: string;
-  confidence?: number;
-  predictions?: Array<{ class: string; confidence: number }>;
-}
-
+/** This step's own result in the shown run (its first input element), in a few words. */
 function RunBadge({ name }: { name: string }) {
   const run = useUi((s) => s.run);
-  if (!run || run.status !== "succeeded") return null;
-  const timing = run.timings[name];
-  const first = run.outputs[0] ?? {};
-  const prediction = Object.values(first).find(
-    (v): v is Prediction => !!v && typeof v === "object" && Array.isArray((v as Prediction).predictions),
-  );
+  const summary = summarise(run?.steps?.[name]?.[0]);
+  const timing = run?.timings[name];
+  if (!run || (!summary && timing === undefined)) return null;
   return (
-    <div className="run-badge" data-testid={`node-run-${name}`}>
-      {prediction?.top !== undefined && (
-        <span data-testid={`node-top-${name}`}>
-          {prediction.top} {(prediction.confidence ?? prediction.predictions?.find((p) => p.class === prediction.top)?.confidence ?? 0).toFixed(2)}
+    <div className={`run-badge ${summary?.kind === "status" ? `status-${summary.text}` : ""}`} data-testid={`node-run-${name}`}>
+      {summary && (
+        <span data-testid={`node-result-${name}`} className="result">
+          {summary.kind === "image" && summary.thumbnail && <img src={summary.thumbnail} alt={`${name} output`} className="thumbnail" />}
+          {summary.kind === "classification" ? <span data-testid={`node-top-${name}`}>{summary.text}</span> : summary.text}
         </span>
       )}
       {timing !== undefined && <span className="timing">{timing.toFixed(1)} ms</span>}
@@ -83,28 +80,91 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
   const table = useCatalog((s) => s.kinds);
   const drag = useWireKinds();
   const { errors, warnings } = useIssues(id);
+  const status = useUi((s) => s.run?.steps?.[data.name]?.[0]?.status);
+  const running = useRunning((s) => s.running);
+  // The names of this step's map entries (one handle each), as text so other nodes' wires do not re-render it.
+  const entryText = useDocument((s) =>
+    s.edges
+      .filter((e) => e.target === id && e.targetHandle?.includes("."))
+      .map((e) => e.targetHandle)
+      .join("\n"),
+  );
+  const entries = entryText ? entryText.split("\n") : [];
   if (data.kind !== "block") return null;
   return (
-    <div className={`node block${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}`} data-testid={`node-${data.name}`}>
+    <div
+      className={`node block cat-${detail?.category ?? "unknown"}${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}${running ? " running" : status ? ` run-${status}` : ""}`}
+      data-testid={`node-${data.name}`}
+    >
       <header>
-        <span className="title">{detail?.human_name ?? data.typeIdentifier}</span> <small>{detail?.version}</small>
+        <CategoryIcon category={detail?.category ?? "unknown"} /> <span className="title">{detail?.human_name ?? data.typeIdentifier}</span>{" "}
+        <small>{detail?.version}</small>
         <UpgradeBadge detail={detail} step={data.name} />
+        {detail && !detail.executable && (
+          <span
+            className="badge remote"
+            data-testid={`node-cannot-run-${data.name}`}
+            title="This version has no implementation on this server: see the Run panel."
+          >
+            cannot run here
+          </span>
+        )}
         <div className="step-name">{data.name}</div>
       </header>
+      <Handle
+        type="target"
+        position={Position.Top}
+        id={FLOW_IN}
+        className="flow-in"
+        data-testid={`handle-flow-${data.name}`}
+        title="Gated by a flow-control step"
+      />
       {detail?.properties
         .filter((p) => p.takes_reference)
         .map((p) => (
-          <div className="row" key={p.name}>
-            <Handle
-              type="target"
-              position={Position.Left}
-              id={p.name}
-              data-testid={`handle-in-${data.name}-${p.name}`}
-              className={drag && fits(table, drag.kinds, acceptedFrom(p, drag.fromStep)) ? "compatible" : ""}
-            />
-            {p.name} <span className="kinds">{p.kinds.join(" | ")}</span>
+          <div key={p.name}>
+            <div className="row">
+              <Handle
+                type="target"
+                position={Position.Left}
+                id={p.name}
+                data-testid={`handle-in-${data.name}-${p.name}`}
+                className={drag && fits(table, drag.kinds, acceptedFrom(p, drag.fromStep)) ? "compatible" : ""}
+              />
+              {p.name} <span className="kinds">{p.kinds.join(" | ")}</span>
+            </div>
+            {entries
+              .filter((h) => propertyOfHandle(h) === p.name)
+              .map((h) => (
+                <div className="row entry" key={h}>
+                  <Handle type="target" position={Position.Left} id={h} data-testid={`handle-in-${data.name}-${h}`} />
+                  {keyOfHandle(h)}
+                </div>
+              ))}
           </div>
         ))}
+      {/* Map entries of a property the block does not list as a map still get their handle, so their wires draw. */}
+      {detail &&
+        entries
+          .filter((h) => !detail.properties.some((p) => p.takes_reference && p.name === propertyOfHandle(h)))
+          .map((h) => (
+            <div className="row entry" key={h}>
+              <Handle type="target" position={Position.Left} id={h} />
+              {h}
+            </div>
+          ))}
+      {detail?.properties.filter(gatesSteps).map((p) => (
+        <div className="row out flow" key={p.name}>
+          {p.name} <span className="kinds">steps</span>
+          <Handle
+            type="source"
+            position={Position.Right}
+            id={p.name}
+            className="flow-out"
+            data-testid={`handle-out-${data.name}-${p.name}`}
+          />
+        </div>
+      ))}
       {detail?.outputs.map((o) => (
         <div className="row out" key={o.name}>
           {o.name} <span className="kinds">{o.kinds.join(" | ")}</span>

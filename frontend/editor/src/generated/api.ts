@@ -183,6 +183,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_datasets_list"];
+        put?: never;
+        post: operations["v1_datasets_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_datasets_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_evaluations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{evaluation_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_evaluations_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{evaluation_id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Stops the evaluation's job; the metrics then cover the images answered before it stopped. */
+        post: operations["v1_evaluations_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{evaluation_id}/compare/{other_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_evaluations_compare_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{evaluation_id}/predictions.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_evaluations_predictions.csv_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{evaluation_id}/retry/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Runs the images that failed again; the metrics are computed again when the job finishes. */
+        post: operations["v1_evaluations_retry_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/families/{family}/compatibility/": {
         parameters: {
             query?: never;
@@ -473,6 +603,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflow_id}/evaluations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["v1_workflows_evaluations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The current revision as Roboflow runs it: steps of published workflow blocks as inner workflows. */
+        get: operations["v1_workflows_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflow_id}/jobs/": {
         parameters: {
             query?: never;
@@ -483,6 +646,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["v1_workflows_jobs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Publish the workflow's current revision as a block version (`{family}@{version}`). */
+        post: operations["v1_workflows_publish_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -631,6 +811,109 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["v1_workflows_validate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a workflow definition, as Roboflow's inference server does */
+        post: operations["roboflow_workflow_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{workspace}/workflows/{workflow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a saved workflow by id (the workspace is not used) */
+        post: operations["roboflow_saved_workflow_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validate a workflow definition (the body is the definition) */
+        post: operations["roboflow_workflow_validate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/blocks/describe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The blocks, kinds and connections, as Roboflow describes them */
+        get: operations["roboflow_blocks_describe_get"];
+        put?: never;
+        /** The blocks, kinds and connections, as Roboflow describes them */
+        post: operations["roboflow_blocks_describe_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/definition/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON schema of a workflow definition */
+        get: operations["roboflow_definition_schema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/execution_engine/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The execution engine versions served here */
+        get: operations["roboflow_execution_engine_versions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -813,6 +1096,37 @@ export interface components {
             username: string;
             password: string;
         };
+        /** @description A dataset as the API answers it (documentation only: `dataset_detail` builds it). */
+        Dataset: {
+            id: number;
+            name: string;
+            owner: string;
+            total: number;
+            /** @description label -> images */
+            classes: {
+                [key: string]: number;
+            };
+            /** @description [{"file", "reason"}] */
+            skipped: {
+                [key: string]: unknown;
+            }[];
+            /** Format: date-time */
+            created_at: string;
+        };
+        DatasetUploadRequest: {
+            /**
+             * Format: binary
+             * @description A zip: one folder per class, or images named by `labels`.
+             */
+            images: string;
+            /**
+             * Format: binary
+             * @description A CSV of `file,label` rows.
+             */
+            labels?: string;
+            /** @default  */
+            name: string;
+        };
         Diff: {
             family: string;
             to: string;
@@ -831,31 +1145,151 @@ export interface components {
             code: string;
             message: string;
         };
-        /** @description A job as the API answers it (documentation only: `job_detail` builds it). */
-        Job: {
+        /**
+         * Evaluation
+         * @description An evaluation: its job's progress (`id` is the evaluation's, `job` the job's), and `metrics` once
+         *     the job has finished.
+         */
+        Evaluation: {
+            /** Id */
             id: number;
+            /** Workflow */
             workflow: number;
+            /** Revision */
             revision: number;
-            status: components["schemas"]["JobStatusEnum"];
-            total: number;
-            done: number;
-            failed: number;
-            cancelled: number;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            started_at: string | null;
-            /** Format: date-time */
-            finished_at: string | null;
-            /** Format: double */
-            rate: number | null;
-            /** Format: double */
-            eta_seconds: number | null;
-            parameters: unknown;
-            webhook: boolean;
-            webhook_result: unknown;
-            /** @description zip, urls, folder or files */
+            /**
+             * Source
+             * @description zip, urls, folder or files
+             */
             source: string;
+            /** Status */
+            status: components["schemas"]["JobStatusEnum"];
+            /** Total */
+            total: number;
+            /** Done */
+            done: number;
+            /** Failed */
+            failed: number;
+            /** Cancelled */
+            cancelled: number;
+            /**
+             * Skipped
+             * @description Zip entries that are not images (the first 1000), not run.
+             */
+            skipped: string[];
+            /** Skipped Count */
+            skipped_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string | null;
+            /**
+             * Finished At
+             * Format: date-time
+             */
+            finished_at: string | null;
+            /** Rate */
+            rate: number | null;
+            /** Eta Seconds */
+            eta_seconds: number | null;
+            /** Parameters */
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** Webhook */
+            webhook: boolean;
+            /** Webhook Result */
+            webhook_result: {
+                [key: string]: unknown;
+            } | null;
+            /** Job */
+            job: number;
+            /** Dataset */
+            dataset: number;
+            /** Output */
+            output: string;
+            /** Metrics */
+            metrics: {
+                [key: string]: unknown;
+            } | null;
+        };
+        EvaluationInputRequest: {
+            dataset: number;
+            output: string;
+            /** @description the current revision by default */
+            revision?: number;
+            parameters?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * Job
+         * @description A batch job: `done` counts every processed image, `failed` those that failed.
+         */
+        Job: {
+            /** Id */
+            id: number;
+            /** Workflow */
+            workflow: number;
+            /** Revision */
+            revision: number;
+            /**
+             * Source
+             * @description zip, urls, folder or files
+             */
+            source: string;
+            /** Status */
+            status: components["schemas"]["JobStatusEnum"];
+            /** Total */
+            total: number;
+            /** Done */
+            done: number;
+            /** Failed */
+            failed: number;
+            /** Cancelled */
+            cancelled: number;
+            /**
+             * Skipped
+             * @description Zip entries that are not images (the first 1000), not run.
+             */
+            skipped: string[];
+            /** Skipped Count */
+            skipped_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string | null;
+            /**
+             * Finished At
+             * Format: date-time
+             */
+            finished_at: string | null;
+            /** Rate */
+            rate: number | null;
+            /** Eta Seconds */
+            eta_seconds: number | null;
+            /** Parameters */
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** Webhook */
+            webhook: boolean;
+            /** Webhook Result */
+            webhook_result: {
+                [key: string]: unknown;
+            } | null;
         };
         /** @description A job as JSON: its images are URLs or a server folder. */
         JobSourcesRequest: {
@@ -866,22 +1300,20 @@ export interface components {
             };
             webhook?: string;
         };
-        /**
-         * @description * `queued` - queued
-         *     * `running` - running
-         *     * `succeeded` - succeeded
-         *     * `completed_with_errors` - completed_with_errors
-         *     * `failed` - failed
-         *     * `cancelled` - cancelled
-         * @enum {string}
-         */
+        /** @enum {string} */
         JobStatusEnum: "queued" | "running" | "succeeded" | "completed_with_errors" | "failed" | "cancelled";
+        /**
+         * JobSummary
+         * @description Counts per top class of the succeeded images, and failures per error code.
+         */
         JobSummary: {
+            /** Classes */
             classes: {
-                [key: string]: unknown;
+                [key: string]: number;
             };
+            /** Errors */
             errors: {
-                [key: string]: unknown;
+                [key: string]: number;
             };
         };
         /** @description A job as a multipart form (documentation only): a zip of images, parameters as JSON text. */
@@ -902,12 +1334,18 @@ export interface components {
             /** @description The kinds a property may accept to be fed a value of this kind (the compatibility rule as data). */
             readonly accepted_by: string[];
         };
+        /**
+         * LocalModel
+         * @description A registered local model as the API answers it.
+         */
         LocalModel: {
+            /** Model Id */
             model_id: string;
-            /** Format: uri */
-            file: string;
-            class_names: unknown;
+            /** Class Names */
+            class_names: string[];
+            /** Input Width */
             input_width: number;
+            /** Input Height */
             input_height: number;
         };
         LocalModelRequest: {
@@ -931,25 +1369,45 @@ export interface components {
             results: components["schemas"]["BlockVersionSlim"][];
             count: number;
         };
-        PaginatedJobList: {
-            results: components["schemas"]["Job"][];
+        PaginatedDatasetList: {
+            results: components["schemas"]["Dataset"][];
             count: number;
+        };
+        /** PaginatedEvaluationList */
+        PaginatedEvaluationList: {
+            /** Count */
+            count: number;
+            /** Results */
+            results: components["schemas"]["Evaluation"][];
+        };
+        /** PaginatedJobList */
+        PaginatedJobList: {
+            /** Count */
+            count: number;
+            /** Results */
+            results: components["schemas"]["Job"][];
         };
         PaginatedKindList: {
             results: components["schemas"]["Kind"][];
             count: number;
         };
+        /** PaginatedLocalModelList */
         PaginatedLocalModelList: {
-            results: components["schemas"]["LocalModel"][];
+            /** Count */
             count: number;
+            /** Results */
+            results: components["schemas"]["LocalModel"][];
         };
         PaginatedRevisionList: {
             results: components["schemas"]["RevisionList"][];
             count: number;
         };
+        /** PaginatedRunList */
         PaginatedRunList: {
-            results: components["schemas"]["Run"][];
+            /** Count */
             count: number;
+            /** Results */
+            results: components["schemas"]["Run"][];
         };
         PaginatedWorkflowDeletedList: {
             results: components["schemas"]["WorkflowDeleted"][];
@@ -990,18 +1448,42 @@ export interface components {
             readonly created_at: string;
             valid: boolean;
         };
-        /** @description The shape of a run as the API answers it (documentation only: `run_summary` builds it). */
+        /**
+         * Run
+         * @description A run as the API answers it. It is the record, so image payloads are left out of `outputs`.
+         */
         Run: {
+            /** Id */
             id: number;
+            /** Status */
             status: components["schemas"]["RunStatusEnum"];
+            /** Workflow */
             workflow: number | null;
+            /** Revision */
             revision: number | null;
-            outputs: unknown;
-            timings: unknown;
-            /** Format: double */
+            /** Outputs */
+            outputs: unknown[];
+            /** Timings */
+            timings: {
+                [key: string]: unknown;
+            };
+            /**
+             * Steps
+             * @description Per step, per input element: `status` (ran, skipped, failed; a flow-control step passed or stopped) and `outputs`, images as `{type: image, width, height, thumbnail}`.
+             */
+            steps: {
+                [key: string]: unknown;
+            };
+            /** Duration Ms */
             duration_ms: number;
-            error: unknown;
-            /** Format: date-time */
+            /** Error */
+            error: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
         };
         RunInputRequest: {
@@ -1016,11 +1498,7 @@ export interface components {
             api_key?: string;
             excluded_fields?: string[];
         };
-        /**
-         * @description * `succeeded` - succeeded
-         *     * `failed` - failed
-         * @enum {string}
-         */
+        /** @enum {string} */
         RunStatusEnum: "succeeded" | "failed";
         /**
          * @description * `family` - family
@@ -1193,6 +1671,9 @@ export interface components {
         WorkflowDuplicateRequest: {
             name?: string;
         };
+        WorkflowExport: {
+            specification: unknown;
+        };
         WorkflowIssue: {
             code: string;
             message: string;
@@ -1218,6 +1699,14 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        WorkflowPublishInputRequest: {
+            /** @description `owner/name` */
+            family: string;
+            /** @description e.g. `v1` */
+            version: string;
+            /** @default  */
+            release_notes: string;
         };
         WorkflowUpdateRequest: {
             base_revision: number;
@@ -2035,6 +2524,583 @@ export interface operations {
             };
             /** @description The body's media type is not one this operation takes. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_datasets_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDatasetList"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_datasets_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["DatasetUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_datasets_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_evaluations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEvaluationList"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_evaluations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evaluation"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_evaluations_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evaluation"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A conflict with the stored state (a stale revision, different content, a concurrent change). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_evaluations_compare_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_id: number;
+                other_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A conflict with the stored state (a stale revision, different content, a concurrent change). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "v1_evaluations_predictions.csv_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_evaluations_retry_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evaluation"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A conflict with the stored state (a stale revision, different content, a concurrent change). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the request needs (a model server, the job queue) is unavailable. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3023,6 +4089,11 @@ export interface operations {
                     api_key?: string;
                     /** @description Output names to leave out (an array of strings), as JSON text. */
                     excluded_fields?: string;
+                    /**
+                     * Format: binary
+                     * @description An image for the input named `image`.
+                     */
+                    image?: string;
                 } & {
                     [key: string]: string;
                 };
@@ -3341,7 +4412,20 @@ export interface operations {
     };
     v1_workflows_update: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description check the change against this dataset first (default with `require`: the latest evaluation's) */
+                evaluate_on?: number;
+                /** @description accuracy points the change may lose */
+                max_accuracy_drop?: number;
+                /** @description the workflow output holding the class (`predictions`) */
+                output?: string;
+                /**
+                 * @description refuse (409) a change that fails the gate
+                 *
+                 *     * `evaluation` - evaluation
+                 */
+                require?: "evaluation";
+            };
             header?: never;
             path: {
                 workflow_id: number;
@@ -3481,6 +4565,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A conflict with the stored state (a stale revision, different content, a concurrent change). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_workflows_duplicate_create: {
@@ -3553,6 +4646,151 @@ export interface operations {
             };
             /** @description The body's media type is not one this operation takes. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_workflows_evaluations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evaluation"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A conflict with the stored state (a stale revision, different content, a concurrent change). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A server the request needs (a model server, the job queue) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_workflows_export_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowExport"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3651,6 +4889,87 @@ export interface operations {
             };
             /** @description A server the request needs (a model server, the job queue) is unavailable. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_workflows_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowPublishInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WorkflowPublishInputRequest"];
+                "multipart/form-data": components["schemas"]["WorkflowPublishInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockVersionDetail"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3834,7 +5153,20 @@ export interface operations {
     };
     v1_workflows_revisions_restore_create: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description check the change against this dataset first (default with `require`: the latest evaluation's) */
+                evaluate_on?: number;
+                /** @description accuracy points the change may lose */
+                max_accuracy_drop?: number;
+                /** @description the workflow output holding the class (`predictions`) */
+                output?: string;
+                /**
+                 * @description refuse (409) a change that fails the gate
+                 *
+                 *     * `evaluation` - evaluation
+                 */
+                require?: "evaluation";
+            };
             header?: never;
             path: {
                 number: number;
@@ -3881,6 +5213,15 @@ export interface operations {
             };
             /** @description No such object, or not one the caller may see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A conflict with the stored state (a stale revision, different content, a concurrent change). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3977,6 +5318,11 @@ export interface operations {
                     api_key?: string;
                     /** @description Output names to leave out (an array of strings), as JSON text. */
                     excluded_fields?: string;
+                    /**
+                     * Format: binary
+                     * @description An image for the input named `image`.
+                     */
+                    image?: string;
                 } & {
                     [key: string]: string;
                 };
@@ -4097,6 +5443,18 @@ export interface operations {
             query?: {
                 /** @description preview: nothing is written */
                 dry_run?: boolean;
+                /** @description check the change against this dataset first (default with `require`: the latest evaluation's) */
+                evaluate_on?: number;
+                /** @description accuracy points the change may lose */
+                max_accuracy_drop?: number;
+                /** @description the workflow output holding the class (`predictions`) */
+                output?: string;
+                /**
+                 * @description refuse (409) a change that fails the gate
+                 *
+                 *     * `evaluation` - evaluation
+                 */
+                require?: "evaluation";
             };
             header?: never;
             path: {
@@ -4382,6 +5740,406 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    roboflow_workflow_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    specification: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @example {
+                     *       "image": {
+                     *         "type": "url",
+                     *         "value": "https://example.com/image.jpg"
+                     *       }
+                     *     }
+                     */
+                    inputs: {
+                        [key: string]: unknown;
+                    };
+                    /** @description A Blockwise token, or a Roboflow key for model calls. */
+                    api_key?: string;
+                    excluded_fields?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Outputs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        outputs?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description The workflow or its inputs are not valid, or a step failed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                        error_type?: string;
+                        context?: string;
+                        inner_error_type?: string | null;
+                        inner_error_message?: string | null;
+                        blocks_errors?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description A wrong token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description A required field is missing. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    roboflow_saved_workflow_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace: string;
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @example {
+                     *       "image": {
+                     *         "type": "url",
+                     *         "value": "https://example.com/image.jpg"
+                     *       }
+                     *     }
+                     */
+                    inputs: {
+                        [key: string]: unknown;
+                    };
+                    /** @description A Blockwise token, or a Roboflow key for model calls. */
+                    api_key?: string;
+                    excluded_fields?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Outputs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        outputs?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description The workflow or its inputs are not valid, or a step failed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                        error_type?: string;
+                        context?: string;
+                        inner_error_type?: string | null;
+                        inner_error_message?: string | null;
+                        blocks_errors?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description A wrong token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description No such workflow, or not one the caller may run. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description A required field is missing. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    roboflow_workflow_validate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Valid */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status?: string;
+                    };
+                };
+            };
+            /** @description The definition is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                        error_type?: string;
+                        context?: string;
+                        inner_error_type?: string | null;
+                        inner_error_message?: string | null;
+                        blocks_errors?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description The body is not an object. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    roboflow_blocks_describe_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The description */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    roboflow_blocks_describe_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The description */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    roboflow_definition_schema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    roboflow_execution_engine_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

@@ -5,6 +5,7 @@ import { create } from "zustand";
 
 import { api, ApiError, type BlockDetail, type BlockSummary } from "../api";
 import { kindTable, type KindTable } from "../kinds";
+import { setSelectorGrammar } from "../graph";
 import { keys, queryClient, reason } from "../server/client";
 
 type Connections = Awaited<ReturnType<typeof api.connections>>;
@@ -65,6 +66,8 @@ export const useCatalog = create<CatalogState>()((set, get) => ({
     const known = get().connections;
     if (known) return known;
     const connections = await api.connections();
+    // The server's selector grammar (blocks/selectors.py) replaces the built-in copy of it.
+    if (connections.selectors) setSelectorGrammar(connections.selectors);
     set({ connections });
     return connections;
   },

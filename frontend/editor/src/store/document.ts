@@ -31,6 +31,8 @@ export interface DocumentMeta {
 interface Graph {
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** The definition's own fields besides its three lists (`version`, ...), kept as imported. */
+  extras?: Record<string, unknown>;
 }
 
 export interface DocumentState extends Graph {
@@ -97,7 +99,7 @@ function sameGraph(a: Tracked, b: Tracked): boolean {
 }
 
 export function definitionOf(state: Graph): Definition {
-  return graphToDefinition(state.nodes as unknown as GraphNode[], state.edges as unknown as GraphEdge[]);
+  return graphToDefinition(state.nodes as unknown as GraphNode[], state.edges as unknown as GraphEdge[], state.extras);
 }
 
 export function layoutOf(state: Graph): Positions {
@@ -118,6 +120,7 @@ export const useDocument = create<DocumentState>()(
     (set, get) => ({
       nodes: [],
       edges: [],
+      extras: {},
       meta: EMPTY_META,
       savedSignature: EMPTY_SIGNATURE,
       generation: 0,
@@ -128,11 +131,11 @@ export const useDocument = create<DocumentState>()(
       coalescing: null,
       gestureStart: null,
       replace: (graph, meta, { saved, needsLayout }) => {
-        const signature = signatureOf({ ...graph, meta });
+        const next = { ...graph, extras: graph.extras ?? {}, meta };
+        const signature = signatureOf(next);
         const signedFrom = { nodes: graph.nodes, edges: graph.edges, name: meta.name };
         set({
-          ...graph,
-          meta,
+          ...next,
           signature,
           signedFrom,
           savedSignature: saved ? signature : "",
@@ -223,7 +226,7 @@ export function graphFor(definition: Definition, positions: Positions): Graph & 
   const graph = definitionToGraph(definition);
   const placed = placeSaved(graph.nodes, positions);
   const nodes = placed.nodes.map((n) => ({ ...n, ariaLabel: n.data.name })) as unknown as FlowNode[];
-  return { nodes, edges: graph.edges, complete: placed.complete };
+  return { nodes, edges: graph.edges, extras: graph.extras, complete: placed.complete };
 }
 
 export const isDirty = (s: DocumentState) => s.signature !== s.savedSignature;

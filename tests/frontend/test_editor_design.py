@@ -1,0 +1,116 @@
+"""A designed interface: tokens, category colours, readable node text, states, dark mode, nothing
+overflowing between 1280 and 1920 px, and no serious or critical accessibility violation (axe-core,
+whose colour-contrast rule checks WCAG AA)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import REPO_DIR
+from tests.frontend.conftest import SPILLS, sample_image
+from tests.frontend.definitions import gate_two_steps
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = REPO_DIR / "frontend" / "editor" / "node_modules" / "axe-core" / "axe.min.js"
+
+SERIOUS = """async () => {
+  const result = await axe.run(document, { resultTypes: ['violations'] });
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
+}"""
+
+SMALLEST_NODE_TEXT = """() => {
+  let smallest = Infinity;
+  for (const el of document.querySelectorAll('.react-flow__node *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (own) smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize));
+  }
+  return smallest;
+}"""
+
+
+def axe_violations(page):
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: cd frontend/editor && npm ci")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(SERIOUS)
+
+
+def open_gated_run(editor, tmp_path):
+    page = editor.page
+    editor.goto()
+    editor.import_definition(gate_two_steps())
+    editor.node("gate").wait_for()
+    run = page.get_by_role("region", name="Run")
+    run.get_by_label("image", exact=True).set_input_files(str(sample_image(tmp_path, "green")))
+    run.get_by_role("button", name="Run", exact=True).click()
+    editor.wait_text("node-result-gate", "stopped")
+    page.get_by_role("button", name="Fit View").click()
+    editor.node("gate").click()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violation_and_aa_contrast(editor, tmp_path, scheme):
+    page = editor.page
+    page.emulate_media(color_scheme=scheme)
+    editor.goto()
+    assert axe_violations(page) == []
+    open_gated_run(editor, tmp_path)
+    editor.shot(f"{scheme}-run")
+    assert axe_violations(page) == []
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == ("rgb(245, 246, 249)" if scheme == "light" else "rgb(17, 20, 27)")
+
+
+def test_nodes_coloured_by_category_readable_and_showing_their_state(editor, tmp_path):
+    page = editor.page
+    open_gated_run(editor, tmp_path)
+    # 100 % zoom: the smallest text on a node is 12 px.
+    page.evaluate(
+        "() => document.querySelector('.react-flow__viewport').style.transform = 'translate(0px, 0px) scale(1)'"
+    )
+    assert page.evaluate(SMALLEST_NODE_TEXT) >= 12
+    stripe = {
+        name: editor.node(name).evaluate("n => getComputedStyle(n).borderTopColor")
+        for name in ("classifier", "gate", "crop", "grey")
+    }
+    assert stripe["classifier"] == "rgb(122, 63, 209)"  # model
+    assert stripe["gate"] == "rgb(180, 83, 9)"  # flow control
+    assert stripe["crop"] == "rgb(31, 122, 140)"  # transformation
+    assert stripe["grey"] == "rgb(47, 111, 214)"  # classical computer vision
+    assert "run-skipped" in editor.node("grey").get_attribute("class")
+    assert "run-stopped" in editor.node("gate").get_attribute("class")
+    assert "selected" in editor.node("gate").get_attribute("class")
+    assert editor.node("classifier").locator("svg.category-icon").count() == 1
+    editor.shot("states")
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1600, 900), (1920, 1080)])
+def test_nothing_overflows_between_1280_and_1920(editor, tmp_path, width, height):
+    page = editor.page
+    page.set_viewport_size({"width": width, "height": height})
+    open_gated_run(editor, tmp_path)
+    assert page.evaluate(SPILLS) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    toolbar = page.get_by_role("toolbar", name="Workflow").bounding_box()
+    assert toolbar["width"] <= width
+    editor.shot(f"{width}")
+
+
+def test_the_warning_count_opens_the_list_of_warnings(editor):
+    from tests.frontend.conftest import demo_definition
+
+    page = editor.page
+    definition = demo_definition()
+    definition["inputs"].append({"type": "WorkflowParameter", "name": "unused"})
+    editor.goto()
+    editor.import_definition(definition)
+    count = page.get_by_role("button", name="1 warning")
+    count.click()
+    warnings = page.get_by_role("list", name="Warnings")
+    expect(warnings.get_by_role("listitem")).to_have_text(
+        ["Input `unused` is not used by any step or output. /inputs/1"]
+    )
+    editor.shot("warnings-open")
+    count.click()
+    expect(warnings).to_have_count(0)
