@@ -64,6 +64,9 @@ def blocks_describe(request: HttpRequest) -> HttpResponse:
     return stored_json_response(request, snapshot.describe_json, key="describe", version=snapshot.key)
 
 
+# Read-only routes that never look at the session: other methods get require_GET's 405 rather than
+# the CSRF check's 403 (which runs first for any method it does not call safe).
+@csrf_exempt
 @require_GET
 def definition_schema(request: HttpRequest) -> HttpResponse:
     snapshot = published_snapshot()
@@ -72,6 +75,7 @@ def definition_schema(request: HttpRequest) -> HttpResponse:
     return stored_json_response(request, snapshot.definition_schema_json, key="schema", version=snapshot.key)
 
 
+@csrf_exempt
 @require_GET
 def execution_engine_versions(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"versions": [str(ENGINE_VERSION)]})

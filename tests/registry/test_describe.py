@@ -4,6 +4,7 @@ import gzip
 import json
 
 import pytest
+from django.test import Client
 
 from blocks.catalog import query_language_description
 
@@ -63,3 +64,10 @@ def test_definition_schema(api):
 
 def test_execution_engine_versions(api):
     assert api.get("/workflows/execution_engine/versions").json() == {"versions": ["1.15.0"]}
+
+
+@pytest.mark.parametrize("path", ["/workflows/definition/schema", "/workflows/execution_engine/versions"])
+def test_the_read_only_routes_answer_other_methods_405_not_a_csrf_403(path):
+    client = Client(enforce_csrf_checks=True)
+    assert client.generic("QUERY", path).status_code == 405
+    assert client.post(path).status_code == 405

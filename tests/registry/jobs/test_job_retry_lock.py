@@ -9,13 +9,26 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from config.celery import app as celery_app
 from registry.models import Job, JobItem, JobItemStatus, JobResult, JobStatus
 from tests.registry.jobs.conftest import png, zip_of
+from tests.support.workers import redis_forget
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_eight_simultaneous_retries_give_one_202_and_seven_409(alice, alice_api, demo_workflow):
+@pytest.fixture
+def unconsumed_queue():
+    """Tasks go to a queue no worker of the session reads, so the retried job stays running."""
+    session_queue = celery_app.conf.task_default_queue
+    queue = f"{session_queue}-unconsumed"
+    celery_app.conf.update(task_default_queue=queue)
+    yield queue
+    celery_app.conf.update(task_default_queue=session_queue)
+    redis_forget(queue)
+
+
+def test_eight_simultaneous_retries_give_one_202_and_seven_409(alice, alice_api, demo_workflow, unconsumed_queue):
     body = {"images": zip_of({"a.png": png("red"), "b.png": png("blue")})}
     job_id = alice_api.post(f"/api/v1/workflows/{demo_workflow.pk}/jobs/", body, format="multipart").json()["id"]
     error = {"code": "url_fetch_failed", "message": "gone", "step": None}
