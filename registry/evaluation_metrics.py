@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.stats import binomtest
-from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support, top_k_accuracy_score
 
 CONFIDENCE_LEVEL = 0.95
 SIGNIFICANCE = 0.05
@@ -90,6 +88,11 @@ def _r(value: float) -> float:
 
 
 def _accuracy(y_true: list[str], y_pred: list[str]) -> dict[str, Any]:
+    # Imported when used: scikit-learn and SciPy take about a second to import, which every server
+    # process would otherwise pay before its first answer.
+    from scipy.stats import binomtest
+    from sklearn.metrics import accuracy_score
+
     correct = sum(1 for true, pred in zip(y_true, y_pred, strict=True) if true == pred)
     interval = binomtest(correct, len(y_true)).proportion_ci(confidence_level=CONFIDENCE_LEVEL, method="wilson")
     return {
@@ -105,6 +108,8 @@ def _scores(precision: Any, recall: Any, f1: Any, support: Any) -> dict[str, Any
 
 
 def _per_class(y_true: list[str], y_pred: list[str], labels: list[str]) -> dict[str, Any]:
+    from sklearn.metrics import precision_recall_fscore_support
+
     precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     per_class = {label: _scores(*values) for label, *values in zip(labels, precision, recall, f1, support, strict=True)}
     averages = {}
@@ -116,6 +121,8 @@ def _per_class(y_true: list[str], y_pred: list[str], labels: list[str]) -> dict[
 
 def _confusion(y_true: list[str], y_pred: list[str], labels: list[str]) -> dict[str, Any]:
     """Rows are true labels, columns predictions; an image with no prediction counts under `unpredicted`."""
+    from sklearn.metrics import confusion_matrix
+
     with warnings.catch_warnings():
         # Every label is passed, so a one-label matrix is the right shape; sklearn warns regardless.
         warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
@@ -131,6 +138,8 @@ def _confusion(y_true: list[str], y_pred: list[str], labels: list[str]) -> dict[
 def _top_k(answered: list[ImagePrediction], total: int) -> dict[str, float]:
     """Top-k accuracy for every k from 2 to the most classes an output listed (below the number of
     classes, where it would be 1 by construction). Failed images count as misses."""
+    from sklearn.metrics import top_k_accuracy_score
+
     labels = sorted({p.label for p in answered} | {name for p in answered for name in p.scores})
     widest = max((len(p.scores) for p in answered), default=0)
     if not answered or widest < 2:
@@ -213,6 +222,8 @@ def _became(before: ImagePrediction, after: ImagePrediction) -> str:
 
 def _mcnemar(worse: int, better: int) -> dict[str, Any]:
     """McNemar's exact test: under no difference, each discordant image is equally likely either way."""
+    from scipy.stats import binomtest
+
     discordant = worse + better
     p_value = binomtest(min(worse, better), discordant, 0.5).pvalue if discordant else 1.0
     return {

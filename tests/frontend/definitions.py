@@ -79,7 +79,7 @@ def gated(statement: dict[str, Any], **fields: Any) -> Definition:
 
 
 def parameters_everywhere() -> Definition:
-    inputs = [
+    inputs: list[dict[str, Any]] = [
         IMAGE,
         {"type": "WorkflowParameter", "name": "model", "default_value": "demo-shapes/1"},
         {"type": "WorkflowParameter", "name": "threshold", "kind": ["float_zero_to_one"], "default_value": 0.25},
@@ -114,7 +114,10 @@ def crops_then_classify() -> Definition:
 
 
 def crop_from_parameters() -> Definition:
-    inputs = [IMAGE, *({"type": "WorkflowParameter", "name": n, "default_value": 50} for n in ("x", "y", "w", "h"))]
+    inputs: list[dict[str, Any]] = [
+        IMAGE,
+        *({"type": "WorkflowParameter", "name": n, "default_value": 50} for n in ("x", "y", "w", "h")),
+    ]
     crop = {
         "type": ABSOLUTE_CROP,
         "name": "crop",
@@ -146,7 +149,7 @@ def preprocess(**fields: Any) -> Callable[[], Definition]:
 
 
 def grey_chain() -> Definition:
-    steps = [
+    steps: list[dict[str, Any]] = [
         {"type": GRAYSCALE, "name": "grey", "image": "$inputs.image"},
         {
             "type": PREPROCESS,
@@ -162,7 +165,7 @@ def grey_chain() -> Definition:
 
 
 def property_chain() -> Definition:
-    ops = [
+    ops: list[dict[str, Any]] = [
         {"type": "ClassificationPropertyExtract", "property_name": "top_class"},
         {"type": "LookupTable", "lookup_table": {"red": "stop", "green": "go"}},
         {"type": "StringToUpperCase"},
@@ -173,7 +176,7 @@ def property_chain() -> Definition:
 
 
 def property_numbers() -> Definition:
-    ops = [
+    ops: list[dict[str, Any]] = [
         {"type": "ClassificationPropertyExtract", "property_name": "top_class_confidence"},
         {"type": "Multiply", "other": 100},
         {"type": "NumberRound", "decimal_digits": 1},
@@ -189,7 +192,10 @@ def property_of_image() -> Definition:
 
 
 def gate_on_input() -> Definition:
-    inputs = [IMAGE, {"type": "WorkflowParameter", "name": "enabled", "kind": ["boolean"], "default_value": True}]
+    inputs: list[dict[str, Any]] = [
+        IMAGE,
+        {"type": "WorkflowParameter", "name": "enabled", "kind": ["boolean"], "default_value": True},
+    ]
     statement = {
         "type": "UnaryStatement",
         "operand": {"type": "DynamicOperand", "operand_name": "on"},
@@ -200,7 +206,7 @@ def gate_on_input() -> Definition:
 
 
 def gate_two_steps() -> Definition:
-    steps = [
+    steps: list[dict[str, Any]] = [
         classifier(),
         top(),
         gate(
@@ -249,7 +255,7 @@ def operand_operations() -> Definition:
         "comparator": {"type": "(Number) >="},
         "right_operand": {"type": "StaticOperand", "value": 0.5},
     }
-    steps = [
+    steps: list[dict[str, Any]] = [
         classifier(),
         gate(statement, {"prediction": "$steps.classifier.predictions"}, ["$steps.after"]),
         top("after"),
@@ -258,7 +264,7 @@ def operand_operations() -> Definition:
 
 
 def input_spellings() -> Definition:
-    inputs = [
+    inputs: list[dict[str, Any]] = [
         {"type": "InferenceImage", "name": "image"},
         {"type": "InferenceParameter", "name": "model", "default_value": "demo-shapes/1"},
         {
@@ -277,7 +283,7 @@ def input_spellings() -> Definition:
 
 
 def output_shapes() -> Definition:
-    outputs = [
+    outputs: list[dict[str, Any]] = [
         out("everything", "$steps.classifier.*"),
         out("own", "$steps.classifier.predictions", coordinates_system="own"),
         out("model", "$steps.classifier.model_id"),
@@ -303,7 +309,7 @@ def no_outputs_yet() -> Definition:
 
 
 def aliases() -> Definition:
-    steps = [
+    steps: list[dict[str, Any]] = [
         {
             "type": "ContinueIf",
             "name": "gate",
@@ -327,7 +333,7 @@ def gated_crop(wanted: str) -> Definition:
         "width": 30,
         "height": 20,
     }
-    steps = [
+    steps: list[dict[str, Any]] = [
         classifier(),
         top(),
         crop,

@@ -6,7 +6,7 @@ from django.db import connections
 from django.test import Client
 from playwright.sync_api import expect
 
-from registry.services.block_versions import blocks_import
+from registry.services.catalog_sync import blocks_import
 from tests.conftest import load_roboflow_describe
 from tests.frontend.conftest import CLASSIFIER, STEP, demo_definition
 
