@@ -74,6 +74,7 @@ migrate: venv secret-key
 
 checks: dev-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run

@@ -152,17 +152,17 @@ def _special_values(seed_name: str, seed: dict[str, Any]) -> Iterator[Case]:
         }.items():
             path: Path = ("steps", index, "type")
             yield _label(seed_name, path, what), _edited(seed, path, _set(value))
-        yield _label(seed_name, ("steps", index), "extra_field"), _edited(
-            seed, ("steps", index, "surprise"), _set(1)
-        )
+        yield _label(seed_name, ("steps", index), "extra_field"), _edited(seed, ("steps", index, "surprise"), _set(1))
     for index, item in enumerate(seed["inputs"]):
-        yield _label(seed_name, ("inputs", index, "type"), "unknown_input_type"), _edited(
-            seed, ("inputs", index, "type"), _set("WorkflowPicture")
+        yield (
+            _label(seed_name, ("inputs", index, "type"), "unknown_input_type"),
+            _edited(seed, ("inputs", index, "type"), _set("WorkflowPicture")),
         )
         if item["type"] == "WorkflowBatchInput":
             for dimensionality in (0, -1, 2, 3, 6, "1", 1.5):
-                yield _label(seed_name, ("inputs", index, "dimensionality"), f"value:{dimensionality}"), _edited(
-                    seed, ("inputs", index, "dimensionality"), _set(dimensionality)
+                yield (
+                    _label(seed_name, ("inputs", index, "dimensionality"), f"value:{dimensionality}"),
+                    _edited(seed, ("inputs", index, "dimensionality"), _set(dimensionality)),
                 )
     # A cycle: the first step fed by the last step's output.
     last, first = seed["steps"][-1]["name"], seed["steps"][0]

@@ -75,5 +75,3 @@ def test_warnings(catalog):
         catalog,
     )
     assert ("not_executable", "g") in [(w.code, w.step) for w in imported.warnings]
-
-
