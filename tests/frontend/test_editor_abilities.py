@@ -147,7 +147,7 @@ def test_wiring_quick_add_from_a_dropped_wire_and_from_a_double_click(editor):
 
     editor.canvas_click(700, 120, click_count=2)
     quick = page.get_by_role("dialog", name="Add a block")
-    expect(quick.get_by_role("option")).to_have_count(9)
+    expect(quick.get_by_role("option")).to_have_count(10)
     quick.get_by_role("searchbox", name="Find a block").fill("property")
     page.get_by_role("option", name="Property Definition v1").click()
     editor.node("property_definition").wait_for()
@@ -394,7 +394,7 @@ def test_feedback_colours_empty_canvas_palette_marks_and_no_overflow_from_1280_t
     )
     defaults = page.locator(".palette-item:has(.badge.default) .name").all_inner_texts()
     assert defaults.count("Single-Label Classification Model") == 1
-    assert len(defaults) == 7
+    assert len(defaults) == 8
     editor.shot("empty-canvas")
 
     definition = demo_definition(model_id=None)

@@ -106,7 +106,7 @@ def test_a_job_runs_to_the_end_with_its_chart_and_csv(editor, pool, tmp_path):
     connections.close_all()
     assert download.value.suggested_filename == f"job-{job.pk}-results.csv"
     rows = Path(download.value.path()).read_text().splitlines()
-    assert rows[0] == "source,status,top_class,confidence,error"
+    assert rows[0] == "source,status,top_class,confidence,error,predictions"  # a column per workflow output
     assert sorted(row.split(",")[0:3] for row in rows[1:]) == [
         ["green-0.png", "succeeded", "green"],
         ["red-0.png", "succeeded", "red"],

@@ -6,6 +6,7 @@ database (a file on SQLite), the test's media folder, a Redis db and a queue of 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -28,13 +29,28 @@ def redis_available() -> bool:
         return False
 
 
-def wait_until_drained(queue: str, timeout: float = 60) -> None:
-    """Wait until no task of `queue` is waiting or in flight: the list is empty and nothing delivered
-    is unacknowledged (tasks are acknowledged when they return, `task_acks_late`)."""
+def _job_of(raw: bytes) -> object:
+    """The job id a queued or unacknowledged chunk message carries (kombu keeps the message as JSON:
+    in the queue the message itself, in `unacked` a list [message, exchange, routing key])."""
+    entry = json.loads(raw)
+    message = entry[0] if isinstance(entry, list) else entry
+    args = message.get("headers", {}).get("argsrepr") or ""
+    return args.strip("()").split(",", 1)[0].strip()
+
+
+def wait_until_drained(queue: str, job_id: int, timeout: float = 60) -> None:
+    """Wait until no chunk of the job is waiting in `queue` or in flight (delivered and not yet
+    acknowledged: tasks are acknowledged when they return, `task_acks_late`). Other tests' messages,
+    such as those a killed worker left unacknowledged, are not counted."""
     client = redis.Redis.from_url(REDIS_URL)
     deadline = time.monotonic() + timeout
-    while client.llen(queue) or client.hlen("unacked"):
-        assert time.monotonic() < deadline, f"tasks of {queue} still queued or running after {timeout} s"
+
+    def pending() -> int:
+        raws = [*client.lrange(queue, 0, -1), *client.hvals("unacked")]
+        return sum(1 for raw in raws if _job_of(raw) == str(job_id))
+
+    while pending():
+        assert time.monotonic() < deadline, f"chunks of job {job_id} still queued or running after {timeout} s"
         time.sleep(0.05)
 
 

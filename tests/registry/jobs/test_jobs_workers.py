@@ -153,7 +153,7 @@ def test_cancel_mid_job_stops_pending_work_and_keeps_what_is_done(
     # The held fetches go on; every chunk, queued or in flight, is then taken up and finished (none
     # left in the queue nor unacknowledged): none may have added a result.
     image_gate.set()
-    wait_until_drained(celery_app.conf.task_default_queue)
+    wait_until_drained(celery_app.conf.task_default_queue, job_id)
     assert alice_api.get(f"/api/v1/jobs/{job_id}/").json() == cancelled
     assert JobResult.objects.filter(job_id=job_id).count() == 200
     assert [line["status"] for line in jsonl(alice_api, job_id)].count("cancelled") == cancelled["cancelled"]
