@@ -8,14 +8,12 @@ how many proxies to trust in `X-Forwarded-For`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
-from django.http.request import HttpHeaders
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -54,27 +52,14 @@ class AnonymousRunThrottle(_AnonymousThrottle):
     scope = "anonymous_run"
 
 
-class _MetaHeaders:
-    """The one lookup DRF makes in `request.headers` (X-Forwarded-For), by Django's own naming rule,
-    without building all of `HttpHeaders` from a server environ of many entries."""
-
-    def __init__(self, meta: Mapping[str, Any]) -> None:
-        self.meta = meta
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self.meta.get(HttpHeaders.to_wsgi_name(name), default)
-
-
-def anonymous_allowed(meta: Mapping[str, Any], throttle: _AnonymousThrottle) -> bool:
-    """Counts an anonymous request to a Roboflow route against its rate, by address: the session is
-    not who calls these routes (see registry.roboflow.callers). `meta` is the WSGI environ."""
-    anonymous = SimpleNamespace(META=meta, headers=_MetaHeaders(meta), user=None)
-    return bool(throttle.allow_request(anonymous, None))  # type: ignore[arg-type]  # DRF reads META and headers only
-
-
 def roboflow_throttled(request: HttpRequest, throttle: _AnonymousThrottle, *, signed_in: bool) -> JsonResponse | None:
-    """For Roboflow's plain Django views: a 429 in Roboflow's `{"message"}` shape when over the rate."""
-    if signed_in or anonymous_allowed(request.META, throttle):
+    """For Roboflow's plain Django views: a 429 in Roboflow's `{"message"}` shape when over the rate.
+    An anonymous request counts by address: the session is not who calls these routes (see
+    registry.roboflow.callers), so DRF's throttle is given the request without its user."""
+    if signed_in:
+        return None
+    anonymous = SimpleNamespace(META=request.META, headers=request.headers, user=None)
+    if throttle.allow_request(anonymous, None):  # type: ignore[arg-type]  # DRF reads META and headers only
         return None
     wait = throttle.wait()
     response = JsonResponse({"message": "Too many requests; try again later."}, status=429)
