@@ -2,13 +2,17 @@
 
 from typing import Any
 
-from django.core.management import call_command
+from django.conf import settings
+from django.core.management.commands.createcachetable import Command
 from django.db import migrations
 
 
 def create_cache_table(apps: Any, schema_editor: Any) -> None:
-    # Creates the tables of the database caches configured now, if absent (none under Redis).
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+    # The table is made whatever cache this process is configured with (the test suite's is in memory,
+    # while the servers it starts use the table), if absent.
+    command = Command()
+    command.verbosity = 0
+    command.create_table(schema_editor.connection.alias, settings.BLOCKWISE_CACHE_TABLE, dry_run=False)
 
 
 class Migration(migrations.Migration):
