@@ -29,13 +29,13 @@ def redis_available() -> bool:
         return False
 
 
-def _job_of(raw: bytes) -> object:
+def _job_of(raw: bytes | str) -> str:
     """The job id a queued or unacknowledged chunk message carries (kombu keeps the message as JSON:
     in the queue the message itself, in `unacked` a list [message, exchange, routing key])."""
     entry = json.loads(raw)
     message = entry[0] if isinstance(entry, list) else entry
     args = message.get("headers", {}).get("argsrepr") or ""
-    return args.strip("()").split(",", 1)[0].strip()
+    return str(args).strip("()").split(",", 1)[0].strip()
 
 
 def wait_until_drained(queue: str, job_id: int, timeout: float = 60) -> None:
@@ -46,8 +46,8 @@ def wait_until_drained(queue: str, job_id: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
 
     def pending() -> int:
-        raws = [*client.lrange(queue, 0, -1), *client.hvals("unacked")]
-        return sum(1 for raw in raws if _job_of(raw) == str(job_id))
+        raws: list[bytes | str] = [*client.lrange(queue, 0, -1), *client.hvals("unacked")]
+        return len([raw for raw in raws if _job_of(raw) == str(job_id)])
 
     while pending():
         assert time.monotonic() < deadline, f"chunks of job {job_id} still queued or running after {timeout} s"
