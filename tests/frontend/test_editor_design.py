@@ -81,7 +81,12 @@ def test_nodes_coloured_by_category_readable_and_showing_their_state(editor, tmp
     assert "run-skipped" in editor.node("grey").get_attribute("class")
     assert "run-stopped" in editor.node("gate").get_attribute("class")
     assert "selected" in editor.node("gate").get_attribute("class")
-    assert editor.node("classifier").locator("svg.category-icon").count() == 1
+    icon = editor.node("classifier").locator("svg.category-icon")
+    assert icon.evaluate("n => getComputedStyle(n).color") == stripe["classifier"]
+    palette_icon = (
+        page.get_by_role("complementary", name="Blocks").locator("h4", has_text="flow control").locator("svg")
+    )
+    assert palette_icon.evaluate("n => getComputedStyle(n).color") == stripe["gate"]
     editor.shot("states")
 
 
