@@ -92,15 +92,27 @@ def has_composites(definition: object, catalog: CatalogSnapshot) -> bool:
     return isinstance(steps, list) and any(is_composite(step, catalog) for step in steps)
 
 
-def has_saved_references(definition: object) -> bool:
-    """Whether an inner workflow step, at any depth, names a saved workflow."""
+def has_saved_references(
+    definition: object, catalog: CatalogSnapshot | None = None, _within: frozenset[str] = frozenset()
+) -> bool:
+    """Whether an inner workflow step, at any depth, names a saved workflow. Given the `catalog`, the
+    revisions that steps of published workflow blocks stand for count as depths too: what such a step
+    compiles to then follows the saved workflows its caller may read, as a reference of its own does."""
     steps = definition.get("steps") if isinstance(definition, Mapping) else None
     for step in steps if isinstance(steps, list) else []:
-        if not isinstance(step, Mapping) or step.get("type") != INNER_WORKFLOW_TYPE:
+        type_ = step.get("type") if isinstance(step, Mapping) else None
+        if type_ == INNER_WORKFLOW_TYPE:
+            if _text(step.get("workflow_workspace_id")) and _text(step.get("workflow_id")):
+                return True
+            if has_saved_references(step.get("workflow_definition"), catalog, _within):
+                return True
             continue
-        if _text(step.get("workflow_workspace_id")) and _text(step.get("workflow_id")):
-            return True
-        if has_saved_references(step.get("workflow_definition")):
+        spec = catalog.resolve(type_) if catalog is not None and isinstance(type_, str) else None
+        source = workflow_source(spec) if spec is not None else None
+        # `_within`: a block's own revision cannot name the block, but a catalog need not be built that way.
+        if source is None or spec is None or spec.type_identifier in _within:
+            continue
+        if has_saved_references(source["definition"], catalog, _within | {spec.type_identifier}):
             return True
     return False
 

@@ -47,10 +47,11 @@ def workflow_compile(
     against the same snapshot before. `digest` is its `definition_hash`, when the caller has it already.
     Inner workflow steps that name saved workflows see what `user` may read; `workflow` is the saved
     workflow being compiled (it may not use itself) and `pins` the lockfile whose child revisions to use.
-    Such a definition is compiled each time: its answer follows the saved workflows, not only its text."""
+    Such a definition is compiled each time: its answer follows the saved workflows, not only its text
+    (a step of a published workflow block whose revision names saved workflows is one too)."""
     catalog_key, catalog = catalog_snapshot_keyed()
     config = compiler_config()
-    if has_saved_references(definition):
+    if has_saved_references(definition, catalog):
         children = SavedChildren(user=user, root=workflow, pins=pins)
         return compile_workflow(definition, catalog, config, children=children)
     digest = digest or definition_hash(definition)

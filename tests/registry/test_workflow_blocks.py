@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from registry.models import AuditRecord, BlockVersion
 from tests.executor.nested_builders import child_workflow, parent_workflow
 from tests.registry.conftest import make_user
-from tests.registry.test_inner_workflows import b64, client_of, save
+from tests.registry.test_inner_workflows import b64, client_of, referring, save, validate
 
 pytestmark = pytest.mark.django_db
 GATE = "acme/shape_gate@v1"
@@ -90,6 +90,27 @@ def test_a_step_of_the_block_runs_the_pinned_revision_and_later_edits_do_not_cha
         "content_conflict",
     )
     assert publish(alice, source["id"], "v2").status_code == 201
+
+
+def test_a_block_whose_revision_names_a_private_workflow_is_usable_only_by_who_may_read_it(alice):
+    # Its answer follows the caller's reads, so it is compiled for each caller, never kept for the next.
+    private = save(alice, child_workflow())
+    outer = save(alice, referring(private["id"]), public=True)
+    assert publish(alice, outer["id"]).status_code == 201
+    step = {"type": GATE, "name": "gate", "image": "$inputs.image", "model": "$inputs.model"}
+    specification = parent_workflow(step, outputs=[{"type": "JsonField", "name": "top", "selector": "$steps.gate.top"}])
+    assert validate(alice, specification) == {"valid": True, "errors": [], "warnings": []}
+    assert validate(alice, specification)["valid"] is True
+    bob = client_of(make_user("bob"))
+    errors = validate(bob, specification)["errors"]
+    assert [(e["code"], e["pointer"]) for e in errors] == [
+        ("inner_workflow_not_found", "/steps/0/workflow_definition/steps/0/workflow_id")
+    ]
+    request = {"specification": specification, "inputs": {"image": b64("red")}}
+    run = alice.post("/api/v1/runs/", request, format="json")
+    assert (run.status_code, run.json()["outputs"]) == (201, [{"top": "red"}])
+    refused = bob.post("/api/v1/runs/", request, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_workflow")
 
 
 def test_a_step_with_a_missing_or_unknown_property_is_reported_at_the_step(alice):
