@@ -340,10 +340,9 @@ BLOCKWISE_LOGIN_LOCKOUT_S: int = env.int("BLOCKWISE_LOGIN_LOCKOUT_S", default=90
 
 # Request bodies get their own components, so required text fields show `minLength: 1`.
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
-# Jobs and evaluations (which are jobs) share one status vocabulary: one named enum.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    "JobStatusEnum": ["queued", "running", "succeeded", "completed_with_errors", "failed", "cancelled"]
-}
+# Jobs and evaluations (which are jobs) share one status vocabulary: one named enum, read from the
+# model's choices (an import path, so settings import no app code).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {"JobStatusEnum": "registry.models.jobs.JobStatus.values"}
 # The Roboflow-compatible routes are plain Django views: a hook describes them (registry/roboflow/openapi.py).
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",

@@ -9,10 +9,13 @@ why each is there, are in tests/schemathesis.toml.
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from rest_framework.test import APIClient
 
+from registry.models import JobStatus
+from registry.selectors.shapes import Job as JobShape
 from registry.selectors.shapes import Run as RunShape
 from tests.support.server_process import ServerProcess, database_url
 
@@ -133,6 +136,16 @@ def test_jobs_document_json_and_multipart_bodies_and_their_list(schema):
     envelope = components[listing["$ref"].rsplit("/", 1)[1]]
     results = envelope["properties"]["results"]
     assert (results["type"], results["items"]) == ("array", {"$ref": "#/components/schemas/Job"})
+
+
+def test_jobs_and_evaluations_share_one_status_enum_the_models_statuses(schema):
+    components = schema["components"]["schemas"]
+    assert components["JobStatusEnum"] == {"enum": JobStatus.values, "type": "string"}
+    for shape in ("Job", "Evaluation"):
+        status = components[shape]["properties"]["status"]
+        assert status == {"allOf": [{"$ref": "#/components/schemas/JobStatusEnum"}], "title": "Status"}
+    # The answers' pydantic models spell the statuses as a Literal (for mypy): the same ones.
+    assert get_args(JobShape.model_fields["status"].annotation) == tuple(JobStatus.values)
 
 
 @pytest.mark.server
