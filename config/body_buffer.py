@@ -4,9 +4,14 @@ server's event loop reads each request body whole before one of the process's th
 Served as WSGI, granian hands a request to a thread as soon as its headers arrive, and the thread
 then waits on the body: 48 connections that announced a large body and sent one byte held every
 thread of the server, and `/healthz` went unanswered. Here bodies are read by the event loop (which
-waits on any number of them at no cost), under a deadline per chunk and one for the whole body; a
-body late on either is answered `408 request_timeout` without a thread ever seeing it. Bodies past
-`SPOOL_BYTES` are spooled to a temporary file, so slow or large uploads do not hold memory.
+waits on any number of them at no cost), under a deadline per chunk and one for the whole body. Bodies
+past `SPOOL_BYTES` are spooled to a temporary file, so slow or large uploads do not hold memory.
+
+The bridge answers nothing itself: every request goes through Django. A body late on either deadline,
+past `max_body_bytes`, or announced with a length that is not a number is not read (further); the
+request is handed on with an empty body and the refusal's code under `BODY_REFUSED` in the environ,
+which `registry.api.body_refusals` answers (`408 request_timeout`, `413`, `400`). Such an answer
+closes the connection: what is left of the body is never read.
 
 The application itself is plain WSGI, run on a pool of `WEB_THREADS` threads per process; its answer
 is sent whole when it is short, and streamed from the thread that made it otherwise.
@@ -17,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import io
-import json
 import os
 import sys
 import tempfile
@@ -26,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, Protocol
 
 from blocks.errors import ErrorCode
+from registry.api.body_refusals import BODY_REFUSED
 
 SPOOL_BYTES = 1024 * 1024
 # An answer up to this size is sent in one piece; a longer one is streamed as the application makes it.
@@ -72,11 +77,6 @@ class _BodyTooLargeError(Exception):
     pass
 
 
-def _error(status: int, code: ErrorCode, message: str) -> tuple[int, list[tuple[str, str]], bytes]:
-    body = json.dumps({"code": code.value, "message": message, "details": []}).encode()
-    return status, [("content-type", "application/json"), ("connection", "close")], body
-
-
 class BufferedWSGI:
     """An RSGI application (granian's own interface) serving a WSGI application."""
 
@@ -108,10 +108,10 @@ class BufferedWSGI:
             return
         declared = scope.headers.get("content-length")
         if declared is not None and (not declared.isascii() or not declared.isdigit()):
-            proto.response_bytes(*_error(400, ErrorCode.BAD_REQUEST, "Content-Length is not a number."))
+            await self._answer(self._refused(scope, ErrorCode.BAD_REQUEST), proto)
             return
         if declared is not None and int(declared) > self.max_body_bytes:
-            proto.response_bytes(*_error(413, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."))
+            await self._answer(self._refused(scope, ErrorCode.PAYLOAD_TOO_LARGE), proto)
             return
         if declared in (None, "0") and scope.headers.get("transfer-encoding") is None:
             # No length and not chunked: HTTP/1.1 says there is no body (most GETs).
@@ -120,12 +120,18 @@ class BufferedWSGI:
         try:
             body, length = await asyncio.wait_for(self._read_body(proto), self.body_timeout_s)
         except (TimeoutError, _BodyLateError):
-            proto.response_bytes(*_error(408, ErrorCode.REQUEST_TIMEOUT, "The request body came too slowly."))
+            await self._answer(self._refused(scope, ErrorCode.REQUEST_TIMEOUT), proto)
             return
         except _BodyTooLargeError:
-            proto.response_bytes(*_error(413, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."))
+            await self._answer(self._refused(scope, ErrorCode.PAYLOAD_TOO_LARGE), proto)
             return
         await self._answer(self._environ(scope, body, length), proto)
+
+    def _refused(self, scope: _Scope, code: ErrorCode) -> dict[str, Any]:
+        """The request with an empty body, marked with why its body was not read (Django answers it)."""
+        environ = self._environ(scope, io.BytesIO(), 0)
+        environ[BODY_REFUSED] = code
+        return environ
 
     async def _answer(self, environ: dict[str, Any], proto: _Protocol) -> None:
         loop = asyncio.get_running_loop()
@@ -200,6 +206,8 @@ class BufferedWSGI:
         started: list[Any] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if BODY_REFUSED in environ:  # the rest of the body may still come: the connection cannot be reused
+                headers = [*headers, ("connection", "close")]
             started[:] = [int(status.split(" ", 1)[0]), headers]
             return None
 

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request whose body the server did not read whole is answered before anything reads it.
+    "registry.api.body_refusals.BodyRefusedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.static_files.StaticFilesMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -350,7 +352,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 ]
 
 # Hardening: slow clients (config/body_buffer.py). A request body must keep arriving (a chunk within
-# the first limit) and arrive whole within the second, or it is answered 408 before any thread sees it.
+# the first limit) and arrive whole within the second, or Django answers 408 without waiting on it.
 BLOCKWISE_BODY_CHUNK_TIMEOUT_S: float = env.float("BLOCKWISE_BODY_CHUNK_TIMEOUT_S", default=10.0)
 BLOCKWISE_BODY_TIMEOUT_S: float = env.float("BLOCKWISE_BODY_TIMEOUT_S", default=300.0)
 

@@ -1,11 +1,15 @@
 """config/body_buffer.py against a stand-in for granian's RSGI protocol object (the served path is
 tested through the real server in test_server.py): answers longer than one piece are streamed whole
-and in order, chunked bodies arrive whole, bodies past the limit are refused before any thread."""
+and in order, chunked bodies arrive whole, bodies past the limit are not read and Django refuses them."""
 
 import asyncio
+import json
 from typing import Any
 
+from django.core.wsgi import get_wsgi_application
+
 from config.body_buffer import BufferedWSGI
+from registry.api.body_refusals import BODY_REFUSED
 
 
 class _Scope:
@@ -51,8 +55,20 @@ class _Protocol:
         return Stream()
 
 
-def _serve(app: Any, scope: _Scope, proto: _Protocol, *, max_body_bytes: int = 10_000_000) -> None:
-    server = BufferedWSGI(app, threads=2, body_chunk_timeout_s=5, body_timeout_s=5, max_body_bytes=max_body_bytes)
+class _Stalled(_Protocol):
+    """A client that sends its first chunk and then nothing more."""
+
+    async def _body(self) -> Any:
+        yield self.chunks[0]
+        await asyncio.Event().wait()
+
+
+def _serve(
+    app: Any, scope: _Scope, proto: _Protocol, *, max_body_bytes: int = 10_000_000, body_chunk_timeout_s: float = 5
+) -> None:
+    server = BufferedWSGI(
+        app, threads=2, body_chunk_timeout_s=body_chunk_timeout_s, body_timeout_s=5, max_body_bytes=max_body_bytes
+    )
 
     async def main() -> None:
         server.__rsgi_init__(asyncio.get_running_loop())
@@ -89,11 +105,50 @@ def test_a_chunked_body_arrives_whole():
     assert proto.answer == (200, [("Content-Type", "text/plain")], b"5:abcde")
 
 
-def test_a_body_past_the_limit_is_refused_before_the_application():
+class _Django:
+    """Django's WSGI application, keeping what each request's environ said about its body."""
+
+    def __init__(self) -> None:
+        self.application = get_wsgi_application()
+        self.seen: list[tuple[Any, bytes]] = []
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        self.seen.append((environ.get(BODY_REFUSED), environ["wsgi.input"].read()))
+        environ["wsgi.input"].seek(0)
+        return self.application(environ, start_response)
+
+
+def _refusal(answer: tuple[int, list[tuple[str, str]], bytes] | None) -> tuple[int, str, dict[str, Any]]:
+    assert answer is not None
+    status, headers, body = answer
+    return status, dict(headers)["connection"], json.loads(body)
+
+
+def test_a_body_past_the_limit_is_not_read_and_django_refuses_it():
+    django = _Django()
     proto = _Protocol([b"x" * 10, b"y" * 10])
-    _serve(_echo, _Scope("POST", "/", {"transfer-encoding": "chunked"}), proto, max_body_bytes=15)
-    assert proto.answer is not None and proto.answer[0] == 413
-    declared = _Protocol([])
-    _serve(_echo, _Scope("POST", "/", {"content-length": "16"}), declared, max_body_bytes=15)
-    assert declared.answer is not None and declared.answer[0] == 413
-    assert b'"code": "payload_too_large"' in declared.answer[2]
+    _serve(django, _Scope("POST", "/api/v1/runs/", {"transfer-encoding": "chunked"}), proto, max_body_bytes=15)
+    too_large = {"code": "payload_too_large", "message": "The request body is too large.", "details": []}
+    assert _refusal(proto.answer) == (413, "close", too_large)
+    declared = _Protocol([b"never read"])
+    _serve(django, _Scope("POST", "/api/v1/runs/", {"content-length": "16"}), declared, max_body_bytes=15)
+    assert _refusal(declared.answer) == (413, "close", too_large)
+    assert django.seen == [("payload_too_large", b""), ("payload_too_large", b"")]
+
+
+def test_a_length_that_is_not_a_number_is_refused_by_django():
+    django = _Django()
+    proto = _Protocol([b"{}"])
+    _serve(django, _Scope("POST", "/api/v1/runs/", {"content-length": "1e3"}), proto)
+    message = "Content-Length is not a number."
+    assert _refusal(proto.answer) == (400, "close", {"code": "bad_request", "message": message, "details": []})
+    assert django.seen == [("bad_request", b"")]
+
+
+def test_a_body_that_stops_arriving_is_handed_on_empty_and_django_answers_408():
+    django = _Django()
+    proto = _Stalled([b"{"])
+    _serve(django, _Scope("POST", "/api/v1/runs/", {"content-length": "100"}), proto, body_chunk_timeout_s=0.05)
+    late = {"code": "request_timeout", "message": "The request body came too slowly.", "details": []}
+    assert _refusal(proto.answer) == (408, "close", late)
+    assert django.seen == [("request_timeout", b"")]

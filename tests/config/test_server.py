@@ -102,38 +102,65 @@ def _slow_body(port: int) -> socket.socket:
     return sock
 
 
+@pytest.mark.server
 def test_slow_request_bodies_hold_no_thread():
     """200 connections stuck in their bodies (more than every thread of every process) leave the
     server answering within a second, as started by `make serve`."""
-    process, port = _start_server({})
+    # A deadline well past the test, so the 200 are still waiting on their bodies when /healthz answers.
+    process, port = _start_server({"BLOCKWISE_BODY_CHUNK_TIMEOUT_S": "120"})
     sockets: list[socket.socket] = []
     try:
         sockets = [_slow_body(port) for _ in range(200)]
         for _ in range(3):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
                 assert response.status == 200
+        for sock in sockets:
+            sock.setblocking(False)
+            with pytest.raises(BlockingIOError):  # open, and not answered yet
+                sock.recv(1)
     finally:
         for sock in sockets:
             sock.close()
         stop_process(process)
 
 
+def _answer_408(sock: socket.socket) -> None:
+    answer = sock.makefile("rb").read()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 ")
+    assert json.loads(body) == {
+        "code": "request_timeout",
+        "message": "The request body came too slowly.",
+        "details": [],
+    }
+
+
+@pytest.mark.server
 def test_a_body_that_stops_arriving_is_answered_408():
     process, port = _start_server({"BLOCKWISE_BODY_CHUNK_TIMEOUT_S": "0.5", "WEB_CONCURRENCY": "1"})
     try:
         with _slow_body(port) as sock:
-            answer = sock.makefile("rb").read()
-        head, _, body = answer.partition(b"\r\n\r\n")
-        assert head.startswith(b"HTTP/1.1 408 ")
-        assert json.loads(body) == {
-            "code": "request_timeout",
-            "message": "The request body came too slowly.",
-            "details": [],
-        }
+            _answer_408(sock)
     finally:
         stop_process(process)
 
 
+@pytest.mark.server
+def test_with_no_deadline_set_a_body_may_pause_ten_seconds(monkeypatch):
+    monkeypatch.delenv("BLOCKWISE_BODY_CHUNK_TIMEOUT_S", raising=False)
+    process, port = _start_server({"WEB_CONCURRENCY": "1"})
+    try:
+        with _slow_body(port) as sock:
+            sock.settimeout(8)
+            with pytest.raises(TimeoutError):  # nothing yet: the default deadline (10 s) has not passed
+                sock.recv(1)
+            sock.settimeout(60)
+            _answer_408(sock)
+    finally:
+        stop_process(process)
+
+
+@pytest.mark.server
 def test_paths_reach_django_as_wsgi_gives_them():
     """Percent-encoded UTF-8 in a path is the text it encodes, as under any WSGI server: a route
     that does not exist is a 404, never a 500."""
