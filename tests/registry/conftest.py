@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from registry.services.catalog_sync import blocks_import
 from tests.conftest import load_roboflow_describe
+from tests.executor.conftest import classification_workflow
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +35,21 @@ def make_user(username: str = "user", *, staff: bool = False, **overrides: Any) 
     return get_user_model().objects.create_user(
         username=username, password="pw-" + username, is_staff=staff, **overrides
     )
+
+
+def client_of(user: Any) -> APIClient:
+    """An API client signed in as `user`."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def create_workflow(client: APIClient, **overrides: Any) -> dict[str, Any]:
+    """A saved workflow named "Shapes" (the classification workflow) through the API, as it answers."""
+    body = {"name": "Shapes", "specification": classification_workflow(), **overrides}
+    response = client.post("/api/v1/workflows/", body, format="json")
+    assert response.status_code == 201, response.content
+    return dict(response.json())
 
 
 @pytest.fixture

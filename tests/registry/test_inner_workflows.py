@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from registry.models import BlockVersion, Run, Workflow, WorkflowRevision
 from scripts.train_demo_model import draw_sample
 from tests.executor.nested_builders import child_workflow, inner_step, parent_workflow
-from tests.registry.conftest import make_user
+from tests.registry.conftest import client_of, make_user
 
 pytestmark = pytest.mark.django_db
 INNER = "roboflow_core/inner_workflow@v1"
@@ -22,12 +22,6 @@ INNER = "roboflow_core/inner_workflow@v1"
 @pytest.fixture(autouse=True)
 def demo(db):
     call_command("seed_demo", stdout=StringIO())
-
-
-def client_of(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def b64(colour, seed=0):

@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from registry.models import AuditRecord, BlockVersion
 from tests.executor.nested_builders import child_workflow, parent_workflow
-from tests.registry.conftest import make_user
-from tests.registry.test_inner_workflows import b64, client_of, referring, save, validate
+from tests.registry.conftest import client_of, make_user
+from tests.registry.test_inner_workflows import b64, referring, save, validate
 
 pytestmark = pytest.mark.django_db
 GATE = "acme/shape_gate@v1"

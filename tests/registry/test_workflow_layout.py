@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from registry.models import Workflow, WorkflowRevision
 from tests.executor.conftest import classification_workflow
-from tests.registry.conftest import make_user
+from tests.registry.conftest import create_workflow, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +20,7 @@ def client():
 
 
 def _create(client, **overrides):
-    body = {"name": "Shapes", "specification": classification_workflow(), "layout": LAYOUT, **overrides}
-    response = client.post("/api/v1/workflows/", body, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
+    return create_workflow(client, **{"layout": LAYOUT, **overrides})
 
 
 def test_layout_comes_back_and_stays_out_of_the_definition(client):

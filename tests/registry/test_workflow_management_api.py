@@ -10,15 +10,9 @@ from rest_framework.test import APIClient
 from registry.models import Workflow, WorkflowRevision
 from registry.services.workflows import RESTORE_PERIOD, workflow_purge_deleted
 from tests.executor.conftest import classification_workflow
-from tests.registry.conftest import make_user
+from tests.registry.conftest import client_of, create_workflow, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -26,17 +20,12 @@ def alice():
     return make_user("alice")
 
 
-def _create(client, name="Shapes", **overrides):
-    body = {"name": name, "specification": classification_workflow(), **overrides}
-    response = client.post("/api/v1/workflows/", body, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
 def test_duplicate_copies_the_current_revision_as_a_new_workflow_of_the_caller(alice):
     bob = make_user("bob")
-    source = _create(_client(bob), name="Public", public=True, layout={"steps/classifier": {"x": 10, "y": 20}})
-    response = _client(alice).post(f"/api/v1/workflows/{source['id']}/duplicate/", {}, format="json")
+    source = create_workflow(
+        client_of(bob), name="Public", public=True, layout={"steps/classifier": {"x": 10, "y": 20}}
+    )
+    response = client_of(alice).post(f"/api/v1/workflows/{source['id']}/duplicate/", {}, format="json")
     assert response.status_code == 201, response.content
     copy = response.json()
     assert {k: copy[k] for k in ("name", "owner", "public", "revision")} == {
@@ -48,26 +37,26 @@ def test_duplicate_copies_the_current_revision_as_a_new_workflow_of_the_caller(a
     assert copy["id"] != source["id"]
     assert copy["specification"] == classification_workflow()
     assert copy["layout"] == {"steps/classifier": {"x": 10, "y": 20}}
-    named = _client(alice).post(f"/api/v1/workflows/{source['id']}/duplicate/", {"name": "Mine"}, format="json")
+    named = client_of(alice).post(f"/api/v1/workflows/{source['id']}/duplicate/", {"name": "Mine"}, format="json")
     assert named.json()["name"] == "Mine"
 
 
 def test_duplicating_what_the_caller_cannot_see_or_without_an_account_is_refused(alice):
-    private = _create(_client(make_user("bob")), name="Private")
+    private = create_workflow(client_of(make_user("bob")), name="Private")
     before = Workflow.objects.count()
-    answer = _client(alice).post(f"/api/v1/workflows/{private['id']}/duplicate/", {}, format="json")
+    answer = client_of(alice).post(f"/api/v1/workflows/{private['id']}/duplicate/", {}, format="json")
     assert (answer.status_code, answer.json()["code"]) == (404, "not_found")
     anonymous = APIClient().post(f"/api/v1/workflows/{private['id']}/duplicate/", {}, format="json")
     assert anonymous.status_code in (401, 403)
-    bad = _client(alice).post(f"/api/v1/workflows/{private['id']}/duplicate/", {"name": 5}, format="json")
+    bad = client_of(alice).post(f"/api/v1/workflows/{private['id']}/duplicate/", {"name": 5}, format="json")
     assert bad.status_code == 400
     assert Workflow.objects.count() == before
 
 
 def test_a_deleted_workflow_is_listed_for_its_owner_and_restored(alice):
-    client = _client(alice)
-    kept = _create(client, name="Kept")
-    gone = _create(client, name="Gone")
+    client = client_of(alice)
+    kept = create_workflow(client, name="Kept")
+    gone = create_workflow(client, name="Gone")
     assert client.delete(f"/api/v1/workflows/{gone['id']}/").status_code == 204
     assert [w["name"] for w in client.get("/api/v1/workflows/").json()["results"]] == ["Kept"]
     assert client.get(f"/api/v1/workflows/{gone['id']}/runs/").status_code == 404
@@ -78,7 +67,7 @@ def test_a_deleted_workflow_is_listed_for_its_owner_and_restored(alice):
     deleted_at = Workflow.all_objects.get(pk=gone["id"]).deleted_at
     assert deleted_at is not None
     assert entry["restorable_until"] == (deleted_at + RESTORE_PERIOD).isoformat().replace("+00:00", "Z")
-    assert _client(make_user("bob")).get("/api/v1/workflows/deleted/").json()["count"] == 0
+    assert client_of(make_user("bob")).get("/api/v1/workflows/deleted/").json()["count"] == 0
 
     restored = client.post(f"/api/v1/workflows/{gone['id']}/restore/")
     assert restored.status_code == 200, restored.content
@@ -89,12 +78,12 @@ def test_a_deleted_workflow_is_listed_for_its_owner_and_restored(alice):
 
 
 def test_only_the_owner_restores_and_only_within_thirty_days(alice):
-    client = _client(alice)
-    gone = _create(client)
+    client = client_of(alice)
+    gone = create_workflow(client)
     client.delete(f"/api/v1/workflows/{gone['id']}/")
-    answer = _client(make_user("bob")).post(f"/api/v1/workflows/{gone['id']}/restore/")
+    answer = client_of(make_user("bob")).post(f"/api/v1/workflows/{gone['id']}/restore/")
     assert (answer.status_code, answer.json()["code"]) == (404, "not_found")
-    live = _create(client, name="Live")
+    live = create_workflow(client, name="Live")
     assert client.post(f"/api/v1/workflows/{live['id']}/restore/").status_code == 404
 
     Workflow.all_objects.filter(pk=gone["id"]).update(deleted_at=timezone.now() - RESTORE_PERIOD - timedelta(minutes=1))
@@ -107,8 +96,8 @@ def test_only_the_owner_restores_and_only_within_thirty_days(alice):
 
 
 def test_duplicate_takes_a_json_object_or_nothing(alice):
-    client = _client(alice)
-    source = _create(client)
+    client = client_of(alice)
+    source = create_workflow(client)
     assert client.post(f"/api/v1/workflows/{source['id']}/duplicate/").status_code == 201
     answer = client.post(f"/api/v1/workflows/{source['id']}/duplicate/", "null", content_type="application/json")
     assert (answer.status_code, answer.json()["code"]) == (400, "parse_error")

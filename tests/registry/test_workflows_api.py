@@ -5,15 +5,9 @@ from rest_framework.test import APIClient
 
 from registry.models import Workflow, WorkflowRevision
 from tests.executor.conftest import CLASSIFIER, chain_workflow, classification_workflow
-from tests.registry.conftest import make_user
+from tests.registry.conftest import client_of, create_workflow, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -26,19 +20,12 @@ def bob():
     return make_user("bob")
 
 
-def _create(client, **overrides):
-    body = {"name": "Shapes", "specification": classification_workflow(), **overrides}
-    response = client.post("/api/v1/workflows/", body, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
 def _counts():
     return Workflow.objects.count(), WorkflowRevision.objects.count()
 
 
 def test_create_stores_revision_one_with_validation_and_lockfile(alice):
-    body = _create(_client(alice), description="demo", message="first")
+    body = create_workflow(client_of(alice), description="demo", message="first")
     assert {k: body[k] for k in ("name", "description", "public", "owner", "revision", "valid")} == {
         "name": "Shapes",
         "description": "demo",
@@ -49,7 +36,7 @@ def test_create_stores_revision_one_with_validation_and_lockfile(alice):
     }
     assert body["specification"] == classification_workflow()
     assert body["validation"]["valid"] is True
-    revision = _client(alice).get(f"/api/v1/workflows/{body['id']}/revisions/1/").json()
+    revision = client_of(alice).get(f"/api/v1/workflows/{body['id']}/revisions/1/").json()
     assert revision["message"] == "first"
     assert revision["author"] == "alice"
     assert revision["lockfile"] == {
@@ -62,7 +49,7 @@ def test_create_stores_revision_one_with_validation_and_lockfile(alice):
 
 
 def test_saving_an_invalid_workflow_keeps_it_as_a_draft(alice):
-    body = _create(_client(alice), specification=classification_workflow(confidence=7))
+    body = create_workflow(client_of(alice), specification=classification_workflow(confidence=7))
     assert body["valid"] is False
     assert body["validation"]["errors"][0]["pointer"] == "/steps/0/confidence"
 
@@ -75,8 +62,8 @@ def test_save_needs_an_account(api):
 
 
 def test_save_with_base_revision_and_stale_conflict(alice):
-    client = _client(alice)
-    created = _create(client)
+    client = client_of(alice)
+    created = create_workflow(client)
     url = f"/api/v1/workflows/{created['id']}/"
     saved = client.put(url, {"base_revision": 1, "specification": chain_workflow(2), "message": "chain"}, format="json")
     assert saved.status_code == 200
@@ -97,8 +84,8 @@ def test_save_with_base_revision_and_stale_conflict(alice):
 
 
 def test_revisions_and_restore(alice):
-    client = _client(alice)
-    created = _create(client)
+    client = client_of(alice)
+    created = create_workflow(client)
     url = f"/api/v1/workflows/{created['id']}"
     client.put(f"{url}/", {"base_revision": 1, "specification": chain_workflow(1)}, format="json")
     listing = client.get(f"{url}/revisions/").json()
@@ -111,9 +98,9 @@ def test_revisions_and_restore(alice):
 
 
 def test_privacy_is_404_not_403(alice, bob):
-    private = _create(_client(alice))
-    public = _create(_client(alice), name="Open", public=True)
-    as_bob = _client(bob)
+    private = create_workflow(client_of(alice))
+    public = create_workflow(client_of(alice), name="Open", public=True)
+    as_bob = client_of(bob)
     assert as_bob.get(f"/api/v1/workflows/{private['id']}/").status_code == 404
     assert (
         as_bob.put(f"/api/v1/workflows/{private['id']}/", {"base_revision": 1, "name": "x"}, format="json").status_code
@@ -130,8 +117,8 @@ def test_privacy_is_404_not_403(alice, bob):
 
 
 def test_delete(alice):
-    client = _client(alice)
-    created = _create(client)
+    client = client_of(alice)
+    created = create_workflow(client)
     assert client.delete(f"/api/v1/workflows/{created['id']}/").status_code == 204
     # Softly: gone from every read, its revisions kept for a restore (tests/registry/test_workflow_management_api.py).
     assert _counts() == (0, 1)
@@ -139,7 +126,7 @@ def test_delete(alice):
 
 
 def test_bad_saves_write_nothing(alice, settings):
-    client = _client(alice)
+    client = client_of(alice)
     before = _counts()
     assert client.post("/api/v1/workflows/", {"specification": {}}, format="json").json()["details"][0]["path"] == (
         "/name"
@@ -153,7 +140,7 @@ def test_bad_saves_write_nothing(alice, settings):
 def test_workflows_and_revisions_in_the_admin(alice):
     from django.test import Client
 
-    created = _create(_client(alice))
+    created = create_workflow(client_of(alice))
     admin = Client()
     admin.force_login(make_user("root", staff=True, is_superuser=True))
     listing = admin.get("/admin/registry/workflow/")
