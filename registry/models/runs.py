@@ -48,6 +48,9 @@ class Run(models.Model):
     timings = models.JSONField(default=dict)
     # Per step, per input element: status and outputs, images as thumbnails (executor step_results).
     steps = models.JSONField(default=dict, blank=True)
+    # Per image input, what went in: each image's size, content hash and a thumbnail (services.runs),
+    # so an old run shows its inputs beside its results. Parameters are left out (they may hold keys).
+    inputs = models.JSONField(default=dict, blank=True)
     error = models.JSONField(null=True, blank=True)
     duration_ms = models.FloatField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

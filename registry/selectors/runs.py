@@ -22,6 +22,7 @@ def run_summary(run: Run) -> dict[str, Any]:
         outputs=run.outputs,
         timings=run.timings,
         steps=run.steps,
+        inputs=run.inputs,
         duration_ms=run.duration_ms,
         error=run.error,
         created_at=run.created_at,

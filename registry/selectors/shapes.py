@@ -41,6 +41,10 @@ class Run(ApiModel):
         description="Per step, per input element: `status` (ran, skipped, failed; a flow-control step passed or "
         "stopped) and `outputs`, images as `{type: image, width, height, thumbnail}`."
     )
+    inputs: dict[str, list[Any]] = Field(
+        description="Per image input, each image that went in: `{type: image, width, height, sha256, thumbnail}` "
+        "(at most a few per run; parameters are not kept)."
+    )
     duration_ms: float
     error: dict[str, Any] | None
     created_at: datetime

@@ -8,6 +8,7 @@ with its error, and `RunFailedError` carries the record so the API can answer wi
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -16,9 +17,11 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from blocks.errors import DomainError, ErrorCode
+from blocks.images import WorkflowImage
 from blocks.json_pointer import value_at
 from executor.compiler import CompilationResult, definition_hash
 from executor.engine import RunResult, RuntimeInputError, StepError, run_plan
+from executor.engine.step_results import image_preview
 from executor.images import IMAGE_INPUT_TYPES, ImageError, load_images
 from executor.log_context import log_context
 from executor.metrics import RUN_SECONDS
@@ -75,6 +78,25 @@ def _load_images(plan: ExecutionPlan, inputs: Mapping[str, Any], deadline: float
     return loaded, sum(len(pairs) for pairs in wanted.values())
 
 
+# A run record keeps thumbnails of this many input images at most: a batch-sized request stays small.
+INPUT_PREVIEWS_MAX = 8
+
+
+def _input_previews(plan: ExecutionPlan, loaded: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """What went in, per image input: each image's size, the hash of its bytes and a thumbnail."""
+    previews: dict[str, list[dict[str, Any]]] = {}
+    kept = 0
+    for item in plan.inputs:
+        value = loaded.get(item.name)
+        images = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, WorkflowImage)]
+        for image in images[: INPUT_PREVIEWS_MAX - kept]:
+            content = image.encoded if image.encoded is not None else image.pixels.tobytes()
+            preview = image_preview(image) | {"sha256": hashlib.sha256(content).hexdigest()}
+            previews.setdefault(item.name, []).append(preview)
+            kept += 1
+    return previews
+
+
 def _run_row(
     *,
     status: str,
@@ -84,6 +106,7 @@ def _run_row(
     digest: str,
     started: float,
     images: int = 0,
+    inputs: dict[str, list[dict[str, Any]]] | None = None,
     result: RunResult | None = None,
     error: dict[str, Any] | None = None,
 ) -> Run:
@@ -100,6 +123,7 @@ def _run_row(
         outputs=result.outputs if result is not None else [],
         timings=result.timings if result is not None else {},
         steps=result.steps if result is not None else {},
+        inputs=inputs or {},
         error=error,
         duration_ms=round(elapsed * 1000, 3),
     )
@@ -187,6 +211,7 @@ def run_start(
         }
         run = _record(status=RunStatus.FAILED, error=error, **context)
         raise RunFailedError(exc.message, code=exc.code, run=run, details=[error], cause=exc) from exc
+    previews = _input_previews(plan, loaded)
     record = RunResult(
         outputs=run_plan_record_outputs(result), timings=result.timings, errors=result.errors, steps=result.steps
     )
@@ -197,7 +222,7 @@ def run_start(
             "property": None,
             "errors": [e.as_dict() for e in result.errors],
         }
-        run = _record(status=RunStatus.FAILED, images=images, result=record, error=error, **context)
+        run = _record(status=RunStatus.FAILED, images=images, inputs=previews, result=record, error=error, **context)
         raise RunFailedError(
             first.message,
             code=first.code,
@@ -206,7 +231,7 @@ def run_start(
             cause=first.cause,
             result=result,
         )
-    run = _run_row(status=RunStatus.SUCCEEDED, images=images, result=record, **context)
+    run = _run_row(status=RunStatus.SUCCEEDED, images=images, inputs=previews, result=record, **context)
     if save_later is None:
         run.save(force_insert=True)
     else:

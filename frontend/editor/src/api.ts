@@ -55,9 +55,11 @@ export interface StepResult {
   outputs: Record<string, unknown> | null;
 }
 
-export type RunSummary = Omit<Schemas["Run"], "outputs" | "timings" | "steps" | "error"> & {
+export type RunSummary = Omit<Schemas["Run"], "outputs" | "timings" | "steps" | "error" | "inputs"> & {
   /** Per step, per input element; absent on runs recorded before steps were kept. */
   steps?: Record<string, StepResult[]>;
+  /** Per image input, what went in (size, content hash, thumbnail); absent on runs recorded before. */
+  inputs?: Record<string, Array<{ type: "image"; width: number; height: number; sha256: string; thumbnail: string }>>;
   outputs: Array<Record<string, unknown>>;
   timings: Record<string, number>;
   error: { code?: string; message?: string; step?: string | null } | null;

@@ -23,6 +23,7 @@ import { useCatalog } from "../store/catalog";
 import { isDirty, useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
 import { nodeTypes } from "./nodes";
+import { RevisionDiffView } from "./RevisionDiff";
 
 export async function runAutoLayout(options: { track: boolean }): Promise<void> {
   const { nodes, edges } = useDocument.getState();
@@ -194,6 +195,7 @@ export function Canvas() {
       </ReactFlow>
       <EmptyHint />
       <Templates />
+      <RevisionDiffView />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { api } from "../api";
 import { restoreRevision } from "../actions/documents";
 import { keys } from "../server/client";
 import { useDocument } from "../store/document";
+import { RevisionCompare } from "./RevisionCompare";
 
 export function HistoryPanel() {
   const id = useDocument((s) => s.meta.id);
@@ -18,6 +19,7 @@ export function HistoryPanel() {
   return (
     <section data-testid="revisions" aria-label="Revisions">
       <h4>Revisions</h4>
+      <RevisionCompare workflowId={id} revisions={revisions} />
       {revisions.map((r) => (
         <div key={r.number} className="revision">
           <span>

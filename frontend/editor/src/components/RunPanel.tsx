@@ -9,6 +9,7 @@ import { definitionOf, isDirty, useDocument } from "../store/document";
 import { keys, queryClient, reason } from "../server/client";
 import { runBlockers } from "../runnable";
 import { ToolIcon } from "./icons";
+import { RunInputs } from "./outputs/RunInputs";
 import { useRunning } from "./outputs/running";
 import { useCatalog } from "../store/catalog";
 import { useUi } from "../store/ui";
@@ -20,9 +21,17 @@ interface Prediction {
 }
 
 function Results({ run }: { run: RunSummary }) {
-  if (run.status !== "succeeded") return <p className="status-error">Run failed: {run.error?.message}</p>;
+  if (run.status !== "succeeded")
+    return (
+      <>
+        <p className="status-error">Run failed: {run.error?.message}</p>
+        <RunInputs />
+      </>
+    );
   return (
     <section data-testid="run-results">
+      <h4>Inputs</h4>
+      <RunInputs />
       <h4>Results</h4>
       {run.outputs.map((output, index) => (
         <div key={index}>

@@ -14,6 +14,7 @@ import { newerDefault } from "../upgrades";
 import { useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
 import { CategoryIcon } from "./icons";
+import { RunInputs } from "./outputs/RunInputs";
 import { useRunning } from "./outputs/running";
 import { summarise } from "./outputs/summary";
 import { gatesSteps, keyOfHandle, propertyOfHandle } from "../wiring";
@@ -192,6 +193,7 @@ export const InputNode = memo(function InputNode({ id, data, selected }: NodePro
         value <span className="kinds">{image ? "image" : data.kinds?.join(" | ") || "*"}</span>
         <Handle type="source" position={Position.Right} id={VALUE_HANDLE} data-testid={`handle-out-${data.name}-value`} />
       </div>
+      {image && <RunInputs name={data.name} />}
       <Messages errors={errors} warnings={warnings} name={data.name} />
     </div>
   );

@@ -1474,6 +1474,13 @@ export interface components {
             steps: {
                 [key: string]: unknown;
             };
+            /**
+             * Inputs
+             * @description Per image input, each image that went in: `{type: image, width, height, sha256, thumbnail}` (at most a few per run; parameters are not kept).
+             */
+            inputs: {
+                [key: string]: unknown[];
+            };
             /** Duration Ms */
             duration_ms: number;
             /** Error */
