@@ -84,7 +84,10 @@ describe("groupSteps", () => {
   it("refuses a selection that a flow-control list crosses, and an empty one", () => {
     const gated: Definition = {
       ...workflow(),
-      steps: [{ type: CONTINUE, name: "gate", condition_statement: {}, evaluation_parameters: {}, next_steps: ["$steps.top"] }, ...workflow().steps],
+      steps: [
+        { type: CONTINUE, name: "gate", condition_statement: {}, evaluation_parameters: {}, next_steps: ["$steps.top"] },
+        ...workflow().steps,
+      ],
     };
     expect(groupSteps(gated, ["top"])).toEqual({
       error: "Cannot group: flow control from gate to top would cross the subflow's border; select both or neither.",
@@ -112,7 +115,9 @@ describe("ungroupStep", () => {
               { type: "WorkflowParameter", name: "model", default_value: "a/1" },
               { type: "WorkflowParameter", name: "confidence" },
             ],
-            steps: [{ type: CLASSIFY, name: "top", images: "$inputs.picture", model_id: "$inputs.model", confidence: "$inputs.confidence" }],
+            steps: [
+              { type: CLASSIFY, name: "top", images: "$inputs.picture", model_id: "$inputs.model", confidence: "$inputs.confidence" },
+            ],
             outputs: [{ type: "JsonField", name: "p", selector: "$steps.top.predictions" }],
           },
           parameter_bindings: { picture: "$inputs.image", confidence: 0.7 },

@@ -157,7 +157,7 @@ export function ungroupStep(definition: Definition, name: string): { definition:
 
 /** A child's inputs and outputs as ports with their kinds. */
 export function childPorts(child: Definition, kindsOf: KindsOf = () => undefined): { inputs: Port[]; outputs: Port[] } {
-  const inputKinds = (input: Record_) => (inputTypeOf(input.type) === "WorkflowImage" ? ["image"] : kindNames(input.kind) ?? ["*"]);
+  const inputKinds = (input: Record_) => (inputTypeOf(input.type) === "WorkflowImage" ? ["image"] : (kindNames(input.kind) ?? ["*"]));
   const inputs = (child.inputs ?? []).map((i) => ({ name: nameOf(i), kinds: inputKinds(i) }));
   const byName = new Map((child.steps ?? []).map((s) => [nameOf(s), s]));
   const outputs = (child.outputs ?? []).map((o) => {
