@@ -40,6 +40,10 @@ class ChildResolver(Protocol):
 
     def resolve(self, *, path: str, workspace: str, workflow_id: str, version: str | None) -> ChildWorkflow | None: ...
 
+    def adopt_pins(self, *, path: str, lockfile: Mapping[str, Any]) -> None:
+        """The lockfile that pins the children of the composite at `path` (a published workflow
+        block's revision): references inside it resolve to the revisions it names."""
+
 
 @dataclass(frozen=True, slots=True)
 class Composite:
@@ -50,6 +54,8 @@ class Composite:
     bindings_at: str  # pointer of the object whose keys are the child's input names
     key: str | None
     entry: dict[str, Any]
+    # The lockfile of the revision a published workflow block carries: its own children's pins.
+    pins: Mapping[str, Any] | None = None
 
 
 class RefusedError(Exception):
@@ -101,6 +107,21 @@ def has_saved_references(definition: object) -> bool:
         if _text(step.get("workflow_workspace_id")) and _text(step.get("workflow_id")):
             return True
         if has_saved_references(step.get("workflow_definition")):
+            return True
+    return False
+
+
+def uses_saved_workflows(definition: object, catalog: CatalogSnapshot, depth: int = 0) -> bool:
+    """Whether a step at any depth names a saved workflow, inside published workflow blocks too
+    (their revision's own references). Past a depth no workflow may nest to, the answer is no."""
+    steps = definition.get("steps") if isinstance(definition, Mapping) and depth < 16 else None
+    for step in steps if isinstance(steps, list) else []:
+        type_ = step.get("type") if isinstance(step, Mapping) else None
+        if type_ == INNER_WORKFLOW_TYPE and (has_saved_references({"steps": [step]})):
+            return True
+        spec = catalog.resolve(type_) if isinstance(type_, str) and type_ != INNER_WORKFLOW_TYPE else None
+        source = workflow_source(spec) if spec is not None else None
+        if source is not None and uses_saved_workflows(source["definition"], catalog, depth + 1):
             return True
     return False
 
@@ -245,7 +266,9 @@ def _published(step: Mapping[str, Any], at: str, context: CompositeContext) -> C
     entry = {"type_identifier": spec.type_identifier, "content_hash": spec.content_hash, "workflow": pin}
     bindings = {key: value for key, value in step.items() if key not in ("type", "name")}
     key = f"block:{spec.type_identifier}"
-    return Composite(source["definition"], bindings, at, key, entry)
+    lockfile = source.get("lockfile")
+    pins = lockfile if isinstance(lockfile, Mapping) else None
+    return Composite(source["definition"], bindings, at, key, entry, pins)
 
 
 def check_bindings(composite: Composite, inputs: Any, name: str, child_at: str, issues: IssueList) -> None:

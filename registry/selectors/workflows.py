@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from blocks.errors import ErrorCode, NotFoundError, PermissionDeniedError
 from executor.compiler import CompilationResult, CompilerConfig, compile_workflow, definition_hash
-from executor.compiler.nesting import has_saved_references
+from executor.compiler.nesting import uses_saved_workflows
 from executor.workflow_blocks import export_definition
 from registry.models import Workflow, WorkflowRevision
 from registry.selectors.catalog import catalog_snapshot, catalog_snapshot_keyed
@@ -50,7 +50,7 @@ def workflow_compile(
     Such a definition is compiled each time: its answer follows the saved workflows, not only its text."""
     catalog_key, catalog = catalog_snapshot_keyed()
     config = compiler_config()
-    if has_saved_references(definition):
+    if uses_saved_workflows(definition, catalog):
         children = SavedChildren(user=user, root=workflow, pins=pins)
         return compile_workflow(definition, catalog, config, children=children)
     digest = digest or definition_hash(definition)
