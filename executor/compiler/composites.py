@@ -40,6 +40,10 @@ class ChildResolver(Protocol):
 
     def resolve(self, *, path: str, workspace: str, workflow_id: str, version: str | None) -> ChildWorkflow | None: ...
 
+    def adopt_pins(self, *, path: str, lockfile: Mapping[str, Any]) -> None:
+        """The lockfile that pins the children of the composite at `path` (a published workflow
+        block's revision): references inside it resolve to the revisions it names."""
+
 
 @dataclass(frozen=True, slots=True)
 class Composite:
@@ -50,6 +54,8 @@ class Composite:
     bindings_at: str  # pointer of the object whose keys are the child's input names
     key: str | None
     entry: dict[str, Any]
+    # The lockfile of the revision a published workflow block carries: its own children's pins.
+    pins: Mapping[str, Any] | None = None
 
 
 class RefusedError(Exception):
@@ -257,7 +263,9 @@ def _published(step: Mapping[str, Any], at: str, context: CompositeContext) -> C
     entry = {"type_identifier": spec.type_identifier, "content_hash": spec.content_hash, "workflow": pin}
     bindings = {key: value for key, value in step.items() if key not in ("type", "name")}
     key = f"block:{spec.type_identifier}"
-    return Composite(source["definition"], bindings, at, key, entry)
+    lockfile = source.get("lockfile")
+    pins = lockfile if isinstance(lockfile, Mapping) else None
+    return Composite(source["definition"], bindings, at, key, entry, pins)
 
 
 def check_bindings(composite: Composite, inputs: Any, name: str, child_at: str, issues: IssueList) -> None:

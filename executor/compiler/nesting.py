@@ -162,6 +162,8 @@ def _inline(
         issues.error(ErrorCode.MISSING_PROPERTY, "The step has no `name`.", f"{origin.pointer}/name", property="name")
         raise RefusedError
     composite = composite_of(step, origin.pointer, origin.display, context, depth, stack)
+    if composite.pins is not None and context.resolver is not None:
+        context.resolver.adopt_pins(path=origin.display, lockfile=composite.pins)
     child_at = f"{origin.pointer}/workflow_definition"
     parsed_issues = IssueList()
     parsed = parse_definition(composite.child, parsed_issues, max_steps=context.max_steps, check_version=False)

@@ -5,7 +5,8 @@ workflow by its id; the workspace is not used (there is one here, as on the save
 The version id is a revision number; without one, a pinned revision is used when there is a pin, the
 current revision otherwise. Pins come from the lockfile of the revision being compiled (keyed by the
 composite's path, `outer` or `outer/inner`), then from the lockfile of the child revision that holds
-the reference, so a child's own children stay the revisions it was saved with.
+the reference (a saved child's, or the revision a published workflow block carries), so a child's own
+children stay the revisions it was saved or published with.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class SavedChildren:
             key=workflow_key(workflow.pk),
             pin={"workspace": workspace, "id": workflow.pk, "revision": number},
         )
+
+    def adopt_pins(self, *, path: str, lockfile: Mapping[str, Any]) -> None:
+        self._lockfiles[path] = lockfile
 
     def _pinned(self, path: str, workflow_id: int) -> int | None:
         parent, _, own = path.rpartition("/")

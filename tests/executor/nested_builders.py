@@ -98,3 +98,6 @@ class SavedWorkflows:
             key=f"workflow:{workflow_id}",
             pin={"workspace": workspace, "id": workflow_id, "revision": int(version or 1)},
         )
+
+    def adopt_pins(self, *, path: str, lockfile: Any) -> None:
+        """Revisions are the ones asked for here: there is nothing to pin."""

@@ -143,6 +143,8 @@ export const api = {
       "POST",
       `/api/v1/workflows/${id}/revisions/${number}/restore/`,
     ),
+  publishWorkflow: (id: number, family: string, version: string) =>
+    request<BlockDetail>("POST", `/api/v1/workflows/${id}/publish/`, { family, version }),
   upgradePreview: (specification: unknown, steps: Record<string, string>) =>
     request<UpgradePlan>("POST", "/api/v1/workflows/upgrade/", { specification, steps }),
   startJob: (workflowId: number, zip: File, parameters: Record<string, unknown> = {}) => {

@@ -10,11 +10,10 @@ import { keys, queryClient, reason } from "../server/client";
 import { useCatalog } from "../store/catalog";
 import { definitionOf, EMPTY_META, graphFor, isDirty, layoutOf, useDocument, type DocumentMeta } from "../store/document";
 import { useUi } from "../store/ui";
+import { setAddress } from "./address";
+import { leaveInlineSubflows } from "./trail";
 
-export function setAddress(id: number | null): void {
-  const url = id === null ? "/" : `/?workflow=${id}`;
-  if (window.location.pathname + window.location.search !== url) window.history.pushState(null, "", url);
-}
+export { setAddress };
 
 /** True when there is nothing unsaved to lose, or the person agrees to lose it. */
 export function mayReplace(): boolean {
@@ -117,6 +116,8 @@ export async function create(name: string): Promise<void> {
 }
 
 export async function save(): Promise<void> {
+  // An inline subflow open for editing belongs to its parent: that is what is saved.
+  leaveInlineSubflows();
   const state = useDocument.getState();
   const { meta } = state;
   if (!useUi.getState().user) {

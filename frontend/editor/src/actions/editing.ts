@@ -10,6 +10,7 @@ import { boundsOf, DEFAULT_SIZE, freeSpot } from "../placement";
 import { useCatalog } from "../store/catalog";
 import { useDocument, type FlowEdge, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
+import { subflowOutputKinds } from "./subflows";
 import { flowRefusal, mapEntryHandle, namesSources, propertyOfHandle } from "../wiring";
 
 const CLIPBOARD_KEY = "blockwise.clipboard";
@@ -68,6 +69,8 @@ export function producedKinds(node: FlowNode | undefined, handle: string | null 
   if (!node) return [];
   const data = node.data;
   if (data.kind === "input") return data.inputType === "WorkflowImage" ? ["image"] : data.kinds?.length ? data.kinds : ["*"];
+  const subflow = data.kind === "block" && handle ? subflowOutputKinds(node, handle) : null;
+  if (subflow) return subflow;
   if (data.kind === "block") return handle === "*" ? ["*"] : outputKinds(useCatalog.getState().details[data.typeIdentifier], handle ?? "");
   return [];
 }

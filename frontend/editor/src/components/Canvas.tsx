@@ -22,8 +22,9 @@ import { TEMPLATES } from "../templates";
 import { useCatalog } from "../store/catalog";
 import { isDirty, useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
-import { nodeTypes } from "./nodes";
+import { nodeTypes } from "./nodeTypes";
 import { RevisionDiffView } from "./RevisionDiff";
+import { SubflowTrail } from "./SubflowTrail";
 
 export async function runAutoLayout(options: { track: boolean }): Promise<void> {
   const { nodes, edges } = useDocument.getState();
@@ -193,6 +194,7 @@ export function Canvas() {
         <Controls />
         <MiniMap pannable zoomable />
       </ReactFlow>
+      <SubflowTrail />
       <EmptyHint />
       <Templates />
       <RevisionDiffView />

@@ -10,6 +10,8 @@ import { closeDialog as close, Modal } from "./Modal";
 import { OpenDialog } from "./OpenDialog";
 import { StaleSave } from "./StaleSave";
 import { UpgradeDialog } from "./UpgradeDialog";
+import { PublishDialog } from "./PublishDialog";
+import { SubflowUpgradeDialog } from "./SubflowUpgradeDialog";
 
 function FormButtons({ submit }: { submit: string }) {
   return (
@@ -115,5 +117,7 @@ export function Dialogs() {
   if (dialog.type === "name") return <NameDialog {...dialog} />;
   if (dialog.type === "shortcuts") return <Shortcuts />;
   if (dialog.type === "upgrade") return <UpgradeDialog step={dialog.step} to={dialog.to} />;
+  if (dialog.type === "subflowUpgrade") return <SubflowUpgradeDialog {...dialog} />;
+  if (dialog.type === "publish") return <PublishDialog />;
   return null;
 }

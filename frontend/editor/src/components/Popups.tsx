@@ -20,6 +20,7 @@ import { search } from "../search";
 import { useCatalog } from "../store/catalog";
 import { useDocument } from "../store/document";
 import { useUi, type Dialog } from "../store/ui";
+import { SubflowMenuItems } from "./SubflowMenu";
 
 const close = () => useUi.getState().show(null);
 
@@ -179,6 +180,7 @@ function Menu({ dialog }: { dialog: Extract<Dialog, { type: "menu" }> }) {
           })}
           {item("Duplicate", () => void duplicateSelection())}
           {item("Copy", () => void copySelection())}
+          <SubflowMenuItems target={target} item={item} />
           {item("Delete", () => void deleteElements(flow, { nodes: target.nodes }))}
         </>
       )}

@@ -10,6 +10,7 @@ import { isDirty, useDocument } from "../store/document";
 import { useUi } from "../store/ui";
 import { runAutoLayout } from "./Canvas";
 import { ToolIcon } from "./icons";
+import { PublishButton } from "./PublishButton";
 
 function DocumentTitle() {
   const name = useDocument((s) => s.meta.name);
@@ -93,6 +94,7 @@ export function Toolbar() {
           <ToolIcon name="Save as" />
           Save as
         </button>
+        <PublishButton />
       </div>
       <DocumentTitle />
       <div className="group">

@@ -19,7 +19,7 @@ import { useRunning } from "./outputs/running";
 import { summarise } from "./outputs/summary";
 import { gatesSteps, keyOfHandle, propertyOfHandle } from "../wiring";
 
-function Messages({ errors, warnings, name }: { errors: Issue[]; warnings: Issue[]; name: string }) {
+export function Messages({ errors, warnings, name }: { errors: Issue[]; warnings: Issue[]; name: string }) {
   return (
     <>
       {errors.length > 0 && (
@@ -41,7 +41,7 @@ function Messages({ errors, warnings, name }: { errors: Issue[]; warnings: Issue
 }
 
 /** This step's own result in the shown run (its first input element), in a few words. */
-function RunBadge({ name }: { name: string }) {
+export function RunBadge({ name }: { name: string }) {
   const run = useUi((s) => s.run);
   const summary = summarise(run?.steps?.[name]?.[0]);
   const timing = run?.timings[name];

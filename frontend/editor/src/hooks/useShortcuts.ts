@@ -6,6 +6,7 @@ import { useEffect } from "react";
 
 import { copySelection, deleteSelection, duplicateSelection, lastCopied, pasteText, selectAll } from "../actions/editing";
 import { save } from "../actions/documents";
+import { groupSelection, ungroupSelection } from "../actions/subflows";
 import { useDocument } from "../store/document";
 import { useUi } from "../store/ui";
 
@@ -15,6 +16,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ["Delete / Backspace", "Delete the selection"],
   ["Ctrl+C / Ctrl+V", "Copy / paste (Roboflow JSON, works between workflows)"],
   ["Ctrl+D", "Duplicate the selection"],
+  ["Ctrl+G / Ctrl+Shift+G", "Group the selected steps into a subflow / ungroup the selected subflow"],
   ["Ctrl+Z", "Undo"],
   ["Ctrl+Shift+Z / Ctrl+Y", "Redo"],
   ["Ctrl+S / Cmd+S", "Save (also while typing in a field)"],
@@ -47,6 +49,7 @@ export function useShortcuts(): void {
       else if (mod && ((key === "z" && event.shiftKey) || key === "y")) history.redo();
       else if (mod && key === "a") selectAll();
       else if (mod && key === "d") void duplicateSelection();
+      else if (mod && key === "g") void (event.shiftKey ? ungroupSelection() : groupSelection());
       else if (!mod && (event.key === "Delete" || event.key === "Backspace")) void deleteSelection(flow);
       else if (!mod && event.key === "?") useUi.getState().show({ type: "shortcuts" });
       else return;

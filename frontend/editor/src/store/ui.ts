@@ -14,6 +14,8 @@ export type Dialog =
   | { type: "name"; title: string; label: string; initial: string; onDone: (name: string) => void }
   | { type: "shortcuts" }
   | { type: "upgrade"; step: string; to: string }
+  | { type: "subflowUpgrade"; step: string; workflow: number; from: number; to: number }
+  | { type: "publish" }
   | { type: "quickAdd"; at: { x: number; y: number }; screen: { x: number; y: number }; from: { node: string; handle: string } | null }
   | {
       type: "menu";
