@@ -131,6 +131,7 @@ def test_an_evaluation_runs_and_its_report_opens_the_images_of_each_cell(editor,
 
     metrics = Evaluation.objects.get(pk=evaluation.pk).metrics
     connections.close_all()
+    assert metrics is not None
     filled = [b for b in metrics["calibration"]["bins"] if b["count"]]
     expect(report.get_by_role("img", name=re.compile("^Reliability diagram"))).to_be_visible()
     expect(report.locator("[data-testid^='reliability-bar-']")).to_have_count(len(filled))
