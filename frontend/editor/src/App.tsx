@@ -9,6 +9,7 @@ import { mayReplace, newDocument, openWorkflow, setAddress } from "./actions/doc
 import { Canvas } from "./components/Canvas";
 import { BatchPanel } from "./components/BatchPanel";
 import { Dialogs } from "./components/Dialogs";
+import { EvaluatePanel } from "./components/evaluate/EvaluatePanel";
 import { HistoryPanel } from "./components/HistoryPanel";
 import { Inspector } from "./components/Inspector";
 import { Palette } from "./components/Palette";
@@ -78,6 +79,7 @@ function SidePanel() {
       <Inspector />
       <RunPanel />
       <BatchPanel />
+      <EvaluatePanel />
       <HistoryPanel />
     </aside>
   );

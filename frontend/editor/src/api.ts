@@ -88,7 +88,7 @@ function csrfToken(): string {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { "X-CSRFToken": csrfToken() };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;

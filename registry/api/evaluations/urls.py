@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from registry.api.evaluations import views
+from registry.api.evaluations import items, views
 
 urlpatterns: list[URLPattern] = [
     path(
@@ -19,5 +19,11 @@ urlpatterns: list[URLPattern] = [
         "evaluations/<int:evaluation_id>/compare/<int:other_id>/",
         views.EvaluationCompareApi.as_view(),
         name="evaluation-compare",
+    ),
+    path("evaluations/<int:evaluation_id>/items/", items.EvaluationItemListApi.as_view(), name="evaluation-items"),
+    path(
+        "evaluations/<int:evaluation_id>/items/<int:index>/image",
+        items.EvaluationItemImageApi.as_view(),
+        name="evaluation-item-image",
     ),
 ]

@@ -7,11 +7,12 @@ import { useRef, useState } from "react";
 
 import { api, type Job } from "../api";
 import { save } from "../actions/documents";
-import { jobCounts, jobFailures, jobStatusWord, FINISHED } from "../batch";
+import { jobFailures, FINISHED } from "../batch";
 import { keys, queryClient, reason } from "../server/client";
 import { isDirty, useDocument } from "../store/document";
 import { useUi } from "../store/ui";
 import { parseLiteral } from "./IoSettings";
+import { JobProgress } from "./JobProgress";
 
 const POLL_MS = 500;
 
@@ -53,8 +54,6 @@ function Failures({ job }: { job: Job }) {
 }
 
 function Progress({ job }: { job: Job }) {
-  const finished = FINISHED.has(job.status);
-  const counts = jobCounts(job);
   const cancel = () =>
     api.cancelJob(job.id).then(
       (cancelled) => queryClient.setQueryData(keys.job(job.id), cancelled),
@@ -62,25 +61,7 @@ function Progress({ job }: { job: Job }) {
     );
   return (
     <div data-testid="job">
-      <div>
-        Job {job.id}: <span data-testid="job-status">{jobStatusWord(job.status)}</span>
-      </div>
-      <progress data-testid="job-progress" style={{ width: "100%" }} max={job.total || 1} value={job.done + job.cancelled} />
-      <div data-testid="job-counts">
-        {counts.succeeded} succeeded, {counts.failed} failed, {counts.pending} pending
-        {counts.cancelled ? `, ${counts.cancelled} cancelled` : ""} of {job.total}
-      </div>
-      {/* No line before the first answer: a rate of 0 gives no ETA. */}
-      {!finished && job.rate !== null && job.rate > 0 && (
-        <div data-testid="job-rate">
-          {job.rate.toFixed(1)} images/s{job.eta_seconds !== null ? `, about ${Math.ceil(job.eta_seconds)} s left` : ""}
-        </div>
-      )}
-      {!finished && (
-        <button type="button" onClick={() => void cancel()}>
-          Cancel job
-        </button>
-      )}
+      <JobProgress job={job} noun="job" id={job.id} testid="job" onCancel={() => void cancel()} />
       <div className="downloads">
         <a href={`/api/v1/jobs/${job.id}/results.jsonl`} download>
           results.jsonl
@@ -124,10 +105,10 @@ function useParameters() {
 }
 
 /** True when the document is saved, or the person agreed to save it and the save went through. */
-async function savedFirst(): Promise<boolean> {
+export async function savedFirst(what = "batch job"): Promise<boolean> {
   if (!isDirty(useDocument.getState())) return true;
-  if (!window.confirm("The workflow has unsaved changes, and a batch job runs a saved revision. Save them and start?")) {
-    useUi.getState().say("Batch job not started: the workflow has unsaved changes.", "warning");
+  if (!window.confirm(`The workflow has unsaved changes, and a ${what} runs a saved revision. Save them and start?`)) {
+    useUi.getState().say(`${what[0].toUpperCase()}${what.slice(1)} not started: the workflow has unsaved changes.`, "warning");
     return false;
   }
   await save();
@@ -146,7 +127,7 @@ export function BatchPanel() {
     queryKey: keys.jobs,
     queryFn: api.jobs,
     enabled: enabled && started === null,
-    select: (page) => page.results.find((j) => j.workflow === workflowId)?.id ?? null,
+    select: (page) => page.results.find((j) => j.workflow === workflowId && j.source !== "dataset")?.id ?? null,
   });
   const jobId = started ?? latest.data ?? null;
   const job = useQuery({

@@ -6,6 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import { reason } from "../server/client";
 import { applyUpgrade, previewUpgrade } from "../upgrades";
 import { useUi } from "../store/ui";
+import { UpgradeGate } from "./evaluate/UpgradeGate";
 import { closeDialog as close, Modal } from "./Modal";
 
 export function UpgradeDialog({ step, to }: { step: string; to: string }) {
@@ -49,6 +50,7 @@ export function UpgradeDialog({ step, to }: { step: string; to: string }) {
           </p>
         </>
       )}
+      {moved && <UpgradeGate step={step} to={to} />}
       <div className="buttons">
         <button type="button" onClick={() => void apply()} disabled={!moved}>
           Apply

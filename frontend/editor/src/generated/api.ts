@@ -280,6 +280,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluations/{evaluation_id}/items/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_evaluations_items_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluations/{evaluation_id}/items/{index}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_evaluations_items_image_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evaluations/{evaluation_id}/predictions.csv": {
         parameters: {
             query?: never;
@@ -1228,6 +1260,22 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @description One counted image of an evaluation (documentation only: the selector builds it). */
+        EvaluationItem: {
+            /** @description its place in the dataset */
+            index: number;
+            file: string;
+            label: string;
+            prediction: string | null;
+            /** Format: double */
+            confidence: number | null;
+            /** @description succeeded or failed */
+            status: string;
+            /** @description the failure's code */
+            error: string | null;
+            /** @description the thumbnail's URL */
+            image: string;
+        };
         /**
          * Job
          * @description A batch job: `done` counts every processed image, `failed` those that failed.
@@ -1371,6 +1419,10 @@ export interface components {
         };
         PaginatedDatasetList: {
             results: components["schemas"]["Dataset"][];
+            count: number;
+        };
+        PaginatedEvaluationItemList: {
+            results: components["schemas"]["EvaluationItem"][];
             count: number;
         };
         /** PaginatedEvaluationList */
@@ -2958,6 +3010,133 @@ export interface operations {
             };
             /** @description A conflict with the stored state (a stale revision, different content, a concurrent change). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_evaluations_items_list: {
+        parameters: {
+            query?: {
+                /** @description the true label */
+                label?: string;
+                /**
+                 * @description * `correct` - correct
+                 *     * `wrong` - wrong
+                 */
+                outcome?: "correct" | "wrong";
+                /** @description the predicted class; empty: none was predicted */
+                prediction?: string;
+            };
+            header?: never;
+            path: {
+                evaluation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEvaluationItemList"];
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_evaluations_items_image_retrieve: {
+        parameters: {
+            query?: {
+                size?: number;
+            };
+            header?: never;
+            path: {
+                evaluation_id: number;
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description The request is not valid (details say where and why). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in without the permission, or a write without the CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not one the caller may see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
