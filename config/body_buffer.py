@@ -15,6 +15,11 @@ closes the connection: what is left of the body is never read.
 
 The application itself is plain WSGI, run on a pool of `WEB_THREADS` threads per process; its answer
 is sent whole when it is short, and streamed from the thread that made it otherwise.
+
+It also writes the access log (granian's is off), one line per answer in the project's log format, so
+that each carries its request id: the one the application sent back in `X-Request-ID`
+(registry/observability.py gives every request one, refused bodies included). The path is logged without its query
+string, since Roboflow's routes accept `?api_key=`.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from __future__ import annotations
 import asyncio
 import importlib
 import io
+import logging
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, Protocol
@@ -35,6 +42,10 @@ from registry.api.body_refusals import BODY_REFUSED
 SPOOL_BYTES = 1024 * 1024
 # An answer up to this size is sent in one piece; a longer one is streamed as the application makes it.
 WHOLE_ANSWER_BYTES = 1024 * 1024
+
+access_logger = logging.getLogger("blockwise.access")
+
+_Answer = tuple[int, list[tuple[str, str]], bytes]
 
 
 class _Headers(Protocol):
@@ -88,8 +99,10 @@ class BufferedWSGI:
         body_chunk_timeout_s: float,
         body_timeout_s: float,
         max_body_bytes: int,
+        access_log: bool = False,
     ) -> None:
         self.app = app
+        self.access_log = access_log
         self.threads = threads
         self.body_chunk_timeout_s = body_chunk_timeout_s
         self.body_timeout_s = body_timeout_s
@@ -106,26 +119,28 @@ class BufferedWSGI:
     async def __rsgi__(self, scope: _Scope, proto: _Protocol) -> None:
         if scope.proto != "http":
             return
+        started = time.perf_counter()
+        status, headers = await self._serve(scope, proto)
+        if self.access_log:
+            _log_access(scope, status, headers, time.perf_counter() - started)
+
+    async def _serve(self, scope: _Scope, proto: _Protocol) -> tuple[int, list[tuple[str, str]]]:
+        """Answer the request; the status and headers it was answered with."""
         declared = scope.headers.get("content-length")
         if declared is not None and (not declared.isascii() or not declared.isdigit()):
-            await self._answer(self._refused(scope, ErrorCode.BAD_REQUEST), proto)
-            return
+            return await self._answer(self._refused(scope, ErrorCode.BAD_REQUEST), proto)
         if declared is not None and int(declared) > self.max_body_bytes:
-            await self._answer(self._refused(scope, ErrorCode.PAYLOAD_TOO_LARGE), proto)
-            return
+            return await self._answer(self._refused(scope, ErrorCode.PAYLOAD_TOO_LARGE), proto)
         if declared in (None, "0") and scope.headers.get("transfer-encoding") is None:
             # No length and not chunked: HTTP/1.1 says there is no body (most GETs).
-            await self._answer(self._environ(scope, io.BytesIO(), 0), proto)
-            return
+            return await self._answer(self._environ(scope, io.BytesIO(), 0), proto)
         try:
             body, length = await asyncio.wait_for(self._read_body(proto), self.body_timeout_s)
         except (TimeoutError, _BodyLateError):
-            await self._answer(self._refused(scope, ErrorCode.REQUEST_TIMEOUT), proto)
-            return
+            return await self._answer(self._refused(scope, ErrorCode.REQUEST_TIMEOUT), proto)
         except _BodyTooLargeError:
-            await self._answer(self._refused(scope, ErrorCode.PAYLOAD_TOO_LARGE), proto)
-            return
-        await self._answer(self._environ(scope, body, length), proto)
+            return await self._answer(self._refused(scope, ErrorCode.PAYLOAD_TOO_LARGE), proto)
+        return await self._answer(self._environ(scope, body, length), proto)
 
     def _refused(self, scope: _Scope, code: ErrorCode) -> dict[str, Any]:
         """The request with an empty body, marked with why its body was not read (Django answers it)."""
@@ -133,11 +148,12 @@ class BufferedWSGI:
         environ[BODY_REFUSED] = code
         return environ
 
-    async def _answer(self, environ: dict[str, Any], proto: _Protocol) -> None:
+    async def _answer(self, environ: dict[str, Any], proto: _Protocol) -> tuple[int, list[tuple[str, str]]]:
         loop = asyncio.get_running_loop()
-        whole = await loop.run_in_executor(self.executor, self._respond, environ, proto, loop)
+        status, headers, whole = await loop.run_in_executor(self.executor, self._respond, environ, proto, loop)
         if whole is not None:
-            proto.response_bytes(*whole)
+            proto.response_bytes(status, headers, whole)
+        return status, headers
 
     async def _read_body(self, proto: _Protocol) -> tuple[IO[bytes], int]:
         body: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115  (handed to the request)
@@ -201,8 +217,9 @@ class BufferedWSGI:
 
     def _respond(
         self, environ: dict[str, Any], proto: _Protocol, loop: asyncio.AbstractEventLoop
-    ) -> tuple[int, list[tuple[str, str]], bytes] | None:
-        """In a pool thread: run the application; its answer if short, else None once it is streamed."""
+    ) -> tuple[int, list[tuple[str, str]], bytes | None]:
+        """In a pool thread: run the application; its status, headers and body if short, else its
+        status and headers once the body is streamed."""
         started: list[Any] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -221,7 +238,7 @@ class BufferedWSGI:
                 size += len(chunk)
                 if size > WHOLE_ANSWER_BYTES:
                     self._stream(proto, loop, started, chunks, answer)
-                    return None
+                    return started[0], started[1], None
             return started[0], started[1], b"".join(chunks)
         finally:
             close = getattr(result, "close", None)
@@ -249,6 +266,16 @@ class BufferedWSGI:
                 send(chunk)
 
 
+def _log_access(scope: _Scope, status: int, headers: list[tuple[str, str]], seconds: float) -> None:
+    request_id = next((value for name, value in headers if name.lower() == "x-request-id"), "-")
+    address = scope.client.rpartition(":")[0].strip("[]")
+    protocol = f"HTTP/{scope.http_version}"
+    duration_ms = round(seconds * 1000, 1)
+    fields = {"request_id": request_id, "status": status, "duration_ms": duration_ms}
+    line = '%s "%s %s %s" %d %.1fms'
+    access_logger.info(line, address, scope.method, scope.path, protocol, status, duration_ms, extra=fields)
+
+
 def build() -> BufferedWSGI:
     """The application `config.server` serves (granian's `--factory`): the WSGI application named by
     `BLOCKWISE_WSGI_APP` (`module:attribute`), which `config.server` sets."""
@@ -257,8 +284,13 @@ def build() -> BufferedWSGI:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.conf import settings
 
+    access_log = os.environ.get("BLOCKWISE_ACCESS_LOG") == "1"
+    if access_log:
+        # Whatever level the other loggers have (BLOCKWISE_LOG_LEVEL): the access lines are asked for.
+        access_logger.setLevel(logging.INFO)
     return BufferedWSGI(
         app,
+        access_log=access_log,
         threads=int(os.environ.get("WEB_THREADS") or 8),
         body_chunk_timeout_s=settings.BLOCKWISE_BODY_CHUNK_TIMEOUT_S,
         body_timeout_s=settings.BLOCKWISE_BODY_TIMEOUT_S,

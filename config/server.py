@@ -10,9 +10,10 @@ validation costs.
 
 `HOST` (default 127.0.0.1) and `PORT` (default 8000) choose the address; `WEB_CONCURRENCY` the
 number of processes (CPUs + 1, at most 4); `WEB_THREADS` the threads per process (8): requests
-wait mostly on the database and on model servers. One access-log line per request goes to stdout
-(`ACCESS_LOG=""` turns it off, for benchmarks); the path is logged without its query string, since
-Roboflow's routes accept `?api_key=`. SIGTERM lets the requests in flight finish (up to
+wait mostly on the database and on model servers. One access-log line per request, with its request
+id, is written by config/body_buffer.py in the project's log format (`ACCESS_LOG=""` turns it off,
+for benchmarks); the path is logged without its query string, since Roboflow's routes accept
+`?api_key=`. SIGTERM lets the requests in flight finish (up to
 `SHUTDOWN_TIMEOUT_S`) and exits.
 """
 
@@ -25,7 +26,6 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-ACCESS_LOG_FORMAT = '%(addr)s "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms'
 SHUTDOWN_TIMEOUT_S = 30
 METRICS_FOLDER_PREFIX = "blockwise-metrics-"
 
@@ -43,12 +43,13 @@ def server_command(
     """The command line of the server, for `make serve`, the benchmarks and the tests alike."""
     host, _, port = (address or f"{environ.get('HOST', '127.0.0.1')}:{environ.get('PORT', '8000')}").rpartition(":")
     threads = environ.get("WEB_THREADS") or "8"
-    command = [
+    return [
         sys.executable,
         "-m",
         "config.server",
         f"--app={app}",
         f"--threads={threads}",
+        f"--access-log={1 if environ.get('ACCESS_LOG', '-') else 0}",
         "--",
         "--interface",
         "rsgi",
@@ -66,9 +67,6 @@ def server_command(
         "--log-level",
         "info",
     ]
-    if environ.get("ACCESS_LOG", "-"):
-        command += ["--access-log", "--access-log-fmt", ACCESS_LOG_FORMAT]
-    return command
 
 
 def metrics_folder() -> Path:
@@ -95,7 +93,7 @@ def _running(pid: int) -> bool:
 
 
 def main(argv: list[str]) -> None:
-    """`python -m config.server --app=... --threads=N -- <granian options>`: granian in this process's
+    """`python -m config.server --app=... --threads=N --access-log=1 -- <granian options>`: granian in this process's
     place, serving config.body_buffer with the WSGI app and threads given. Its processes record their
     metrics in `PROMETHEUS_MULTIPROC_DIR`, a new folder unless one is given (scripts/serve.py gives
     the one the job worker beside it shares)."""
@@ -104,6 +102,7 @@ def main(argv: list[str]) -> None:
     options = dict(option.removeprefix("--").split("=", 1) for option in ours)
     os.environ["BLOCKWISE_WSGI_APP"] = options["app"]
     os.environ["WEB_THREADS"] = options["threads"]
+    os.environ["BLOCKWISE_ACCESS_LOG"] = options["access-log"]
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_folder())
     os.execv(sys.executable, [sys.executable, "-m", "granian", *granian, "config.body_buffer:build"])

@@ -9,12 +9,21 @@ when started through `contextvars.copy_context()`.
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from typing import Any
 
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
 _fields: ContextVar[dict[str, Any] | None] = ContextVar("blockwise_log_fields", default=None)
+
+
+def request_id_for(given: str | None) -> str:
+    """A request's id: the caller's `X-Request-ID` when it is a plain token, else a new one."""
+    return given if given is not None and REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 def log_fields() -> dict[str, Any]:

@@ -1,20 +1,18 @@
 """Every request gets an id (the caller's `X-Request-ID` when it is a plain token, else a new one),
-sent back in `X-Request-ID` and carried by every log line written while it is served; and is
+sent back in `X-Request-ID` and carried by every log line written while it is served (the server's
+access line too: config/body_buffer.py reads it from the answer); and is
 counted in the request metrics by route pattern (never the path: paths hold ids) and status."""
 
 from __future__ import annotations
 
-import re
 import time
-import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from executor.log_context import log_context
+from executor.log_context import log_context, request_id_for
 from executor.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
 
-REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
@@ -29,8 +27,7 @@ class RequestObservabilityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        given = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        request_id = request_id_for(request.META.get("HTTP_X_REQUEST_ID"))
         started = time.perf_counter()
         with log_context(request_id=request_id):
             response = self.get_response(request)

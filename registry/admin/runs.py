@@ -15,6 +15,7 @@ from registry.admin.catalog import pretty_json
 from registry.models import ActiveLearningDatapoint, LocalModel, Run
 
 RUN_FIELDS: tuple[str, ...] = (
+    "uid",
     "status",
     "user",
     "workflow",
@@ -32,7 +33,8 @@ RUN_FIELDS: tuple[str, ...] = (
 class RunAdmin(admin.ModelAdmin[Run]):
     list_display = ["id", "status", "user", "workflow", "revision", "duration_ms", "created_at"]
     list_filter = ["status"]
-    search_fields = ["workflow__name", "user__username"]
+    # `uid` is the `run_id` of the run's log lines.
+    search_fields = ["uid", "workflow__name", "user__username"]
     fields = RUN_FIELDS
     readonly_fields = RUN_FIELDS
 

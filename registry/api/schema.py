@@ -96,7 +96,8 @@ class BlockwiseAutoSchema(AutoSchema):
             statuses.add(404)
         if self.method in {"POST", "PUT", "PATCH"}:
             statuses |= {413, 415}
-        if self.view.get_throttles():
+        # DRF's throttles, and the limits on anonymous callers (registry.api.throttles.AnonymousLimited).
+        if self.view.get_throttles() or self.method in getattr(self.view, "anonymous_methods", ()):
             statuses.add(429)
         declared: dict[str, tuple[int, ...]] = getattr(self.view, "error_statuses", {})
         statuses.update(declared.get(self.method, ()))

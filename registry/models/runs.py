@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -31,8 +33,12 @@ class RunStatus(models.TextChoices):
 class Run(models.Model):
     """One execution: who, which workflow revision, timings, outputs, and the error if it failed.
 
-    The API key used is never stored; image payloads in outputs are left out.
+    The API key used is never stored; image payloads in outputs are left out. `uid` is given before
+    the run starts (the row, and so its `id`, may be written only once the answer is sent): it is the
+    `run_id` every log line of the run carries.
     """
+
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, null=True, db_index=True)
 
     status = models.CharField(max_length=20, choices=RunStatus.choices, db_index=True)
     user = models.ForeignKey(

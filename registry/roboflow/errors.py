@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import JsonResponse
+from rest_framework.exceptions import Throttled
 
 from blocks.errors import DomainError, ErrorCode
 from executor.compiler import CompilationResult
@@ -27,6 +28,15 @@ STEP_CONTEXT = "workflow_execution | step_execution"
 
 def message_response(status: int, message: str) -> JsonResponse:
     return JsonResponse({"message": message}, status=status)
+
+
+def too_many_requests(exc: Throttled) -> JsonResponse:
+    """Past a rate limit (registry.api.throttles.anonymous_limit), in Roboflow's shape."""
+    response = message_response(429, "Too many requests; try again later.")
+    wait = getattr(exc, "wait", None)  # seconds, rounded up by DRF
+    if wait is not None:
+        response["Retry-After"] = str(max(int(wait), 1))
+    return response
 
 
 def refusal(exc: DomainError) -> JsonResponse:

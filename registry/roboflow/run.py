@@ -7,7 +7,6 @@ Python client runs workflows here unchanged. Who calls, and with which Roboflow 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -15,19 +14,18 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import Throttled
 
 from blocks.errors import DomainError
 from registry.api.intake import ascii_id
 from registry.api.limits import body_read, parse_json_bytes
-from registry.api.throttles import AnonymousRunThrottle, roboflow_throttled
+from registry.api.throttles import ANONYMOUS_RUN, anonymous_limit
 from registry.models import Workflow
 from registry.roboflow.body import json_bytes
 from registry.roboflow.callers import RoboflowCaller, roboflow_caller
-from registry.roboflow.errors import message_response, missing_field, refusal, run_failed
+from registry.roboflow.errors import message_response, missing_field, refusal, run_failed, too_many_requests
 from registry.selectors.workflows import workflow_revision_get
 from registry.services.runs import RunFailedError, run_start
-
-logger = logging.getLogger(__name__)
 
 
 def _parse(request: HttpRequest) -> dict[str, Any] | JsonResponse:
@@ -54,9 +52,7 @@ class SavedAfterSending(HttpResponse):
     def close(self) -> None:
         try:
             for save in self._save:
-                save()
-        except Exception:  # the answer is sent: the failure can only be logged (Django's close() would drop it)
-            logger.exception("A run's record could not be saved after its answer was sent.")
+                save()  # never raises: run_start's saver logs a failure (the answer is sent)
         finally:
             self._save = []
             super().close()  # sends request_finished, which may close the connection used above
@@ -93,8 +89,11 @@ def _admitted(request: HttpRequest, body: dict[str, Any]) -> RoboflowCaller | Js
         caller = roboflow_caller(request, body)
     except DomainError as exc:
         return refusal(exc)
-    throttled = roboflow_throttled(request, AnonymousRunThrottle(), signed_in=caller.signed_in)
-    return throttled if throttled is not None else caller
+    try:
+        anonymous_limit(request, ANONYMOUS_RUN, signed_in=caller.signed_in)
+    except Throttled as exc:
+        return too_many_requests(exc)
+    return caller
 
 
 @csrf_exempt

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import Throttled
 
 from blocks.errors import DomainError
 from registry.api.limits import body_read, parse_json_bytes
-from registry.api.throttles import AnonymousValidateThrottle, roboflow_throttled
+from registry.api.throttles import ANONYMOUS_VALIDATE, anonymous_limit
 from registry.roboflow.callers import roboflow_user
-from registry.roboflow.errors import compilation_failed, missing_field, refusal, syntax_error
+from registry.roboflow.errors import compilation_failed, missing_field, refusal, syntax_error, too_many_requests
 from registry.selectors.workflows import workflow_compile
 
 
@@ -20,9 +21,10 @@ from registry.selectors.workflows import workflow_compile
 def workflow_validate(request: HttpRequest) -> JsonResponse:
     # Inner workflow steps may name saved workflows the signed-in caller may read.
     user = roboflow_user(request, {"api_key": request.GET.get("api_key")})
-    throttled = roboflow_throttled(request, AnonymousValidateThrottle(), signed_in=user is not None)
-    if throttled is not None:
-        return throttled
+    try:
+        anonymous_limit(request, ANONYMOUS_VALIDATE, signed_in=user is not None)
+    except Throttled as exc:
+        return too_many_requests(exc)
     try:
         raw = body_read(request, limit=settings.BLOCKWISE_MAX_BODY_BYTES)
     except DomainError as exc:

@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from blocks.errors import ErrorCode
 from executor.engine import RunContext, RuntimeInputError, run_plan
 from executor.images import ImageError, load_image
+from executor.log_context import log_context
 from executor.plan import ExecutionPlan
 from registry.execution import image_limits
 from registry.models import Job, JobItem, JobItemStatus, JobResult, JobSource
@@ -66,6 +67,15 @@ def _image_value(job: Job, item: JobItem) -> Any:
 
 
 def job_item_run(*, job: Job, item: JobItem, plan: ExecutionPlan, context: RunContext) -> ItemOutcome:
+    """Run one item; every log line written meanwhile carries the job's and the item's ids."""
+    with log_context(job_id=job.pk, job_item_id=item.pk):
+        outcome = _item_run(job=job, item=item, plan=plan, context=context)
+        if outcome.error is not None:
+            logger.info("Item failed: %s", outcome.error["code"])
+    return outcome
+
+
+def _item_run(*, job: Job, item: JobItem, plan: ExecutionPlan, context: RunContext) -> ItemOutcome:
     try:
         image = load_image(_image_value(job, item), parent_id=job.image_input, limits=image_limits())
         result = run_plan(plan, {**job.parameters, job.image_input: image}, context)

@@ -7,10 +7,12 @@ with its error, and `RunFailedError` carries the record so the API can answer wi
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -99,6 +101,7 @@ def _input_previews(plan: ExecutionPlan, loaded: Mapping[str, Any]) -> dict[str,
 
 def _run_row(
     *,
+    uid: uuid.UUID,
     status: str,
     user: Any,
     workflow: Workflow | None,
@@ -114,6 +117,7 @@ def _run_row(
     elapsed = time.perf_counter() - started
     RUN_SECONDS.labels(status).observe(elapsed)
     return Run(
+        uid=uid,
         status=status,
         user=user,
         workflow=workflow,
@@ -133,9 +137,17 @@ def _record(**fields: Any) -> Run:
     run = _run_row(**fields)
     run.save(force_insert=True)
     if run.error is not None:
-        with log_context(run_id=run.pk):
-            logger.info("Run failed: %s", run.error.get("code"))
+        logger.info("Run failed: %s", run.error.get("code"), extra={"run_record": run.pk})
     return run
+
+
+def _save_after_answer(run: Run) -> None:
+    """Save a successful run's record once its answer is sent; the answer is gone by then, so a
+    failure can only be logged (with the request's and the run's ids, from the context it ran in)."""
+    try:
+        run.save(force_insert=True)
+    except Exception:
+        logger.exception("A run's record could not be saved after its answer was sent.")
 
 
 def run_start(
@@ -153,7 +165,34 @@ def run_start(
     The record's outputs leave image payloads out; the returned result has them. With `save_later`, the
     record of a successful run is handed to it to save once the answer is sent (the returned record is
     then not saved yet); a failed run is saved before `RunFailedError` is raised, either way.
+
+    The run's `uid` is made first: every log line written while it runs carries it as `run_id`.
     """
+    uid = uuid.uuid4()
+    with log_context(run_id=str(uid)):
+        return _run(
+            uid=uid,
+            user=user,
+            inputs=inputs,
+            specification=specification,
+            workflow=workflow,
+            api_key=api_key,
+            excluded_fields=excluded_fields,
+            save_later=save_later,
+        )
+
+
+def _run(
+    *,
+    uid: uuid.UUID,
+    user: AbstractBaseUser | AnonymousUser | None,
+    inputs: Mapping[str, Any],
+    specification: object,
+    workflow: Workflow | None,
+    api_key: str | None,
+    excluded_fields: Iterable[str],
+    save_later: Callable[[Callable[[], None]], None] | None,
+) -> tuple[Run, RunResult]:
     started = time.perf_counter()
     revision = None
     pins = None
@@ -161,7 +200,14 @@ def run_start(
         current = workflow.revisions.get(number=workflow.revision)
         specification, revision, pins = current.definition, current.number, current.lockfile
     digest = definition_hash(specification) or ""
-    context = {"user": _user(user), "workflow": workflow, "revision": revision, "digest": digest, "started": started}
+    context = {
+        "uid": uid,
+        "user": _user(user),
+        "workflow": workflow,
+        "revision": revision,
+        "digest": digest,
+        "started": started,
+    }
     compiled = workflow_compile(specification, digest=digest or None, user=user, workflow=workflow, pins=pins)
     _refuse_disabled(specification, compiled, context)
     if not compiled.valid or compiled.plan is None:
@@ -235,7 +281,8 @@ def run_start(
     if save_later is None:
         run.save(force_insert=True)
     else:
-        save_later(functools.partial(run.save, force_insert=True))
+        # In a copy of this context, taken now: the save's log lines carry the request's and the run's ids.
+        save_later(functools.partial(contextvars.copy_context().run, _save_after_answer, run))
     return run, result
 
 

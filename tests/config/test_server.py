@@ -1,5 +1,5 @@
 """The production server as `make serve` starts it (config/server.py): granian on HOST/PORT, one
-access-log line per request on stdout without the query string, a clean exit on SIGTERM, and a
+access-log line per request, with its request id and without the query string, a clean exit on SIGTERM, and a
 refusal to start without a secret key."""
 
 import json
@@ -44,9 +44,22 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
         wait_until_answering(f"http://127.0.0.1:{port}", process)  # asks the versions route
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?api_key=leaky-key-123", timeout=5) as response:
             assert response.read() == b'{"status": "ok", "checks": {"database": "ok"}}'
+            made_id = response.headers["X-Request-ID"]
+        given = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "given-7"})
+        with urllib.request.urlopen(given, timeout=5) as response:
+            assert response.headers["X-Request-ID"] == "given-7"
+        # Refused before the application sees it: the line still carries an id, the one sent back.
+        too_large = urllib.request.Request(
+            f"http://127.0.0.1:{port}/workflows/run", data=b"{}", headers={"Content-Length": str(2**40)}
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(too_large, timeout=5)
+        assert refused.value.code == 413
+        refused_id = refused.value.headers["X-Request-ID"]
+        refused.value.close()
         deadline = time.monotonic() + 10
-        while not any("GET /healthz" in line for line in out_lines):
-            assert time.monotonic() < deadline, "the request was never logged"
+        while sum('"blockwise.access"' in line for line in out_lines) < 4:
+            assert time.monotonic() < deadline, "the requests were never logged"
             time.sleep(0.05)
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
@@ -60,11 +73,19 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
     assert process.returncode == 0
     output = "".join(out_lines)
     assert "leaky-key-123" not in output
-    access = [line for line in output.splitlines() if '"GET /' in line]
-    requests = [line.split('"')[1] for line in access]
-    # Not in order: granian writes each line from the thread that served the request.
-    assert set(requests) == {"GET /healthz HTTP/1.1", "GET /workflows/execution_engine/versions HTTP/1.1"}
-    assert requests.count("GET /healthz HTTP/1.1") == 1
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    access = [line for line in lines if line["logger"] == "blockwise.access"]
+    # Not in order: each line is written once its answer has gone out.
+    served = {(line["message"].split('"')[1], line["request_id"]): line["status"] for line in access}
+    [versions] = [line["request_id"] for line in access if "/versions" in line["message"]]
+    assert served == {
+        ("GET /workflows/execution_engine/versions HTTP/1.1", versions): 200,
+        ("GET /healthz HTTP/1.1", made_id): 200,
+        ("GET /healthz HTTP/1.1", "given-7"): 200,
+        ("POST /workflows/run HTTP/1.1", refused_id): 413,
+    }
+    assert len(versions) == len(made_id) == len(refused_id) == 32
+    assert all(line["duration_ms"] >= 0 for line in access)
     assert f"Listening at: http://127.0.0.1:{port}" in output
     assert "Granian shutdown completed" in output
 

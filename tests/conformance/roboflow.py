@@ -9,6 +9,7 @@ by the content of the question and of the oracle script, so a second run costs n
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,9 @@ def roboflow_describe_file() -> Path:
     """The describe payload as a gzipped JSON file (what `import_blocks` reads), dumped from the
     Roboflow environment once per machine."""
     if not DESCRIBE_FILE.is_file():
-        partial = DESCRIBE_FILE.with_suffix(".partial")
+        # A name of this process's own: test runs started side by side each write their own, and the
+        # last rename wins whole (one shared name interleaved two writers into a corrupt file).
+        partial = DESCRIBE_FILE.with_suffix(f".{os.getpid()}.partial")
         with gzip.open(partial, "wt", encoding="utf-8") as handle:
             json.dump(roboflow_describe_payload(), handle)
         partial.replace(DESCRIBE_FILE)

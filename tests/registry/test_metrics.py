@@ -3,6 +3,7 @@ status, runs and steps by block type, model calls by backend, job queue depth; e
 its answer and its log lines."""
 
 import json
+import uuid
 from io import StringIO
 from pathlib import Path
 
@@ -121,8 +122,8 @@ def test_server_processes_add_up_and_log_lines_carry_ids(tmp_path: Path):
     assert samples[("blockwise_http_requests_total", healthz)] == 20
     lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
     [run_line] = [line for line in lines if line["message"].startswith("Run failed")]
-    assert run_line["request_id"] == "run-request-1"
-    assert (run_line["request_id"], run_line["run_id"]) == ("run-request-1", failed.json()["run"]["id"])
+    assert (run_line["request_id"], run_line["run_record"]) == ("run-request-1", failed.json()["run"]["id"])
+    assert uuid.UUID(run_line["run_id"]).version == 4  # given before the run, kept as the record's uid
 
 
 def test_a_job_tasks_log_lines_carry_its_job_id():

@@ -5,7 +5,7 @@ is what production uses); on PostgreSQL it serves the test run's database. Every
 gets a definite answer (a success, or 409) and nothing in the server log is a 500.
 """
 
-import re
+import json
 import threading
 import time
 from collections import Counter
@@ -44,9 +44,11 @@ def _race(count: int, send: Callable[[int], requests.Response]) -> list[requests
 
 
 def _served_ms(server: ServerProcess, method: str, path: str) -> list[float]:
-    """How long the server took over each `method path` request, from its access log (config/server.py)."""
-    line = re.compile(rf'"{method} {re.escape(path)} HTTP/[0-9.]+" [0-9]+ ([0-9.]+)ms')
-    return [float(found[1]) for found in line.finditer(server.log())]
+    """How long the server took over each `method path` request, from its access log (config/body_buffer.py)."""
+    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    request = f'"{method} {path} HTTP/'
+    access = [line for line in lines if line["logger"] == "blockwise.access"]
+    return [line["duration_ms"] for line in access if request in line["message"]]
 
 
 def _no_server_errors(server: ServerProcess, responses: list[requests.Response]) -> None:

@@ -3,6 +3,7 @@
 import base64
 import io
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -231,8 +232,10 @@ def test_a_failed_run_is_recorded_before_its_answer():
     assert Run.objects.count() == 1
 
 
-def test_a_record_that_cannot_be_saved_after_sending_is_logged(api, caplog):
+def test_a_record_that_cannot_be_saved_after_sending_is_logged_with_its_ids(api):
     from django.db import DatabaseError
+
+    from tests.support.log_records import log_records
 
     def refuse_run_inserts(execute, sql, params, many, context):
         if sql.lstrip().upper().startswith("INSERT") and "registry_run" in sql:
@@ -240,8 +243,11 @@ def test_a_record_that_cannot_be_saved_after_sending_is_logged(api, caplog):
         return execute(sql, params, many, context)
 
     body = {"specification": spec(), "inputs": {"image": image("red")}, "api_key": "k"}
-    with caplog.at_level("ERROR", logger="registry.roboflow.run"), connection.execute_wrapper(refuse_run_inserts):
-        assert api.post("/workflows/run", body, format="json").status_code == 200
-    assert [record.getMessage() for record in caplog.records if record.name == "registry.roboflow.run"] == [
-        "A run's record could not be saved after its answer was sent."
-    ]
+    with log_records("registry.services.runs") as records, connection.execute_wrapper(refuse_run_inserts):
+        answer = api.post("/workflows/run", body, format="json", headers={"X-Request-ID": "unsaved-1"})
+    assert answer.status_code == 200
+    [record] = records
+    assert record.getMessage() == "A run's record could not be saved after its answer was sent."
+    assert record.request_id == "unsaved-1"  # type: ignore[attr-defined]
+    # The uid the record would have had.
+    assert uuid.UUID(record.run_id).version == 4  # type: ignore[attr-defined]

@@ -12,7 +12,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from blocks.errors import DomainError, ErrorCode
@@ -20,7 +19,7 @@ from registry.api.errors import ApiError
 from registry.api.intake import JSONObjectField, StrictCharField, json_field_loads
 from registry.api.limits import LimitedUploadHandler
 from registry.api.schema import paginated
-from registry.api.throttles import AnonymousRunThrottle
+from registry.api.throttles import ANONYMOUS_RUN, AnonymousLimited
 from registry.models import Workflow
 from registry.selectors import shapes
 from registry.selectors.runs import (
@@ -141,12 +140,11 @@ def _run_request(request: Request) -> dict[str, Any]:
     return values
 
 
-class _RunStartApi(APIView):
+class _RunStartApi(AnonymousLimited):
     """Run requests carry images: a larger JSON body, and multipart files checked while they stream in."""
 
-    def get_throttles(self) -> list[BaseThrottle]:
-        # Starting runs is what costs: reads (a workflow's run history) are not counted.
-        return [AnonymousRunThrottle()] if self.request.method == "POST" else []
+    # Starting runs is what costs: anonymous POSTs are counted, reads (a workflow's run history) are not.
+    anonymous_scope = ANONYMOUS_RUN
 
     @property
     def max_body_bytes(self) -> int:

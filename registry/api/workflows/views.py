@@ -19,7 +19,7 @@ from registry.api.evaluations.gate import GATE_PARAMETERS, gate_from_query
 from registry.api.intake import StrictJSONField
 from registry.api.limits import LimitedJSONParser, require_object
 from registry.api.schema import paginated
-from registry.api.throttles import AnonymousValidateThrottle
+from registry.api.throttles import ANONYMOUS_VALIDATE, AnonymousLimited
 from registry.api.workflows.serializers import (
     RevisionDetailSerializer,
     RevisionListSerializer,
@@ -65,9 +65,9 @@ class WorkflowIssueSerializer(serializers.Serializer[Any]):
     suggestions = serializers.ListField(child=serializers.CharField())
 
 
-class WorkflowValidateApi(APIView):
+class WorkflowValidateApi(AnonymousLimited):
     parser_classes = [LimitedJSONParser]
-    throttle_classes = [AnonymousValidateThrottle]
+    anonymous_scope = ANONYMOUS_VALIDATE
 
     @extend_schema(
         request=ValidateInputSerializer,

@@ -143,6 +143,8 @@ def worker_pool(
         "BLOCKWISE_ALLOW_PRIVATE_IMAGE_URLS": 1,
         "BLOCKWISE_ALLOW_PRIVATE_WEBHOOK_URLS": 1,
         "BLOCKWISE_MODEL_RETRIES": 0,
+        # Failed items are logged at INFO (test_bad_files_in_a_zip_fail_as_items reads the lines).
+        "BLOCKWISE_LOG_LEVEL": "INFO",
         # Remote models are the Roboflow-compatible test server on 127.0.0.1.
         "ROBOFLOW_API_URL": roboflow_server.url,
         "ROBOFLOW_INFERENCE_URL": "",

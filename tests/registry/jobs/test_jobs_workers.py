@@ -212,6 +212,14 @@ def test_bad_files_in_a_zip_fail_as_items(alice_api, demo_workflow, workers):
         ["b.png", "succeeded", "blue", ""],
     ]
     assert 0 < float(rows[1][3]) <= 1
+    # The worker's log line of the failed item carries the job's id and the item's.
+    notes = JobItem.objects.get(job_id=job_id, index=1)
+    logs = [line for log in workers.log_dir.glob("*.log") for line in log.read_text().splitlines()]
+    lines = [json.loads(line) for line in logs if line.startswith("{")]
+    failed = [line for line in lines if line.get("message") == "Item failed: invalid_image"]
+    assert [(line["job_id"], line["job_item_id"]) for line in failed if line["job_id"] == job_id] == [
+        (job_id, notes.pk)
+    ]
 
 
 def test_a_server_folder_job_reads_files_under_the_root_only(alice_api, demo_workflow, workers, job_dirs, tmp_path):
