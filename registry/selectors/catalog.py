@@ -127,21 +127,6 @@ def catalog_snapshot_keyed() -> tuple[tuple[int, str, str] | None, CatalogSnapsh
     return snapshot.key, snapshot.catalog
 
 
-def block_version_list(
-    *, search: str = "", category: str = "", state: str = "", executable: bool | None = None
-) -> QuerySet[BlockVersion]:
-    rows = BlockVersion.objects.select_related("block_type").order_by("category", "type_identifier")
-    if state:
-        rows = rows.filter(state=state)
-    if category:
-        rows = rows.filter(category=category)
-    if executable is not None:
-        rows = rows.filter(executable=executable)
-    for word in search.lower().split():
-        rows = rows.filter(search_text__contains=word)
-    return rows
-
-
 def block_version_get(identifier: str) -> BlockVersion:
     """A version by identifier or alias; 404 with the closest identifiers when unknown."""
     row = BlockVersion.objects.select_related("block_type").filter(Q(type_identifier=identifier)).first()
