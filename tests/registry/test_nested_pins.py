@@ -7,8 +7,8 @@ from django.core.management import call_command
 
 from registry.models import WorkflowRevision
 from tests.executor.nested_builders import child_workflow, parent_workflow
-from tests.registry.conftest import make_user
-from tests.registry.test_inner_workflows import b64, client_of, referring, save
+from tests.registry.conftest import client_of, make_user
+from tests.registry.test_inner_workflows import b64, referring, save
 from tests.registry.test_workflow_blocks import publish
 
 pytestmark = pytest.mark.django_db
