@@ -372,6 +372,8 @@ CACHES["default"].setdefault("KEY_PREFIX", "blockwise")
 # lines, as runs and job tasks carry theirs (executor/log_context.py); `GET /metrics` answers staff,
 # or a scraper sending `Authorization: Bearer $BLOCKWISE_METRICS_TOKEN` (registry/metrics.py).
 BLOCKWISE_METRICS_TOKEN = os.environ.get("BLOCKWISE_METRICS_TOKEN", "")
+# Set by config.server for its processes: /metrics then adds up every process's files.
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 MIDDLEWARE.insert(0, "registry.observability.RequestObservabilityMiddleware")
 LOGGING["filters"]["log_context"] = {"()": "executor.log_context.ContextFilter"}  # type: ignore[index]
 LOGGING["handlers"]["console"]["filters"].append("log_context")  # type: ignore[index]

@@ -2,8 +2,9 @@
 
 Every process of a server (granian's workers, the job workers beside them) records into the folder
 `PROMETHEUS_MULTIPROC_DIR` names, when it is set before this module is imported (`config.server`
-sets it); `/metrics` then adds up all processes' files (prometheus-client's multiprocess mode). With
-no folder, each process counts alone (a single-process server, the tests).
+sets it; prometheus-client reads it, this package does not); `/metrics` then adds up all processes'
+files (prometheus-client's multiprocess mode). With no folder, each process counts alone (a
+single-process server, the tests).
 
 Labels are bounded: routes are URL patterns (not paths), block types come from the catalog, backends
 and codes are ours.
@@ -11,14 +12,12 @@ and codes are ours.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from prometheus_client import Counter, Histogram
 
-MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 # Requests and runs take milliseconds to a minute; model calls up to the model timeout.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 

@@ -22,7 +22,6 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from blocks.errors import ErrorCode
-from executor.metrics import MULTIPROCESS
 from registry.models import JobItem, JobResult, JobStatus, WorkerHeartbeat
 
 WAITING_JOB_STATES = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -89,7 +88,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
         }
         return JsonResponse(body, status=401, headers={"WWW-Authenticate": "Bearer"})
     registry = CollectorRegistry()
-    if MULTIPROCESS:
+    if settings.PROMETHEUS_MULTIPROC_DIR:
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry.register(_ThisProcess())

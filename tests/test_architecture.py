@@ -73,6 +73,28 @@ def test_nothing_below_the_http_layers_knows_about_http(check: Callable[[ast.AST
     assert offenders == {}
 
 
+def _reads_environment(tree: ast.AST) -> list[int]:
+    """Lines that read the process environment (`os.environ`, `os.getenv`, either imported from os)."""
+    readers = {"environ", "environb", "getenv"}
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os":
+            lines.extend([node.lineno] if node.attr in readers else [])
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            lines.extend([node.lineno] if any(alias.name in readers for alias in node.names) else [])
+    return sorted(lines)
+
+
+def test_the_pure_packages_take_configuration_as_arguments():
+    """`blocks` and `executor` never read the environment (nor Django settings: import-linter)."""
+    offenders = {
+        str(path.relative_to(ROOT)): lines
+        for path in _modules("blocks", "executor")
+        if (lines := _reads_environment(ast.parse(path.read_text())))
+    }
+    assert offenders == {}
+
+
 def _is_print(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
 
@@ -138,6 +160,10 @@ def test_the_checks_see_what_they_are_meant_to_catch():
         "print('out')\n"
     )
     assert _stray_logging(logs) == [2, 3, 5]
+    environment = ast.parse(
+        "import os\nfrom os import getenv\na = os.environ.get('A')\nb = os.getenv('B')\nc = os.sep\n"
+    )
+    assert _reads_environment(environment) == [2, 3, 4]
 
 
 def test_every_registry_module_is_in_a_layer_of_the_import_contract():

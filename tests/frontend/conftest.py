@@ -141,6 +141,15 @@ class Editor:
         dialog.get_by_role("button", name="Sign in").click()
         self.page.get_by_test_id("signed-in").wait_for()
 
+    def open_saved(self, name: str, definition: dict[str, Any]) -> int:
+        """Signed in, a new saved workflow of the test user's opened by its URL and drawn; its id."""
+        self.goto()
+        self.sign_in()
+        workflow_id = saved_workflow(name, definition)
+        self.goto(f"/?workflow={workflow_id}")
+        self.node(definition["steps"][0]["name"]).wait_for()
+        return workflow_id
+
     def rename_selected(self, name: str) -> None:
         """Types a new name into the inspector's name field and presses Enter."""
         field = self.page.get_by_role("complementary", name="Inspector").get_by_label("name", exact=True)
@@ -259,11 +268,16 @@ def flow_position(page: Any, node_id: str) -> dict[str, int]:
 
 
 class DialogAnswers:
-    """Answers the page's dialogs (confirm, beforeunload) with yes, noting each one's type and message."""
+    """Answers the page's dialogs (confirm, beforeunload) with yes (or, with `accept=False`, no), noting
+    each one's type and message."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, accept: bool = True) -> None:
+        self.accept = accept
         self.seen: list[tuple[str, str]] = []
 
     def __call__(self, dialog: Any) -> None:
         self.seen.append((dialog.type, dialog.message))
-        dialog.accept()
+        if self.accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()

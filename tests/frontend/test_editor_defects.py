@@ -64,11 +64,7 @@ def test_nodes_and_wires_are_selected_and_deleted(editor):
 
 def test_import_opens_a_new_document_and_new_starts_one(editor):
     page = editor.page
-    editor.goto()
-    editor.sign_in()
-    kept = saved_workflow("Kept", demo_definition())
-    editor.goto(f"/?workflow={kept}")
-    editor.node("classifier").wait_for()
+    kept = editor.open_saved("Kept", demo_definition())
     editor.shot("saved-workflow-open")
 
     other = demo_definition("other_step")
@@ -95,11 +91,7 @@ def test_import_opens_a_new_document_and_new_starts_one(editor):
 
 def test_renaming_a_saved_workflow_is_kept_on_save(editor):
     page = editor.page
-    editor.goto()
-    editor.sign_in()
-    workflow_id = saved_workflow("Before", demo_definition())
-    editor.goto(f"/?workflow={workflow_id}")
-    editor.node("classifier").wait_for()
+    workflow_id = editor.open_saved("Before", demo_definition())
     page.get_by_label("Workflow name").fill("After")
     assert page.get_by_test_id("unsaved-marker").is_visible()
     editor.shot("renamed")

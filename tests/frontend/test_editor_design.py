@@ -3,7 +3,6 @@ overflowing between 1280 and 1920 px, and no serious or critical accessibility v
 whose colour-contrast rule checks WCAG AA)."""
 
 import pytest
-from playwright.sync_api import expect
 
 from tests.conftest import REPO_DIR
 from tests.frontend.conftest import SPILLS, sample_image
@@ -100,22 +99,3 @@ def test_nothing_overflows_between_1280_and_1920(editor, tmp_path, width, height
     toolbar = page.get_by_role("toolbar", name="Workflow").bounding_box()
     assert toolbar["width"] <= width
     editor.shot(f"{width}")
-
-
-def test_the_warning_count_opens_the_list_of_warnings(editor):
-    from tests.frontend.conftest import demo_definition
-
-    page = editor.page
-    definition = demo_definition()
-    definition["inputs"].append({"type": "WorkflowParameter", "name": "unused"})
-    editor.goto()
-    editor.import_definition(definition)
-    count = page.get_by_role("button", name="1 warning")
-    count.click()
-    warnings = page.get_by_role("list", name="Warnings")
-    expect(warnings.get_by_role("listitem")).to_have_text(
-        ["Input `unused` is not used by any step or output. /inputs/1"]
-    )
-    editor.shot("warnings-open")
-    count.click()
-    expect(warnings).to_have_count(0)

@@ -12,26 +12,11 @@ from django.db import connections
 from playwright.sync_api import expect
 
 from registry.models import Workflow
-from tests.frontend.conftest import USER, demo_definition, saved_workflow
+from tests.frontend.conftest import USER, DialogAnswers, demo_definition, saved_workflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DISCARD = "The open workflow has unsaved changes. Discard them?"
-
-
-class Answer:
-    """Answers the page's dialogs with `accept`, noting each one's type and message."""
-
-    def __init__(self, accept: bool) -> None:
-        self.accept = accept
-        self.seen: list[tuple[str, str]] = []
-
-    def __call__(self, dialog):
-        self.seen.append((dialog.type, dialog.message))
-        if self.accept:
-            dialog.accept()
-        else:
-            dialog.dismiss()
 
 
 def _save_on_server(workflow_id: int, definition: dict[str, Any]) -> None:
@@ -58,7 +43,7 @@ def test_back_forward_new_open_import_and_closing_the_tab_ask_before_discarding(
     editor.node("parameter").wait_for()
     expect(page.get_by_test_id("unsaved-marker")).to_be_visible()
 
-    no = Answer(accept=False)
+    no = DialogAnswers(accept=False)
     page.on("dialog", no)
     page.go_back()
     expect(page).to_have_url(f"{editor.base_url}/?workflow={second}")
@@ -85,7 +70,7 @@ def test_back_forward_new_open_import_and_closing_the_tab_ask_before_discarding(
     page.get_by_test_id("add-parameter").click()
 
     page.remove_listener("dialog", no)
-    yes = Answer(accept=True)
+    yes = DialogAnswers()
     page.on("dialog", yes)
     page.go_back()
     editor.node("classifier").wait_for()
@@ -124,10 +109,7 @@ def test_right_click_delete_acts_on_that_node_unless_it_is_in_the_selection(edit
 
 def test_ctrl_s_and_cmd_s_save_from_a_text_field(editor):
     page = editor.page
-    editor.goto()
-    editor.sign_in()
-    workflow_id = saved_workflow("Typed", demo_definition())
-    editor.goto(f"/?workflow={workflow_id}")
+    workflow_id = editor.open_saved("Typed", demo_definition())
     editor.node("classifier").click()
     page.evaluate("window.addEventListener('keydown', (e) => { window.lastPrevented = e.defaultPrevented; })")
     field = page.get_by_role("complementary", name="Inspector").get_by_label("model_id", exact=True)
@@ -246,11 +228,7 @@ def test_opening_a_private_workflow_signed_out_asks_to_sign_in(editor):
 
 def test_a_stale_save_offers_open_theirs_save_as_a_copy_and_overwrite(editor):
     page = editor.page
-    editor.goto()
-    editor.sign_in()
-    workflow_id = saved_workflow("Shared", demo_definition())
-    editor.goto(f"/?workflow={workflow_id}")
-    editor.node("classifier").wait_for()
+    workflow_id = editor.open_saved("Shared", demo_definition())
 
     def stale_dialog():
         page.get_by_test_id("add-parameter").click()
@@ -294,7 +272,9 @@ def test_workflow_warnings_can_be_opened_read_and_followed(editor):
     count = page.get_by_role("button", name="1 warning")
     count.click()
     warnings = page.get_by_role("list", name="Warnings")
-    expect(warnings).to_have_text("Input `unused` is not used by any step or output. /inputs/1")
+    expect(warnings.get_by_role("listitem")).to_have_text(
+        ["Input `unused` is not used by any step or output. /inputs/1"]
+    )
     editor.shot("warnings-open")
     warnings.get_by_role("button").click()
     expect(page.locator(".react-flow__node.selected")).to_have_count(1)

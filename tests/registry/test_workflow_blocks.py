@@ -92,13 +92,20 @@ def test_a_step_of_the_block_runs_the_pinned_revision_and_later_edits_do_not_cha
     assert publish(alice, source["id"], "v2").status_code == 201
 
 
+def _block_over_a_reference(client):
+    """`GATE` published from a public workflow whose step names a private saved child: the child's
+    id, and a workflow with one step of the block."""
+    private = save(client, child_workflow())
+    outer = save(client, referring(private["id"]), public=True)
+    assert publish(client, outer["id"]).status_code == 201
+    step = {"type": GATE, "name": "gate", "image": "$inputs.image", "model": "$inputs.model"}
+    top = {"type": "JsonField", "name": "top", "selector": "$steps.gate.top"}
+    return private["id"], parent_workflow(step, outputs=[top])
+
+
 def test_a_block_whose_revision_names_a_private_workflow_is_usable_only_by_who_may_read_it(alice):
     # Its answer follows the caller's reads, so it is compiled for each caller, never kept for the next.
-    private = save(alice, child_workflow())
-    outer = save(alice, referring(private["id"]), public=True)
-    assert publish(alice, outer["id"]).status_code == 201
-    step = {"type": GATE, "name": "gate", "image": "$inputs.image", "model": "$inputs.model"}
-    specification = parent_workflow(step, outputs=[{"type": "JsonField", "name": "top", "selector": "$steps.gate.top"}])
+    _, specification = _block_over_a_reference(alice)
     assert validate(alice, specification) == {"valid": True, "errors": [], "warnings": []}
     assert validate(alice, specification)["valid"] is True
     bob = client_of(make_user("bob"))
@@ -111,6 +118,20 @@ def test_a_block_whose_revision_names_a_private_workflow_is_usable_only_by_who_m
     assert (run.status_code, run.json()["outputs"]) == (201, [{"top": "red"}])
     refused = bob.post("/api/v1/runs/", request, format="json")
     assert (refused.status_code, refused.json()["code"]) == (400, "invalid_workflow")
+
+
+def test_a_blocks_saved_children_stay_the_revisions_it_was_published_with(alice):
+    child_id, specification = _block_over_a_reference(alice)
+    without_top = child_workflow()
+    without_top["outputs"] = without_top["outputs"][:1]
+    edited = alice.put(
+        f"/api/v1/workflows/{child_id}/", {"base_revision": 1, "specification": without_top}, format="json"
+    )
+    assert edited.status_code == 200, edited.content
+    assert validate(alice, referring(child_id))["valid"] is False  # the child's current revision has no `top`
+    assert validate(alice, specification) == {"valid": True, "errors": [], "warnings": []}
+    run = alice.post("/api/v1/runs/", {"specification": specification, "inputs": {"image": b64("red")}}, format="json")
+    assert (run.status_code, run.json()["outputs"]) == (201, [{"top": "red"}])
 
 
 def test_a_step_with_a_missing_or_unknown_property_is_reported_at_the_step(alice):
