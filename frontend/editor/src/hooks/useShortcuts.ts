@@ -20,6 +20,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ["Ctrl+Z", "Undo"],
   ["Ctrl+Shift+Z / Ctrl+Y", "Redo"],
   ["Ctrl+S / Cmd+S", "Save (also while typing in a field)"],
+  ["A", "Add a block (search, then arrows and Enter)"],
   ["Double-click the canvas", "Add a block there"],
   ["Drop a wire on the canvas", "Add a block that takes it, already wired"],
   ["Right-click", "Menu for a node, a wire or the canvas"],
@@ -29,6 +30,13 @@ export const SHORTCUTS: Array<[string, string]> = [
 function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+/** The quick-add search, for a block placed in the middle of what the canvas shows. */
+function quickAddInView(flow: ReturnType<typeof useReactFlow>): void {
+  const box = document.querySelector("[data-testid='canvas']")?.getBoundingClientRect();
+  const screen = box ? { x: box.left + box.width / 3, y: box.top + box.height / 3 } : { x: 400, y: 200 };
+  useUi.getState().show({ type: "quickAdd", at: flow.screenToFlowPosition(screen), screen, from: null });
 }
 
 export function useShortcuts(): void {
@@ -52,6 +60,7 @@ export function useShortcuts(): void {
       else if (mod && key === "g") void (event.shiftKey ? ungroupSelection() : groupSelection());
       else if (!mod && (event.key === "Delete" || event.key === "Backspace")) void deleteSelection(flow);
       else if (!mod && event.key === "?") useUi.getState().show({ type: "shortcuts" });
+      else if (!mod && !event.altKey && key === "a") quickAddInView(flow);
       else return;
       event.preventDefault();
     };
