@@ -1,6 +1,7 @@
 """Issue 20 in the editor: "Publish as block" asks for a family and a version and publishes the saved
 workflow, which the palette then lists; a version the family's policy refuses shows the compatibility
-report. A step of a published workflow block whose family has a newer default gets the upgrade badge."""
+report. A step of a published workflow block whose family has a newer default gets the upgrade badge,
+and a double-click on it opens the saved workflow it was published from."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from registry.models import BlockVersion, Workflow
 from registry.services.block_versions import block_version_make_default
 from registry.services.workflow_blocks import workflow_block_publish
 from tests.frontend.conftest import USER, saved_workflow
+from tests.frontend.exporting import export_definition
 from tests.frontend.test_editor_subflows import top_class_workflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +57,7 @@ def test_publish_as_block_lists_the_block_and_shows_a_refusal_as_the_report(edit
     assert [e for e in editor.console_errors if "409" not in e] == []
 
 
-def test_a_step_of_a_published_workflow_block_offers_the_newer_default_version(editor):
+def test_a_published_workflow_blocks_step_offers_the_newer_default_and_opens_its_workflow(editor, tmp_path):
     page = editor.page
     owner = get_user_model().objects.get(username=USER)
     workflow = Workflow.objects.get(pk=saved_workflow("Shape gate", top_class_workflow()))
@@ -67,7 +69,8 @@ def test_a_step_of_a_published_workflow_block_offers_the_newer_default_version(e
     definition["steps"] = [{"type": f"{FAMILY}@v1", "name": "gate", "image": "$inputs.image", "model": "$inputs.model"}]
     definition["outputs"] = [{"type": "JsonField", "name": "label", "selector": "$steps.gate.label"}]
     editor.goto()
-    editor.import_definition(definition)
+    editor.sign_in()
+    editor.import_definition(definition, name="Using the gate.json")
     editor.wait_status("valid")
     editor.wait_text("node-upgrade-gate", "v2 available")
     page.get_by_test_id("node-upgrade-gate").click()
@@ -77,4 +80,12 @@ def test_a_step_of_a_published_workflow_block_offers_the_newer_default_version(e
     page.get_by_role("dialog", name="Upgrade gate").get_by_role("button", name="Apply").click()
     editor.wait_message(f"Upgraded gate to {FAMILY}@v2.")
     expect(page.get_by_test_id("node-upgrade-gate")).to_have_count(0)
+    # Its child is the saved workflow it was published from: a double-click opens it, the trail leads back.
+    editor.node("gate").locator(".step-name").dblclick()
+    expect(page.get_by_label("Workflow name")).to_have_value("Shape gate")
+    trail = page.get_by_role("navigation", name="Breadcrumb")
+    expect(trail.get_by_role("listitem")).to_have_text(["Using the gate", "Shape gate"])
+    trail.get_by_role("button", name="Using the gate").click()
+    expect(page.get_by_label("Workflow name")).to_have_value("Using the gate")
+    assert export_definition(editor, tmp_path)["steps"][0]["type"] == f"{FAMILY}@v2"
     assert editor.console_errors == []

@@ -14,6 +14,7 @@ from tests.registry.test_inner_workflows import b64, referring, save, validate
 
 pytestmark = pytest.mark.django_db
 GATE = "acme/shape_gate@v1"
+CLASSIFIER = "roboflow_core/roboflow_classification_model@v2"
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +63,8 @@ def test_publish_gives_a_block_version_whose_manifest_is_the_workflows_interface
         {"name": "model", "kinds": ["roboflow_model_id"]},
         {"name": "top", "kinds": ["*"]},
     ]
+    assert body["workflow_source"] == {"workflow_id": source["id"], "revision": 1}
+    assert alice.get(f"/api/v1/blocks/{CLASSIFIER}/").json()["workflow_source"] is None
     row = BlockVersion.objects.get(type_identifier=GATE)
     assert (row.executable, row.description["blockwise_workflow"]["revision"]) == (True, 1)
     assert AuditRecord.objects.filter(subject=GATE, action="publish").exists()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from blocks.connections import kinds_accepting, step_output_kinds
 from blocks.spec import BlockSpec
+from executor.compiler.nesting import WORKFLOW_SOURCE_KEY
 from registry.api.intake import JSONArrayField, JSONObjectField, StrictCharField
 from registry.models import BlockVersion, Kind
 
@@ -92,6 +94,9 @@ class BlockVersionDetailSerializer(BlockVersionSlimSerializer):
     outputs = serializers.SerializerMethodField()
     long_description = serializers.SerializerMethodField()
     versions = serializers.SerializerMethodField()
+    workflow_source = serializers.SerializerMethodField(
+        help_text="For a saved workflow published as a block: the workflow and the revision it runs; else null."
+    )
 
     class Meta(BlockVersionSlimSerializer.Meta):
         fields = [
@@ -104,6 +109,7 @@ class BlockVersionDetailSerializer(BlockVersionSlimSerializer):
             "revision",
             "release_notes",
             "versions",
+            "workflow_source",
             "created_at",
             "updated_at",
         ]
@@ -119,6 +125,19 @@ class BlockVersionDetailSerializer(BlockVersionSlimSerializer):
 
     def get_long_description(self, row: BlockVersion) -> str:
         return str(row.schema.get("long_description", ""))
+
+    @extend_schema_field(
+        inline_serializer(
+            "BlockWorkflowSource",
+            {"workflow_id": serializers.IntegerField(), "revision": serializers.IntegerField()},
+            allow_null=True,
+        )
+    )
+    def get_workflow_source(self, row: BlockVersion) -> dict[str, Any] | None:
+        source = row.description.get(WORKFLOW_SOURCE_KEY)
+        if not isinstance(source, dict):
+            return None
+        return {"workflow_id": source.get("workflow_id"), "revision": source.get("revision")}
 
     def get_versions(self, row: BlockVersion) -> list[dict[str, Any]]:
         siblings = self.context.get("versions", [])

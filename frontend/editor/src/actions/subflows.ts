@@ -122,13 +122,17 @@ export async function ungroupSelection(): Promise<void> {
   say(`Ungrouped ${node.data.name} into ${result.steps.length} step${result.steps.length === 1 ? "" : "s"}.`, "success");
 }
 
+/** Opens the child of a subflow, or the saved workflow a published workflow block runs; other
+ * nodes are left alone. */
 export async function openSubflow(nodeId: string): Promise<void> {
   const node = useDocument.getState().nodes.find((n) => n.id === nodeId);
-  if (!node || node.data.kind !== "block" || node.data.typeIdentifier !== INNER_WORKFLOW) return;
+  if (!node || node.data.kind !== "block") return;
+  const published = useCatalog.getState().details[node.data.typeIdentifier]?.workflow_source;
+  if (node.data.typeIdentifier !== INNER_WORKFLOW && !published) return;
   const step = node.data.name;
   const parentName = useDocument.getState().meta.name;
   const child = inlineChild({ type: INNER_WORKFLOW, ...node.data.literals });
-  const ref = reference(node.data.literals);
+  const ref = published ? { id: published.workflow_id, version: published.revision } : reference(node.data.literals);
   if (child) {
     await loadDetails(child);
     const frame = frameOf(parentName, { nodeId, child: JSON.stringify(child) });

@@ -24,6 +24,7 @@ import { isDirty, useDocument, type FlowNode } from "../store/document";
 import { useUi } from "../store/ui";
 import { nodeTypes } from "./nodeTypes";
 import { RevisionDiffView } from "./RevisionDiff";
+import { openSubflow } from "../actions/subflows";
 import { SubflowTrail } from "./SubflowTrail";
 
 export async function runAutoLayout(options: { track: boolean }): Promise<void> {
@@ -143,6 +144,7 @@ export function Canvas() {
         // A wire that does not fit is refused while it is dragged: it does not snap to the handle.
         isValidConnection={(c: Connection | Edge) => refusal(c) === null}
         onConnectEnd={onConnectEnd}
+        onNodeDoubleClick={(_, node) => void openSubflow(node.id)}
         onNodeDragStart={beginGesture}
         onNodeDragStop={endGesture}
         onSelectionDragStart={beginGesture}

@@ -7,7 +7,7 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo, useEffect } from "react";
 
 import { api } from "../api";
-import { childKey, childOf, openSubflow, reference, kindsOf, useChildren } from "../actions/subflows";
+import { childKey, childOf, reference, kindsOf, useChildren } from "../actions/subflows";
 import { FLOW_IN } from "../graph";
 import { useNodeIssues } from "../hooks/useNodeIssues";
 import { childPorts } from "../subflows";
@@ -77,7 +77,6 @@ export const SubflowNode = memo(function SubflowNode({ id, data, selected }: Nod
     <div
       className={`node block subflow cat-flow_control${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}`}
       data-testid={`node-${data.name}`}
-      onDoubleClick={() => void openSubflow(id)}
       title="Double-click to open the subflow"
     >
       <header>

@@ -1043,6 +1043,8 @@ export interface components {
             readonly versions: {
                 [key: string]: unknown;
             }[];
+            /** @description For a saved workflow published as a block: the workflow and the revision it runs; else null. */
+            readonly workflow_source: components["schemas"]["BlockWorkflowSource"] | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1069,6 +1071,10 @@ export interface components {
              */
             sunset_date?: string | null;
             readonly docs_url: string;
+        };
+        BlockWorkflowSource: {
+            workflow_id: number;
+            revision: number;
         };
         /**
          * @description * `backward` - backward
