@@ -92,7 +92,7 @@ def test_an_evaluation_runs_and_its_report_opens_the_images_of_each_cell(editor,
     report = page.get_by_role("dialog", name=f"Evaluation {evaluation.pk}")
     expect(report.get_by_test_id("report-accuracy")).to_contain_text("75.0 % (3 of 4;")
     matrix = report.get_by_role("table", name=re.compile("^Rows are the true labels"))
-    expect(matrix.get_by_role("columnheader")).to_have_text(["true \uff3c predicted", "green", "red"])
+    expect(matrix.get_by_role("columnheader")).to_have_text(["true \u2193 predicted \u2192", "green", "red"])
     expect(matrix.get_by_role("rowheader")).to_have_text(["green", "red"])
     names = matrix.get_by_role("button").evaluate_all("buttons => buttons.map(b => b.getAttribute('aria-label'))")
     assert names == [
