@@ -20,7 +20,8 @@ from registry.services.block_versions import block_version_make_default, block_v
 from registry.services.evaluations import evaluation_compare
 from registry.services.workflows import workflow_save
 from tests.frontend import test_editor_batch as batch
-from tests.frontend.conftest import CLASSIFIER, USER, demo_definition
+from tests.frontend.conftest import CLASSIFIER, USER, DialogAnswers, demo_definition
+from tests.frontend.test_editor_design import axe_violations
 from tests.registry.jobs.conftest import png, zip_of
 
 # The Batch panel tests' worker pool (a queue of the test's own, workers on the test database).
@@ -92,7 +93,7 @@ def test_an_evaluation_runs_and_its_report_opens_the_images_of_each_cell(editor,
     report = page.get_by_role("dialog", name=f"Evaluation {evaluation.pk}")
     expect(report.get_by_test_id("report-accuracy")).to_contain_text("75.0 % (3 of 4;")
     matrix = report.get_by_role("table", name=re.compile("^Rows are the true labels"))
-    expect(matrix.get_by_role("columnheader")).to_have_text(["true \uff3c predicted", "green", "red"])
+    expect(matrix.get_by_role("columnheader")).to_have_text(["true \u2193 predicted \u2192", "green", "red"])
     expect(matrix.get_by_role("rowheader")).to_have_text(["green", "red"])
     names = matrix.get_by_role("button").evaluate_all("buttons => buttons.map(b => b.getAttribute('aria-label'))")
     assert names == [
@@ -145,6 +146,7 @@ def test_an_evaluation_runs_and_its_report_opens_the_images_of_each_cell(editor,
     assert _thumbnails_loaded(misclassified) == ["green/001.png"]
     editor.wait_text("misclassified-count", "1 image.")
     editor.shot("report")
+    assert axe_violations(page) == []
     report.get_by_role("button", name="Close").click()
     expect(report).to_have_count(0)
 
@@ -152,6 +154,35 @@ def test_an_evaluation_runs_and_its_report_opens_the_images_of_each_cell(editor,
     editor.goto(f"/?workflow={workflow_id}")
     editor.wait_text("evaluation-accuracy", "Accuracy 75.0 % on 4 images")
     expect(page.get_by_test_id("job")).to_have_count(0)
+    assert editor.console_errors == []
+
+
+def test_an_evaluation_saves_the_workflow_first_and_can_be_cancelled(editor, pool, tmp_path):
+    # No worker takes the job, so the evaluation is still waiting when Cancel is pressed.
+    workflow_id = _open_saved(editor)
+    page = editor.page
+    panel = page.get_by_role("region", name="Evaluate")
+    _upload(editor, panel, _dataset_zip(tmp_path, {"red": ["red"], "green": ["green"]}), "2 images, 2 classes")
+    page.get_by_test_id("add-parameter").click()
+    expect(page.get_by_test_id("unsaved-marker")).to_be_visible()
+    answers = DialogAnswers()
+    page.on("dialog", answers)
+    panel.get_by_role("button", name="Start evaluation").click()
+    editor.wait_text("evaluation-status", "Waiting for a worker")
+    assert answers.seen == [
+        ("confirm", "The workflow has unsaved changes, and an evaluation runs a saved revision. Save them and start?")
+    ]
+    expect(page.get_by_test_id("unsaved-marker")).to_have_count(0)
+    evaluation = Evaluation.objects.select_related("job__revision").get()
+    assert (evaluation.workflow_id, evaluation.job.revision.number) == (workflow_id, 2)
+    connections.close_all()
+    editor.wait_text("evaluation-counts", "0 succeeded, 0 failed, 2 pending of 2")
+
+    panel.get_by_role("button", name="Cancel evaluation").click()
+    editor.wait_text("evaluation-status", "Cancelled")
+    expect(panel.get_by_role("button", name="Cancel evaluation")).to_have_count(0)
+    assert Evaluation.objects.select_related("job").get().job.status == "cancelled"
+    connections.close_all()
     assert editor.console_errors == []
 
 
@@ -279,6 +310,7 @@ def test_an_upgrade_that_fails_the_check_is_refused_with_the_reason(editor, pool
     editor.wait_text("gate-verdict", "Fails: accuracy drops 100.00 points (at most 1 allowed).")
     editor.wait_text("comparison-changed-count", "4 images changed")
     editor.shot("failed")
+    assert axe_violations(editor.page) == []
 
     dialog.get_by_role("button", name="Apply if it passes").click()
     editor.wait_text(

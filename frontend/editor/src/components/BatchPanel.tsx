@@ -105,10 +105,11 @@ function useParameters() {
 }
 
 /** True when the document is saved, or the person agreed to save it and the save went through. */
-export async function savedFirst(what = "batch job"): Promise<boolean> {
+export async function savedFirst(what = "a batch job"): Promise<boolean> {
   if (!isDirty(useDocument.getState())) return true;
-  if (!window.confirm(`The workflow has unsaved changes, and a ${what} runs a saved revision. Save them and start?`)) {
-    useUi.getState().say(`${what[0].toUpperCase()}${what.slice(1)} not started: the workflow has unsaved changes.`, "warning");
+  if (!window.confirm(`The workflow has unsaved changes, and ${what} runs a saved revision. Save them and start?`)) {
+    const noun = what.replace(/^an? /, "");
+    useUi.getState().say(`${noun[0].toUpperCase()}${noun.slice(1)} not started: the workflow has unsaved changes.`, "warning");
     return false;
   }
   await save();

@@ -2,12 +2,13 @@
 
 import { classBars, percent, reliabilityBars, type CalibrationBin, type ClassScores } from "./report";
 
+const TICKS = [0, 0.5, 1];
 const METRIC_NAMES = { precision: "Precision", recall: "Recall", f1: "F1" } as const;
 
 export function ClassBars({ perClass }: { perClass: Record<string, ClassScores> }) {
   return (
     <table className="class-bars" data-testid="class-bars">
-      <caption>Per class</caption>
+      <caption className="quiet-caption">Per class</caption>
       <thead>
         <tr>
           <th scope="col">Class</th>
@@ -44,7 +45,7 @@ export function ReliabilityDiagram({ calibration }: { calibration: { ece: number
   const summary = `Expected calibration error ${calibration.ece === null ? "unknown" : percent(calibration.ece)}`;
   return (
     <figure className="reliability" data-testid="reliability">
-      <svg viewBox="-12 -4 116 116" role="img" aria-labelledby="reliability-title">
+      <svg viewBox="-14 -4 118 118" role="img" aria-labelledby="reliability-title">
         <title id="reliability-title">Reliability diagram: accuracy per confidence bin. {summary}.</title>
         <rect x="0" y="0" width="100" height="100" className="frame" />
         {bars.map((bar) => (
@@ -61,10 +62,20 @@ export function ReliabilityDiagram({ calibration }: { calibration: { ece: number
           </rect>
         ))}
         <line x1="0" y1="100" x2="100" y2="0" className="diagonal" />
+        {TICKS.map((t) => (
+          <g key={t} className="ticks">
+            <text x={t * 100} y="105" textAnchor="middle">
+              {t}
+            </text>
+            <text x="-2" y={101 - t * 100} textAnchor="end">
+              {t}
+            </text>
+          </g>
+        ))}
         <text x="50" y="111" textAnchor="middle">
           confidence
         </text>
-        <text x="-4" y="50" textAnchor="middle" transform="rotate(-90 -4 50)">
+        <text x="-8" y="50" textAnchor="middle" transform="rotate(-90 -8 50)">
           accuracy
         </text>
       </svg>

@@ -24,7 +24,7 @@ export function ConfusionMatrix({
       <caption>Rows are the true labels, columns what the workflow predicted; a cell lists its images.</caption>
       <thead>
         <tr>
-          <th scope="col">true ＼ predicted</th>
+          <th scope="col">true ↓ predicted →</th>
           {columns.map((column) => (
             <th scope="col" key={column ?? ""}>
               {column ?? "none"}

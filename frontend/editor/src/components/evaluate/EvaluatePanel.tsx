@@ -83,7 +83,7 @@ export function EvaluatePanel() {
     if (dataset === null || !output || starting.current) return;
     starting.current = true;
     try {
-      if (!(await savedFirst("evaluation"))) return;
+      if (!(await savedFirst("an evaluation"))) return;
       const id = useDocument.getState().meta.id;
       if (id === null) return;
       const created = await evaluationApi.start(id, dataset, output);
