@@ -1,4 +1,5 @@
-"""Responses that send stored JSON bytes as they are: a warm read is a copy, not a serialisation.
+"""Responses made from a shape (registry.selectors.shapes), and responses that send stored JSON bytes
+as they are: a warm read is a copy, not a serialisation.
 
 Large catalog documents are gzipped once per catalog version and kept, so clients that accept gzip
 get the compressed bytes without compressing on every request.
@@ -10,6 +11,15 @@ import gzip
 import threading
 
 from django.http import HttpRequest, HttpResponse
+from pydantic import BaseModel
+from rest_framework.response import Response
+
+
+def shaped(answer: BaseModel, *, status: int = 200) -> Response:
+    """The answer as JSON: the view declares the same model as its response, so the schema and the
+    answer have one description."""
+    return Response(answer.model_dump(mode="json"), status=status)
+
 
 _lock = threading.Lock()
 _compressed: dict[tuple[str, object], bytes] = {}

@@ -66,7 +66,6 @@ def anonymous_limit(request: HttpRequest | Request, scope: str, *, signed_in: bo
 # A native API view whose `anonymous_methods` count anonymous callers under `anonymous_scope` (a
 # comment, not a docstring: the schema would take it as each view's description).
 class AnonymousLimited(APIView):
-
     anonymous_scope: ClassVar[str]
     anonymous_methods: ClassVar[frozenset[str]] = frozenset({"POST"})
 

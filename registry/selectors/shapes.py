@@ -8,9 +8,11 @@ The OpenAPI schema is version 3.0, which says `nullable: true` where pydantic's 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from blocks.compatibility import policy
 
 _NULL = {"type": "null"}
 
@@ -98,3 +100,41 @@ class JobSummary(ApiModel):
 
     classes: dict[str, int]
     errors: dict[str, int]
+
+
+class Me(ApiModel):
+    """Who the session is (the editor asks at start, and after signing in or out)."""
+
+    authenticated: bool
+    username: str | None
+    is_staff: bool
+
+
+class Token(ApiModel):
+    token: str
+
+
+class BlockConnections(ApiModel):
+    """Per selector property (`inputs`) and per output (`outputs`), the blocks that connect."""
+
+    type_identifier: str
+    inputs: Any
+    outputs: Any
+
+
+# The modes inline: as a component of its own the enum would take the name `Compatibility` from the model.
+CompatibilityMode = Annotated[
+    policy.Compatibility, WithJsonSchema({"type": "string", "enum": [mode.value for mode in policy.Compatibility]})
+]
+
+
+class Compatibility(ApiModel):
+    """A compatibility mode, as set."""
+
+    compatibility: CompatibilityMode
+
+
+class CompatibilityOut(Compatibility):
+    """The compatibility mode in force, and where it is set."""
+
+    scope: Literal["family", "global", "default"] = Field(description="where the mode in force is set")

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import authenticate, login, logout
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
@@ -19,7 +19,9 @@ from rest_framework.views import APIView
 from blocks.errors import ErrorCode
 from registry.api.errors import ApiError
 from registry.api.limits import require_object
+from registry.api.responses import shaped
 from registry.api.throttles import SignInThrottle, sign_in_allowed, sign_in_failed, sign_in_succeeded
+from registry.selectors import shapes
 
 
 class CredentialsSerializer(serializers.Serializer[Any]):
@@ -55,53 +57,40 @@ class TokenApi(APIView):
     authentication_classes: list[type] = []
     throttle_classes = [SignInThrottle]
 
-    @extend_schema(
-        request=CredentialsSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()})
-    )
+    @extend_schema(request=CredentialsSerializer, responses=shapes.Token)
     def post(self, request: Request) -> Response:
         token, _ = Token.objects.get_or_create(user=_authenticate(request))
-        return Response({"token": token.key})
+        return shaped(shapes.Token(token=token.key))
 
 
-ME = inline_serializer(
-    "Me",
-    {
-        "authenticated": serializers.BooleanField(),
-        "username": serializers.CharField(allow_null=True),
-        "is_staff": serializers.BooleanField(),
-    },
-)
-
-
-def _me(request: Request) -> dict[str, Any]:
-    user = request.user
+def _me(user: Any) -> shapes.Me:
     if not user.is_authenticated:
-        return {"authenticated": False, "username": None, "is_staff": False}
-    return {"authenticated": True, "username": user.get_username(), "is_staff": bool(user.is_staff)}
+        return shapes.Me(authenticated=False, username=None, is_staff=False)
+    return shapes.Me(authenticated=True, username=user.get_username(), is_staff=bool(user.is_staff))
 
 
 class LoginApi(APIView):
     authentication_classes: list[type] = []
     throttle_classes = [SignInThrottle]
 
-    @extend_schema(request=CredentialsSerializer, responses=ME)
+    @extend_schema(request=CredentialsSerializer, responses=shapes.Me)
     def post(self, request: Request) -> Response:
         _CsrfChecked().check(request)
         user = _authenticate(request)
         login(request._request, user)
         request.user = user
-        return Response(_me(request))
+        return shaped(_me(user))
 
 
 class LogoutApi(APIView):
-    @extend_schema(request=None, responses=ME)
+    @extend_schema(request=None, responses=shapes.Me)
     def post(self, request: Request) -> Response:
         logout(request._request)
-        return Response({"authenticated": False, "username": None, "is_staff": False})
+        return shaped(_me(request._request.user))
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
 class MeApi(APIView):
-    @extend_schema(responses=ME)
+    @extend_schema(responses=shapes.Me)
     def get(self, request: Request) -> Response:
-        return Response(_me(request))
+        return shaped(_me(request.user))

@@ -8,8 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,9 +27,10 @@ from registry.api.catalog.serializers import (
 )
 from registry.api.errors import ApiError
 from registry.api.limits import LimitedJSONParser, require_object
-from registry.api.responses import not_modified, stored_json_response
+from registry.api.responses import not_modified, shaped, stored_json_response
 from registry.api.schema import paginated
 from registry.models import BlockVersion, State
+from registry.selectors import shapes
 from registry.selectors.block_summaries import block_summaries, block_summaries_filtered
 from registry.selectors.catalog import (
     block_version_get,
@@ -222,24 +222,17 @@ class BlockStateApi(APIView):
 
 
 class BlockConnectionsApi(APIView):
-    @extend_schema(
-        responses=inline_serializer(
-            "BlockConnections",
-            {
-                "type_identifier": serializers.CharField(),
-                "inputs": serializers.JSONField(),
-                "outputs": serializers.JSONField(),
-            },
-        )
-    )
+    @extend_schema(responses=shapes.BlockConnections)
     def get(self, request: Request, type_identifier: str) -> Response:
         row = block_version_get(type_identifier)
         snapshot = published_snapshot()
         connections = snapshot.graph.blocks.get(row.type_identifier) if snapshot else None
         if snapshot is None or connections is None:
             # Drafts and disabled versions are outside the catalog: nothing connects to them.
-            return Response({"type_identifier": row.type_identifier, "inputs": {}, "outputs": {}})
-        return Response({"type_identifier": row.type_identifier, **expanded(connections, snapshot.graph)})
+            return shaped(shapes.BlockConnections(type_identifier=row.type_identifier, inputs={}, outputs={}))
+        return shaped(
+            shapes.BlockConnections(type_identifier=row.type_identifier, **expanded(connections, snapshot.graph))
+        )
 
 
 @require_GET

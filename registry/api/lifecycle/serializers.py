@@ -29,12 +29,6 @@ class AuditQuerySerializer(serializers.Serializer[Any]):
     )
 
 
-class CompatibilityOutSerializer(CompatibilitySerializer):
-    scope = serializers.ChoiceField(
-        choices=["family", "global", "default"], required=False, help_text="where the mode in force is set"
-    )
-
-
 class ChangeSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     pointer = serializers.CharField()

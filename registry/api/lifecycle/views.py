@@ -21,7 +21,6 @@ from registry.api.lifecycle.serializers import (
     AuditQuerySerializer,
     AuditRecordSerializer,
     CompatibilityCheckSerializer,
-    CompatibilityOutSerializer,
     CompatibilitySerializer,
     DiffSerializer,
     UpgradeInputSerializer,
@@ -31,7 +30,9 @@ from registry.api.lifecycle.serializers import (
     UsagesSerializer,
 )
 from registry.api.limits import require_object
+from registry.api.responses import shaped
 from registry.api.schema import paginated
+from registry.selectors import shapes
 from registry.selectors.audit import audit_list
 from registry.selectors.catalog import block_version_get
 from registry.selectors.compatibility import (
@@ -63,35 +64,35 @@ class CompatibilityApi(APIView):
 
     permission_classes = [StaffWrites]
 
-    @extend_schema(responses=CompatibilityOutSerializer)
+    @extend_schema(responses=shapes.CompatibilityOut)
     def get(self, request: Request) -> Response:
         mode, scope = compatibility_get()
-        return Response({"compatibility": mode.value, "scope": scope})
+        return shaped(shapes.CompatibilityOut(compatibility=mode, scope=scope))
 
-    @extend_schema(request=CompatibilitySerializer, responses=CompatibilitySerializer)
+    @extend_schema(request=CompatibilitySerializer, responses=shapes.Compatibility)
     def put(self, request: Request) -> Response:
         mode = compatibility_set(compatibility=_compatibility(request), user=request.user)
-        return Response({"compatibility": mode.value})
+        return shaped(shapes.Compatibility(compatibility=mode))
 
 
 class FamilyCompatibilityApi(APIView):
     permission_classes = [StaffWrites]
 
-    @extend_schema(responses=CompatibilityOutSerializer)
+    @extend_schema(responses=shapes.CompatibilityOut)
     def get(self, request: Request, family: str) -> Response:
         block_type_get(family)
         mode, scope = compatibility_get(family=family)
-        return Response({"compatibility": mode.value, "scope": scope})
+        return shaped(shapes.CompatibilityOut(compatibility=mode, scope=scope))
 
-    @extend_schema(request=CompatibilitySerializer, responses=CompatibilitySerializer)
+    @extend_schema(request=CompatibilitySerializer, responses=shapes.Compatibility)
     def put(self, request: Request, family: str) -> Response:
         mode = compatibility_set(compatibility=_compatibility(request), user=request.user, family=family)
-        return Response({"compatibility": mode.value})
+        return shaped(shapes.Compatibility(compatibility=mode))
 
-    @extend_schema(responses=CompatibilityOutSerializer)
+    @extend_schema(responses=shapes.CompatibilityOut)
     def delete(self, request: Request, family: str) -> Response:
         mode = compatibility_delete(family=family, user=request.user)
-        return Response({"compatibility": mode.value, "scope": compatibility_get(family=family)[1]})
+        return shaped(shapes.CompatibilityOut(compatibility=mode, scope=compatibility_get(family=family)[1]))
 
 
 class FamilyCompatibilityCheckApi(APIView):

@@ -976,9 +976,16 @@ export interface components {
          * @enum {string}
          */
         AuditRecordActionEnum: "publish" | "state" | "policy";
+        /**
+         * BlockConnections
+         * @description Per selector property (`inputs`) and per output (`outputs`), the blocks that connect.
+         */
         BlockConnections: {
+            /** Type Identifier */
             type_identifier: string;
+            /** Inputs */
             inputs: unknown;
+            /** Outputs */
             outputs: unknown;
         };
         /** @description Either a Roboflow BlockDescription, or `manifest` + `outputs`; validated by the service. */
@@ -1096,6 +1103,10 @@ export interface components {
             against: string;
             violates_policy: boolean;
         };
+        /**
+         * Compatibility
+         * @description A compatibility mode, as set.
+         */
         Compatibility: {
             compatibility: components["schemas"]["CompatibilityEnum"];
         };
@@ -1105,27 +1116,19 @@ export interface components {
             compared_with: string[];
             changes: components["schemas"]["ComparedChange"][];
         };
-        /**
-         * @description * `BACKWARD` - BACKWARD
-         *     * `BACKWARD_TRANSITIVE` - BACKWARD_TRANSITIVE
-         *     * `FORWARD` - FORWARD
-         *     * `FORWARD_TRANSITIVE` - FORWARD_TRANSITIVE
-         *     * `FULL` - FULL
-         *     * `FULL_TRANSITIVE` - FULL_TRANSITIVE
-         *     * `NONE` - NONE
-         * @enum {string}
-         */
+        /** @enum {string} */
         CompatibilityEnum: "BACKWARD" | "BACKWARD_TRANSITIVE" | "FORWARD" | "FORWARD_TRANSITIVE" | "FULL" | "FULL_TRANSITIVE" | "NONE";
+        /**
+         * CompatibilityOut
+         * @description The compatibility mode in force, and where it is set.
+         */
         CompatibilityOut: {
             compatibility: components["schemas"]["CompatibilityEnum"];
             /**
+             * Scope
              * @description where the mode in force is set
-             *
-             *     * `family` - family
-             *     * `global` - global
-             *     * `default` - default
              */
-            scope?: components["schemas"]["ScopeEnum"];
+            scope: components["schemas"]["ScopeEnum"];
         };
         CompatibilityRequest: {
             compatibility: components["schemas"]["CompatibilityEnum"];
@@ -1410,9 +1413,16 @@ export interface components {
             input_width: number;
             input_height: number;
         };
+        /**
+         * Me
+         * @description Who the session is (the editor asks at start, and after signing in or out).
+         */
         Me: {
+            /** Authenticated */
             authenticated: boolean;
+            /** Username */
             username: string | null;
+            /** Is Staff */
             is_staff: boolean;
         };
         PaginatedAuditRecordList: {
@@ -1565,12 +1575,7 @@ export interface components {
         };
         /** @enum {string} */
         RunStatusEnum: "succeeded" | "failed";
-        /**
-         * @description * `family` - family
-         *     * `global` - global
-         *     * `default` - default
-         * @enum {string}
-         */
+        /** @enum {string} */
         ScopeEnum: "family" | "global" | "default";
         /**
          * @description * `builtin` - Built-in
@@ -1587,7 +1592,9 @@ export interface components {
          * @enum {string}
          */
         StateEnum: "draft" | "published" | "deprecated" | "disabled";
+        /** Token */
         Token: {
+            /** Token */
             token: string;
         };
         UpgradeInputRequest: {
