@@ -71,8 +71,6 @@ class CompositeContext:
     max_steps: int
     issues: IssueList = field(default_factory=IssueList)
     count: int = 0
-    # Display path of a published workflow block's step -> the lockfile its revision was saved with.
-    published_lockfiles: dict[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def is_composite(step: object, catalog: CatalogSnapshot) -> bool:
@@ -133,7 +131,7 @@ def composite_of(
     name = step["name"]
     if step["type"] != INNER_WORKFLOW_TYPE:
         _count(name, at, context, depth)
-        return _published(step, at, path, context)
+        return _published(step, at, context)
     mode = step.get("execution_mode", "embedded")
     if mode not in EXECUTION_MODES:
         issues.error(
@@ -191,7 +189,7 @@ def composite_of(
         )
         raise RefusedError
     _count(name, at, context, depth)
-    version = _text(step.get("workflow_version_id")) or _published_pin(path, workflow_id, context)
+    version = _text(step.get("workflow_version_id")) or None
     child = (
         context.resolver.resolve(path=path, workspace=workspace, workflow_id=workflow_id, version=version)
         if context.resolver is not None
@@ -247,19 +245,7 @@ def _count(name: str, at: str, context: CompositeContext, depth: int) -> None:
         raise RefusedError
 
 
-def _published_pin(path: str, workflow_id: str, context: CompositeContext) -> str | None:
-    """The revision a published block's own revision was saved with for the reference at `path`
-    (inside that block): a published version never changes behaviour, whatever its children become."""
-    parent, _, own = path.rpartition("/")
-    entry = context.published_lockfiles.get(parent, {}).get(own) if parent else None
-    pin = entry.get("workflow") if isinstance(entry, Mapping) else None
-    revision = pin.get("revision") if isinstance(pin, Mapping) else None
-    if isinstance(pin, Mapping) and str(pin.get("id")) == workflow_id and isinstance(revision, int):
-        return str(revision)
-    return None
-
-
-def _published(step: Mapping[str, Any], at: str, path: str, context: CompositeContext) -> Composite:
+def _published(step: Mapping[str, Any], at: str, context: CompositeContext) -> Composite:
     """A step of a block version published from a saved workflow: its properties bind the child."""
     spec = context.catalog.resolve(step["type"])
     source = workflow_source(spec) if spec is not None else None
@@ -274,8 +260,6 @@ def _published(step: Mapping[str, Any], at: str, path: str, context: CompositeCo
             details={"replacement": spec.replacement or None, "sunset_date": spec.sunset_date or None},
         )
     pin = {key: value for key, value in source.items() if key != "definition"}
-    lockfile = source.get("lockfile")
-    context.published_lockfiles[path] = lockfile if isinstance(lockfile, Mapping) else {}
     entry = {"type_identifier": spec.type_identifier, "content_hash": spec.content_hash, "workflow": pin}
     bindings = {key: value for key, value in step.items() if key not in ("type", "name")}
     key = f"block:{spec.type_identifier}"

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0012_merge_round_three"),
+        ("registry", "0013_run_input_previews"),
     ]
 
     operations = [
