@@ -35,7 +35,9 @@ def demo_dataset_zip(*, per_class: int = DEFAULT_PER_CLASS, seed: int = DEFAULT_
                 kind = BACKGROUNDS[index % len(BACKGROUNDS)]
                 image = io.BytesIO()
                 draw_sample(label, rng, kind=kind).save(image, format="PNG")
-                archive.writestr(f"{label}/{label}-{index:04d}-{kind}.png", image.getvalue())
+                # A fixed time: by default each entry takes the clock's, and the same seed must give the same bytes.
+                entry = zipfile.ZipInfo(f"{label}/{label}-{index:04d}-{kind}.png", date_time=(1980, 1, 1, 0, 0, 0))
+                archive.writestr(entry, image.getvalue())
     return buffer.getvalue()
 
 

@@ -35,6 +35,9 @@ def test_the_same_seed_writes_the_same_zip(tmp_path: Path):
     call_command("make_demo_dataset", str(tmp_path / "a.zip"), "--per-class", "3", stdout=io.StringIO())
     call_command("make_demo_dataset", str(tmp_path / "b.zip"), "--per-class", "3", stdout=io.StringIO())
     assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+    # Not by luck of the clock: no entry carries the time it was written.
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        assert {entry.date_time for entry in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_register_stores_it_as_a_dataset_of_the_user(tmp_path: Path, alice: Any, job_settings: Any):
