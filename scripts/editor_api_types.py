@@ -52,12 +52,17 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     with tempfile.TemporaryDirectory() as folder:
         fresh = generate(Path(folder))
-    current = target.read_text(encoding="utf-8") if target.exists() else ""
     if not args.check:
         target.parent.mkdir(parents=True, exist_ok=True)
-        if fresh != current:
+        if not target.exists() or fresh != target.read_text(encoding="utf-8"):
             target.write_text(fresh, encoding="utf-8")
         return 0
+    return check(target, fresh)
+
+
+def check(target: Path, fresh: str) -> int:
+    """0 when `target` holds `fresh`; else 1, with the diff on stdout and what to do on stderr."""
+    current = target.read_text(encoding="utf-8") if target.exists() else ""
     if fresh == current:
         return 0
     diff = difflib.unified_diff(current.splitlines(), fresh.splitlines(), str(target), "regenerated", lineterm="")

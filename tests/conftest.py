@@ -76,6 +76,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Passwords made and checked in this process use a fast hash (Django's advice for tests): the
+    default costs about a second of CPU per user made or password checked, and no test is about
+    the hash's strength. Servers and workers the tests start keep the real hashers (their users
+    are made in them)."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _cache_in_memory():
     """Tests in this process count in memory, cleared for each test; the shared cache a server uses
     by default is tested with server processes (tests/registry/test_shared_limits.py)."""

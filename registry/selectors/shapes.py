@@ -17,17 +17,26 @@ from blocks.compatibility import policy
 _NULL = {"type": "null"}
 
 
-def _nullable_as_openapi_30(schema: dict[str, Any], _model: type[BaseModel]) -> None:
+def _as_openapi_30(schema: dict[str, Any], model: type[BaseModel]) -> None:
     for prop in schema.get("properties", {}).values():
         options = prop.get("anyOf")
         if isinstance(options, list) and _NULL in options and len(options) == 2:
             [kept] = [option for option in options if option != _NULL]
             del prop["anyOf"]
             prop.update({**kept, "nullable": True})
+    # A field left out of the answer when it has no value (`exclude_if`) is optional, never null.
+    for name, field in model.model_fields.items():
+        if field.exclude_if is not None:
+            key = field.alias or name
+            prop = schema.get("properties", {}).get(key, {})
+            prop.pop("nullable", None)
+            prop.pop("default", None)  # openapi-typescript would take a field with a default as always there
+            if key in schema.get("required", []):
+                schema["required"].remove(key)
 
 
 class ApiModel(BaseModel):
-    model_config = ConfigDict(json_schema_extra=_nullable_as_openapi_30, protected_namespaces=())
+    model_config = ConfigDict(json_schema_extra=_as_openapi_30, protected_namespaces=())
 
 
 class Run(ApiModel):
@@ -138,3 +147,84 @@ class CompatibilityOut(Compatibility):
     """The compatibility mode in force, and where it is set."""
 
     scope: Literal["family", "global", "default"] = Field(description="where the mode in force is set")
+
+
+class Change(ApiModel):
+    """One difference between two versions of a block (blocks.compatibility.diff), with what it breaks."""
+
+    code: str
+    pointer: str
+    message: str
+    breaks: list[Literal["backward", "forward"]]
+
+
+class ComparedChange(Change):
+    against: str
+    violates_policy: bool
+
+
+class CompatibilityCheck(ApiModel):
+    is_compatible: bool
+    compatibility: CompatibilityMode
+    compared_with: list[str]
+    changes: list[ComparedChange]
+
+
+class Diff(ApiModel):
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+
+    family: str
+    from_: str = Field(alias="from")
+    to: str
+    changes: list[Change]
+
+
+class UpgradeStep(ApiModel):
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+
+    step: str
+    from_: str = Field(alias="from")
+    to: str
+    changes: list[Change]
+    migrations: list[dict[str, Any]]
+
+
+class UpgradePlan(ApiModel):
+    """What an upgrade does to a definition: per step the version change, the RFC 6902 patch, the result."""
+
+    steps: list[UpgradeStep]
+    patch: list[dict[str, Any]] = Field(description="RFC 6902 JSON Patch of the definition")
+    specification: Any
+    validation: dict[str, Any]
+
+
+class UpgradeOut(UpgradePlan):
+    """An upgrade of a saved workflow; `revision` is the one written (none on a dry run). `gate` is there
+    when the evaluation gate was asked for."""
+
+    dry_run: bool
+    base_revision: int
+    revision: int | None
+    gate: dict[str, Any] | None = Field(None, exclude_if=lambda gate: gate is None)
+
+
+class Usage(ApiModel):
+    workflow_id: int
+    name: str
+    revision: int
+    steps: list[str]
+
+
+class WouldBreak(Usage):
+    errors: list[dict[str, Any]]
+
+
+class Usages(ApiModel):
+    """The saved workflows whose current revision uses a block version; with a `target`, those that
+    moving to it would break."""
+
+    type_identifier: str
+    count: int
+    usages: list[Usage]
+    target: str | None = Field(None, exclude_if=lambda target: target is None)
+    would_break: list[WouldBreak] | None = Field(None, exclude_if=lambda found: found is None)

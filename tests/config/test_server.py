@@ -18,8 +18,10 @@ from config.server import server_command
 from tests.conftest import REPO_DIR
 from tests.support.server_process import free_port, stop_process, wait_until_answering
 
+# Every test here starts the production server (or its command): `make test-fast` leaves them out.
+pytestmark = pytest.mark.server
 
-@pytest.mark.server
+
 def test_serves_logs_each_request_and_stops_on_sigterm():
     port = free_port()
     env = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1", "DJANGO_SECRET_KEY": "k" * 50}

@@ -13,8 +13,10 @@ from django.test import Client
 
 from tests.conftest import REPO_DIR
 
+# Reading a setting imports the settings module alone, which is what these tests are about: no
+# `django.setup()`, which would load every app as well (most of each process's time).
 PRINT_SETTINGS = (
-    "import django, json; django.setup(); from django.conf import settings as s; "
+    "import json; from django.conf import settings as s; "
     "print(json.dumps([s.DEBUG, s.SECRET_KEY, s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS]))"
 )
 
@@ -137,7 +139,7 @@ TYPED_SETTINGS = [
     "BLOCKWISE_MAX_JSON_DEPTH",
 ]
 PRINT_TYPED_SETTINGS = (
-    "import django, json, sys; django.setup(); from django.conf import settings as s; "
+    "import json, sys; from django.conf import settings as s; "
     "values = {name: getattr(s, name) for name in sys.argv[1:]}; "
     "values['SECURE_PROXY_SSL_HEADER'] = s.SECURE_PROXY_SSL_HEADER; "
     "values['sqlite_timeout'] = s.DATABASES['default'].get('OPTIONS', {}).get('timeout'); "
@@ -264,7 +266,7 @@ def test_the_schema_class_is_set_once():
 
 
 PRINT_PROXIES_AND_CACHE = (
-    "import django, json; django.setup(); from django.conf import settings as s; "
+    "import json; from django.conf import settings as s; "
     "print(json.dumps([s.REST_FRAMEWORK['NUM_PROXIES'], s.CACHES['default']['BACKEND'], "
     "s.CACHES['default']['LOCATION']]))"
 )

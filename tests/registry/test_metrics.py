@@ -89,6 +89,7 @@ def test_each_answer_carries_its_request_id():
     assert len(made["X-Request-ID"]) == 32 and made["X-Request-ID"] != "not a token\n"
 
 
+@pytest.mark.server
 def test_server_processes_add_up_and_log_lines_carry_ids(tmp_path: Path):
     """Two server processes record into one folder: the scrape counts every request, whichever
     process answered it. A failed run's log line carries its request id and run id."""

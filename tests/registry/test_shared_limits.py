@@ -17,6 +17,7 @@ def _sign_in(server: ServerProcess, password: str) -> requests.Response:
     )
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("cache_url", ["", REDIS_URL], ids=["database", "redis"])
 def test_two_server_processes_share_the_sign_in_lockout(tmp_path: Path, cache_url: str):
     if cache_url:

@@ -29,58 +29,6 @@ class AuditQuerySerializer(serializers.Serializer[Any]):
     )
 
 
-class ChangeSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    pointer = serializers.CharField()
-    message = serializers.CharField()
-    breaks = serializers.ListField(child=serializers.ChoiceField(choices=["backward", "forward"]))
-
-
-class ComparedChangeSerializer(ChangeSerializer):
-    against = serializers.CharField()
-    violates_policy = serializers.BooleanField()
-
-
-class CompatibilityCheckSerializer(serializers.Serializer[Any]):
-    is_compatible = serializers.BooleanField()
-    compatibility = serializers.ChoiceField(choices=COMPATIBILITY_VALUES)
-    compared_with = serializers.ListField(child=serializers.CharField())
-    changes = ComparedChangeSerializer(many=True)
-
-
-class DiffSerializer(serializers.Serializer[Any]):
-    family = serializers.CharField()
-    to = serializers.CharField()
-    changes = ChangeSerializer(many=True)
-
-    def get_fields(self) -> dict[str, Any]:
-        fields: dict[str, Any] = super().get_fields()
-        fields["from"] = serializers.CharField()  # a Python keyword, so declared here
-        return fields
-
-
-class UsageSerializer(serializers.Serializer[Any]):
-    workflow_id = serializers.IntegerField()
-    name = serializers.CharField()
-    revision = serializers.IntegerField()
-    steps = serializers.ListField(child=serializers.CharField())
-
-
-class WouldBreakSerializer(UsageSerializer):
-    def get_fields(self) -> dict[str, Any]:
-        fields: dict[str, Any] = super().get_fields()
-        fields["errors"] = serializers.ListField(child=serializers.DictField())  # shadows Serializer.errors
-        return fields
-
-
-class UsagesSerializer(serializers.Serializer[Any]):
-    type_identifier = serializers.CharField()
-    count = serializers.IntegerField()
-    usages = UsageSerializer(many=True)
-    target = serializers.CharField(required=False)
-    would_break = WouldBreakSerializer(many=True, required=False)
-
-
 class UpgradeTargetsSerializer(serializers.Serializer[Any]):
     steps = serializers.DictField(
         child=StrictCharField(max_length=LABEL_MAX),
@@ -105,31 +53,6 @@ class UpgradeInputSerializer(UpgradeTargetsSerializer):
 
 class UpgradePreviewInputSerializer(UpgradeTargetsSerializer):
     specification = JSONObjectField(help_text="a workflow definition, saved or not (the editor's document)")
-
-
-class UpgradeStepSerializer(serializers.Serializer[Any]):
-    step = serializers.CharField()
-    to = serializers.CharField()
-    changes = ChangeSerializer(many=True)
-    migrations = serializers.ListField(child=serializers.DictField())
-
-    def get_fields(self) -> dict[str, Any]:
-        fields: dict[str, Any] = super().get_fields()
-        fields["from"] = serializers.CharField()
-        return fields
-
-
-class UpgradePlanSerializer(serializers.Serializer[Any]):
-    steps = UpgradeStepSerializer(many=True)
-    patch = serializers.ListField(child=serializers.DictField(), help_text="RFC 6902 JSON Patch of the definition")
-    specification = serializers.JSONField()
-    validation = serializers.DictField()
-
-
-class UpgradeOutSerializer(UpgradePlanSerializer):
-    dry_run = serializers.BooleanField()
-    base_revision = serializers.IntegerField()
-    revision = serializers.IntegerField(allow_null=True)
 
 
 class AuditRecordSerializer(serializers.ModelSerializer[AuditRecord]):

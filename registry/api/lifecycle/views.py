@@ -20,14 +20,9 @@ from registry.api.evaluations.gate import GATE_PARAMETERS, gate_from_query
 from registry.api.lifecycle.serializers import (
     AuditQuerySerializer,
     AuditRecordSerializer,
-    CompatibilityCheckSerializer,
     CompatibilitySerializer,
-    DiffSerializer,
     UpgradeInputSerializer,
-    UpgradeOutSerializer,
-    UpgradePlanSerializer,
     UpgradePreviewInputSerializer,
-    UsagesSerializer,
 )
 from registry.api.limits import require_object
 from registry.api.responses import shaped
@@ -96,7 +91,7 @@ class FamilyCompatibilityApi(APIView):
 
 
 class FamilyCompatibilityCheckApi(APIView):
-    @extend_schema(request=BlockRegisterSerializer, responses=CompatibilityCheckSerializer)
+    @extend_schema(request=BlockRegisterSerializer, responses=shapes.CompatibilityCheck)
     def post(self, request: Request, family: str) -> Response:
         block_type_get(family)
         body = require_object(request.data)
@@ -107,7 +102,8 @@ class FamilyCompatibilityCheckApi(APIView):
                 code=ErrorCode.INVALID_MANIFEST,
                 details=[{"path": "/manifest_type_identifier", "code": ErrorCode.MISSING, "message": "required"}],
             )
-        return Response(compatibility_check(description=description, family=family).as_dict())
+        report = compatibility_check(description=description, family=family)
+        return shaped(shapes.CompatibilityCheck.model_validate(report.as_dict()))
 
 
 class FamilyDiffApi(APIView):
@@ -116,7 +112,7 @@ class FamilyDiffApi(APIView):
             OpenApiParameter("from", str, required=True, description="`v1` or a type identifier"),
             OpenApiParameter("to", str, required=True, description="`v2` or a type identifier"),
         ],
-        responses=DiffSerializer,
+        responses=shapes.Diff,
     )
     def get(self, request: Request, family: str) -> Response:
         block_type_get(family)
@@ -128,26 +124,26 @@ class FamilyDiffApi(APIView):
                 details=[{"path": name, "code": ErrorCode.REQUIRED, "message": "required"} for name in ("from", "to")],
             )
         before, after, changes = family_diff(family=family, old=old, new=new)
-        return Response(
-            {
-                "family": family,
-                "from": before.type_identifier,
-                "to": after.type_identifier,
-                "changes": [c.as_dict() for c in changes],
-            }
+        return shaped(
+            shapes.Diff(
+                family=family,
+                from_=before.type_identifier,
+                to=after.type_identifier,
+                changes=[shapes.Change.model_validate(change.as_dict()) for change in changes],
+            )
         )
 
 
 class BlockUsagesApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("target", str, description="`vN` or a type identifier: list what would break")],
-        responses=UsagesSerializer,
+        responses=shapes.Usages,
     )
     def get(self, request: Request, type_identifier: str) -> Response:
         row = block_version_get(type_identifier)
         label = request.query_params.get("target", "")
         target = family_version_get(row.block_type.family, label) if label else None
-        return Response(block_version_usages(row=row, user=request.user, target=target))
+        return shaped(shapes.Usages.model_validate(block_version_usages(row=row, user=request.user, target=target)))
 
 
 class WorkflowUpgradeApi(APIView):
@@ -158,7 +154,7 @@ class WorkflowUpgradeApi(APIView):
     @extend_schema(
         request=UpgradeInputSerializer,
         parameters=[OpenApiParameter("dry_run", bool, description="preview: nothing is written"), *GATE_PARAMETERS],
-        responses={200: UpgradeOutSerializer, 201: UpgradeOutSerializer},
+        responses={200: shapes.UpgradeOut, 201: shapes.UpgradeOut},
     )
     def post(self, request: Request, workflow_id: int) -> Response:
         workflow = workflow_get(user=request.user, workflow_id=workflow_id, for_change=True)
@@ -183,21 +179,23 @@ class WorkflowUpgradeApi(APIView):
             dry_run=dry_run,
             message=data["message"],
         )
-        body: dict[str, Any] = {
-            "dry_run": dry_run,
-            "base_revision": data["base_revision"],
-            "revision": revision.number if revision is not None else None,
-            **plan.as_dict(),
-            **({"gate": gate} if gate is not None else {}),
-        }
-        return Response(body, status=201 if revision is not None else 200)
+        answer = shapes.UpgradeOut.model_validate(
+            {
+                **plan.as_dict(),
+                "dry_run": dry_run,
+                "base_revision": data["base_revision"],
+                "revision": revision.number if revision is not None else None,
+                "gate": gate,
+            }
+        )
+        return shaped(answer, status=201 if revision is not None else 200)
 
 
 class UpgradePreviewApi(APIView):
     """The upgrade plan of any definition (the editor's open document): nothing is saved."""
 
     @extend_schema(
-        operation_id="workflow_upgrade_preview", request=UpgradePreviewInputSerializer, responses=UpgradePlanSerializer
+        operation_id="workflow_upgrade_preview", request=UpgradePreviewInputSerializer, responses=shapes.UpgradePlan
     )
     def post(self, request: Request) -> Response:
         serializer = UpgradePreviewInputSerializer(data=require_object(request.data))
@@ -206,7 +204,7 @@ class UpgradePreviewApi(APIView):
         plan = workflow_upgrade_preview(
             definition=data["specification"], targets=data["steps"], to_default=data["to_default"]
         )
-        return Response(plan.as_dict())
+        return shaped(shapes.UpgradePlan.model_validate(plan.as_dict()))
 
 
 class AuditListApi(APIView):

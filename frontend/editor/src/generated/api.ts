@@ -1083,24 +1083,35 @@ export interface components {
             workflow_id: number;
             revision: number;
         };
-        /**
-         * @description * `backward` - backward
-         *     * `forward` - forward
-         * @enum {string}
-         */
+        /** @enum {string} */
         BreaksEnum: "backward" | "forward";
+        /**
+         * Change
+         * @description One difference between two versions of a block (blocks.compatibility.diff), with what it breaks.
+         */
         Change: {
+            /** Code */
             code: string;
+            /** Pointer */
             pointer: string;
+            /** Message */
             message: string;
+            /** Breaks */
             breaks: components["schemas"]["BreaksEnum"][];
         };
+        /** ComparedChange */
         ComparedChange: {
+            /** Code */
             code: string;
+            /** Pointer */
             pointer: string;
+            /** Message */
             message: string;
+            /** Breaks */
             breaks: components["schemas"]["BreaksEnum"][];
+            /** Against */
             against: string;
+            /** Violates Policy */
             violates_policy: boolean;
         };
         /**
@@ -1110,10 +1121,14 @@ export interface components {
         Compatibility: {
             compatibility: components["schemas"]["CompatibilityEnum"];
         };
+        /** CompatibilityCheck */
         CompatibilityCheck: {
+            /** Is Compatible */
             is_compatible: boolean;
             compatibility: components["schemas"]["CompatibilityEnum"];
+            /** Compared With */
             compared_with: string[];
+            /** Changes */
             changes: components["schemas"]["ComparedChange"][];
         };
         /** @enum {string} */
@@ -1168,11 +1183,16 @@ export interface components {
             /** @default  */
             name: string;
         };
+        /** Diff */
         Diff: {
+            /** Family */
             family: string;
-            to: string;
-            changes: components["schemas"]["Change"][];
+            /** From */
             from: string;
+            /** To */
+            to: string;
+            /** Changes */
+            changes: components["schemas"]["Change"][];
         };
         Error: {
             /** @description A stable code, e.g. `invalid`, `stale_revision`, `too_deep`. */
@@ -1611,27 +1631,55 @@ export interface components {
             /** @default  */
             message: string;
         };
+        /**
+         * UpgradeOut
+         * @description An upgrade of a saved workflow; `revision` is the one written (none on a dry run). `gate` is there
+         *     when the evaluation gate was asked for.
+         */
         UpgradeOut: {
+            /** Steps */
             steps: components["schemas"]["UpgradeStep"][];
-            /** @description RFC 6902 JSON Patch of the definition */
+            /**
+             * Patch
+             * @description RFC 6902 JSON Patch of the definition
+             */
             patch: {
                 [key: string]: unknown;
             }[];
+            /** Specification */
             specification: unknown;
+            /** Validation */
             validation: {
                 [key: string]: unknown;
             };
+            /** Dry Run */
             dry_run: boolean;
+            /** Base Revision */
             base_revision: number;
+            /** Revision */
             revision: number | null;
+            /** Gate */
+            gate?: {
+                [key: string]: unknown;
+            };
         };
+        /**
+         * UpgradePlan
+         * @description What an upgrade does to a definition: per step the version change, the RFC 6902 patch, the result.
+         */
         UpgradePlan: {
+            /** Steps */
             steps: components["schemas"]["UpgradeStep"][];
-            /** @description RFC 6902 JSON Patch of the definition */
+            /**
+             * Patch
+             * @description RFC 6902 JSON Patch of the definition
+             */
             patch: {
                 [key: string]: unknown;
             }[];
+            /** Specification */
             specification: unknown;
+            /** Validation */
             validation: {
                 [key: string]: unknown;
             };
@@ -1651,26 +1699,47 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** UpgradeStep */
         UpgradeStep: {
+            /** Step */
             step: string;
+            /** From */
+            from: string;
+            /** To */
             to: string;
+            /** Changes */
             changes: components["schemas"]["Change"][];
+            /** Migrations */
             migrations: {
                 [key: string]: unknown;
             }[];
-            from: string;
         };
+        /** Usage */
         Usage: {
+            /** Workflow Id */
             workflow_id: number;
+            /** Name */
             name: string;
+            /** Revision */
             revision: number;
+            /** Steps */
             steps: string[];
         };
+        /**
+         * Usages
+         * @description The saved workflows whose current revision uses a block version; with a `target`, those that
+         *     moving to it would break.
+         */
         Usages: {
+            /** Type Identifier */
             type_identifier: string;
+            /** Count */
             count: number;
+            /** Usages */
             usages: components["schemas"]["Usage"][];
+            /** Target */
             target?: string;
+            /** Would Break */
             would_break?: components["schemas"]["WouldBreak"][];
         };
         ValidateInputRequest: {
@@ -1799,11 +1868,17 @@ export interface components {
             errors: components["schemas"]["WorkflowIssue"][];
             warnings: components["schemas"]["WorkflowIssue"][];
         };
+        /** WouldBreak */
         WouldBreak: {
+            /** Workflow Id */
             workflow_id: number;
+            /** Name */
             name: string;
+            /** Revision */
             revision: number;
+            /** Steps */
             steps: string[];
+            /** Errors */
             errors: {
                 [key: string]: unknown;
             }[];
