@@ -207,3 +207,27 @@ def test_a_child_by_reference_shows_its_ports_offers_its_newer_revision_and_open
     expect(page.get_by_test_id("unsaved-marker")).to_be_visible()
     assert export_definition(editor, tmp_path, "back.json")["steps"][0]["workflow_version_id"] == "2"
     assert editor.console_errors == []
+
+
+def test_save_inside_an_inline_child_saves_the_parent_with_it(editor):
+    from registry.models import WorkflowRevision
+
+    page = editor.page
+    parent = saved_workflow("Parent", grouped_workflow())
+    editor.goto()
+    editor.sign_in()
+    editor.goto(f"/?workflow={parent}")
+    editor.node("subflow").click(button="right")
+    page.get_by_role("menuitem", name="Open subflow").click()
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_be_visible()
+    editor.node("top").locator(".step-name").click()
+    editor.rename_selected("label_of_top")
+    page.keyboard.press("Control+s")
+    editor.wait_message("Saved revision 2.")
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_have_count(0)
+    expect(page.get_by_label("Workflow name")).to_have_value("Parent")
+    saved = WorkflowRevision.objects.get(workflow_id=parent, number=2).definition
+    assert [s["name"] for s in saved["steps"][0]["workflow_definition"]["steps"]] == ["classifier", "label_of_top"]
+    assert saved["steps"][0]["parameter_bindings"] == grouped_workflow()["steps"][0]["parameter_bindings"]
+    expect(page.get_by_test_id("unsaved-marker")).to_have_count(0)
+    assert editor.console_errors == []
