@@ -5,9 +5,13 @@ workflow it names) with a trail back; a newer revision of a saved child offered 
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import connections
 from playwright.sync_api import expect
 
-from tests.frontend.conftest import CLASSIFIER, saved_workflow
+from registry.models import Workflow, WorkflowRevision
+from registry.services.workflows import workflow_save
+from tests.frontend.conftest import CLASSIFIER, USER, saved_workflow
 from tests.frontend.exporting import export_definition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -206,4 +210,51 @@ def test_a_child_by_reference_shows_its_ports_offers_its_newer_revision_and_open
     # The parent is as it was left: upgraded, not saved yet.
     expect(page.get_by_test_id("unsaved-marker")).to_be_visible()
     assert export_definition(editor, tmp_path, "back.json")["steps"][0]["workflow_version_id"] == "2"
+    assert editor.console_errors == []
+
+
+def test_save_inside_an_inline_child_saves_the_parent_with_it(editor):
+    page = editor.page
+    parent = saved_workflow("Parent", grouped_workflow())
+    editor.goto()
+    editor.sign_in()
+    editor.goto(f"/?workflow={parent}")
+    editor.node("subflow").click(button="right")
+    page.get_by_role("menuitem", name="Open subflow").click()
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_be_visible()
+    editor.node("top").locator(".step-name").click()
+    editor.rename_selected("label_of_top")
+    page.keyboard.press("Control+s")
+    editor.wait_message("Saved revision 2.")
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_have_count(0)
+    expect(page.get_by_label("Workflow name")).to_have_value("Parent")
+    saved = WorkflowRevision.objects.get(workflow_id=parent, number=2).definition
+    assert [s["name"] for s in saved["steps"][0]["workflow_definition"]["steps"]] == ["classifier", "label_of_top"]
+    assert saved["steps"][0]["parameter_bindings"] == grouped_workflow()["steps"][0]["parameter_bindings"]
+    expect(page.get_by_test_id("unsaved-marker")).to_have_count(0)
+    assert editor.console_errors == []
+
+
+def test_a_child_by_reference_without_a_revision_is_compared_with_the_revision_the_lockfile_pins(editor, tmp_path):
+    page = editor.page
+    child = saved_workflow("Shared child", top_class_workflow())
+    parent = saved_workflow("Parent", referring(child))
+    # The child changes after the parent was saved (and pinned its revision 1).
+    owner = get_user_model().objects.get(username=USER)
+    changed = Workflow.objects.get(pk=child)
+    workflow_save(workflow=changed, user=owner, base_revision=1, specification=top_class_workflow())
+    connections.close_all()
+    editor.goto()
+    editor.sign_in()
+    editor.goto(f"/?workflow={parent}")
+    expect(page.get_by_test_id("subflow-source-shared")).to_have_text(f"workflow {child}")
+    editor.wait_text("node-upgrade-shared", "revision 2 available")
+    page.get_by_test_id("node-upgrade-shared").click()
+    editor.wait_text("upgrade-summary", f"workflow {child}: revision 1 → 2")
+    patch = page.get_by_role("dialog", name="Upgrade shared").get_by_test_id("upgrade-patch")
+    expect(patch).to_contain_text('"op": "add"', use_inner_text=False)
+    page.get_by_role("dialog", name="Upgrade shared").get_by_role("button", name="Apply").click()
+    expect(page.get_by_test_id("subflow-source-shared")).to_have_text(f"workflow {child} revision 2")
+    expect(page.get_by_test_id("node-upgrade-shared")).to_have_count(0)
+    assert export_definition(editor, tmp_path)["steps"][0]["workflow_version_id"] == "2"
     assert editor.console_errors == []

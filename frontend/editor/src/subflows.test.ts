@@ -81,6 +81,19 @@ describe("groupSteps", () => {
     }
   });
 
+  it("leaves a grouped subflow's own child as it is, and nests it", () => {
+    const inner = groupSteps(workflow(), ["classifier", "top"], kindsOf);
+    if ("error" in inner) throw new Error(inner.error);
+    const outer = groupSteps(inner.definition, ["subflow", "count"], kindsOf);
+    if ("error" in outer) throw new Error(outer.error);
+    expect(outer.group).toBe("subflow_2");
+    const nested = (outer.definition.steps[0].workflow_definition as Definition).steps[0];
+    expect(nested.workflow_definition).toEqual(inner.definition.steps[0].workflow_definition);
+    const back = ungroupStep(outer.definition, "subflow_2");
+    if ("error" in back) throw new Error(back.error);
+    expect(back.definition).toEqual(inner.definition);
+  });
+
   it("refuses a selection that a flow-control list crosses, and an empty one", () => {
     const gated: Definition = {
       ...workflow(),

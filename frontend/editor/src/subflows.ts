@@ -24,9 +24,11 @@ function mapStrings(value: unknown, change: (text: string) => unknown): unknown 
   return value;
 }
 
-/** A step with its values (not its `type` and `name`) passed through `change`. */
+/** A step with its values passed through `change`; not its `type` and `name`, nor an inner
+ * workflow's own child, whose selectors name its own inputs and steps. */
 function mapStep(step: Record_, change: (text: string) => unknown): Record_ {
-  return Object.fromEntries(Object.entries(step).map(([k, v]) => [k, k === "type" || k === "name" ? v : mapStrings(v, change)]));
+  const own = (k: string) => k === "type" || k === "name" || (k === "workflow_definition" && step.type === INNER_WORKFLOW);
+  return Object.fromEntries(Object.entries(step).map(([k, v]) => [k, own(k) ? v : mapStrings(v, change)]));
 }
 
 const nameOf = (item: Record_) => String(item.name);
