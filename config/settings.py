@@ -365,7 +365,7 @@ if os.environ.get("CACHE_URL"):
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": BLOCKWISE_CACHE_TABLE}}
+    CACHES = {"default": {"BACKEND": "config.database_cache.DatabaseCache", "LOCATION": BLOCKWISE_CACHE_TABLE}}
 CACHES["default"].setdefault("KEY_PREFIX", "blockwise")
 
 # Hardening: observability. Every request has an id (registry/observability.py) carried by its log

@@ -275,8 +275,8 @@ PRINT_PROXIES_AND_CACHE = (
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({}, [0, "django.core.cache.backends.db.DatabaseCache", "blockwise_cache"]),
-        ({"BLOCKWISE_BEHIND_PROXY": "on"}, [1, "django.core.cache.backends.db.DatabaseCache", "blockwise_cache"]),
+        ({}, [0, "config.database_cache.DatabaseCache", "blockwise_cache"]),
+        ({"BLOCKWISE_BEHIND_PROXY": "on"}, [1, "config.database_cache.DatabaseCache", "blockwise_cache"]),
         (
             {"BLOCKWISE_BEHIND_PROXY": "2", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3"},
             [2, "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/3"],
