@@ -19,7 +19,7 @@ function byName(items: unknown): Map<string, string> {
 }
 
 /** JSON with object keys sorted, so key order is no change. */
-function stable(value: unknown): string {
+export function stable(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );

@@ -2,6 +2,8 @@
 // canvas can show what one revision changed against another. Nodes and wires match by id (a step's id
 // is its name; a wire's, its two ends), so a renamed step reads as one removed and one added.
 
+import { stable } from "./diff";
+
 export type DiffStatus = "added" | "removed" | "changed" | "unchanged";
 
 interface Keyed {
@@ -18,12 +20,6 @@ export interface DiffGraph<N, E> {
   edges: Array<E & { className: string }>;
   counts: Record<Exclude<DiffStatus, "unchanged">, number>;
 }
-
-/** JSON with object keys sorted, so key order is no change. */
-const stable = (value: unknown): string =>
-  JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
 
 const marked = <T extends object>(item: T, status: DiffStatus) => ({ ...item, className: `diff-${status}` });
 

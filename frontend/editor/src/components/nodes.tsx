@@ -1,7 +1,7 @@
 // The three kinds of node on the canvas: workflow inputs, steps (blocks) and workflow outputs.
 
 import { Handle, Position, type NodeProps } from "@xyflow/react";
-import { memo } from "react";
+import { memo, useMemo } from "react";
 
 import type { BlockDetail, Issue } from "../api";
 import { FLOW_IN, VALUE_HANDLE } from "../graph";
@@ -42,10 +42,11 @@ export function Messages({ errors, warnings, name }: { errors: Issue[]; warnings
 
 /** This step's own result in the shown run (its first input element), in a few words. */
 export function RunBadge({ name }: { name: string }) {
-  const run = useUi((s) => s.run);
-  const summary = summarise(run?.steps?.[name]?.[0]);
-  const timing = run?.timings[name];
-  if (!run || (!summary && timing === undefined)) return null;
+  // Its own step's result and timing only: another step's result does not render this badge again.
+  const result = useUi((s) => s.run?.steps?.[name]?.[0]);
+  const timing = useUi((s) => s.run?.timings[name]);
+  const summary = useMemo(() => summarise(result), [result]);
+  if (!summary && timing === undefined) return null;
   return (
     <div className={`run-badge ${summary?.kind === "status" ? `status-${summary.text}` : ""}`} data-testid={`node-run-${name}`}>
       {summary && (
@@ -78,11 +79,37 @@ function UpgradeBadge({ detail, step }: { detail: BlockDetail | undefined; step:
 
 export const BlockNode = memo(function BlockNode({ id, data, selected }: NodeProps<FlowNode>) {
   const detail = useCatalog((s) => (data.kind === "block" ? s.details[data.typeIdentifier] : undefined));
-  const table = useCatalog((s) => s.kinds);
-  const drag = useWireKinds();
   const { errors, warnings } = useIssues(id);
   const status = useUi((s) => s.run?.steps?.[data.name]?.[0]?.status);
   const running = useRunning((s) => s.running);
+  if (data.kind !== "block") return null;
+  // The states (issues, selection, the run) change the frame and the badge only: the body, with its
+  // handles, is memoized apart, so a run's results do not draw every step's handles again.
+  return (
+    <div
+      className={`node block cat-${detail?.category ?? "unknown"}${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}${running ? " running" : status ? ` run-${status}` : ""}`}
+      data-testid={`node-${data.name}`}
+    >
+      <BlockBody id={id} name={data.name} typeIdentifier={data.typeIdentifier} detail={detail} />
+      <Messages errors={errors} warnings={warnings} name={data.name} />
+      <RunBadge name={data.name} />
+    </div>
+  );
+});
+
+const BlockBody = memo(function BlockBody({
+  id,
+  name,
+  typeIdentifier,
+  detail,
+}: {
+  id: string;
+  name: string;
+  typeIdentifier: string;
+  detail: BlockDetail | undefined;
+}) {
+  const table = useCatalog((s) => s.kinds);
+  const drag = useWireKinds();
   // The names of this step's map entries (one handle each), as text so other nodes' wires do not re-render it.
   const entryText = useDocument((s) =>
     s.edges
@@ -91,33 +118,29 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       .join("\n"),
   );
   const entries = entryText ? entryText.split("\n") : [];
-  if (data.kind !== "block") return null;
   return (
-    <div
-      className={`node block cat-${detail?.category ?? "unknown"}${errors.length ? " has-errors" : warnings.length ? " has-warnings" : ""}${selected ? " selected" : ""}${running ? " running" : status ? ` run-${status}` : ""}`}
-      data-testid={`node-${data.name}`}
-    >
+    <>
       <header>
-        <CategoryIcon category={detail?.category ?? "unknown"} /> <span className="title">{detail?.human_name ?? data.typeIdentifier}</span>{" "}
+        <CategoryIcon category={detail?.category ?? "unknown"} /> <span className="title">{detail?.human_name ?? typeIdentifier}</span>{" "}
         <small>{detail?.version}</small>
-        <UpgradeBadge detail={detail} step={data.name} />
+        <UpgradeBadge detail={detail} step={name} />
         {detail && !detail.executable && (
           <span
             className="badge remote"
-            data-testid={`node-cannot-run-${data.name}`}
+            data-testid={`node-cannot-run-${name}`}
             title="This version has no implementation on this server: see the Run panel."
           >
             cannot run here
           </span>
         )}
-        <div className="step-name">{data.name}</div>
+        <div className="step-name">{name}</div>
       </header>
       <Handle
         type="target"
         position={Position.Top}
         id={FLOW_IN}
         className="flow-in"
-        data-testid={`handle-flow-${data.name}`}
+        data-testid={`handle-flow-${name}`}
         title="Gated by a flow-control step"
       />
       {detail?.properties
@@ -129,7 +152,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
                 type="target"
                 position={Position.Left}
                 id={p.name}
-                data-testid={`handle-in-${data.name}-${p.name}`}
+                data-testid={`handle-in-${name}-${p.name}`}
                 className={drag && fits(table, drag.kinds, acceptedFrom(p, drag.fromStep)) ? "compatible" : ""}
               />
               {p.name} <span className="kinds">{p.kinds.join(" | ")}</span>
@@ -138,7 +161,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
               .filter((h) => propertyOfHandle(h) === p.name)
               .map((h) => (
                 <div className="row entry" key={h}>
-                  <Handle type="target" position={Position.Left} id={h} data-testid={`handle-in-${data.name}-${h}`} />
+                  <Handle type="target" position={Position.Left} id={h} data-testid={`handle-in-${name}-${h}`} />
                   {keyOfHandle(h)}
                 </div>
               ))}
@@ -157,25 +180,17 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       {detail?.properties.filter(gatesSteps).map((p) => (
         <div className="row out flow" key={p.name}>
           {p.name} <span className="kinds">steps</span>
-          <Handle
-            type="source"
-            position={Position.Right}
-            id={p.name}
-            className="flow-out"
-            data-testid={`handle-out-${data.name}-${p.name}`}
-          />
+          <Handle type="source" position={Position.Right} id={p.name} className="flow-out" data-testid={`handle-out-${name}-${p.name}`} />
         </div>
       ))}
       {detail?.outputs.map((o) => (
         <div className="row out" key={o.name}>
           {o.name} <span className="kinds">{o.kinds.join(" | ")}</span>
-          <Handle type="source" position={Position.Right} id={o.name} data-testid={`handle-out-${data.name}-${o.name}`} />
+          <Handle type="source" position={Position.Right} id={o.name} data-testid={`handle-out-${name}-${o.name}`} />
         </div>
       ))}
-      {!detail && <UnknownHandles id={id} name={data.name} typeIdentifier={data.typeIdentifier} />}
-      <Messages errors={errors} warnings={warnings} name={data.name} />
-      <RunBadge name={data.name} />
-    </div>
+      {!detail && <UnknownHandles id={id} name={name} typeIdentifier={typeIdentifier} />}
+    </>
   );
 });
 

@@ -7,6 +7,7 @@ import { useEffect } from "react";
 import { copySelection, deleteSelection, duplicateSelection, lastCopied, pasteText, selectAll } from "../actions/editing";
 import { save } from "../actions/documents";
 import { groupSelection, ungroupSelection } from "../actions/subflows";
+import { useRevisionDiff } from "../components/RevisionDiff";
 import { useDocument } from "../store/document";
 import { useUi } from "../store/ui";
 
@@ -51,7 +52,8 @@ export function useShortcuts(): void {
         if (!useUi.getState().dialog) void save();
         return;
       }
-      if (typing(event.target) || useUi.getState().dialog) return;
+      // While two revisions are compared, the canvas shows them, not the document: no edits then.
+      if (typing(event.target) || useUi.getState().dialog || useRevisionDiff.getState().shown) return;
       const history = useDocument.temporal.getState();
       if (mod && key === "z" && !event.shiftKey) history.undo();
       else if (mod && ((key === "z" && event.shiftKey) || key === "y")) history.redo();
