@@ -20,7 +20,7 @@ from registry.services.block_versions import block_version_make_default, block_v
 from registry.services.evaluations import evaluation_compare
 from registry.services.workflows import workflow_save
 from tests.frontend import test_editor_batch as batch
-from tests.frontend.conftest import CLASSIFIER, USER, DialogAnswers, demo_definition
+from tests.frontend.conftest import CLASSIFIER, SPILLS, USER, DialogAnswers, demo_definition
 from tests.frontend.test_editor_design import axe_violations
 from tests.registry.jobs.conftest import png, zip_of
 
@@ -87,6 +87,7 @@ def test_an_evaluation_runs_and_its_report_opens_the_images_of_each_cell(editor,
     evaluation = _evaluate(editor, panel, 4)
     assert (evaluation.workflow_id, evaluation.output) == (workflow_id, "predictions")
     editor.wait_text("evaluation-accuracy", "Accuracy 75.0 % on 4 images")
+    assert page.evaluate(SPILLS) == []  # the panel fits the side bar
     editor.shot("finished")
 
     panel.get_by_role("button", name="Open report").click()
