@@ -99,14 +99,19 @@ class ChildRewriter:
             name = whole.group(1)
             if name in self._bindings:
                 self.bound_something = True
-                return copy.deepcopy(self._bindings[name]), name
+                return _copied(self._bindings[name]), name
             if name in self._defaults:
-                return copy.deepcopy(self._defaults[name]), None
+                return _copied(self._defaults[name]), None
         for key in self._keys:
             replaced = text.replace(f"$inputs.{key}", str(self._bindings[key]))
             self.bound_something = self.bound_something or replaced != text
             text = replaced
         return text, None
+
+
+def _copied(value: Any) -> Any:
+    """A value of its own for each place a binding goes (a text or a number is one already)."""
+    return value if type(value) in _SCALARS or type(value) is str else copy.deepcopy(value)
 
 
 def composite_patcher(patches: Sequence[tuple[str, Mapping[str, str], str]]) -> Callable[[Any, str | None], Any]:

@@ -82,10 +82,7 @@ class _IssueMapper:
             for step, origin in zip(steps, expansion.origins, strict=True)
             if isinstance(step, Mapping) and isinstance(step.get("name"), str)
         }
-        # Flat names that differ from what they are shown as, longest first for text replacement.
-        self._renamed = sorted(
-            ((flat, shown) for flat, shown in self.display.items() if flat != shown), key=lambda p: -len(p[0])
-        )
+        self._renamed_sorted: list[tuple[str, str]] | None = None
         self._left_out_inputs = expansion.left_out_inputs
 
     def map_all(self, issues: tuple[WorkflowIssue, ...] | list[WorkflowIssue]) -> list[WorkflowIssue]:
@@ -135,6 +132,15 @@ class _IssueMapper:
             f"{', '.join(f'`{o}`' for o in outputs) or 'none'}.",
             suggestions=suggest(wanted, outputs),
         )
+
+    @property
+    def _renamed(self) -> list[tuple[str, str]]:
+        """Flat names that differ from what they are shown as, longest first for text replacement
+        (sorted when an issue first needs them: most compilations have none)."""
+        if self._renamed_sorted is None:
+            renamed = ((flat, shown) for flat, shown in self.display.items() if flat != shown)
+            self._renamed_sorted = sorted(renamed, key=lambda p: -len(p[0]))
+        return self._renamed_sorted
 
     def _shown(self, text: str) -> str:
         for flat, shown in self._renamed:

@@ -3,7 +3,7 @@
 import copy
 
 from blocks.errors import ErrorCode
-from executor.compiler import CompilerConfig, compile_workflow
+from executor.compiler import CompilerConfig, compile_workflow, definition_hash
 from tests.executor.conftest import top_class_step
 from tests.executor.nested_builders import (
     SavedWorkflows,
@@ -48,6 +48,13 @@ def test_the_plan_is_the_inline_plan_under_other_names(catalog):
         mine = nested_plan.steps[f"outer/{name}"]
         assert dict(mine.literals) == dict(step.literals)
         assert mine.dimensionality == step.dimensionality
+
+
+def test_the_plan_is_named_by_the_definition_as_written(catalog):
+    parent = parent_workflow()
+    assert compile_workflow(parent, catalog).plan.definition_hash == definition_hash(parent)
+    given = compile_workflow(parent, catalog, digest="given").plan
+    assert given.definition_hash == "given"
 
 
 GRAY = {"type": "roboflow_core/convert_grayscale@v1", "name": "gray", "image": "$inputs.image"}
