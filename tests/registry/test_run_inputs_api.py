@@ -69,3 +69,15 @@ def test_an_invalid_workflow_keeps_no_inputs(api):
     response = api.post("/api/v1/runs/", body, format="json")
     assert response.status_code == 400
     assert response.json()["run"]["inputs"] == {} and Run.objects.get().inputs == {}
+
+
+def test_a_large_jpeg_input_keeps_its_own_size_and_a_small_thumbnail(api):
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(png("blue"))).resize((640, 480)).save(buffer, format="JPEG")
+    image = buffer.getvalue()
+    body = {"specification": demo_spec(), "inputs": {"image": base64.b64encode(image).decode(), "model_id": DEMO}}
+    response = api.post("/api/v1/runs/", body, format="json")
+    assert response.status_code == 201
+    [kept] = response.json()["inputs"]["image"]
+    assert (kept["width"], kept["height"], kept["sha256"]) == (640, 480, hashlib.sha256(image).hexdigest())
+    assert _thumbnail(kept["thumbnail"]).size == (160, 120)

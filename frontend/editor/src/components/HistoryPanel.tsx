@@ -17,21 +17,23 @@ export function HistoryPanel() {
       ?.results ?? [];
   if (id === null || revisions.length === 0) return null;
   return (
-    <section data-testid="revisions" aria-label="Revisions">
-      <h4>Revisions</h4>
+    <>
+      <section data-testid="revisions" aria-label="Revisions">
+        <h4>Revisions</h4>
+        {revisions.map((r) => (
+          <div key={r.number} className="revision">
+            <span>
+              r{r.number} {r.valid ? "" : "(draft)"} {r.author ?? ""} {r.message}
+            </span>
+            {r.number !== revision && (
+              <button data-testid={`restore-${r.number}`} onClick={() => void restoreRevision(r.number)}>
+                Restore
+              </button>
+            )}
+          </div>
+        ))}
+      </section>
       <RevisionCompare workflowId={id} revisions={revisions} />
-      {revisions.map((r) => (
-        <div key={r.number} className="revision">
-          <span>
-            r{r.number} {r.valid ? "" : "(draft)"} {r.author ?? ""} {r.message}
-          </span>
-          {r.number !== revision && (
-            <button data-testid={`restore-${r.number}`} onClick={() => void restoreRevision(r.number)}>
-              Restore
-            </button>
-          )}
-        </div>
-      ))}
-    </section>
+    </>
   );
 }
