@@ -16,6 +16,7 @@ from django.db import connections
 from playwright.sync_api import expect
 
 from tests.conftest import REPO_DIR
+from tests.frontend.worker_pool import media, pool  # noqa: F401  (fixtures of the job panels' tests)
 from tests.registry.conftest import make_user
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -281,3 +282,13 @@ class DialogAnswers:
             dialog.accept()
         else:
             dialog.dismiss()
+
+
+def open_saved_with_panels(editor: Any, definition: dict[str, Any] | None = None) -> int:
+    """Sign in and open a saved shapes workflow, its side panels (Batch, Evaluate) shown."""
+    workflow_id = saved_workflow("Shapes", definition or demo_definition())
+    editor.goto()
+    editor.sign_in(USER, PASSWORD)
+    editor.goto(f"/?workflow={workflow_id}")
+    editor.page.get_by_test_id("batch-panel").wait_for()
+    return workflow_id

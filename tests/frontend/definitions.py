@@ -378,3 +378,27 @@ DEFINITIONS: dict[str, Callable[[], Definition]] = {
     "aliases": aliases,
     "gated_crop": lambda: gated_crop("blue"),
 }
+
+
+def top_class_workflow() -> dict[str, Any]:
+    """Classify the image with the model named by a parameter, then read the top class."""
+    return {
+        "version": "1.0",
+        "inputs": [
+            {"type": "WorkflowImage", "name": "image"},
+            {"type": "WorkflowParameter", "name": "model", "default_value": "demo-shapes/1"},
+        ],
+        "steps": [
+            {"type": V2, "name": "classifier", "images": "$inputs.image", "model_id": "$inputs.model"},
+            {
+                "type": "roboflow_core/property_definition@v1",
+                "name": "top",
+                "data": "$steps.classifier.predictions",
+                "operations": [{"type": "ClassificationPropertyExtract", "property_name": "top_class"}],
+            },
+        ],
+        "outputs": [
+            {"type": "JsonField", "name": "label", "selector": "$steps.top.output"},
+            {"type": "JsonField", "name": "predictions", "selector": "$steps.classifier.predictions"},
+        ],
+    }

@@ -5,9 +5,7 @@ and cancels a job."""
 from __future__ import annotations
 
 import math
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,54 +13,13 @@ import pytest
 from django.db import connections
 from playwright.sync_api import expect
 
-from config.celery import app as celery_app
 from registry.models import Job
-from tests.frontend.conftest import PASSWORD, USER, DialogAnswers, demo_definition, saved_workflow
+from tests.frontend.conftest import DialogAnswers, demo_definition, open_saved_with_panels
 from tests.registry.jobs.conftest import png, zip_of
-from tests.support.server_process import database_url
-from tests.support.workers import REDIS_URL, WorkerPool, redis_available, redis_forget
 
 COLOURS = {"red": 2, "green": 1}
 # The Batch panel's line for a running job: images per second and seconds left.
 RATE_LINE = r"(\d+(?:\.\d)?) images/s, about (\d+) s left"
-
-
-@pytest.fixture(scope="module")
-def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("editor-jobs")
-
-
-@pytest.fixture
-def pool(media: Path, settings: Any, live_server: Any, roboflow_server: Any) -> Iterator[WorkerPool]:
-    """A queue of this test's own in Redis; workers are started by the test that wants them. Their
-    remote models are the Roboflow-compatible test server on 127.0.0.1."""
-    if not redis_available():
-        pytest.fail(f"The batch tests need Redis at {REDIS_URL}.")
-    queue = f"blockwise-editor-{os.getpid()}"
-    before = {"broker_url": celery_app.conf.broker_url, "task_default_queue": celery_app.conf.task_default_queue}
-    # close() drops the connections already made, so the next job is sent with these settings (and
-    # after the test, with the session's own again).
-    celery_app.close()
-    celery_app.conf.update(broker_url=REDIS_URL, task_default_queue=queue)
-    settings.MEDIA_ROOT = media / "media"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": REDIS_URL,
-        "BLOCKWISE_CELERY_QUEUE": queue,
-        "BLOCKWISE_MEDIA_ROOT": media / "media",
-        "BLOCKWISE_MODEL_RETRIES": 0,
-        "ROBOFLOW_API_URL": roboflow_server.url,
-        "ROBOFLOW_INFERENCE_URL": "",
-        "ROBOFLOW_API_KEY": "worker-key",
-    }
-    (media / "logs").mkdir(exist_ok=True)
-    workers = WorkerPool(env, media / "logs")
-    yield workers
-    workers.stop_all()
-    celery_app.close()
-    celery_app.conf.update(before)
-    redis_forget(queue)
 
 
 def _zip(folder: Path, colours: dict[str, int] = COLOURS) -> Path:
@@ -70,15 +27,6 @@ def _zip(folder: Path, colours: dict[str, int] = COLOURS) -> Path:
     path = folder / "shapes.zip"
     path.write_bytes(zip_of(files).getvalue())
     return path
-
-
-def _open_saved(editor: Any, definition: dict[str, Any] | None = None) -> int:
-    workflow_id = saved_workflow("Shapes", definition or demo_definition())
-    editor.goto()
-    editor.sign_in(USER, PASSWORD)
-    editor.goto(f"/?workflow={workflow_id}")
-    editor.page.get_by_test_id("batch-panel").wait_for()
-    return workflow_id
 
 
 def _start(editor: Any, zip_path: Path) -> None:
@@ -90,7 +38,7 @@ def _start(editor: Any, zip_path: Path) -> None:
 
 def test_a_job_runs_to_the_end_with_its_chart_and_csv(editor, pool, tmp_path):
     pool.start(1)
-    _open_saved(editor)
+    open_saved_with_panels(editor)
     _start(editor, _zip(tmp_path))
     editor.wait_text("job-status", "Finished")
     editor.wait_text("job-counts", "3 succeeded, 0 failed, 0 pending of 3")
@@ -130,7 +78,7 @@ def test_a_slow_job_shows_its_rate_and_eta_while_it_runs(editor, pool, model_ser
             answers.append(response.json())
 
     editor.page.on("response", keep)
-    _open_saved(editor, demo_definition(model_id="shapes/1"))
+    open_saved_with_panels(editor, demo_definition(model_id="shapes/1"))
     _start(editor, _zip(tmp_path, {"red": images // 2, "green": images // 2}))
 
     text = editor.wait_match("job-rate", RATE_LINE)
@@ -154,7 +102,7 @@ def test_a_slow_job_shows_its_rate_and_eta_while_it_runs(editor, pool, model_ser
 
 def test_cancel_stops_a_queued_job(editor, pool, tmp_path):
     # No worker takes the job, so it is still queued when Cancel is pressed.
-    _open_saved(editor)
+    open_saved_with_panels(editor)
     _start(editor, _zip(tmp_path))
     editor.wait_text("job-status", "Waiting for a worker")
     editor.wait_text("job-counts", "0 succeeded, 0 failed, 3 pending of 3")
@@ -171,7 +119,7 @@ def test_the_batch_panel_saves_first_takes_parameters_and_lists_failures_by_code
     pool.start(1)
     definition = demo_definition(confidence="$inputs.threshold")
     definition["inputs"].append({"type": "WorkflowParameter", "name": "threshold", "default_value": 0.3})
-    workflow_id = _open_saved(editor, definition)
+    workflow_id = open_saved_with_panels(editor, definition)
     page = editor.page
     editor.node("threshold").click()
     page.get_by_role("complementary", name="Inspector").get_by_label("default_value", exact=True).fill("0.2")
@@ -206,7 +154,7 @@ def test_the_batch_panel_saves_first_takes_parameters_and_lists_failures_by_code
 
 
 def test_starting_a_batch_with_unsaved_changes_can_be_declined(editor, pool, tmp_path):
-    _open_saved(editor)
+    open_saved_with_panels(editor)
     page = editor.page
     page.get_by_test_id("add-parameter").click()
     page.once("dialog", lambda dialog: dialog.dismiss())

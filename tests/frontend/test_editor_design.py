@@ -4,20 +4,11 @@ whose colour-contrast rule checks WCAG AA)."""
 
 import pytest
 
-from tests.conftest import REPO_DIR
+from tests.frontend.accessibility import axe_violations
 from tests.frontend.conftest import SPILLS, sample_image
 from tests.frontend.definitions import gate_two_steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-AXE = REPO_DIR / "frontend" / "editor" / "node_modules" / "axe-core" / "axe.min.js"
-
-SERIOUS = """async () => {
-  const result = await axe.run(document, { resultTypes: ['violations'] });
-  return result.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
-}"""
-
 SMALLEST_NODE_TEXT = """() => {
   let smallest = Infinity;
   for (const el of document.querySelectorAll('.react-flow__node *')) {
@@ -26,13 +17,6 @@ SMALLEST_NODE_TEXT = """() => {
   }
   return smallest;
 }"""
-
-
-def axe_violations(page):
-    if not AXE.exists():
-        pytest.fail("axe-core is not installed: cd frontend/editor && npm ci")
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(SERIOUS)
 
 
 def open_gated_run(editor, tmp_path):

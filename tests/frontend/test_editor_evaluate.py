@@ -19,13 +19,9 @@ from registry.models import BlockVersion, Evaluation, Workflow
 from registry.services.block_versions import block_version_make_default, block_version_publish, block_version_register
 from registry.services.evaluations import evaluation_compare
 from registry.services.workflows import workflow_save
-from tests.frontend import test_editor_batch as batch
-from tests.frontend.conftest import CLASSIFIER, SPILLS, USER, DialogAnswers, demo_definition
-from tests.frontend.test_editor_design import axe_violations
+from tests.frontend.accessibility import axe_violations
+from tests.frontend.conftest import CLASSIFIER, SPILLS, USER, DialogAnswers, demo_definition, open_saved_with_panels
 from tests.registry.jobs.conftest import png, zip_of
-
-# The Batch panel tests' worker pool (a queue of the test's own, workers on the test database).
-media, pool, _open_saved = batch.media, batch.pool, batch._open_saved
 
 V3 = CLASSIFIER.replace("@v2", "@v3")
 V4 = CLASSIFIER.replace("@v2", "@v4")
@@ -76,7 +72,7 @@ def _thumbnails_loaded(listing: Any) -> list[str]:
 
 def test_an_evaluation_runs_and_its_report_opens_the_images_of_each_cell(editor, pool, tmp_path):
     pool.start(1)
-    workflow_id = _open_saved(editor)
+    workflow_id = open_saved_with_panels(editor)
     page = editor.page
     panel = page.get_by_role("region", name="Evaluate")
     # A red image filed under green: the model says red, so one green image is misclassified.
@@ -160,7 +156,7 @@ def test_an_evaluation_runs_and_its_report_opens_the_images_of_each_cell(editor,
 
 def test_an_evaluation_saves_the_workflow_first_and_can_be_cancelled(editor, pool, tmp_path):
     # No worker takes the job, so the evaluation is still waiting when Cancel is pressed.
-    workflow_id = _open_saved(editor)
+    workflow_id = open_saved_with_panels(editor)
     page = editor.page
     panel = page.get_by_role("region", name="Evaluate")
     _upload(editor, panel, _dataset_zip(tmp_path, {"red": ["red"], "green": ["green"]}), "2 images, 2 classes")
@@ -189,7 +185,7 @@ def test_an_evaluation_saves_the_workflow_first_and_can_be_cancelled(editor, poo
 
 def test_two_evaluations_side_by_side_list_the_changed_images(editor, pool, tmp_path):
     pool.start(1)
-    workflow_id = _open_saved(editor)
+    workflow_id = open_saved_with_panels(editor)
     page = editor.page
     panel = page.get_by_role("region", name="Evaluate")
     layout = {colour: [colour] * 3 for colour in ("red", "green", "blue", "yellow")}
@@ -283,7 +279,7 @@ def test_an_upgrade_that_passes_the_check_is_applied_on_the_server(editor, pool,
         block_version=BlockVersion.objects.get(type_identifier=V3), user=get_user_model().objects.get(username=USER)
     )
     connections.close_all()
-    workflow_id = _open_saved(editor)
+    workflow_id = open_saved_with_panels(editor)
     dialog = _check(editor, tmp_path, V3)
     editor.wait_text("gate-verdict", "Passes: accuracy does not change (at most 1 allowed).")
     editor.wait_text("comparison-changed-count", "No image changed its prediction.")
@@ -306,7 +302,7 @@ def test_an_upgrade_that_passes_the_check_is_applied_on_the_server(editor, pool,
 
 def test_an_upgrade_that_fails_the_check_is_refused_with_the_reason(editor, pool, tmp_path):
     _v4_without_executor()
-    workflow_id = _open_saved(editor)
+    workflow_id = open_saved_with_panels(editor)
     dialog = _check(editor, tmp_path, V4)
     editor.wait_text("gate-verdict", "Fails: accuracy drops 100.00 points (at most 1 allowed).")
     editor.wait_text("comparison-changed-count", "4 images changed")

@@ -12,8 +12,8 @@ from registry.models import BlockVersion, Workflow
 from registry.services.block_versions import block_version_make_default
 from registry.services.workflow_blocks import workflow_block_publish
 from tests.frontend.conftest import USER, saved_workflow
+from tests.frontend.definitions import top_class_workflow
 from tests.frontend.exporting import export_definition
-from tests.frontend.test_editor_subflows import top_class_workflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,37 +11,13 @@ from playwright.sync_api import expect
 
 from registry.models import Workflow, WorkflowRevision
 from registry.services.workflows import workflow_save
-from tests.frontend.conftest import CLASSIFIER, USER, saved_workflow
+from tests.frontend.conftest import USER, saved_workflow
+from tests.frontend.definitions import top_class_workflow
 from tests.frontend.exporting import export_definition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 INNER = "roboflow_core/inner_workflow@v1"
-PROPERTY = "roboflow_core/property_definition@v1"
-
-
-def top_class_workflow() -> dict[str, Any]:
-    """Classify the image with the model named by a parameter, then read the top class."""
-    return {
-        "version": "1.0",
-        "inputs": [
-            {"type": "WorkflowImage", "name": "image"},
-            {"type": "WorkflowParameter", "name": "model", "default_value": "demo-shapes/1"},
-        ],
-        "steps": [
-            {"type": CLASSIFIER, "name": "classifier", "images": "$inputs.image", "model_id": "$inputs.model"},
-            {
-                "type": PROPERTY,
-                "name": "top",
-                "data": "$steps.classifier.predictions",
-                "operations": [{"type": "ClassificationPropertyExtract", "property_name": "top_class"}],
-            },
-        ],
-        "outputs": [
-            {"type": "JsonField", "name": "label", "selector": "$steps.top.output"},
-            {"type": "JsonField", "name": "predictions", "selector": "$steps.classifier.predictions"},
-        ],
-    }
 
 
 def grouped_workflow() -> dict[str, Any]:
