@@ -2,12 +2,13 @@
 workflow compiled twice, still gives identical results, each use with its own rewritten values."""
 
 import copy
+from typing import Any
 
 from executor.compiler import compile_workflow
 from tests.executor.nested_builders import SavedWorkflows, child_workflow, inner_step, parent_workflow
 
 
-def twice_used() -> tuple[dict, SavedWorkflows]:
+def twice_used() -> tuple[dict[str, Any], SavedWorkflows]:
     """One saved child behind two steps with different bindings (one a literal object)."""
     saved = SavedWorkflows({"7": child_workflow()})
     first = inner_step("first", workflow_workspace_id="acme", workflow_id="7")
@@ -24,7 +25,7 @@ def twice_used() -> tuple[dict, SavedWorkflows]:
     return parent_workflow(first, second, outputs=outputs), saved
 
 
-def flat_steps(result) -> dict[str, dict]:
+def flat_steps(result: Any) -> dict[str, dict[str, Any]]:
     return {step["name"]: step for step in result.nested.flat_definition["steps"]}
 
 
