@@ -58,3 +58,14 @@ def test_compiling_twice_gives_identical_results(catalog):
     assert second.plan == first.plan
     assert second.warnings == first.warnings
     assert parent == definition_before
+
+
+def test_a_problem_in_a_child_used_twice_is_reported_inside_each_use(catalog):
+    # The resolver gives the same object for both steps: parsed once, reported at each.
+    parent, saved = twice_used()
+    del saved.definitions["7"]["steps"][1]["name"]
+    result = compile_workflow(parent, catalog, children=saved)
+    assert [(e.code, e.pointer) for e in result.errors] == [
+        ("missing_property", "/steps/0/workflow_definition/steps/1/name"),
+        ("missing_property", "/steps/1/workflow_definition/steps/1/name"),
+    ]
