@@ -232,11 +232,11 @@ def _inline(
         return value
 
     for child_step, child_origin, (_, new_name) in zip(child["steps"], child_origins, renames, strict=True):
-        bound = dict(child_origin.bound)
+        bound = {}
         rewriter.bound_something = False
         inlined.append({**map_strings(child_step, rewrite), "name": new_name})
         bound_into.append(rewriter.bound_something)
-        inlined_origins.append(Origin(child_origin.pointer, child_origin.display, bound))
+        inlined_origins.append(_with_bound(child_origin, bound))
     outputs = {}
     for item in child.get("outputs") or []:
         if isinstance(item, Mapping) and isinstance(item.get("selector"), str):
@@ -245,3 +245,9 @@ def _inline(
     context.expansion.outputs_of[origin.display] = tuple(outputs)
     context.expansion.composites[origin.display] = composite.entry
     return inlined, inlined_origins, bound_into, (name, outputs, renames[0][1])
+
+
+def _with_bound(origin: Origin, bound: dict[str, str]) -> Origin:
+    """The origin with the values bindings put into its step; origins are never changed, so one that
+    no binding went into is the child level's own."""
+    return Origin(origin.pointer, origin.display, {**origin.bound, **bound}) if bound else origin
