@@ -3,13 +3,20 @@
 240 steps written inline (target: within 1.5x).
 
 Run: .venv/bin/python -m bench.bench_compile
+With valgrind installed, `--instructions` adds both validates' instruction counts (callgrind), which
+the other processes on a shared machine do not move at all.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import gzip
 import json
+import re
+import shutil
+import subprocess
+import sys
 import time
 from functools import partial
 from typing import Any
@@ -73,10 +80,9 @@ def with_references(children: int = 10, own_steps: int = 40) -> tuple[dict[str, 
 
 
 def compare_references(snapshot: CatalogSnapshot, config: CompilerConfig) -> None:
-    parent, saved = with_references()
+    parent, inline, saved = _references_and_inline(snapshot)
     assert len(parent["steps"]) == 50
     # The same steps written inline: the 240-step workflow the references stand for.
-    inline = expand(parent, snapshot, saved, max_depth=4, max_count=32, max_steps=1000).definition
     assert len(inline["steps"]) == 240
     for definition in (parent, inline):
         result = compile_workflow(definition, snapshot, config, children=saved)
@@ -94,7 +100,55 @@ def compare_references(snapshot: CatalogSnapshot, config: CompilerConfig) -> Non
     report("  ratio of best runs (references / inline)", nested_best / inline_best, "x", "<= 1.5", timed=False)
 
 
+def _references_and_inline(snapshot: CatalogSnapshot) -> tuple[dict[str, Any], dict[str, Any], SavedWorkflows]:
+    parent, saved = with_references()
+    inline = expand(parent, snapshot, saved, max_depth=4, max_count=32, max_steps=1000).definition
+    return parent, inline, saved
+
+
+def count_instructions() -> None:
+    """Instructions of one validate of each, counted by callgrind in a process of its own."""
+    if shutil.which("valgrind") is None:
+        print("instruction counts: valgrind is not installed", flush=True)
+        return
+    counts = {}
+    for which in ("inline", "references"):
+        # Collected only inside functools.reduce, which runs nothing but the validates.
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--toggle-collect=functools_reduce",
+            "--callgrind-out-file=/dev/null",
+        ]
+        command += [sys.executable, "-m", "bench.bench_compile", "--count-one", which]
+        finished = subprocess.run(command, capture_output=True, text=True, check=True)
+        collected = re.search(r"Collected : (\d+)", finished.stderr)
+        assert collected is not None, finished.stderr[-2000:]
+        counts[which] = int(collected.group(1)) / _COUNTED_RUNS / 1e6
+    report("validate, 240 steps written inline (instructions)", counts["inline"], "M", "(reference)", timed=False)
+    report("validate, 50 steps, 10 references (instructions)", counts["references"], "M", "", timed=False)
+    report("  ratio (references / inline)", counts["references"] / counts["inline"], "x", "<= 1.5", timed=False)
+
+
+_COUNTED_RUNS = 3
+
+
+def _count_one(which: str) -> None:
+    """Run under callgrind by `count_instructions`: warm up, then validate inside functools.reduce."""
+    snapshot = catalog()
+    gc.freeze()
+    config = CompilerConfig()
+    parent, inline, saved = _references_and_inline(snapshot)
+    definition = inline if which == "inline" else parent
+    validate = partial(compile_workflow, definition, snapshot, config, children=saved)
+    validate(), validate()
+    functools.reduce(lambda _, __: validate(), range(_COUNTED_RUNS), None)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--count-one"]:
+        _count_one(sys.argv[2])
+        return
     snapshot = catalog()
     gc.freeze()  # as the server does once its catalog is loaded (registry.selectors.catalog)
     config = CompilerConfig()
@@ -108,6 +162,8 @@ def main() -> None:
         # `_compile` skips the cache: every repetition is a full, uncached compilation.
         report(label, measure_ms(partial(_compile, definition, snapshot, config, ""), repeat=30), "ms", target)
     compare_references(snapshot, config)
+    if "--instructions" in sys.argv[1:]:
+        count_instructions()
 
 
 if __name__ == "__main__":

@@ -35,26 +35,40 @@ def inlined_name(composite: str, child: str, taken: set[str]) -> str:
 
 
 def map_strings(value: Any, rewrite: Callable[[str, JsonPath], Any], path: JsonPath = ()) -> Any:
-    """A copy of `value` with every string leaf that holds a `$` replaced by `rewrite(text, path)`
-    (no rewrite touches any other); keys stay as they are."""
+    """`value` with every string leaf that holds a `$` replaced by `rewrite(text, path)` (no rewrite
+    touches any other); keys stay as they are. Copy on write: a list or dict none of whose members
+    changed is returned as it is, so the result shares what did not change with `value` (nothing
+    here or after mutates a definition)."""
     kind = type(value)
     if kind is str:
         return rewrite(value, path) if "$" in value else value
-    if kind is dict:
-        return {key: _mapped(item, rewrite, path, key) for key, item in value.items()}
     if kind is list:
-        return [_mapped(item, rewrite, path, index) for index, item in enumerate(value)]
-    if kind not in _SCALARS and isinstance(value, Mapping):
-        return {key: _mapped(item, rewrite, path, key) for key, item in value.items()}
-    return value
-
-
-def _mapped(item: Any, rewrite: Callable[[str, JsonPath], Any], path: JsonPath, key: str | int) -> Any:
-    # Most leaves are plain: answered without building their path.
-    kind = type(item)
-    if kind in _SCALARS or (kind is str and "$" not in item):
-        return item
-    return map_strings(item, rewrite, (*path, key))
+        members: Iterable[tuple[Any, Any]] = enumerate(value)
+    elif kind is dict or (kind not in _SCALARS and isinstance(value, Mapping)):
+        members = value.items()
+    else:
+        return value
+    changed: list[tuple[Any, Any]] = []
+    for key, item in members:
+        # Most members are plain: passed over without a call or a path (this runs for every value
+        # of every inlined step).
+        item_kind = type(item)
+        if item_kind is str:
+            if "$" not in item:
+                continue
+            mapped = rewrite(item, (*path, key))
+        elif item_kind in _SCALARS:
+            continue
+        else:
+            mapped = map_strings(item, rewrite, (*path, key))
+        if mapped is not item:
+            changed.append((key, mapped))
+    if not changed:
+        return value if kind is dict or kind is list else dict(value)
+    copy_ = list(value) if kind is list else dict(value)
+    for key, mapped in changed:
+        copy_[key] = mapped
+    return copy_
 
 
 def _step_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
@@ -78,6 +92,7 @@ class ChildRewriter:
         prefix = renames[0][1][: len(renames[0][1]) - len(renames[0][0])] if renames else ""
         plain = _PLAIN.fullmatch(prefix) and all(new == prefix + old for old, new in renames)
         self._template = f"$steps.{prefix}\\1" if plain else None
+        self._dotless = not any("." in old for old in self._new)
         self._bindings = bindings
         self._defaults = defaults
         self._keys = sorted(bindings, key=len, reverse=True)
@@ -85,9 +100,22 @@ class ChildRewriter:
         # texts can hold references of the parent's.
         self.bound_something = False
 
+    def _simple_selector(self, text: str) -> str | None:
+        """The renamed text of the commonest case, `$steps.{child}` or `$steps.{child}.{output}` with no
+        other `$` in it, without a regex (what the pattern gives it: no longer name can match when
+        no name holds a `.`); None for any other text."""
+        if not self._dotless or not text.startswith("$steps.") or text.count("$") != 1:
+            return None
+        name, dot, rest = text[7:].partition(".")
+        new = self._new.get(name)
+        return None if new is None else f"$steps.{new}{dot}{rest}"
+
     def rewrite(self, text: str) -> tuple[Any, str | None]:
         """The rewritten value, and the binding that replaced the whole text, if one did."""
         if self._pattern is not None and "$steps." in text:
+            simple = self._simple_selector(text)
+            if simple is not None:
+                return simple, None
             if self._template is not None:
                 text = self._pattern.sub(self._template, text)
             else:

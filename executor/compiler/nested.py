@@ -175,23 +175,26 @@ def _renamed(plan: ExecutionPlan, display: Mapping[str, str], composites: Mappin
     shown_names = {flat: flat for flat in plan.steps} | dict(display)
     name = shown_names.__getitem__
 
-    renamed_selectors: dict[Selector, Selector] = {}
+    # By the raw text, which names one step selector (and hashes faster than the dataclass).
+    renamed_selectors: dict[str, Selector] = {}
 
     def selector(s: Selector) -> Selector:
         if s.source != "step" or s.name not in changed:
             return s
-        found = renamed_selectors.get(s)
+        found = renamed_selectors.get(s.raw)
         if found is None:
             shown = display[s.name]
-            found = renamed_selectors[s] = Selector(_shown_selector(s, shown), s.source, shown, s.output)
+            found = renamed_selectors[s.raw] = Selector(_shown_selector(s, shown), s.source, shown, s.output)
         return found
 
     def bindings(step: StepPlan) -> tuple[Binding, ...]:
         if changed.isdisjoint(step.data_predecessors):
             return step.bindings
         return tuple(
-            Binding(b.property, selector(b.selector), b.key, b.pointer) if b.selector.name in changed else b
-            for b in step.bindings
+            [
+                Binding(b.property, selector(b.selector), b.key, b.pointer) if b.selector.name in changed else b
+                for b in step.bindings
+            ]
         )
 
     changed = {flat for flat, shown in display.items() if flat != shown}

@@ -31,8 +31,8 @@ from executor.compiler.composites import (
     workflow_source,
 )
 from executor.compiler.inline import ChildRewriter, composite_patcher, inlined_name, map_strings
-from executor.compiler.issues import IssueList, pointer
-from executor.compiler.parse import parse_definition
+from executor.compiler.issues import IssueList, WorkflowIssue, pointer
+from executor.compiler.parse import ParsedDefinition, parse_definition
 from executor.compiler.steps import inputs_named_in
 
 __all__ = [
@@ -79,6 +79,10 @@ class Expansion:
 @dataclass(slots=True)
 class _Context(CompositeContext):
     expansion: Expansion = field(default_factory=lambda: Expansion(definition={}, origins=[]))
+    # id(child) -> (child, parsed, problems): see `_parsed_child`.
+    parsed_children: dict[int, tuple[Mapping[str, Any], ParsedDefinition | None, list[WorkflowIssue]]] = field(
+        default_factory=dict
+    )
 
 
 def expand(
@@ -111,7 +115,7 @@ def _expand_level(
     # None: patched for every composite; a name: for every other composite; False: not at all.
     patched_for: list[str | bool | None] = [None] * len(steps)
     # Names at this level, which inlined names must not take (upstream's rule, kept as steps come).
-    taken = {s["name"] for s in steps if isinstance(s, Mapping) and isinstance(s.get("name"), str)}
+    taken = {s["name"] for s in steps if (type(s) is dict or isinstance(s, Mapping)) and type(s.get("name")) is str}
     index = 0
     while index < len(steps):
         step = steps[index]
@@ -148,6 +152,26 @@ def _label(step: object, index: int) -> str:
     return name if isinstance(name, str) and name else f"#{index}"
 
 
+def _parsed_child(child: Mapping[str, Any], context: _Context) -> tuple[ParsedDefinition | None, list[WorkflowIssue]]:
+    """The child parsed, and its problems (pointers inside the child); parsed once per expansion when
+    several steps use the same object (a published workflow block's revision, a saved workflow the
+    resolver gives again). The cache holds the child itself, so its id names no other object."""
+    cached = context.parsed_children.get(id(child))
+    if cached is not None and cached[0] is child:
+        return cached[1], cached[2]
+    parsed_issues = IssueList()
+    parsed = parse_definition(child, parsed_issues, max_steps=context.max_steps, check_version=False)
+    # An output's selector is text that replaces the parent's references to that output (as upstream):
+    # a bad one is found where the parent uses it, and one the parent does not use is harmless.
+    problems = [
+        issue
+        for issue in parsed_issues.errors
+        if not (issue.code == ErrorCode.INVALID_SELECTOR and issue.pointer.startswith("/outputs/"))
+    ]
+    context.parsed_children[id(child)] = (child, parsed, problems)
+    return parsed, problems
+
+
 def _inline(
     step: Mapping[str, Any],
     taken: set[str],
@@ -165,15 +189,7 @@ def _inline(
     if composite.pins is not None and context.resolver is not None:
         context.resolver.adopt_pins(path=origin.display, lockfile=composite.pins)
     child_at = f"{origin.pointer}/workflow_definition"
-    parsed_issues = IssueList()
-    parsed = parse_definition(composite.child, parsed_issues, max_steps=context.max_steps, check_version=False)
-    # An output's selector is text that replaces the parent's references to that output (as upstream):
-    # a bad one is found where the parent uses it, and one the parent does not use is harmless.
-    problems = [
-        issue
-        for issue in parsed_issues.errors
-        if not (issue.code == ErrorCode.INVALID_SELECTOR and issue.pointer.startswith("/outputs/"))
-    ]
+    parsed, problems = _parsed_child(composite.child, context)
     for issue in problems:
         issues.errors.append(replace(issue, pointer=child_at + issue.pointer))
     if parsed is None or problems:
@@ -207,19 +223,20 @@ def _inline(
     inlined: list[dict[str, Any]] = []
     inlined_origins: list[Origin] = []
     bound_into: list[bool] = []
+    bound: dict[str, str] = {}  # the values bindings put into the step being rewritten
+
+    def rewrite(text: str, path: tuple[str | int, ...]) -> Any:
+        value, binding = rewriter.rewrite(text)
+        if binding is not None:
+            bound[pointer(*path)] = composite.bindings_at + pointer(binding)
+        return value
+
     for child_step, child_origin, (_, new_name) in zip(child["steps"], child_origins, renames, strict=True):
-        bound = dict(child_origin.bound)
-
-        def rewrite(text: str, path: tuple[str | int, ...], bound: dict[str, str] = bound) -> Any:
-            value, binding = rewriter.rewrite(text)
-            if binding is not None:
-                bound[pointer(*path)] = composite.bindings_at + pointer(binding)
-            return value
-
+        bound = {}
         rewriter.bound_something = False
         inlined.append({**map_strings(child_step, rewrite), "name": new_name})
         bound_into.append(rewriter.bound_something)
-        inlined_origins.append(Origin(child_origin.pointer, child_origin.display, bound))
+        inlined_origins.append(_with_bound(child_origin, bound))
     outputs = {}
     for item in child.get("outputs") or []:
         if isinstance(item, Mapping) and isinstance(item.get("selector"), str):
@@ -228,3 +245,9 @@ def _inline(
     context.expansion.outputs_of[origin.display] = tuple(outputs)
     context.expansion.composites[origin.display] = composite.entry
     return inlined, inlined_origins, bound_into, (name, outputs, renames[0][1])
+
+
+def _with_bound(origin: Origin, bound: dict[str, str]) -> Origin:
+    """The origin with the values bindings put into its step; origins are never changed, so one that
+    no binding went into is the child level's own."""
+    return Origin(origin.pointer, origin.display, {**origin.bound, **bound}) if bound else origin
