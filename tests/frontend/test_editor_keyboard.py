@@ -88,7 +88,10 @@ def test_build_save_and_run_with_the_keyboard_alone(editor, tmp_path):
     editor.shot("saved")
 
     tab_to(page, "image", element="input:file")
-    with page.expect_file_chooser() as chooser:
+    expect(page.get_by_test_id("run-image-image")).to_be_focused()
+    # The chooser is Chromium's answer to the key: on a loaded machine (CI's PostgreSQL run beside
+    # other work) it came later than Playwright's default 10 s.
+    with page.expect_file_chooser(timeout=30_000) as chooser:
         keyboard.press("Space")
     chooser.value.set_files(str(sample_image(tmp_path, "green")))
     tab_to(page, "Run", element="button")
