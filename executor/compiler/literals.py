@@ -16,6 +16,7 @@ mode (true is a number), which plain JSON Schema does not.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -65,20 +66,28 @@ class LiteralValidator:
         self._defs: Mapping[str, Any] = schema.get("$defs", {})
         self._compiled: dict[int, Checker] = {}
         self._keep: list[Mapping[str, Any]] = []
+        # A block's validator is shared by the server's threads: another thread must never be handed
+        # the placeholder of a checker still being compiled (calling it recursed until Python gave up).
+        self._lock = threading.RLock()
 
     def checker(self, fragment: Mapping[str, Any]) -> Checker:
         key = id(fragment)
-        found = self._compiled.get(key)
-        if found is None:
-            # Placeholder first: recursive `$ref`s (statement groups) resolve to the finished checker.
-            def deferred(value: Any) -> str | None:
-                return self._compiled[key](value)
+        with self._lock:
+            found = self._compiled.get(key)
+            if found is None:
+                # Placeholder first: recursive `$ref`s (statement groups) resolve to the finished checker.
+                def deferred(value: Any) -> str | None:
+                    return self._compiled[key](value)
 
-            self._compiled[key] = deferred
-            self._keep.append(fragment)
-            found = self._compile(fragment)
-            self._compiled[key] = found
-        return found
+                self._compiled[key] = deferred
+                self._keep.append(fragment)
+                try:
+                    found = self._compile(fragment)
+                except BaseException:
+                    del self._compiled[key]
+                    raise
+                self._compiled[key] = found
+            return found
 
     def _compile(self, fragment: Mapping[str, Any]) -> Checker:
         if fragment.get("reference") is True:
