@@ -21,8 +21,8 @@ from django.urls import get_script_prefix, reverse
 
 from registry.models import BlockType, BlockVersion
 
-# The fields of `BlockVersionSlimSerializer`, in its order (tests/registry/test_block_summaries.py
-# checks that both give the same list).
+# The fields of a block list entry, in order: `BlockVersionSlimSerializer` (the schema) lists these
+# (tests/registry/test_block_summaries.py checks that both give the same list).
 SUMMARY_FIELDS = (
     "type_identifier",
     "aliases",

@@ -13,6 +13,7 @@ from blocks.spec import BlockSpec
 from executor.compiler.nesting import WORKFLOW_SOURCE_KEY
 from registry.api.intake import JSONArrayField, JSONObjectField, StrictCharField
 from registry.models import BlockVersion, Kind
+from registry.selectors.block_summaries import SUMMARY_FIELDS
 
 
 class KindSerializer(serializers.ModelSerializer[Kind]):
@@ -37,24 +38,7 @@ class BlockVersionSlimSerializer(serializers.ModelSerializer[BlockVersion]):
 
     class Meta:
         model = BlockVersion
-        fields = [
-            "type_identifier",
-            "aliases",
-            "family",
-            "version",
-            "human_name",
-            "category",
-            "short_description",
-            "search_keywords",
-            "state",
-            "is_default",
-            "executable",
-            "source",
-            "deprecation_message",
-            "replacement",
-            "sunset_date",
-            "docs_url",
-        ]
+        fields = list(SUMMARY_FIELDS)
 
     def get_is_default(self, row: BlockVersion) -> bool:
         return row.block_type.default_version_id == row.pk
