@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -42,17 +43,25 @@ class CompilerConfig:
     max_inner_workflows: int = 32
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CompilationResult:
     errors: tuple[WorkflowIssue, ...]
     warnings: tuple[WorkflowIssue, ...]
-    plan: ExecutionPlan | None
+    # The plan, or (a workflow with inner workflows) what builds it: a validate never needs the plan
+    # named as written, so it is built on first use (a run, a save), once.
+    plan_or_builder: ExecutionPlan | Callable[[], ExecutionPlan | None] | None
     # For a workflow with inner workflows: the flat workflow Roboflow would compile, and its findings.
     nested: NestedView | None = None
 
     @property
     def valid(self) -> bool:
         return not self.errors
+
+    @cached_property
+    def plan(self) -> ExecutionPlan | None:
+        # Threads sharing a cached result may both build it: the same plan, and either one is kept.
+        source = self.plan_or_builder
+        return source() if callable(source) else source
 
 
 def definition_hash(definition: object) -> str | None:

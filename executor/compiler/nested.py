@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -41,7 +42,8 @@ class NestedView:
 class NestedCompilation:
     errors: tuple[WorkflowIssue, ...]
     warnings: tuple[WorkflowIssue, ...]
-    plan: ExecutionPlan | None
+    # Builds the plan named as written (`outer/inner`); None when there are errors.
+    plan: Callable[[], ExecutionPlan] | None
     view: NestedView
 
 
@@ -65,7 +67,7 @@ def compile_nested(
     warnings = [*expansion.issues.warnings, *mapper.map_all(flat.warnings)]
     plan = None
     if not errors and flat.plan is not None:
-        plan = _renamed(flat.plan, mapper.display, expansion.composites)
+        plan = partial(_renamed, flat.plan, mapper.display, expansion.composites)
     view = NestedView(
         expansion.definition, tuple(flat.errors), tuple(expansion.issues.errors), tuple(expansion.origins)
     )

@@ -43,12 +43,19 @@ def _race(count: int, send: Callable[[int], requests.Response]) -> list[requests
         return list(pool.map(one, range(count)))
 
 
-def _served_ms(server: ServerProcess, method: str, path: str) -> list[float]:
-    """How long the server took over each `method path` request, from its access log (config/body_buffer.py)."""
-    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+def _served_ms(server: ServerProcess, method: str, path: str, count: int) -> list[float]:
+    """How long the server took over each of `count` `method path` requests, from its access log
+    (config/body_buffer.py). The server writes a line after its answer has gone out, so a client can hold
+    every answer before the last line is written: wait for them (up to 10 s)."""
     request = f'"{method} {path} HTTP/'
-    access = [line for line in lines if line["logger"] == "blockwise.access"]
-    return [line["duration_ms"] for line in access if request in line["message"]]
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+        access = [line for line in lines if line["logger"] == "blockwise.access"]
+        served = [line["duration_ms"] for line in access if request in line["message"]]
+        if len(served) >= count or time.monotonic() > deadline:
+            return served
+        time.sleep(0.05)
 
 
 def _no_server_errors(server: ServerProcess, responses: list[requests.Response]) -> None:
@@ -77,7 +84,7 @@ def test_fifty_racing_saves_give_one_success_and_forty_nine_conflicts(server):
     # The saves overlapped in the server: served one at a time, their times could not add up to more
     # than the whole race took (the access log times each request from its start to its answer; with
     # one worker of one thread this fails).
-    served = _served_ms(server, "PUT", url.removeprefix(server.url))
+    served = _served_ms(server, "PUT", url.removeprefix(server.url), 50)
     assert len(served) == 50
     assert sum(served) > wall_ms, (sum(served), wall_ms)
     conflicts = [r.json() for r in responses if r.status_code == 409]
