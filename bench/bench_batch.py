@@ -161,10 +161,17 @@ def alternating_rates(
 
 
 def where_two_workers_wait(
-    workflow: Any, folder: Path, warmup: Path, parameters: dict[str, Any], env: dict[str, str], logs: Path
+    workflow: Any,
+    folder: Path,
+    warmup: Path,
+    parameters: dict[str, Any],
+    env: dict[str, str],
+    logs: Path,
+    one_worker_rate: float,
 ) -> None:
     """One job on two workers, with the kernel's accounting of each worker's time while it runs, the
-    model server's CPU time and how busy the machine's CPUs were (every user's processes included)."""
+    model server's CPU time and how busy the machine's CPUs were (every user's processes included);
+    and the ceiling those CPUs put on the speed-up over `one_worker_rate`."""
     from config.celery import app as celery_app
 
     queue = f"{env['BLOCKWISE_CELERY_QUEUE']}-waits"
@@ -192,6 +199,17 @@ def where_two_workers_wait(
         line("  model server process: CPU seconds per job second", stretch.process_cpu[pid] / stretch.wall, "x")
     cpus = os.cpu_count() or 1
     line(f"  the machine's {cpus} CPUs: busy share, every user's processes", stretch.machine_busy_share, "x")
+    # Every image costs the machine this much CPU, whichever process spends it (workers, model
+    # server, Redis, this process polling): the CPUs cannot answer more images per second than
+    # their count over that cost, however many workers share them.
+    images = rate * stretch.wall
+    job_cpu_ms = sum(stretch.process_cpu[pid] for pid in pids + model_servers) / images * 1000
+    machine_cpu_ms = stretch.machine_busy_share * cpus * stretch.wall / images * 1000
+    line("  CPU per image, workers and model server", job_cpu_ms, "ms")
+    line("  CPU per image, the whole machine", machine_cpu_ms, "ms")
+    ceiling = cpus / (machine_cpu_ms / 1000)
+    line(f"  ceiling of {cpus} CPUs at that cost: images/s", ceiling, "img/s")
+    line("  ceiling of the speed-up 1 -> 2 workers (ceiling / 1 worker's rate)", ceiling / one_worker_rate, "x")
     waiting = statistics.mean(stretch.waiting_for_cpu[pid] / stretch.wall for pid in pids)
     blocked = statistics.mean(stretch.blocked[pid] / stretch.wall for pid in pids)
     if waiting >= blocked:
@@ -293,7 +311,7 @@ def main() -> None:
             for index, speedup in enumerate(speedups, 1):
                 line(f"job, {REMOTE}: speed-up 1 -> 2 workers, round {index}", speedup, "x")
             line(f"job, {REMOTE}: speed-up 1 -> 2 workers, median", statistics.median(speedups), "x", ">= 1.7")
-            where_two_workers_wait(remote, photo_folder, warmup, remote_parameters, env, logs)
+            where_two_workers_wait(remote, photo_folder, warmup, remote_parameters, env, logs, job_rates[(REMOTE, 1)])
 
         # One anonymous client sends every request: without this the anonymous rate limit answers most.
         unlimited = {**env, "BLOCKWISE_THROTTLE_ANONYMOUS_RUN": ""}
