@@ -135,7 +135,10 @@ class BufferedWSGI:
             # No length and not chunked: HTTP/1.1 says there is no body (most GETs).
             return await self._answer(self._environ(scope, io.BytesIO(), 0), proto)
         try:
-            body, length = await asyncio.wait_for(self._read_body(proto), self.body_timeout_s)
+            # A deadline on this task, not `wait_for`: that one runs the read as a task of its own, an
+            # extra round of the event loop on every request.
+            async with asyncio.timeout(self.body_timeout_s):
+                body, length = await self._read_body(proto)
         except (TimeoutError, _BodyLateError):
             return await self._answer(self._refused(scope, ErrorCode.REQUEST_TIMEOUT), proto)
         except _BodyTooLargeError:
@@ -159,28 +162,28 @@ class BufferedWSGI:
         body: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115  (handed to the request)
         length = 0
         chunks = aiter(proto)
-
-        async def next_chunk() -> bytes:
-            # Not `anext`: its awaitable would cancel granian's through a `throw` that one lacks.
-            try:
-                chunk: bytes = await chunks.__anext__()
-            except StopAsyncIteration:
-                return b""
-            return chunk
-
-        while True:
-            try:
-                chunk = await asyncio.wait_for(next_chunk(), self.body_chunk_timeout_s)
-            except TimeoutError:
-                body.close()
+        loop = asyncio.get_running_loop()
+        # The deadline for the next chunk, moved on as each one arrives (`asyncio.timeout` cancels this
+        # task's wait: the chunk's own awaitable takes the cancellation).
+        try:
+            async with asyncio.timeout(None) as chunk_deadline:
+                while True:
+                    chunk_deadline.reschedule(loop.time() + self.body_chunk_timeout_s)
+                    try:
+                        chunk: bytes = await chunks.__anext__()
+                    except StopAsyncIteration:
+                        break
+                    if not chunk:
+                        break
+                    length += len(chunk)
+                    if length > self.max_body_bytes:
+                        raise _BodyTooLargeError
+                    body.write(chunk)
+        except BaseException as exc:
+            body.close()
+            if isinstance(exc, TimeoutError):
                 raise _BodyLateError from None
-            if not chunk:
-                break
-            length += len(chunk)
-            if length > self.max_body_bytes:
-                body.close()
-                raise _BodyTooLargeError
-            body.write(chunk)
+            raise
         body.seek(0)
         return body, length
 
