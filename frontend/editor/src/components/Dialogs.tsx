@@ -6,7 +6,7 @@ import { api, ApiError } from "../api";
 import { SHORTCUTS } from "../hooks/useShortcuts";
 import { queryClient } from "../server/client";
 import { useUi } from "../store/ui";
-import { closeDialog as close, Modal } from "./Modal";
+import { closeDialog as close, DialogButtons, Modal } from "./Modal";
 import { OpenDialog } from "./OpenDialog";
 import { StaleSave } from "./StaleSave";
 import { UpgradeDialog } from "./UpgradeDialog";
@@ -15,12 +15,9 @@ import { SubflowUpgradeDialog } from "./SubflowUpgradeDialog";
 
 function FormButtons({ submit }: { submit: string }) {
   return (
-    <div className="buttons">
+    <DialogButtons>
       <button type="submit">{submit}</button>
-      <button type="button" onClick={close}>
-        Cancel
-      </button>
-    </div>
+    </DialogButtons>
   );
 }
 

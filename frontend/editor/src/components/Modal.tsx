@@ -33,3 +33,15 @@ export function Modal({ title, children, onClose = closeDialog }: { title: strin
     </dialog>
   );
 }
+
+// A dialog's row of buttons: its own actions, then Cancel.
+export function DialogButtons({ children }: { children: ReactNode }) {
+  return (
+    <div className="buttons">
+      {children}
+      <button type="button" onClick={closeDialog}>
+        Cancel
+      </button>
+    </div>
+  );
+}

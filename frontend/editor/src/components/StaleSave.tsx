@@ -4,7 +4,7 @@ import { create, openWorkflow, overwrite } from "../actions/documents";
 import { reason } from "../server/client";
 import { useDocument } from "../store/document";
 import { useUi } from "../store/ui";
-import { closeDialog as close, Modal } from "./Modal";
+import { closeDialog as close, DialogButtons, Modal } from "./Modal";
 
 export function StaleSave({ current, changes }: { current: number; changes: string[] | null }) {
   const id = useDocument((s) => s.meta.id);
@@ -25,7 +25,7 @@ export function StaleSave({ current, changes }: { current: number; changes: stri
           </ul>
         </>
       )}
-      <div className="buttons">
+      <DialogButtons>
         <button type="button" onClick={() => (close(), id !== null && void openWorkflow(id, { ask: false }))}>
           Open theirs
         </button>
@@ -35,10 +35,7 @@ export function StaleSave({ current, changes }: { current: number; changes: stri
         <button type="button" onClick={() => (close(), void overwrite(current))}>
           Overwrite
         </button>
-        <button type="button" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      </DialogButtons>
     </Modal>
   );
 }

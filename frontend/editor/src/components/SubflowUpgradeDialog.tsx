@@ -10,7 +10,8 @@ import type { Definition } from "../graph";
 import { reason } from "../server/client";
 import { definitionOf, useDocument } from "../store/document";
 import { useUi } from "../store/ui";
-import { closeDialog as close, Modal } from "./Modal";
+import { closeDialog as close, DialogButtons, Modal } from "./Modal";
+import { UpgradePreview } from "./UpgradePreview";
 
 async function preview(step: string, workflow: number, from: number, to: number) {
   const definition = definitionOf(useDocument.getState());
@@ -50,34 +51,19 @@ export function SubflowUpgradeDialog({ step, workflow, from, to }: { step: strin
       )}
       {plan.isPending && <p>Preparing the preview…</p>}
       {plan.data && (
-        <>
-          <p data-testid="upgrade-summary">
-            workflow {workflow}: revision {from} → {to}
-          </p>
-          <ul data-testid="upgrade-changes">
-            {plan.data.changes.map((c) => (
-              <li key={c}>{c}</li>
-            ))}
-          </ul>
-          <details>
-            <summary>JSON Patch ({plan.data.patch.length} operations)</summary>
-            <pre data-testid="upgrade-patch">{JSON.stringify(plan.data.patch, null, 2)}</pre>
-          </details>
-          <p data-testid="upgrade-validation">
-            {plan.data.validation.valid
-              ? "The upgraded workflow is valid."
-              : `The upgraded workflow has ${plan.data.validation.errors.length} errors.`}
-          </p>
-        </>
+        <UpgradePreview
+          summary={`workflow ${workflow}: revision ${from} → ${to}`}
+          changes={plan.data.changes.map((c) => (
+            <li key={c}>{c}</li>
+          ))}
+          plan={plan.data}
+        />
       )}
-      <div className="buttons">
+      <DialogButtons>
         <button type="button" onClick={apply} disabled={!plan.data}>
           Apply
         </button>
-        <button type="button" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      </DialogButtons>
     </Modal>
   );
 }

@@ -7,7 +7,8 @@ import { reason } from "../server/client";
 import { applyUpgrade, previewUpgrade } from "../upgrades";
 import { useUi } from "../store/ui";
 import { UpgradeGate } from "./evaluate/UpgradeGate";
-import { closeDialog as close, Modal } from "./Modal";
+import { closeDialog as close, DialogButtons, Modal } from "./Modal";
+import { UpgradePreview } from "./UpgradePreview";
 
 export function UpgradeDialog({ step, to }: { step: string; to: string }) {
   // A preview of the document as it is now: never served from a cache.
@@ -30,35 +31,22 @@ export function UpgradeDialog({ step, to }: { step: string; to: string }) {
       )}
       {!plan && !error && <p>Preparing the preview…</p>}
       {plan && (
-        <>
-          <p data-testid="upgrade-summary">{moved ? `${moved.from} → ${moved.to}` : `${step} has nothing to upgrade.`}</p>
-          <ul data-testid="upgrade-changes">
-            {moved?.changes.map((c, i) => (
-              <li key={i}>
-                <code>{c.code}</code> {c.message}
-              </li>
-            ))}
-          </ul>
-          <details>
-            <summary>JSON Patch ({plan.patch.length} operations)</summary>
-            <pre data-testid="upgrade-patch">{JSON.stringify(plan.patch, null, 2)}</pre>
-          </details>
-          <p data-testid="upgrade-validation">
-            {plan.validation.valid
-              ? "The upgraded workflow is valid."
-              : `The upgraded workflow has ${plan.validation.errors.length} errors.`}
-          </p>
-        </>
+        <UpgradePreview
+          summary={moved ? `${moved.from} → ${moved.to}` : `${step} has nothing to upgrade.`}
+          changes={(moved?.changes ?? []).map((c, i) => (
+            <li key={i}>
+              <code>{c.code}</code> {c.message}
+            </li>
+          ))}
+          plan={plan}
+        />
       )}
       {moved && <UpgradeGate step={step} to={to} />}
-      <div className="buttons">
+      <DialogButtons>
         <button type="button" onClick={() => void apply()} disabled={!moved}>
           Apply
         </button>
-        <button type="button" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      </DialogButtons>
     </Modal>
   );
 }
