@@ -170,22 +170,22 @@ class CompatibilityCheck(ApiModel):
     changes: list[ComparedChange]
 
 
-class Diff(ApiModel):
+class VersionChange(ApiModel):
+    """A move from one version to another and what it changes (a diff's and an upgraded step's)."""
+
     model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
 
+    from_: str = Field(alias="from")
+    to: str
+    changes: list[Change]
+
+
+class Diff(VersionChange):
     family: str
-    from_: str = Field(alias="from")
-    to: str
-    changes: list[Change]
 
 
-class UpgradeStep(ApiModel):
-    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
-
+class UpgradeStep(VersionChange):
     step: str
-    from_: str = Field(alias="from")
-    to: str
-    changes: list[Change]
     migrations: list[dict[str, Any]]
 
 

@@ -1185,14 +1185,14 @@ export interface components {
         };
         /** Diff */
         Diff: {
-            /** Family */
-            family: string;
             /** From */
             from: string;
             /** To */
             to: string;
             /** Changes */
             changes: components["schemas"]["Change"][];
+            /** Family */
+            family: string;
         };
         Error: {
             /** @description A stable code, e.g. `invalid`, `stale_revision`, `too_deep`. */
@@ -1701,14 +1701,14 @@ export interface components {
         };
         /** UpgradeStep */
         UpgradeStep: {
-            /** Step */
-            step: string;
             /** From */
             from: string;
             /** To */
             to: string;
             /** Changes */
             changes: components["schemas"]["Change"][];
+            /** Step */
+            step: string;
             /** Migrations */
             migrations: {
                 [key: string]: unknown;
