@@ -21,7 +21,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, mult
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from blocks.errors import ErrorCode
+from blocks.errors import DomainError, ErrorCode
 from registry.models import JobItem, JobResult, JobStatus, WorkerHeartbeat
 
 WAITING_JOB_STATES = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -81,12 +81,8 @@ def _allowed(request: HttpRequest) -> bool:
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
     if not _allowed(request):
-        body = {
-            "code": ErrorCode.NOT_AUTHENTICATED,
-            "message": "Metrics are for staff or the metrics token.",
-            "details": [],
-        }
-        return JsonResponse(body, status=401, headers={"WWW-Authenticate": "Bearer"})
+        refused = DomainError("Metrics are for staff or the metrics token.", code=ErrorCode.NOT_AUTHENTICATED)
+        return JsonResponse(refused.as_body(), status=401, headers={"WWW-Authenticate": "Bearer"})
     registry = CollectorRegistry()
     if settings.PROMETHEUS_MULTIPROC_DIR:
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]

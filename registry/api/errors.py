@@ -149,18 +149,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def _answer(error: DomainError) -> JsonResponse:
+    """The error's body with its status, for Django's own error views (DRF's handler is not in play)."""
+    return JsonResponse(error.as_body(), status=http_status(error))
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's 404 (a URL no route matches) in the API's shape under /api/, its HTML page elsewhere."""
     if request.path_info.startswith("/api/"):
-        body = {"code": ErrorCode.NOT_FOUND, "message": "No such URL in this API.", "details": []}
-        return JsonResponse(body, status=404)
+        return _answer(NotFoundError("No such URL in this API.", code=ErrorCode.NOT_FOUND))
     return defaults.page_not_found(request, exception)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's own 400 (a request it refuses before any view) in the API's shape under /api/."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse(
-            {"code": ErrorCode.BAD_REQUEST, "message": "The request is not valid.", "details": []}, status=400
-        )
+        return _answer(DomainError("The request is not valid.", code=ErrorCode.BAD_REQUEST))
     return defaults.bad_request(request, exception)
