@@ -221,6 +221,9 @@ def test_a_successful_runs_record_is_saved_once_the_answer_is_sent():
     run = Run.objects.get()
     assert (run.status, run.image_count, run.error) == ("succeeded", 1, None)
     assert run.outputs[0]["predictions"]["top"] == "red"
+    # The thumbnails are made after sending too, and the record has them.
+    [preview] = run.inputs["image"]
+    assert preview["thumbnail"].startswith("data:image/jpeg;base64,") and len(preview["sha256"]) == 64
 
 
 @pytest.mark.usefixtures("keep_the_test_connection")
