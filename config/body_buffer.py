@@ -199,7 +199,7 @@ class BufferedWSGI:
             # A deadline on this task, not `wait_for`: that one runs the read as a task of its own, an
             # extra round of the event loop on every request.
             async with asyncio.timeout(self.body_timeout_s):
-                body, length = await self._read_body(proto, held)
+                body, length = await self._read_body(proto, held, None if declared is None else int(declared))
         except (TimeoutError, _BodyLateError):
             return await self._answer(self._refused(scope, ErrorCode.REQUEST_TIMEOUT), proto)
         except _BodyTooLargeError:
@@ -219,7 +219,9 @@ class BufferedWSGI:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, self._respond, environ, proto, loop)
 
-    async def _read_body(self, proto: _Protocol, held: _HeldBody) -> tuple[IO[bytes], int]:
+    async def _read_body(self, proto: _Protocol, held: _HeldBody, declared: int | None) -> tuple[IO[bytes], int]:
+        """The body, read until the length the client declared (granian ends the body there: waiting for
+        the empty chunk that says so would be one more round of the event loop), or until its end."""
         length = 0
         chunks = aiter(proto)
         loop = asyncio.get_running_loop()
@@ -239,6 +241,8 @@ class BufferedWSGI:
                     if length > self.max_body_bytes:
                         raise _BodyTooLargeError
                     held.add(chunk)
+                    if declared is not None and length >= declared:
+                        break
         except BaseException as exc:
             held.close()
             if isinstance(exc, TimeoutError):
