@@ -237,6 +237,9 @@ def runs(client: Client, other: Client | None, model_url: str, values: list[dict
     one_ours = client.runner(workflow, values[0])
     one_theirs = other.runner(workflow, values[0]) if other else None
     side_by_side(f"/workflows/run, 1 {label}", one_ours, one_theirs, "<= 0.45", repeat=30, settle=settle)
+    # What one image costs before any of our work: its post to the model server (beside the Django floor below).
+    _, one_bare = paired_ms(one_ours, bare_client(model_url, values[:1]), repeat=30, settle=settle)
+    report(f"  floor: 1 {label} posted by the bare client", one_bare, "ms", "-", timed=False)
 
 
 def validations(database: Path, client: Client, other: Client | None) -> None:
