@@ -145,9 +145,13 @@ def _save_after_answer(run: Run, previews: Callable[[], dict[str, list[dict[str,
     """Make a successful run's input previews and save its record once its answer is sent (the
     thumbnails decode each JPEG: 34 of a 64-photo run's 120 ms when made before the answer); the
     answer is gone by then, so a failure can only be logged (with the request's and the run's ids,
-    from the context it ran in)."""
+    from the context it ran in). An image the model server took but that cannot be decoded here
+    costs the record its thumbnails, not the record."""
     try:
         run.inputs = previews()
+    except Exception:
+        logger.exception("A run's input thumbnails could not be made; its record is saved without them.")
+    try:
         run.save(force_insert=True)
     except Exception:
         logger.exception("A run's record could not be saved after its answer was sent.")
