@@ -195,11 +195,14 @@ class BufferedWSGI:
             # No length and not chunked: HTTP/1.1 says there is no body (most GETs).
             return await self._answer(self._environ(scope, io.BytesIO(), 0), proto)
         held = _HeldBody(self)
+        # A declared length frames the body only when no transfer coding does (HTTP/1.1: one that
+        # names both is framed by the coding).
+        framed_by_length = declared is not None and scope.headers.get("transfer-encoding") is None
         try:
             # A deadline on this task, not `wait_for`: that one runs the read as a task of its own, an
             # extra round of the event loop on every request.
             async with asyncio.timeout(self.body_timeout_s):
-                body, length = await self._read_body(proto, held, None if declared is None else int(declared))
+                body, length = await self._read_body(proto, held, int(declared) if framed_by_length else None)
         except (TimeoutError, _BodyLateError):
             return await self._answer(self._refused(scope, ErrorCode.REQUEST_TIMEOUT), proto)
         except _BodyTooLargeError:

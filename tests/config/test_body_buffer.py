@@ -117,6 +117,24 @@ def test_a_chunked_body_arrives_whole():
     assert proto.answer == (200, [("Content-Type", "text/plain")], b"5:abcde")
 
 
+class _OpenAfterBody(_Protocol):
+    """A client whose body has been sent whole, and whose stream has not said so yet."""
+
+    async def _body(self) -> Any:
+        for chunk in self.chunks:
+            yield chunk
+        await asyncio.Event().wait()
+
+
+def test_a_body_is_read_up_to_its_declared_length_unless_a_transfer_coding_frames_it():
+    proto = _OpenAfterBody([b"ab", b"cd"])
+    _serve(_echo, _Scope("POST", "/", {"content-length": "4"}), proto, body_chunk_timeout_s=5)
+    assert proto.answer == (200, [("Content-Type", "text/plain")], b"4:abcd")
+    both = _Protocol([b"ab", b"cd", b"e"])
+    _serve(_echo, _Scope("POST", "/", {"content-length": "2", "transfer-encoding": "chunked"}), both)
+    assert both.answer == (200, [("Content-Type", "text/plain")], b"5:abcde")
+
+
 def test_a_body_past_the_memory_budget_goes_to_a_file_and_arrives_whole():
     seen: list[str] = []
 
