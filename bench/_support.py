@@ -122,3 +122,43 @@ def resident_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 total_kb += int(line.split()[1])
     return total_kb / 1024
+
+
+def paired_ms(
+    first: Callable[[], None],
+    second: Callable[[], None],
+    *,
+    repeat: int,
+    settle: Callable[[], None] = lambda: None,
+) -> tuple[float, float]:
+    """Median milliseconds of two actions timed in turn, one after the other in each round, so a
+    neighbour's load on this shared machine weighs on both alike. `settle`, untimed after each `first`,
+    waits for what it left running (our run's record is saved after its answer is sent: left running,
+    it would weigh on the `second` action timed next)."""
+    first()
+    settle()
+    second()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for action, times in ((first, samples[0]), (second, samples[1])):
+            start = time.perf_counter()
+            action()
+            times.append((time.perf_counter() - start) * 1000)
+            if action is first:
+                settle()
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
+def records_saved() -> Callable[[], None]:
+    """Waits until the server has saved each run's record (it does so once the answer is sent)."""
+    from registry.models import Run
+
+    seen = [Run.objects.count()]
+
+    def settle() -> None:
+        deadline = time.monotonic() + 5
+        while Run.objects.count() <= seen[0] and time.monotonic() < deadline:
+            time.sleep(0.001)
+        seen[0] = Run.objects.count()
+
+    return settle

@@ -27,9 +27,7 @@ import http.client
 import io
 import itertools
 import json
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -42,7 +40,16 @@ import requests
 from PIL import Image
 
 from bench import load_mix
-from bench._support import REPO_DIR, live_server, measure_ms, peak_mb, report, use_temporary_database
+from bench._support import (
+    REPO_DIR,
+    live_server,
+    measure_ms,
+    paired_ms,
+    peak_mb,
+    records_saved,
+    report,
+    use_temporary_database,
+)
 from bench.bench_compile import chain, one_step
 from bench.bench_models import model_server
 from bench.roboflow_live import roboflow_server
@@ -150,28 +157,20 @@ def bare_client(model_url: str, images: list[dict[str, str]]) -> Callable[[], No
     return post_all
 
 
-def paired_ms(first: Callable[[], None], second: Callable[[], None], *, repeat: int) -> tuple[float, float]:
-    """Median milliseconds of two actions timed in turn, one after the other in each round, so a
-    neighbour's load on this shared machine weighs on both alike."""
-    first()
-    second()
-    samples: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for action, times in ((first, samples[0]), (second, samples[1])):
-            start = time.perf_counter()
-            action()
-            times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples[0]), statistics.median(samples[1])
-
-
 def side_by_side(
-    label: str, ours: Callable[[], None], theirs: Callable[[], None] | None, ratio_target: str, *, repeat: int
+    label: str,
+    ours: Callable[[], None],
+    theirs: Callable[[], None] | None,
+    ratio_target: str,
+    *,
+    repeat: int,
+    settle: Callable[[], None] = lambda: None,
 ) -> None:
     """Both servers timed in turn, request by request, then their ratio (the issue's target is on the ratio)."""
     if theirs is None:
         report(f"{label}: Blockwise", measure_ms(ours, repeat=repeat), "ms", "-")
         return
-    measured, roboflow = paired_ms(ours, theirs, repeat=repeat)
+    measured, roboflow = paired_ms(ours, theirs, repeat=repeat, settle=settle)
     report(f"{label}: Blockwise", measured, "ms", "-", timed=False)
     report(f"{label}: Roboflow 1.8.3", roboflow, "ms", "-", timed=False)
     report(f"{label}: Blockwise / Roboflow", measured / roboflow, "x", ratio_target, timed=False)
@@ -229,14 +228,18 @@ def runs(client: Client, other: Client | None, model_url: str, values: list[dict
     workflow = remote_workflow()
     run_ours = client.runner(workflow, values)
     run_theirs = other.runner(workflow, values) if other else None
-    side_by_side(f"/workflows/run, {COUNT} {label}", run_ours, run_theirs, "<= 0.45", repeat=10)
-    ours_ms, bare = paired_ms(run_ours, bare_client(model_url, values), repeat=10)
+    settle = records_saved()
+    side_by_side(f"/workflows/run, {COUNT} {label}", run_ours, run_theirs, "<= 0.45", repeat=10, settle=settle)
+    ours_ms, bare = paired_ms(run_ours, bare_client(model_url, values), repeat=10, settle=settle)
     report(f"/workflows/run, {COUNT} {label}: Blockwise", ours_ms, "ms", "-", timed=False)
     report(f"/workflows/run, {COUNT} {label}: bare pooled client", bare, "ms", "-", timed=False)
     report(f"/workflows/run, {COUNT} {label}: Blockwise / bare", ours_ms / bare, "x", "<= 1.2", timed=False)
     one_ours = client.runner(workflow, values[0])
     one_theirs = other.runner(workflow, values[0]) if other else None
-    side_by_side(f"/workflows/run, 1 {label}", one_ours, one_theirs, "<= 0.45", repeat=30)
+    side_by_side(f"/workflows/run, 1 {label}", one_ours, one_theirs, "<= 0.45", repeat=30, settle=settle)
+    # What one image costs before any of our work: its post to the model server (beside the Django floor below).
+    _, one_bare = paired_ms(one_ours, bare_client(model_url, values[:1]), repeat=30, settle=settle)
+    report(f"  floor: 1 {label} posted by the bare client", one_bare, "ms", "-", timed=False)
 
 
 def validations(database: Path, client: Client, other: Client | None) -> None:

@@ -131,14 +131,16 @@ def _check_text(text: str, parts: tuple[str, ...]) -> None:
         )
 
 
-def json_check(value: Any) -> None:
-    """Hold an already parsed value (a form field, a query value) to the intake rules, iteratively."""
+def json_check(value: Any, *, texts: bool = True) -> None:
+    """Hold an already parsed value (a form field, a query value) to the intake rules, iteratively;
+    with `texts=False` its strings are known to hold neither NUL nor a lone surrogate and are not looked at."""
     limit = settings.BLOCKWISE_MAX_JSON_DEPTH
     stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 0, ())]
     while stack:
         item, depth, parts = stack.pop()
         if isinstance(item, str):
-            _check_text(item, parts)
+            if texts:
+                _check_text(item, parts)
         elif isinstance(item, float) and not math.isfinite(item):
             raise _refuse(ErrorCode.NON_FINITE_NUMBER, "NaN and infinite numbers are not JSON.", _pointer(parts))
         elif isinstance(item, int) and not isinstance(item, bool) and len(str(abs(item))) > MAX_INTEGER_DIGITS:
@@ -150,7 +152,8 @@ def json_check(value: Any) -> None:
                 raise _too_deep(_pointer(parts))
             if isinstance(item, dict):
                 for key, child in item.items():
-                    _check_text(key, (*parts, key))
+                    if texts:
+                        _check_text(key, (*parts, key))
                     stack.append((child, depth + 1, (*parts, key)))
             else:
                 stack.extend((child, depth + 1, (*parts, str(index))) for index, child in enumerate(item))

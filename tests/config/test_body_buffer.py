@@ -64,10 +64,21 @@ class _Stalled(_Protocol):
 
 
 def _serve(
-    app: Any, scope: _Scope, proto: _Protocol, *, max_body_bytes: int = 10_000_000, body_chunk_timeout_s: float = 5
-) -> None:
+    app: Any,
+    scope: _Scope,
+    proto: _Protocol,
+    *,
+    max_body_bytes: int = 10_000_000,
+    body_chunk_timeout_s: float = 5,
+    body_memory_bytes: int = 10_000_000,
+) -> BufferedWSGI:
     server = BufferedWSGI(
-        app, threads=2, body_chunk_timeout_s=body_chunk_timeout_s, body_timeout_s=5, max_body_bytes=max_body_bytes
+        app,
+        threads=2,
+        body_chunk_timeout_s=body_chunk_timeout_s,
+        body_timeout_s=5,
+        max_body_bytes=max_body_bytes,
+        body_memory_bytes=body_memory_bytes,
     )
 
     async def main() -> None:
@@ -78,6 +89,7 @@ def _serve(
             server.__rsgi_del__(asyncio.get_running_loop())
 
     asyncio.run(main())
+    return server
 
 
 def _echo(environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -103,6 +115,64 @@ def test_a_chunked_body_arrives_whole():
     proto = _Protocol([b"ab", b"cd", b"e"])
     _serve(_echo, _Scope("POST", "/", {"transfer-encoding": "chunked"}), proto)
     assert proto.answer == (200, [("Content-Type", "text/plain")], b"5:abcde")
+
+
+class _OpenAfterBody(_Protocol):
+    """A client whose body has been sent whole, and whose stream has not said so yet."""
+
+    async def _body(self) -> Any:
+        for chunk in self.chunks:
+            yield chunk
+        await asyncio.Event().wait()
+
+
+def test_a_body_is_read_up_to_its_declared_length_unless_a_transfer_coding_frames_it():
+    proto = _OpenAfterBody([b"ab", b"cd"])
+    _serve(_echo, _Scope("POST", "/", {"content-length": "4"}), proto, body_chunk_timeout_s=5)
+    assert proto.answer == (200, [("Content-Type", "text/plain")], b"4:abcd")
+    both = _Protocol([b"ab", b"cd", b"e"])
+    _serve(_echo, _Scope("POST", "/", {"content-length": "2", "transfer-encoding": "chunked"}), both)
+    assert both.answer == (200, [("Content-Type", "text/plain")], b"5:abcde")
+
+
+def test_a_body_past_the_memory_budget_goes_to_a_file_and_arrives_whole():
+    seen: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(type(environ["wsgi.input"]).__name__)
+        return _echo(environ, start_response)
+
+    small = _Protocol([b"ab", b"cd"])
+    server = _serve(app, _Scope("POST", "/", {"content-length": "4"}), small, body_memory_bytes=4)
+    assert small.answer == (200, [("Content-Type", "text/plain")], b"4:abcd")
+    assert server.body_memory_held == 0
+    large = _Protocol([b"ab", b"cd", b"e"])
+    server = _serve(app, _Scope("POST", "/", {"content-length": "5"}), large, body_memory_bytes=4)
+    assert large.answer == (200, [("Content-Type", "text/plain")], b"5:abcde")
+    assert seen == ["BytesIO", "BufferedRandom"]
+    assert server.body_memory_held == 0
+
+
+def test_an_answer_is_sent_before_it_is_closed():
+    events: list[str] = []
+
+    class Answer(list[bytes]):
+        def close(self) -> None:
+            events.append("closed")
+
+    class Recording(_Protocol):
+        def response_bytes(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+            events.append("sent")
+            super().response_bytes(status, headers, body)
+
+    def app(environ: dict[str, Any], start_response: Any) -> Answer:
+        start_response("200 OK", [])
+        return Answer([b"done"])
+
+    proto = Recording([])
+    _serve(app, _Scope("GET", "/", {}), proto)
+    assert proto.answer == (200, [], b"done")
+    assert events == ["sent", "closed"]
 
 
 class _Django:

@@ -21,6 +21,10 @@ BAD_BODIES = {
     "not_utf8": b'{"a": "\xff"}',
     "byte_order_mark": b'\xef\xbb\xbf{"a": 1}',
     "surrogate_then_letter": b'{"a": "\\ud800\\u0041"}',
+    # Without a backslash in the body its strings are not walked again: these must be refused by the parse.
+    "raw_nul": b'{"a": "x\x00y"}',
+    "raw_nul_in_key": b'{"a\x00": 1}',
+    "utf8_encoded_surrogate": b'{"a": "\xed\xa0\x80"}',
     "empty": b"",
     "leading_zero": b"[01]",
 }

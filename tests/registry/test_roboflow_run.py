@@ -221,6 +221,30 @@ def test_a_successful_runs_record_is_saved_once_the_answer_is_sent():
     run = Run.objects.get()
     assert (run.status, run.image_count, run.error) == ("succeeded", 1, None)
     assert run.outputs[0]["predictions"]["top"] == "red"
+    # The thumbnails are made after sending too, and the record has them.
+    [preview] = run.inputs["image"]
+    assert preview["thumbnail"].startswith("data:image/jpeg;base64,") and len(preview["sha256"]) == 64
+
+
+@pytest.mark.usefixtures("keep_the_test_connection")
+def test_a_run_whose_thumbnails_cannot_be_made_is_recorded_without_them(monkeypatch):
+    from tests.support.log_records import log_records
+
+    def undecodable(image: Any) -> dict[str, Any]:
+        raise OSError("broken data in the middle of the image")
+
+    monkeypatch.setattr("registry.services.runs.image_preview", undecodable)
+    with log_records("registry.services.runs") as records:
+        answer, statuses = _answer_unclosed(
+            {"specification": spec(), "inputs": {"image": image("red")}, "api_key": "k"}
+        )
+        assert statuses == ["200 OK"]
+        answer.close()
+    run = Run.objects.get()
+    assert (run.status, run.inputs) == ("succeeded", {})
+    assert [r.getMessage() for r in records] == [
+        "A run's input thumbnails could not be made; its record is saved without them."
+    ]
 
 
 @pytest.mark.usefixtures("keep_the_test_connection")
