@@ -4,17 +4,21 @@ so is `connect` wherever a public address is involved."""
 
 import io
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from PIL import Image
 
 from executor.fetch import FetchError, FetchLimits, fetch_url, is_public_address
 from executor.images import ImageError, ImageLimits, load_image, load_images
+from tests.support.local_http import local_http_server
 
 PUBLIC = "93.184.216.34"
+# The dripping host sends a byte this often: each read is prompt, yet the 17 bytes of the status
+# line or the PNG's dozens take longer than the deadline, which sees about ten of them.
+DRIP_S = 0.05
+DEADLINE_S = 0.5
 
 
 def _png() -> bytes:
@@ -32,7 +36,7 @@ class _Host(BaseHTTPRequestHandler):
             for byte in b"HTTP/1.1 200 OK\r\n":
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
-                time.sleep(0.2)
+                time.sleep(DRIP_S)
             return
         self.send_response(200)
         if self.path == "/superscript-length":
@@ -48,7 +52,7 @@ class _Host(BaseHTTPRequestHandler):
             for byte in body:
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
-                time.sleep(0.2)
+                time.sleep(DRIP_S)
             return
         self.wfile.write(body)
 
@@ -58,13 +62,8 @@ class _Host(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def host():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Host)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with local_http_server(_Host) as server:
+        yield server.server_address[1]
 
 
 @pytest.mark.parametrize(
@@ -178,7 +177,7 @@ def test_unresolvable_host(monkeypatch):
 @pytest.mark.parametrize("path", ["/drip-body", "/drip-headers"])
 def test_a_dripping_host_is_cut_at_the_deadline(host, path):
     # Each byte arrives well within any per-read timeout; only a wall-clock deadline stops it.
-    limits = FetchLimits(max_bytes=100_000, timeout_s=1.0, allow_private=True)
+    limits = FetchLimits(max_bytes=100_000, timeout_s=DEADLINE_S, allow_private=True)
     with pytest.raises(FetchError) as slow:
         fetch_url(f"http://127.0.0.1:{host}{path}", limits)
     assert (slow.value.code, slow.value.message) == ("url_timeout", "Fetching the image took too long.")
@@ -204,7 +203,9 @@ def test_no_url_is_fetched_once_the_run_is_out_of_time(monkeypatch, host):
 def test_a_url_gets_only_the_time_the_run_has_left(host):
     limits = ImageLimits(allow_private_urls=True, url_timeout_s=30.0)
     with pytest.raises(ImageError) as slow:
-        load_images([("image", f"http://127.0.0.1:{host}/drip-body")], limits=limits, deadline=time.monotonic() + 1)
+        load_images(
+            [("image", f"http://127.0.0.1:{host}/drip-body")], limits=limits, deadline=time.monotonic() + DEADLINE_S
+        )
     assert slow.value.code == "url_timeout"
 
 

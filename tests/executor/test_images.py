@@ -3,9 +3,8 @@
 import base64
 import contextlib
 import io
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from PIL import Image
 
 from blocks.errors import PayloadTooLargeError
 from executor.images import ImageError, ImageLimits, load_image, load_images
+from tests.support.local_http import local_http_server
 
 LIMITS = ImageLimits()
 
@@ -86,12 +86,8 @@ class _Images(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def image_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Images)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with local_http_server(_Images) as server:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def test_urls_when_loopback_is_allowed(image_server):

@@ -197,7 +197,8 @@ def test_no_call_once_the_run_is_out_of_time(model_server):
 def test_a_slow_model_does_not_stall_other_runs(model_server):
     # Blue images hang at the model server. One run sends 8 of them; another run on the same client
     # (the same connection pool) gets its red images classified while all of those are still waiting.
-    model_server.reset(hang_s=2.0, hang_colour="blue")
+    # The hangs end when the test has seen that (release_hangs), or after 4 s, within the client's 5 s.
+    model_server.reset(hang_s=4.0, hang_colour="blue")
     shared = client(model_server, timeout_s=5.0, max_concurrency=4, retries=0)
     blue = [jpeg((20, 30, 210), parent_id=f"image.[{i}]") for i in range(8)]
     stalled = threading.Thread(target=shared.classify, args=(request(), blue))
@@ -209,6 +210,7 @@ def test_a_slow_model_does_not_stall_other_runs(model_server):
     results = shared.classify(request(), [jpeg(parent_id=f"image.[{i}]") for i in range(4)])
     assert [r["top"] for r in results] == ["red"] * 4
     assert model_server.state.in_flight >= 4
+    model_server.release_hangs()
     stalled.join()
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from blocks.catalog import query_language_description
+from registry.models import CatalogSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,16 @@ def test_describe_has_roboflows_shape(api, roboflow_describe):
     assert entry["block_schema"]["required"] == theirs["block_schema"]["required"]
     # Embedded kinds lose their long docs and nothing else.
     assert "docs" not in json.dumps(entry["block_schema"]["properties"]["images"])
+
+
+def test_the_catalog_documents_are_stored_as_compact_json_as_the_standard_library_writes_it():
+    # msgspec writes them (registry/services/catalog_snapshot.py); the bytes sent, and the ETag
+    # hashed from them, are those json.dumps writes, non-ASCII characters and escapes included.
+    row = CatalogSnapshot.objects.order_by("-version").first()
+    for stored in (row.graph_json, row.describe_json, row.definition_schema_json):
+        assert stored == json.dumps(json.loads(stored), separators=(",", ":"), ensure_ascii=False)
+    assert any(not character.isascii() for character in row.describe_json)
+    assert "\\n" in row.describe_json
 
 
 def test_describe_post_and_gzip(api):

@@ -23,6 +23,8 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 from PIL import Image
 
+from tests.support.local_http import local_http_server_start, local_http_server_stop
+
 CLASSES = ("red", "green", "blue")
 INSTANT_ANSWER = json.dumps(
     {
@@ -65,6 +67,9 @@ class ServerState:
     in_flight: int = 0
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Set to end every hang at once (a hang is `hang_s` at most): a test that has seen what it waited
+    # for need not sit out the rest, nor the next test's reset.
+    hangs_released: threading.Event = field(default_factory=threading.Event)
 
 
 def predict(image_bytes: bytes, confidence: float) -> dict[str, Any]:
@@ -119,9 +124,10 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                 failing = switches.failures_before_success > 0
                 if failing:
                     switches.failures_before_success -= 1
+                hangs_released = state.hangs_released
             try:
                 if switches.hang_s and switches.hang_colour is None:
-                    time.sleep(switches.hang_s)
+                    hangs_released.wait(switches.hang_s)
                 if switches.latency_s:
                     time.sleep(switches.latency_s)
                 if failing:
@@ -147,7 +153,7 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                     confidence = 0.4 if raw in {"default", "best"} else float(raw)
                 prediction = predict(image, confidence)
                 if switches.hang_colour is not None and predict(image, 0.0)["top"] == switches.hang_colour:
-                    time.sleep(switches.hang_s)
+                    hangs_released.wait(switches.hang_s)
                 if switches.fail_colour is not None and predict(image, 0.0)["top"] == switches.fail_colour:
                     self._send(switches.failure_status, b'{"message": "this one failed"}')
                     return
@@ -164,28 +170,35 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
 class RoboflowServer:
     def __init__(self) -> None:
         self.state = ServerState()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._handler = _handler(self.state)
+        self._server: ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
+        assert self._server is not None, "the server is not started"
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def start(self) -> RoboflowServer:
-        self._thread.start()
+        self._server = local_http_server_start(self._handler)
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        if self._server is not None:
+            local_http_server_stop(self._server)
+
+    def release_hangs(self) -> None:
+        """Ends every hang now, and those of requests still to come under the current switches."""
+        self.state.hangs_released.set()
 
     def reset(self, **switches: Any) -> None:
-        """New switches; waits (up to 5 s) for requests of an earlier test to finish first."""
+        """New switches; ends the hangs of an earlier test and waits (up to 5 s) for its requests
+        to finish first."""
+        self.release_hangs()
         deadline = time.monotonic() + 5
         while self.state.in_flight and time.monotonic() < deadline:
             time.sleep(0.01)
         with self.state.lock:
+            self.state.hangs_released = threading.Event()
             self.state.switches = Switches(**switches)
             self.state.requests.clear()
             self.state.max_in_flight = 0

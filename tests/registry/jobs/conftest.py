@@ -12,7 +12,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from registry.services.workflows import workflow_create
 from scripts.train_demo_model import draw_sample
 from tests.executor.conftest import classification_workflow
 from tests.registry.conftest import make_user
+from tests.support.local_http import local_http_server
 from tests.support.server_process import database_url
 from tests.support.workers import REDIS_URL, WorkerPool, redis_available, redis_forget
 
@@ -224,9 +225,5 @@ def slow_images(image_gate: threading.Event) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with local_http_server(Handler) as server:
+        yield f"http://127.0.0.1:{server.server_address[1]}"

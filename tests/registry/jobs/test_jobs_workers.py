@@ -6,10 +6,9 @@ import csv
 import io
 import json
 import os
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from django.db import connection
 from config.celery import app as celery_app
 from registry.models import JobItem, JobResult
 from tests.registry.jobs.conftest import colour_of, image_zip, jsonl, png, streamed, wait_for, zip_of
+from tests.support.local_http import local_http_server_start, local_http_server_stop
 from tests.support.workers import wait_until_drained
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -111,8 +111,7 @@ class Collector:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = local_http_server_start(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
 
 
@@ -120,8 +119,7 @@ class Collector:
 def webhook_receiver() -> Iterator[Collector]:
     collector = Collector()
     yield collector
-    collector.server.shutdown()
-    collector.server.server_close()
+    local_http_server_stop(collector.server)
 
 
 def test_cancel_mid_job_stops_pending_work_and_keeps_what_is_done(
