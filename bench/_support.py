@@ -90,7 +90,9 @@ def live_server(
     start = time.perf_counter()
     argv = command(environ) if command else server_command(environ=environ, app=app)
     # The server's own lines (start, stop) would mix with the figures.
-    process = subprocess.Popen(argv, cwd=REPO_DIR, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        argv, cwd=REPO_DIR, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     try:
         wait_until_answering(f"http://127.0.0.1:{port}", process, timeout_s=60, poll_s=0.02)
         yield process, port, time.perf_counter() - start

@@ -33,6 +33,7 @@ def test_serves_logs_each_request_and_stops_on_sigterm():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     assert process.stdout is not None and process.stderr is not None
     # Read as the server writes: an access line is written once its answer has gone out, so it is
@@ -108,7 +109,12 @@ def _start_server(env_extra: dict[str, str]) -> tuple[subprocess.Popen[bytes], i
     env |= env_extra
     env.pop("CELERY_BROKER_URL", None)
     process = subprocess.Popen(
-        server_command(environ=env), cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        server_command(environ=env),
+        cwd=REPO_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     wait_until_answering(f"http://127.0.0.1:{port}", process)
     return process, port

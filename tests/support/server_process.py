@@ -9,6 +9,7 @@ PostgreSQL database).
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -70,12 +71,17 @@ def wait_until_answering(
 
 
 def stop_process(process: subprocess.Popen[Any], *, timeout_s: float = 30) -> None:
-    """Ask a server to stop, and kill it if it has not within `timeout_s`."""
+    """Ask a server to stop, and kill it if it has not within `timeout_s`. A server started in a session of
+    its own (`start_new_session=True`, as every server here is) is killed with its whole process group:
+    killing granian's main process alone leaves its worker processes running, still on the port."""
     process.terminate()
     try:
         process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        process.kill()
+        if os.getpgid(process.pid) == process.pid:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
         process.wait()
 
 
@@ -110,7 +116,9 @@ class ServerProcess:
         server = {"PORT": str(self.port), "WEB_CONCURRENCY": str(self.workers), "WEB_THREADS": str(self.threads)}
         command = server_command(environ={**self.env, **server})
         with self.log_path.open("wb") as log:
-            self._process = subprocess.Popen(command, cwd=REPO_DIR, env=self.env, stdout=log, stderr=log)
+            self._process = subprocess.Popen(
+                command, cwd=REPO_DIR, env=self.env, stdout=log, stderr=log, start_new_session=True
+            )
         try:
             wait_until_answering(self.url, self._process)
         except (RuntimeError, OSError) as exc:
