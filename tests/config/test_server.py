@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 
 import pytest
 
@@ -22,19 +23,16 @@ from tests.support.server_process import free_port, stop_process, wait_until_ans
 pytestmark = pytest.mark.server
 
 
+def _popen_server(env: dict[str, str], **output: Any) -> subprocess.Popen[Any]:
+    """The server as `make serve` starts it, in a session of its own (stop_process kills the group)."""
+    return subprocess.Popen(server_command(environ=env), cwd=REPO_DIR, env=env, start_new_session=True, **output)
+
+
 def test_serves_logs_each_request_and_stops_on_sigterm():
     port = free_port()
     env = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1", "DJANGO_SECRET_KEY": "k" * 50}
     env.pop("CELERY_BROKER_URL", None)
-    process = subprocess.Popen(
-        server_command(environ=env),
-        cwd=REPO_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = _popen_server(env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None and process.stderr is not None
     # Read as the server writes: an access line is written once its answer has gone out, so it is
     # waited for before SIGTERM rather than assumed to be there already.
@@ -108,14 +106,7 @@ def _start_server(env_extra: dict[str, str]) -> tuple[subprocess.Popen[bytes], i
     env = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "DJANGO_SECRET_KEY": "k" * 50, "ACCESS_LOG": ""}
     env |= env_extra
     env.pop("CELERY_BROKER_URL", None)
-    process = subprocess.Popen(
-        server_command(environ=env),
-        cwd=REPO_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = _popen_server(env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_until_answering(f"http://127.0.0.1:{port}", process)
     return process, port
 
