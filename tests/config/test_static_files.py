@@ -8,7 +8,6 @@ from typing import Any
 
 import brotli
 import pytest
-import whitenoise.base
 from django.contrib.staticfiles import finders
 from django.core.files.storage import FileSystemStorage
 from django.http import HttpResponse
@@ -81,26 +80,3 @@ def test_a_file_never_collected_keeps_its_name_and_is_served_by_the_finders(sett
     response, _ = _get("/static/admin/css/base.css", "br")
     assert response.status_code == 200
     assert "Content-Encoding" not in response
-
-
-def test_the_files_are_read_once_per_collection(collected, tmp_path, monkeypatch):
-    # Django makes the middleware once per handler (once per test client): it reads the files when
-    # the collection is new to the process, not again for each handler.
-    assert _get("/static/blockwise/new.css", "")[0].status_code == 404
-    scans: list[str] = []
-    scantree = whitenoise.base.scantree
-
-    def counted_scantree(root: str) -> Any:
-        scans.append(root)
-        return scantree(root)
-
-    monkeypatch.setattr(whitenoise.base, "scantree", counted_scantree)
-    assert _get("/static/blockwise/new.css", "")[0].status_code == 404
-    assert scans == []
-    (tmp_path / "blockwise" / "new.css").write_bytes(STYLE)
-    source = FileSystemStorage(location=str(tmp_path))
-    for _ in collected.post_process({"blockwise/new.css": (source, "blockwise/new.css")}):
-        pass
-    response, content = _get("/static/blockwise/new.css", "")
-    assert (response.status_code, content) == (200, STYLE)
-    assert scans[0] == f"{tmp_path}/"  # and then its folders
