@@ -246,10 +246,11 @@ class BufferedWSGI:
                     held.add(chunk)
                     if declared is not None and length >= declared:
                         break
-        except BaseException as exc:
+        except TimeoutError:  # this chunk's deadline (the whole body's cancels this task instead)
             held.close()
-            if isinstance(exc, TimeoutError):
-                raise _BodyLateError from None
+            raise _BodyLateError from None
+        except BaseException:
+            held.close()
             raise
         return held.body(), length
 
