@@ -3,7 +3,7 @@
 // images fell in each class and which images failed with which code.
 
 import { useQuery } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { useState } from "react";
 
 import { api, type Job } from "../api";
 import { save } from "../actions/documents";
@@ -12,6 +12,7 @@ import { keys, queryClient, reason } from "../server/client";
 import { isDirty, useDocument } from "../store/document";
 import { useUi } from "../store/ui";
 import { parseLiteral } from "./IoSettings";
+import { FilePickerButton } from "./FilePickerButton";
 import { JobProgress } from "./JobProgress";
 
 const POLL_MS = 500;
@@ -120,7 +121,6 @@ export function BatchPanel() {
   const workflowId = useDocument((s) => s.meta.id);
   const user = useUi((s) => s.user);
   const [started, setStarted] = useState<number | null>(null);
-  const picker = useRef<HTMLInputElement>(null);
   const { fields, collect } = useParameters();
   const enabled = workflowId !== null && !!user;
   // The latest job of this workflow, when there is one, then followed until it finishes.
@@ -138,8 +138,8 @@ export function BatchPanel() {
     refetchInterval: (query) => (query.state.data && FINISHED.has(query.state.data.status) ? false : POLL_MS),
   });
   if (!enabled) return null;
-  const start = async (file: File | undefined) => {
-    if (!file || !(await savedFirst())) return;
+  const start = async (file: File) => {
+    if (!(await savedFirst())) return;
     const id = useDocument.getState().meta.id;
     if (id === null) return;
     try {
@@ -155,19 +155,9 @@ export function BatchPanel() {
     <section className="batch" data-testid="batch-panel" aria-label="Batch">
       <h4>Batch</h4>
       {fields}
-      <button type="button" onClick={() => picker.current?.click()}>
+      <FilePickerButton accept=".zip,application/zip" onFile={(file) => void start(file)}>
         Start batch job
-      </button>
-      <input
-        ref={picker}
-        type="file"
-        accept=".zip,application/zip"
-        hidden
-        onChange={(e) => {
-          void start(e.target.files?.[0]);
-          e.target.value = "";
-        }}
-      />
+      </FilePickerButton>
       {job.isError && (
         <p className="status-error" role="alert">
           Could not follow job {jobId}: {reason(job.error)}

@@ -1,6 +1,5 @@
 // The toolbar: documents, undo/redo, adding inputs and outputs, layout, and the signed-in user.
 
-import { useRef } from "react";
 import { useStore } from "zustand";
 
 import { api } from "../api";
@@ -9,6 +8,7 @@ import { addInput, addOutput } from "../actions/editing";
 import { isDirty, useDocument } from "../store/document";
 import { useUi } from "../store/ui";
 import { runAutoLayout } from "./Canvas";
+import { FilePickerButton } from "./FilePickerButton";
 import { ToolIcon } from "./icons";
 import { PublishButton } from "./PublishButton";
 
@@ -50,7 +50,6 @@ function Session() {
 }
 
 export function Toolbar() {
-  const file = useRef<HTMLInputElement>(null);
   const history = useDocument.temporal;
   const canUndo = useStore(history, (s) => s.pastStates.length > 0);
   const canRedo = useStore(history, (s) => s.futureStates.length > 0);
@@ -66,22 +65,10 @@ export function Toolbar() {
           <ToolIcon name="Open" />
           Open
         </button>
-        <button onClick={() => file.current?.click()}>
+        <FilePickerButton accept=".json,application/json" inputTestId="import-file" onFile={(chosen) => void importFile(chosen)}>
           <ToolIcon name="Import" />
           Import
-        </button>
-        <input
-          ref={file}
-          type="file"
-          accept=".json,application/json"
-          hidden
-          data-testid="import-file"
-          onChange={(e) => {
-            const chosen = e.target.files?.[0];
-            e.target.value = "";
-            if (chosen) void importFile(chosen);
-          }}
-        />
+        </FilePickerButton>
         <button onClick={exportJson}>
           <ToolIcon name="Export" />
           Export

@@ -2,17 +2,17 @@
 // class), which is then chosen. Used by the Evaluate panel and the upgrade dialog's check.
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useEffect } from "react";
 
 import { queryClient, reason } from "../../server/client";
 import { useUi } from "../../store/ui";
+import { FilePickerButton } from "../FilePickerButton";
 import { evaluationApi, evaluationKeys, type Dataset } from "./evaluationApi";
 
 const counts = (d: Dataset) => `${d.total} images, ${Object.keys(d.classes).length} classes`;
 const describe = (d: Dataset) => `${d.name} (${counts(d)})`;
 
 export function DatasetPicker({ id, chosen, onChoose }: { id: string; chosen: number | null; onChoose: (dataset: number | null) => void }) {
-  const picker = useRef<HTMLInputElement>(null);
   const datasets = useQuery({ queryKey: evaluationKeys.datasets, queryFn: evaluationApi.datasets });
   const found = datasets.data?.results ?? [];
   // The newest dataset is chosen until the person picks one.
@@ -20,8 +20,7 @@ export function DatasetPicker({ id, chosen, onChoose }: { id: string; chosen: nu
   useEffect(() => {
     if (chosen === null && newest !== null) onChoose(newest);
   }, [chosen, newest, onChoose]);
-  const upload = async (file: File | undefined) => {
-    if (!file) return;
+  const upload = async (file: File) => {
     try {
       const created = await evaluationApi.uploadDataset(file);
       await queryClient.invalidateQueries({ queryKey: evaluationKeys.datasets });
@@ -43,20 +42,9 @@ export function DatasetPicker({ id, chosen, onChoose }: { id: string; chosen: nu
           </option>
         ))}
       </select>
-      <button type="button" onClick={() => picker.current?.click()}>
+      <FilePickerButton accept=".zip,application/zip" inputLabel="Dataset zip" onFile={(file) => void upload(file)}>
         Upload dataset
-      </button>
-      <input
-        ref={picker}
-        type="file"
-        accept=".zip,application/zip"
-        hidden
-        aria-label="Dataset zip"
-        onChange={(e) => {
-          void upload(e.target.files?.[0]);
-          e.target.value = "";
-        }}
-      />
+      </FilePickerButton>
     </div>
   );
 }
