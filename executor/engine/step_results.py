@@ -14,36 +14,40 @@ from PIL import Image
 from blocks.images import WorkflowImage
 
 THUMBNAIL_PIXELS = 160
+THUMBNAIL_QUALITY = 80
 
 
-def _small_rgb(image: WorkflowImage) -> Image.Image:
-    """The pixels at about thumbnail size. A JPEG is decoded straight at a fraction of its size (the
-    decoder's draft mode), so a camera photo's thumbnail does not cost a full decode. The draft asks
-    for the thumbnail's own size, not a square: a 640x480 photo is then decoded at a quarter (160x120)
-    rather than at half, a fifth less work per thumbnail."""
+def jpeg_thumbnail(picture: Image.Image, size: int) -> bytes:
+    """`picture` scaled to fit `size` pixels on its longer side, as a JPEG. A JPEG not yet decoded is
+    decoded straight at about that size (the decoder's draft mode, asked for the thumbnail's own
+    proportions: a 640x480 photo at a quarter rather than half), so a camera photo's thumbnail does not
+    cost a full decode; other pictures are decoded whole."""
+    width, height = picture.size
+    scale = min(size / max(width, height, 1), 1.0)
+    picture.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
+    small = picture.convert("RGB")
+    small.thumbnail((size, size))
+    buffer = io.BytesIO()
+    small.save(buffer, format="JPEG", quality=THUMBNAIL_QUALITY)
+    return buffer.getvalue()
+
+
+def _thumbnail(image: WorkflowImage) -> bytes:
     if image.encoded is not None and image.encoding == "jpeg":
         try:
-            opened = Image.open(io.BytesIO(image.encoded))
-            width, height = opened.size
-            scale = min(THUMBNAIL_PIXELS / max(width, height, 1), 1.0)
-            opened.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
-            return opened.convert("RGB")
+            return jpeg_thumbnail(Image.open(io.BytesIO(image.encoded)), THUMBNAIL_PIXELS)
         except (OSError, SyntaxError, ValueError):
             pass
-    return image.rgb_image().copy()
+    return jpeg_thumbnail(image.rgb_image(), THUMBNAIL_PIXELS)
 
 
 def image_preview(image: WorkflowImage) -> dict[str, Any]:
     """The image's size and a thumbnail no larger than THUMBNAIL_PIXELS on either side."""
-    thumbnail = _small_rgb(image)
-    thumbnail.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
-    buffer = io.BytesIO()
-    thumbnail.save(buffer, format="JPEG", quality=80)
     return {
         "type": "image",
         "width": image.width,
         "height": image.height,
-        "thumbnail": "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"),
+        "thumbnail": "data:image/jpeg;base64," + base64.b64encode(_thumbnail(image)).decode("ascii"),
     }
 
 

@@ -7,7 +7,6 @@ out), so a cell's list has as many images as the cell says.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -15,11 +14,11 @@ from django.core.files.storage import default_storage
 from PIL import Image, UnidentifiedImageError
 
 from blocks.errors import DomainError, ErrorCode, NotFoundError
+from executor.engine.step_results import jpeg_thumbnail
 from registry.models import DatasetEntry, Evaluation
 from registry.selectors.evaluations import evaluation_predictions
 
 ITEMS_LIMIT = 500
-THUMBNAIL_QUALITY = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +63,6 @@ def evaluation_item_thumbnail(evaluation: Evaluation, *, index: int, size: int) 
         raise NotFoundError(f"Evaluation {evaluation.pk} has no image {index}.", code=ErrorCode.NOT_FOUND)
     try:
         with default_storage.open(entry.image.location, "rb") as handle, Image.open(handle) as image:
-            picture = image.convert("RGB")
+            return jpeg_thumbnail(image, size)
     except (OSError, UnidentifiedImageError) as exc:
         raise DomainError(f"Image {entry.name} cannot be read.", code=ErrorCode.INVALID_IMAGE) from exc
-    picture.thumbnail((size, size))
-    buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=THUMBNAIL_QUALITY)
-    return buffer.getvalue()
